@@ -1,0 +1,275 @@
+/**
+ * The run configuration: one typed object, validated by a zod schema, stored as JSON with the run.
+ * Defaults live here; presets (contract/presets.ts) are partial configs merged onto these defaults.
+ * Every validation error names the field path (`objective.clipLow`) and what was expected.
+ */
+import { z } from 'zod';
+import { requiredContext, sequenceTaskShape, type SequenceTaskKind } from './tasks';
+
+/** `clipHigh: null` means no upper clip; the CLI and forms also accept "inf", "none" and "off". */
+const upperBound = z.preprocess(
+  (v) => (v === 'inf' || v === 'none' || v === 'off' || v === Infinity ? null : v),
+  z.number().gt(0, 'expected a number > 0, or null for no upper clip').nullable(),
+);
+
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+const banditTask = z
+  .object({
+    kind: z.literal('bandit'),
+    /** Prompts (states) of the bandit; the tabular policy has one softmax per prompt. @default 256 */
+    prompts: positiveInt(100_000).default(256),
+    /** Actions per prompt. @default 64 */
+    actions: z.number().int().min(2).max(10_000).default(64),
+    /** Correct actions per prompt, chosen by the task seed (used by the verifier reward). @default 1 */
+    correct: z.number().int().min(1).default(1),
+    /** Seed of the task's generator: fixes which actions are correct, shared across run seeds. @default 7 */
+    seed: positiveInt(2 ** 31 - 1).default(7),
+  })
+  .strict()
+  .refine((t) => t.correct < t.actions, {
+    path: ['correct'],
+    message: 'expected fewer correct actions than actions',
+  });
+
+const sequenceKinds = ['add', 'sort', 'reverse', 'mod', 'divisor'] as const satisfies readonly SequenceTaskKind[];
+
+const sequenceTask = z
+  .object({
+    kind: z.enum(sequenceKinds),
+    /** Digits per operand (add, mod, divisor) or list length (sort, reverse). @default 3 */
+    size: z.number().int().min(1).max(12).default(3),
+    /** Held-out prompts are drawn with this seed, so every run seed is evaluated on the same set. @default 7 */
+    seed: positiveInt(2 ** 31 - 1).default(7),
+  })
+  .strict();
+
+export const taskSchema = z.discriminatedUnion('kind', [banditTask, sequenceTask]);
+
+const baseModel = z
+  .object({
+    /** Supervised steps on the task (upper bound when `targetAcc` is set). @default 800 */
+    steps: z.number().int().min(0).max(1_000_000).default(800),
+    /** Share of training answers with one digit replaced at random, so the base keeps real entropy. @default 0.3 */
+    labelNoise: z.number().min(0).max(1).default(0.3),
+    /** Stop as soon as greedy held-out accuracy reaches this (null: run all steps). @default 0.5 */
+    targetAcc: z.number().gt(0).max(1).nullable().default(0.5),
+    /** @default 0.001 */
+    lr: z.number().gt(0).max(1).default(1e-3),
+    /** @default 256 */
+    batchSize: positiveInt(65_536).default(256),
+    /** Seed of the base model (initialisation and data), independent of the run seed. @default 1 */
+    seed: positiveInt(2 ** 31 - 1).default(1),
+  })
+  .strict();
+
+const tabularPolicy = z
+  .object({
+    kind: z.literal('tabular'),
+    /** Initial logits ~ N(0, logitStd^2), drawn with the task seed so all run seeds share them. @default 2 */
+    logitStd: z.number().min(0).max(100).default(2),
+  })
+  .strict();
+
+const gptPolicy = z
+  .object({
+    kind: z.literal('gpt'),
+    /** @default 64 */
+    dModel: z.number().int().min(8).max(4096).default(64),
+    /** @default 2 */
+    layers: z.number().int().min(1).max(64).default(2),
+    /** @default 4 */
+    heads: z.number().int().min(1).max(64).default(4),
+    /** Context length; null takes the task's need. @default null */
+    context: z.number().int().min(2).max(4096).nullable().default(null),
+    /** How the starting policy is made (supervised training on the task). */
+    base: baseModel.prefault({}),
+  })
+  .strict()
+  .refine((p) => p.dModel % p.heads === 0, {
+    path: ['heads'],
+    message: 'expected a divisor of policy.dModel',
+  });
+
+export const policySchema = z.discriminatedUnion('kind', [tabularPolicy, gptPolicy]);
+
+export const rewardSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('verifier') }).strict(),
+  z
+    .object({
+      kind: z.literal('bernoulli'),
+      /** Probability of reward 1, independent of the response (the paper's control). @default 0.5 */
+      p: z.number().min(0).max(1).default(0.5),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('gaussian'),
+      /** @default 0 */
+      mean: z.number().default(0),
+      /** @default 1 */
+      std: z.number().gt(0).default(1),
+    })
+    .strict(),
+]);
+
+export const ADVANTAGE_ESTIMATORS = ['grpo', 'dr_grpo', 'rloo', 'reinforce_pp'] as const;
+export const LOSSES = ['ppo', 'gspo', 'cispo', 'clip_cov', 'kl_cov'] as const;
+export const AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+
+export const objectiveSchema = z
+  .object({
+    /** @default "ppo" */
+    loss: z.enum(LOSSES).default('ppo'),
+    /** eps_low: clip-low bound 1 - clipLow; 1 switches clip-low off. @default 0.2 */
+    clipLow: z.number().min(0).max(1).default(0.2),
+    /** eps_high: clip-high bound 1 + clipHigh; null switches clip-high off. @default 0.2 */
+    clipHigh: upperBound.default(0.2),
+    /** Dual clip c > 1 for negative advantages (arXiv 1912.09729); null is off. @default null */
+    dualClip: z.number().gt(1).nullable().default(null),
+    /** @default "token-mean" */
+    aggregation: z.enum(AGGREGATIONS).default('token-mean'),
+    /** Entropy bonus beta_H: loss = L_pg - beta_H * H. @default 0 */
+    entropyCoef: z.number().min(0).default(0),
+    /** KL penalty to the starting policy. @default 0 */
+    klCoef: z.number().min(0).default(0),
+    /** @default "k3" */
+    klEstimator: z.enum(['k1', 'k3']).default('k3'),
+    /** Clip-Cov / KL-Cov (Cui et al.): share of tokens selected by covariance. @default 0.0002 */
+    covRatio: z.number().gt(0).max(1).default(2e-4),
+    /** Clip-Cov covariance window [covLow, covHigh]. @default 1 */
+    covLow: z.number().default(1),
+    /** @default 5 */
+    covHigh: z.number().default(5),
+    /** KL-Cov coefficient on |log r|. @default 1 */
+    klCovCoef: z.number().min(0).default(1),
+  })
+  .strict()
+  .refine((o) => o.covLow < o.covHigh, { path: ['covHigh'], message: 'expected covHigh > covLow' });
+
+export const optimSchema = z
+  .object({
+    /** @default "adam" */
+    optimizer: z.enum(['adam', 'sgd']).default('adam'),
+    /** @default 0.0003 */
+    lr: z.number().gt(0).max(10_000).default(3e-4),
+    /** Passes over each rollout. @default 2 */
+    epochs: positiveInt(1000).default(2),
+    /** Optimizer steps per epoch; clipping only acts once the policy has moved. @default 4 */
+    minibatches: positiveInt(4096).default(4),
+    /** Global gradient-norm clip; null is off. @default 1 */
+    gradClip: z.number().gt(0).nullable().default(1),
+    /** @default 0.9 */
+    beta1: z.number().min(0).lt(1).default(0.9),
+    /** @default 0.999 */
+    beta2: z.number().min(0).lt(1).default(0.999),
+  })
+  .strict();
+
+const runConfigObject = z
+  .object({
+    /** @default "" */
+    name: z.string().max(200).default(''),
+    /** Every random draw of the run comes from this seed. @default 1 */
+    seed: positiveInt(2 ** 31 - 1).default(1),
+    /** Training steps (rollout + updates). @default 200 */
+    steps: positiveInt(10_000_000).default(200),
+    task: taskSchema.prefault({ kind: 'add' }),
+    policy: policySchema.prefault({ kind: 'gpt' }),
+    reward: rewardSchema.prefault({ kind: 'verifier' }),
+    rollout: z
+      .object({
+        /** Prompts per step. @default 64 */
+        prompts: positiveInt(65_536).default(64),
+        /** Responses per prompt (G). @default 8 */
+        groupSize: positiveInt(1024).default(8),
+        /** @default 1 */
+        temperature: z.number().gt(0).max(100).default(1),
+      })
+      .strict()
+      .prefault({}),
+    advantage: z
+      .object({
+        /** @default "grpo" */
+        estimator: z.enum(ADVANTAGE_ESTIMATORS).default('grpo'),
+      })
+      .strict()
+      .prefault({}),
+    objective: objectiveSchema.prefault({}),
+    optim: optimSchema.prefault({}),
+    eval: z
+      .object({
+        /** Evaluate every N steps (and at the last step); 0 is never. @default 10 */
+        every: z.number().int().min(0).default(10),
+        /** Held-out prompts. @default 128 */
+        prompts: positiveInt(100_000).default(128),
+        /** k of pass@k. @default 8 */
+        k: positiveInt(1024).default(8),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        /** Prompts whose responses are kept as samples each step. @default 2 */
+        samplesPerStep: z.number().int().min(0).max(64).default(2),
+        /** Checkpoint every N steps (and at the end); 0 only at the end. @default 20 */
+        checkpointEvery: z.number().int().min(0).default(20),
+      })
+      .strict()
+      .prefault({}),
+    /** @default "auto" */
+    backend: z.enum(BACKENDS).default('auto'),
+  })
+  .strict();
+
+export const runConfigSchema = runConfigObject.superRefine(checkCombination);
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type TaskConfig = RunConfig['task'];
+export type PolicyConfig = RunConfig['policy'];
+export type ObjectiveConfig = RunConfig['objective'];
+export type OptimConfig = RunConfig['optim'];
+export type Backend = RunConfig['backend'];
+
+/** Cross-field rules: each names the field a user has to change. */
+function checkCombination(cfg: z.output<typeof runConfigObject>, ctx: z.RefinementCtx): void {
+  const tabular = cfg.policy.kind === 'tabular';
+  const bandit = cfg.task.kind === 'bandit';
+  if (tabular !== bandit) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['policy', 'kind'],
+      message: bandit
+        ? 'expected "tabular" for the bandit task'
+        : `expected "gpt" for the sequence task "${cfg.task.kind}"`,
+    });
+  }
+  const needsGroup = cfg.advantage.estimator === 'grpo' || cfg.advantage.estimator === 'rloo';
+  if (needsGroup && cfg.rollout.groupSize < 2) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rollout', 'groupSize'],
+      message: `expected at least 2 responses per prompt for the ${cfg.advantage.estimator} estimator`,
+    });
+  }
+  const batch = cfg.rollout.prompts * cfg.rollout.groupSize;
+  if (cfg.optim.minibatches > batch) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['optim', 'minibatches'],
+      message: `expected at most ${batch} minibatches (rollout.prompts x rollout.groupSize responses)`,
+    });
+  }
+  if (cfg.policy.kind === 'gpt' && cfg.task.kind !== 'bandit') {
+    const need = requiredContext(sequenceTaskShape(cfg.task));
+    if (cfg.policy.context !== null && cfg.policy.context < need) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policy', 'context'],
+        message: `expected at least ${need} tokens for task ${cfg.task.kind} of size ${cfg.task.size}`,
+      });
+    }
+  }
+}

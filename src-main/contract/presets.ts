@@ -1,0 +1,126 @@
+/**
+ * Named configs. Each preset is a partial config merged onto the schema defaults, so a preset only
+ * states what it changes. The random-reward family reproduces the paper's control experiment
+ * (research/paper.md); the clip settings are the ones the paper and its reviewers compare.
+ */
+import { runConfigSchema, type RunConfig, type RunConfigInput } from './config';
+
+export interface Preset {
+  name: string;
+  title: string;
+  description: string;
+  config: RunConfigInput;
+}
+
+export interface ClipSetting {
+  id: string;
+  label: string;
+  clipLow: number;
+  clipHigh: number | null;
+  /** What the paper predicts for entropy under random rewards. */
+  expectation: string;
+}
+
+export const CLIP_SETTINGS: readonly ClipSetting[] = [
+  {
+    id: 'sym',
+    label: 'PPO symmetric 0.2 / 0.2',
+    clipLow: 0.2,
+    clipHigh: 0.2,
+    expectation: 'clip-high outweighs clip-low: entropy falls',
+  },
+  {
+    id: 'clip-high-only',
+    label: 'clip-low off (1 / 0.2)',
+    clipLow: 1,
+    clipHigh: 0.2,
+    expectation: 'only clip-high acts: entropy falls fastest',
+  },
+  {
+    id: 'clip-low-only',
+    label: 'clip-high off (0.2 / none)',
+    clipLow: 0.2,
+    clipHigh: null,
+    expectation: 'only clip-low acts: entropy ends above no clipping',
+  },
+  {
+    id: 'aggressive-low',
+    label: 'aggressive clip-low (0.05 / none)',
+    clipLow: 0.05,
+    clipHigh: null,
+    expectation: 'clip-low dominates: entropy holds at or above its start',
+  },
+  {
+    id: 'no-clip',
+    label: 'no clipping (1 / none)',
+    clipLow: 1,
+    clipHigh: null,
+    expectation: 'no clip bias: entropy drifts with the optimizer noise',
+  },
+  {
+    id: 'dapo',
+    label: 'DAPO clip-higher (0.2 / 0.28)',
+    clipLow: 0.2,
+    clipHigh: 0.28,
+    expectation: 'clip-high weakened: entropy falls less than at 0.2 / 0.2',
+  },
+];
+
+const tabularRandom: RunConfigInput = {
+  steps: 300,
+  task: { kind: 'bandit', prompts: 256, actions: 64, correct: 1 },
+  policy: { kind: 'tabular', logitStd: 2 },
+  reward: { kind: 'bernoulli', p: 0.5 },
+  rollout: { prompts: 256, groupSize: 8, temperature: 1 },
+  advantage: { estimator: 'grpo' },
+  objective: { loss: 'ppo', aggregation: 'token-mean' },
+  optim: { optimizer: 'sgd', lr: 1000, epochs: 4, minibatches: 1, gradClip: null },
+  eval: { every: 10, prompts: 256, k: 8 },
+  backend: 'auto',
+};
+
+const gptBase: RunConfigInput = {
+  steps: 200,
+  task: { kind: 'add', size: 3 },
+  policy: {
+    kind: 'gpt',
+    dModel: 64,
+    layers: 2,
+    heads: 4,
+    base: { steps: 800, labelNoise: 0.3, targetAcc: 0.5, lr: 1e-3, batchSize: 256, seed: 1 },
+  },
+  rollout: { prompts: 64, groupSize: 8, temperature: 1 },
+  advantage: { estimator: 'grpo' },
+  objective: { loss: 'ppo', aggregation: 'token-mean' },
+  optim: { optimizer: 'adam', lr: 3e-4, epochs: 2, minibatches: 4, gradClip: 1 },
+  eval: { every: 10, prompts: 128, k: 8 },
+};
+
+const gptRandom: RunConfigInput = { ...gptBase, reward: { kind: 'bernoulli', p: 0.5 } };
+const gptTrue: RunConfigInput = { ...gptBase, reward: { kind: 'verifier' }, optim: { ...gptBase.optim, lr: 1e-4 } };
+
+function family(prefix: string, what: string, base: RunConfigInput): Preset[] {
+  return CLIP_SETTINGS.map((c) => ({
+    name: `${prefix}-${c.id}`,
+    title: `${what}, ${c.label}`,
+    description: c.expectation,
+    config: { ...base, objective: { ...base.objective, clipLow: c.clipLow, clipHigh: c.clipHigh } },
+  }));
+}
+
+export const PRESETS: readonly Preset[] = [
+  ...family('tabular-random', 'Tabular bandit, random rewards', tabularRandom),
+  ...family('gpt-random', 'GPT on addition, random rewards', gptRandom),
+  ...family('gpt-true', 'GPT on addition, verifier rewards', gptTrue),
+];
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
+
+/** The preset's full config (defaults filled in). Throws if a preset is invalid, which a test pins. */
+export function presetConfig(name: string): RunConfig {
+  const preset = findPreset(name);
+  if (!preset) throw new Error(`unknown preset "${name}"; expected one of: ${PRESETS.map((p) => p.name).join(', ')}`);
+  return runConfigSchema.parse(preset.config);
+}
