@@ -10,7 +10,10 @@ import ts from 'typescript-eslint';
 const nodeBuiltins = { group: ['node:*'], message: 'This code also runs in the browser: no Node built-ins.' };
 const electron = { name: 'electron', message: 'Only src-main/shell may import electron.' };
 const sqlite = { name: 'better-sqlite3', message: 'Only src-main/store may import better-sqlite3.' };
-const layer = (names, why) => ({ group: names.map((n) => `**/${n}/**`).concat(names.map((n) => `**/${n}`)), message: why });
+const layer = (names, why) => ({
+  group: names.map((n) => `**/${n}/**`).concat(names.map((n) => `**/${n}`)),
+  message: why,
+});
 
 function restrict(paths, patterns) {
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
@@ -39,7 +42,10 @@ export default ts.config(
       [electron, sqlite],
       [
         nodeBuiltins,
-        layer(['engine', 'store', 'lab', 'server', 'shell', 'cli', ], 'The renderer talks to lab through the API; it imports only src-main/contract.'),
+        layer(
+          ['engine', 'store', 'lab', 'server', 'shell', 'cli'],
+          'The renderer talks to lab through the API; it imports only src-main/contract.',
+        ),
       ],
     ),
   },
@@ -47,12 +53,26 @@ export default ts.config(
     files: ['src-main/contract/**'],
     rules: restrict(
       [electron, sqlite],
-      [nodeBuiltins, layer(['engine', 'store', 'lab', 'server', 'shell', 'cli', 'src-renderer'], 'contract is shared with the renderer: it imports nothing else.')],
+      [
+        nodeBuiltins,
+        layer(
+          ['engine', 'store', 'lab', 'server', 'shell', 'cli', 'src-renderer'],
+          'contract is shared with the renderer: it imports nothing else.',
+        ),
+      ],
     ),
   },
   {
     files: ['src-main/engine/**'],
-    rules: restrict([electron, sqlite], [layer(['store', 'lab', 'server', 'shell', 'cli'], 'engine is pure training code: it knows nothing of storage, IPC or the UI.')]),
+    rules: restrict(
+      [electron, sqlite],
+      [
+        layer(
+          ['store', 'lab', 'server', 'shell', 'cli'],
+          'engine is pure training code: it knows nothing of storage, IPC or the UI.',
+        ),
+      ],
+    ),
   },
   {
     files: ['src-main/store/**'],

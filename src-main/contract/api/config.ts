@@ -5,7 +5,8 @@ import type { Preset } from '../presets';
 import type { FieldError } from '../validate';
 import { defineCall } from './define';
 
-export type ConfigCheck = { ok: true; config: RunConfig; hash: string; groupKey: string } | { ok: false; errors: FieldError[] };
+export type ConfigCheck =
+  { ok: true; config: RunConfig; hash: string; groupKey: string } | { ok: false; errors: FieldError[] };
 
 export const configApi = {
   'presets.list': defineCall<Preset[]>()(z.object({}).strict().prefault({})),

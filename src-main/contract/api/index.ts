@@ -32,5 +32,6 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);
 }
 
+export * from './errors';
 export * from './events';
 export { defineCall, defineEvent, type CallSpec } from './define';

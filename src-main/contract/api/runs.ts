@@ -1,6 +1,13 @@
 /** API calls over stored runs: listing, series, samples, labels, seed groups. */
 import { z } from 'zod';
-import { RUN_STATUSES, type MetricKeyInfo, type RunRecord, type SampleRecord, type SeedGroup, type Series } from '../runs';
+import {
+  RUN_STATUSES,
+  type MetricKeyInfo,
+  type RunRecord,
+  type SampleRecord,
+  type SeedGroup,
+  type Series,
+} from '../runs';
 import { defineCall } from './define';
 
 export const runId = z.number().int().positive();
