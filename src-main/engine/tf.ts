@@ -1,9 +1,8 @@
 /**
- * The one place the engine imports TensorFlow.js from. tfjs-core alone registers neither chained
- * ops nor gradients; both are needed (gradients for training, chained ops for some backends).
+ * The one place the engine imports TensorFlow.js from. The union package is used (not tfjs-core
+ * alone) because its Node bundle registers every gradient and chained op; tfjs-core's own
+ * registration modules are extensionless ESM that plain Node cannot load.
  */
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs';
 
 export { tf };
