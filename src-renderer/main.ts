@@ -1,4 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { createLabClient, forgetUrlToken } from './lib/api';
+import './styles/app.css';
 
-mount(App, { target: document.getElementById('app')! });
+forgetUrlToken();
+mount(App, { target: document.getElementById('app')!, props: { client: createLabClient() } });

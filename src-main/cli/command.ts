@@ -22,6 +22,11 @@ export interface Command {
   usage: string;
   /** Options that take no value. */
   flags?: readonly string[];
+  /**
+   * Options that take a value (`--db` and `--help` are added for every command). When given, any
+   * other option is a usage error naming the valid ones; when absent, unknown options are accepted.
+   */
+  options?: readonly string[];
   /** Returns the process exit code. Throws UsageError for bad input. */
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }

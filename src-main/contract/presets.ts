@@ -66,15 +66,22 @@ export const CLIP_SETTINGS: readonly ClipSetting[] = [
   },
 ];
 
+/**
+ * The paper's toy (research/paper.md): 256 prompts x 64 actions, logits N(0, 2^2), G = 8, 4 full
+ * passes of SGD on the logits. token-mean divides each logit's gradient by the batch's 2048
+ * tokens, so lr 100 is a step of about 0.4 on one prompt's group mean. Calibrated with
+ * scripts/calibrate-tabular.ts (3 seeds, wasm): start 2.64; final clip-high-only 0.83 < 0.2/0.2 1.50
+ * < DAPO 1.87 ≈ no clip 1.89 < clip-low-only 2.23 < 0.05/none 2.87.
+ */
 const tabularRandom: RunConfigInput = {
-  steps: 300,
+  steps: 200,
   task: { kind: 'bandit', prompts: 256, actions: 64, correct: 1 },
   policy: { kind: 'tabular', logitStd: 2 },
   reward: { kind: 'bernoulli', p: 0.5 },
   rollout: { prompts: 256, groupSize: 8, temperature: 1 },
   advantage: { estimator: 'grpo' },
   objective: { loss: 'ppo', aggregation: 'token-mean' },
-  optim: { optimizer: 'sgd', lr: 1000, epochs: 4, minibatches: 1, gradClip: null },
+  optim: { optimizer: 'sgd', lr: 100, epochs: 4, minibatches: 1, gradClip: null },
   eval: { every: 10, prompts: 256, k: 8 },
   backend: 'auto',
 };
@@ -87,7 +94,7 @@ const gptBase: RunConfigInput = {
     dModel: 64,
     layers: 2,
     heads: 4,
-    base: { steps: 800, labelNoise: 0.3, targetAcc: 0.5, lr: 1e-3, batchSize: 256, seed: 1 },
+    base: { steps: 3000, labelNoise: 0.3, targetAcc: 0.5, lr: 1e-3, batchSize: 256, seed: 1 },
   },
   rollout: { prompts: 64, groupSize: 8, temperature: 1 },
   advantage: { estimator: 'grpo' },

@@ -21,6 +21,14 @@ export interface ImportSource {
   file: string;
   /** Hyperparameters found in the file (trainer-specific names), if any. */
   params: Record<string, unknown>;
+  /** Whose key names the file uses (verl, trl, openrlhf, sb3, generic); set by the importer. */
+  trainer?: string;
+  /** Canonical metric key -> the file's key whose points are also stored under it. */
+  aliases?: Record<string, string>;
+  /** The trainer logs clipping only as one fraction of both sides: diagnostics must say "combined only". */
+  clipFractionCombined?: boolean;
+  /** What the importer skipped or had to guess. */
+  warnings?: string[];
 }
 
 interface RunBase {
@@ -43,6 +51,8 @@ interface RunBase {
   steps: number | null;
   /** Latest value of a few headline metrics (entropy, reward/mean, eval/acc), where logged. */
   latest: Record<string, number | null>;
+  /** The run this one is the random-reward control of (same config and seed, Bernoulli rewards). */
+  controlOf?: number | null;
 }
 
 export interface LocalRun extends RunBase {

@@ -52,13 +52,16 @@ export function requiredContext(shape: TaskShape): number {
 }
 
 /**
- * Shape of a sequence task. Prompts are fixed-length so that a batch needs no padding:
+ * Shape of a sequence task. Prompts are fixed-length so that a batch needs no padding; every answer
+ * is followed by the end token, and `maxAnswerLen` (end token included) is one more than the
+ * longest correct answer, so a response cut at that length without an end token is wrong.
  *  add      `a+b=`           a, b with `size` digits (zero-padded); answer: the sum, up to size+1 digits.
- *  sort     `dddd>`          `size` digits; answer: the digits in ascending order.
- *  reverse  `dddd|`          `size` digits; answer: the digits reversed.
- *  mod      `a*b%m=`         size-digit a, b and a 2-digit modulus; answer: (a*b) mod m.
- *  divisor  `n:`             a size-digit composite n; answer: any divisor d with 1 < d < n
+ *  sort     `dddd>`          `size` digits; answer: the digits in ascending order (exactly size digits).
+ *  reverse  `dddd|`          `size` digits; answer: the digits reversed (exactly size digits).
+ *  mod      `a*b%m=`         size-digit a, b (zero-padded) and a modulus m in 10..99; answer: (a*b) mod m.
+ *  divisor  `n:`             a composite n with exactly `size` digits; answer: any divisor d with 1 < d < n
  *                            (several correct answers, so exploration matters).
+ * Numeric answers (add, mod, divisor) are numerals without leading zeros: `0579` is wrong for 579.
  */
 export function sequenceTaskShape(task: SequenceTaskParams): TaskShape {
   const vocab = SEQUENCE_VOCAB.length;

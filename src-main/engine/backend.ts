@@ -1,16 +1,23 @@
 /**
- * Compute backend selection. `auto` tries, in order: tfjs-node-gpu, tfjs-node (optional
- * dependencies, present only where they installed), then wasm, then cpu. The backend that ran is
- * reported and stored with the run.
+ * Compute backend selection. `auto` tries, in order: tfjs-node-gpu, webgpu on a hardware adapter
+ * (engine/webgpu.ts, issue 9), tfjs-node (tfjs-node and -gpu are optional dependencies, present
+ * only where they installed), then wasm, then cpu. The backend that ran is reported and stored
+ * with the run.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Backend } from '../contract';
 import { tf } from './tf';
+import { loadWebgpuBackend, type GpuAdapter } from './webgpu';
 
 export interface BackendInfo {
   /** tfjs backend name that runs the math: "tensorflow", "wasm", "cpu", "webgpu". */
   name: string;
   /** Human detail, e.g. "tfjs-node-gpu (CUDA)" or "wasm (SIMD, 1 thread)". */
   detail: string;
+  /** The GPU that ran the math, for the webgpu backend. */
+  adapter?: GpuAdapter;
 }
 
 type Loader = () => Promise<BackendInfo | null>;
@@ -34,20 +41,41 @@ async function activate(name: string): Promise<boolean> {
   }
 }
 
+/**
+ * Whether an installed tfjs-node package has its native addon. Their install script downloads
+ * libtensorflow and fails offline, leaving the JavaScript without the addon; importing that
+ * registers every kernel before it throws, so a second attempt warns for each kernel.
+ */
+function hasNativeAddon(pkg: string): boolean {
+  try {
+    const lib = path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'lib');
+    return fs.readdirSync(lib).some((dir) => fs.existsSync(path.join(lib, dir, 'tfjs_binding.node')));
+  } catch {
+    return false;
+  }
+}
+
+/** tfjs-node-gpu and tfjs-node both register the "tensorflow" backend. */
+async function loadTfjsNode(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<BackendInfo | null> {
+  if (hasNativeAddon(pkg) && (await tryImport(pkg)) && (await activate('tensorflow'))) {
+    return { name: 'tensorflow', detail: pkg.replace('@tensorflow/', '') };
+  }
+  return null;
+}
+
 const loaders: Record<Exclude<Backend, 'auto'>, Loader> = {
-  tensorflow: async () => {
-    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-      if ((await tryImport(pkg)) && (await activate('tensorflow'))) {
-        return { name: 'tensorflow', detail: pkg.replace('@tensorflow/', '') };
-      }
-    }
-    return null;
-  },
-  webgpu: async () => null,
+  tensorflow: async () => (await loadTfjsNode('@tensorflow/tfjs-node-gpu')) ?? loadTfjsNode('@tensorflow/tfjs-node'),
+  // Named explicitly, any adapter will do, software included (that is how CI tests it).
+  webgpu: () => loadWebgpuBackend({ allowSoftware: true }),
   wasm: async () => {
-    await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (!(await activate('wasm'))) return null;
-    return { name: 'wasm', detail: 'wasm (XNNPACK, 1 thread per process)' };
+    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
+    const threads = wasm.getThreadsCount();
+    return {
+      name: 'wasm',
+      detail: `wasm (XNNPACK, ${simd}, ${threads} thread${threads === 1 ? '' : 's'} per process)`,
+    };
   },
   cpu: async () => {
     await import('@tensorflow/tfjs-backend-cpu');
@@ -56,7 +84,14 @@ const loaders: Record<Exclude<Backend, 'auto'>, Loader> = {
   },
 };
 
-const AUTO_ORDER: Exclude<Backend, 'auto'>[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+const AUTO_ORDER: Loader[] = [
+  () => loadTfjsNode('@tensorflow/tfjs-node-gpu'),
+  // A software adapter (lavapipe, SwiftShader) is ~10x slower than wasm: auto never picks one.
+  () => loadWebgpuBackend({ allowSoftware: false }),
+  () => loadTfjsNode('@tensorflow/tfjs-node'),
+  loaders.wasm,
+  loaders.cpu,
+];
 
 /**
  * Makes the requested backend current for this process. A named backend that cannot load is an
@@ -68,8 +103,8 @@ export async function selectBackend(requested: Backend): Promise<BackendInfo> {
     if (!info) throw new Error(`backend "${requested}" is not available on this machine`);
     return info;
   }
-  for (const name of AUTO_ORDER) {
-    const info = await loaders[name]();
+  for (const load of AUTO_ORDER) {
+    const info = await load();
     if (info) return info;
   }
   throw new Error('no TensorFlow.js backend could be loaded');

@@ -24,6 +24,8 @@ export interface Prompt {
   tokens: number[];
   /** Whatever the verifier needs (operands, the correct action set...). */
   meta: unknown;
+  /** Human-readable prompt when `decode(tokens)` would not read well (bandit: "state 12"). */
+  text?: string;
 }
 
 export interface Task {
@@ -89,9 +91,24 @@ export interface Policy {
   sample(prompts: readonly Prompt[], opts: { temperature: number; greedy?: boolean; rng: Rng }): Promise<Rollout>;
   /** Per-token stats for a batch at a temperature; differentiable w.r.t. `variables`. */
   tokenStats(batch: SequenceBatch, temperature: number): TokenStats;
+  /**
+   * Exact evaluation, for policies whose output distribution can be enumerated (tabular). Without
+   * it the trainer estimates the same numbers by sampling.
+   */
+  evaluateExactly?(prompts: readonly Prompt[], opts: { temperature: number; k: number }): Promise<Evaluation>;
   getWeights(): Promise<TensorMap>;
   setWeights(weights: TensorMap): void;
   dispose(): void;
+}
+
+/** Held-out evaluation of a policy (eval/acc, eval/pass@k, eval/entropy). */
+export interface Evaluation {
+  /** Greedy accuracy. */
+  acc: number;
+  /** Share of prompts with at least one correct answer among k samples at the rollout temperature. */
+  passAtK: number;
+  /** Mean token entropy at the rollout temperature. */
+  entropy: number;
 }
 
 /** A training run's full state: enough to resume with every later step identical. */

@@ -8,11 +8,16 @@ import {
   isApiMethod,
   toFieldErrors,
   ValidationError,
+  type ApiArgs,
   type ApiMethod,
   type ApiResult,
 } from '../contract';
 import type { Lab } from './types';
 
+/** A typed call (CLI, tests): the result type follows the method. */
+export async function dispatch<K extends ApiMethod>(lab: Lab, method: K, rawArgs: ApiArgs<K>): Promise<ApiResult<K>>;
+/** An untrusted call (IPC, HTTP): any name and arguments, checked here. */
+export async function dispatch(lab: Lab, method: unknown, rawArgs: unknown): Promise<ApiResult<ApiMethod>>;
 export async function dispatch(lab: Lab, method: unknown, rawArgs: unknown): Promise<ApiResult<ApiMethod>> {
   if (!isApiMethod(method)) {
     throw new ApiError('bad_request', `unknown API call ${JSON.stringify(method)}`);

@@ -1,6 +1,8 @@
 /** Every event the lab pushes to its clients (Electron IPC or the web event stream). */
 import type { RunRecord, RunStatus } from '../runs';
 import { defineEvent } from './define';
+import { importEvents } from './imports';
+import { trainingEvents } from './training';
 
 export const labEvents = {
   /** A run was created, changed status, was renamed, tagged or annotated. */
@@ -16,6 +18,8 @@ export const labEvents = {
     latest: Record<string, number | null>;
     stepsPerSecond: number | null;
   }>(),
+  ...importEvents,
+  ...trainingEvents,
 };
 
 export type LabEvents = typeof labEvents;

@@ -5,11 +5,21 @@
  */
 import type { z } from 'zod';
 import { configApi } from './config';
+import { diagnosticsApi } from './diagnostics';
+import { figuresApi } from './figures';
+import { filesApi } from './files';
+import { importsApi } from './imports';
 import { runsApi } from './runs';
+import { trainingApi } from './training';
 
 export const api = {
   ...runsApi,
   ...configApi,
+  ...diagnosticsApi,
+  ...figuresApi,
+  ...filesApi,
+  ...importsApi,
+  ...trainingApi,
 };
 
 export type Api = typeof api;
@@ -32,6 +42,9 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);
 }
 
+export * from './bridge';
 export * from './errors';
 export * from './events';
+export * from './imports';
+export * from './training';
 export { defineCall, defineEvent, type CallSpec } from './define';

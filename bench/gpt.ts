@@ -1,0 +1,168 @@
+/**
+ * GPT benchmark (issue 4): update and sampling speed on the current backend, against baselines
+ * measured in the same run: the backend's own 2-D matmul rate (the floor), the textbook layout,
+ * the other attention core, one process alone vs two side by side, and PyTorch where installed.
+ * Run: `npm run bench -- gpt` (BENCH_BACKEND=wasm|cpu|... picks a backend; default auto).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Backend } from '../src-main/contract';
+import { selectBackend } from '../src-main/engine/backend';
+import { ALL_KERNELS } from '../src-main/engine/gpt/kernels';
+import { tf } from '../src-main/engine/tf';
+import { matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
+import {
+  defaultWorkload,
+  dimsOf,
+  kernelTrainable,
+  plainTrainable,
+  policyTrainable,
+  referenceWorkload,
+  updateFlops,
+  type Workload,
+} from './gpt-workload';
+
+const REPS = Number(process.env.BENCH_REPS ?? 10);
+const fmt = (x: number, digits = 1) => x.toFixed(digits);
+const ms = (t: Timing) => `${fmt(t.min)} ms (median ${fmt(t.median)})`;
+
+interface UpdateResult {
+  timing: Timing;
+  flops: number;
+}
+
+/** The 2-D matmul rate on the shapes of the workload's own linear layers (GFLOP/s, best shape). */
+async function workloadRate(w: Workload, positions: number): Promise<number> {
+  const d = dimsOf(w.config, w.task).dModel;
+  const n = w.updateRows * positions;
+  const rate = await matmulRate([
+    [n, d, 4 * d],
+    [n, 4 * d, d],
+    [n, d, d],
+  ]);
+  console.log(`  2-D matmul rate on its layer shapes: ${fmt(rate.gflops)} GFLOP/s (${rate.shape})`);
+  return rate.gflops;
+}
+
+async function benchUpdate(w: Workload): Promise<UpdateResult> {
+  const dims = dimsOf(w.config, w.task);
+  const positions = w.task.promptLen + w.task.maxAnswerLen - 1;
+  const rate = await workloadRate(w, positions);
+  const flops = updateFlops(dims, w.updateRows, positions, w.task.maxAnswerLen, w.task.allowedTokens.length);
+  const timing = await timeUpdates(w, policyTrainable(w), w.updateRows, REPS);
+  const floor = flops / rate / 1e6;
+  console.log(`  update (fwd + bwd + Adam), ${w.updateRows} x ${positions} positions: ${ms(timing)}`);
+  console.log(`    ${fmt(flops / 1e9, 2)} GFLOP -> ${fmt(flops / timing.min / 1e6)} GFLOP/s achieved`);
+  console.log(`    ${fmt((w.updateRows * positions) / (timing.min / 1000), 0)} tokens/s trained`);
+  console.log(`    floor at that matmul rate: ${fmt(floor)} ms; update / floor = ${fmt(timing.min / floor, 2)}x`);
+  const optim = await timeOptimizer(w, REPS);
+  const share = `${fmt((100 * optim.timing.min) / timing.min, 0)}% of the update`;
+  console.log(`    of which the optimizer step (clip + Adam, ${optim.kernels} kernels): ${ms(optim.timing)}, ${share}`);
+  return { timing, flops };
+}
+
+async function benchSampling(w: Workload): Promise<void> {
+  const { timing, tokens } = await timeSampling(w, Math.max(3, Math.floor(REPS / 2)));
+  const rows = `${w.samplePrompts} prompts x ${w.group} responses`;
+  console.log(`  KV-cache sampling, ${rows}, up to ${w.task.maxAnswerLen} new tokens each: ${ms(timing)}`);
+  console.log(`    ${tokens} new tokens -> ${fmt(tokens / (timing.min / 1000), 0)} tokens/s`);
+}
+
+/** The layout ideas against each other on one workload (same backend, same run). */
+async function benchLayouts(w: Workload, fast: Timing): Promise<void> {
+  for (const kernels of ALL_KERNELS) {
+    const t = await timeUpdates(w, kernelTrainable(w, kernels), w.updateRows, Math.max(3, Math.floor(REPS / 2)));
+    console.log(`  ${kernels.name} kernels: ${ms(t)} (${fmt(t.min / fast.min, 2)}x the policy's update)`);
+  }
+  const plain = await timeUpdates(w, plainTrainable(w), w.updateRows, 2);
+  console.log(`  textbook layout (batch-major, autodiff): ${ms(plain)} (${fmt(plain.min / fast.min, 2)}x slower)`);
+}
+
+/** Median ms per update of the default model in `n` processes started together. */
+async function parallelRun(n: number, reps: number): Promise<Timing[]> {
+  const file = path.join(import.meta.dirname, 'gpt-child.ts');
+  const children = Array.from({ length: n }, () =>
+    spawn(process.execPath, [...process.execArgv, file, String(reps)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const message = (c: (typeof children)[number], type: string) =>
+    new Promise<{ ms: number[] }>((resolve, reject) => {
+      c.on('message', (m: { type: string; ms: number[] }) => m.type === type && resolve(m));
+      c.on('exit', (code) => code !== 0 && reject(new Error(`benchmark child exited with ${code}`)));
+    });
+  await Promise.all(children.map((c) => message(c, 'ready')));
+  const results = children.map((c) => message(c, 'times'));
+  children.forEach((c) => c.send('go'));
+  return (await Promise.all(results)).map((r) => summarise(r.ms));
+}
+
+async function benchParallel(backend: string): Promise<void> {
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    console.log(`  skipped: the ${backend} backend shares one device between processes`);
+    return;
+  }
+  const [alone] = await parallelRun(1, REPS);
+  const pair = await parallelRun(2, REPS);
+  console.log(`  one process alone: ${ms(alone)}`);
+  pair.forEach((t, i) =>
+    console.log(
+      `  process ${i + 1} of 2: ${ms(t)} -> keeps ${fmt((100 * alone.median) / t.median, 0)}% of single speed`,
+    ),
+  );
+}
+
+const BLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
+const python = (args: string[]) =>
+  spawnSync('/usr/bin/python3', args, {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      LD_LIBRARY_PATH: [BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+      OMP_NUM_THREADS: '1',
+      OPENBLAS_NUM_THREADS: '1',
+    },
+  });
+
+async function benchTorch(w: Workload, ours: UpdateResult): Promise<void> {
+  const probe = python(['-c', 'import torch']);
+  if (probe.status !== 0) {
+    console.log('  skipped: PyTorch is not importable from /usr/bin/python3 (apt-get install python3-torch)');
+    return;
+  }
+  const dims = dimsOf(w.config, w.task);
+  const positions = w.task.promptLen + w.task.maxAnswerLen - 1;
+  const args = {
+    ...{ vocab: dims.vocab, context: dims.context, d: dims.dModel, heads: dims.heads, layers: dims.layers },
+    ...{ outputs: w.task.allowedTokens.length, rows: w.updateRows, positions, predicted: w.task.maxAnswerLen },
+    ...{ reps: REPS, threads: 1 },
+  };
+  const out = python([path.join(import.meta.dirname, 'gpt_torch.py'), JSON.stringify(args)]);
+  if (out.status !== 0) throw new Error(`PyTorch benchmark failed: ${out.stderr}`);
+  const torch = JSON.parse(out.stdout.trim().split('\n').pop()!) as Timing & { torch: string };
+  console.log(`  PyTorch ${torch.torch} (1 thread, OpenBLAS): ${ms(torch)}`);
+  console.log(`  cliplab / PyTorch = ${fmt(ours.timing.min / torch.min, 2)}x`);
+}
+
+export async function run(): Promise<void> {
+  const backend = await selectBackend((process.env.BENCH_BACKEND ?? 'auto') as Backend);
+  console.log(`GPT benchmark on ${backend.detail}; best of ${REPS} after warm-up (median in brackets)`);
+  const peak = await matmulRate([[512, 512, 512]]);
+  console.log(`2-D matmul rate, 512^3: ${fmt(peak.gflops)} GFLOP/s`);
+  const workloads = [defaultWorkload(), referenceWorkload(1, 48)];
+  const updates: UpdateResult[] = [];
+  for (const w of workloads) {
+    console.log(`\n${w.label}`);
+    updates.push(await benchUpdate(w));
+    await benchSampling(w.task.kind === 'lm' ? referenceWorkload(16, 32) : w);
+  }
+  console.log(`\nLayouts on the ${workloads[1].label}`);
+  await benchLayouts(workloads[1], updates[1].timing);
+  console.log('\nTwo training processes side by side (default model)');
+  await benchParallel(backend.name);
+  for (const [i, w] of workloads.entries()) {
+    console.log(`\nPyTorch peer, ${w.label}`);
+    await benchTorch(w, updates[i]);
+  }
+  console.log(`\n(tensors still allocated: ${tf.memory().numTensors})`);
+}

@@ -1,0 +1,179 @@
+/**
+ * `npm run reproduce` (issue 4, item 6): the random-reward comparison on the tabular and the GPT
+ * policy for every clip setting over several seeds, plus true-reward GPT runs, trained through the
+ * lab's run queue (worker processes) — then `docs/results.md` with the starting and final entropy per
+ * setting (mean ± std), clip fractions, drift balance, the diagnostics' verdicts, whether each of the
+ * paper's claims held, the true-reward accuracy against the base model's, and the machine and time.
+ *
+ *   npx tsx scripts/reproduce.ts [--seeds 3] [--true-seeds 3] [--parallel 2] [--backend wasm] [--db FILE]
+ *                                [--out docs/results.md] [--set key=value]... [--quick]
+ *
+ * --quick is a smoke run (few steps, a small base model): its numbers show the pipeline works, not
+ * the paper's effects. --set applies to every run (e.g. --set steps=400); policy.base.* keys only to
+ * GPT runs.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLIP_SETTINGS, type CollapseVerdict, type RunConfig } from '../src-main/contract';
+import { createLab, dispatch, readRun, type LabService } from '../src-main/lab';
+import { writeFileAtomic } from '../src-main/lab/export/atomic';
+import { evaluateBaseModel } from './reproduce/base-eval';
+import { renderReport, type Section, type TrueRewardGroup } from './reproduce/report';
+import { groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
+import { randomRewardClaims, stat, summarize, trueRewardClaim, type Claim, type Stat } from './reproduce/summary';
+
+const QUICK: string[] = ['steps=12', 'eval.every=4', 'policy.base.steps=60', 'policy.base.targetAcc=null'];
+
+/** Random-reward families compared, and the true-reward presets run beside them. */
+const FAMILIES = [
+  { prefix: 'tabular-random', title: 'Tabular bandit, random rewards (Bernoulli 0.5)' },
+  { prefix: 'gpt-random', title: 'GPT on 3-digit addition, random rewards (Bernoulli 0.5)' },
+];
+const TRUE_REWARD = [{ preset: 'gpt-true-sym', label: 'true rewards, PPO symmetric 0.2 / 0.2' }];
+
+function count(text: string, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: expected an integer >= 1, got ${text}`);
+  return n;
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '3' },
+      'true-seeds': { type: 'string' },
+      parallel: { type: 'string', default: '2' },
+      backend: { type: 'string', default: 'wasm' },
+      db: { type: 'string' },
+      out: { type: 'string', default: path.join('docs', 'results.md') },
+      set: { type: 'string', multiple: true, default: [] },
+      quick: { type: 'boolean', default: false },
+    },
+  });
+  const seeds = count(values.seeds, 'seeds');
+  const trueSeeds = count(values['true-seeds'] ?? values.seeds, 'true-seeds');
+  const parallel = count(values.parallel, 'parallel');
+  const db = values.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-reproduce-')), 'reproduce.db');
+  const sets = [`backend=${values.backend}`, ...(values.quick ? QUICK : []), ...values.set];
+  return { seeds, trueSeeds, parallel, db, out: path.resolve(values.out), quick: values.quick, sets };
+}
+type Options = ReturnType<typeof options>;
+
+/** "stable 2, collapsing 1": the lab diagnostics' collapse verdicts over a group's runs. */
+async function verdictsOf(lab: LabService, ids: number[]): Promise<string> {
+  const diagnosis = await dispatch(lab, 'diagnostics.group', { ids });
+  const entries = Object.entries(diagnosis.verdicts) as [CollapseVerdict, number][];
+  return (
+    entries
+      .filter(([, n]) => n > 0)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(', ') || 'n/a'
+  );
+}
+
+async function randomSections(lab: LabService, plan: Map<string, Group>): Promise<[Section[], Claim[]]> {
+  const sections: Section[] = [];
+  const claims: Claim[] = [];
+  for (const family of FAMILIES) {
+    const rows = [];
+    for (const c of CLIP_SETTINGS) {
+      const group = plan.get(`${family.prefix}-${c.id}`)!;
+      const summary = summarize(group.preset, group.label, await groupSeries(lab, group));
+      rows.push({ summary, id: c.id, verdicts: await verdictsOf(lab, group.ids) });
+    }
+    const config = readRun(lab.context, plan.get(`${family.prefix}-sym`)!.ids[0]).config as RunConfig;
+    sections.push({ title: family.title, config, rows });
+    claims.push(...randomRewardClaims(family.prefix, new Map(rows.map((r) => [r.id, r.summary]))));
+  }
+  return [sections, claims];
+}
+
+/** A per-evaluation metric's first and last value per run, over the group's runs. */
+async function firstAndLast(
+  lab: LabService,
+  ids: readonly number[],
+  key: string,
+): Promise<{ start: Stat; final: Stat }> {
+  const finite = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  const series = await Promise.all(
+    ids.map(async (id) => finite((await dispatch(lab, 'runs.series', { id, keys: [key] }))[0].values)),
+  );
+  return {
+    start: stat(series.map((xs) => xs[0]).filter(Number.isFinite)),
+    final: stat(series.map((xs) => xs.at(-1) ?? NaN).filter(Number.isFinite)),
+  };
+}
+
+async function trueRewardGroup(lab: LabService, group: Group): Promise<TrueRewardGroup> {
+  const config = readRun(lab.context, group.ids[0]).config as RunConfig;
+  return {
+    summary: summarize(group.preset, group.label, await groupSeries(lab, group)),
+    config,
+    base: await evaluateBaseModel(lab, config),
+    passAtK: await firstAndLast(lab, group.ids, 'eval/pass@k'),
+    evalEntropy: await firstAndLast(lab, group.ids, 'eval/entropy'),
+  };
+}
+
+async function startAll(lab: LabService, opts: Options): Promise<Map<string, Group>> {
+  const plan = new Map<string, Group>();
+  for (const family of FAMILIES) {
+    for (const c of CLIP_SETTINGS) {
+      const preset = `${family.prefix}-${c.id}`;
+      plan.set(preset, await startGroup(lab, preset, c.label, opts.sets, opts.seeds));
+    }
+  }
+  for (const t of TRUE_REWARD) plan.set(t.preset, await startGroup(lab, t.preset, t.label, opts.sets, opts.trueSeeds));
+  return plan;
+}
+
+function machine(lab: LabService, ids: readonly number[]) {
+  const backends = [...new Set(ids.map((id) => readRun(lab.context, id).backend).filter(Boolean))];
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores: os.availableParallelism(),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    backends: backends.join(', ') || 'n/a',
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const started = performance.now();
+  const lab = createLab({ dbPath: opts.db, training: { runQueue: true, maxConcurrent: opts.parallel } });
+  process.stderr.write(`reproduce: database ${lab.dbPath}\n`);
+  try {
+    const plan = await startAll(lab, opts);
+    const ids = [...plan.values()].flatMap((g) => g.ids);
+    await waitForAll(lab, ids, 5000);
+    const minutes = (performance.now() - started) / 60_000;
+    const [sections, claims] = await randomSections(lab, plan);
+    const trueReward = await Promise.all(TRUE_REWARD.map((t) => trueRewardGroup(lab, plan.get(t.preset)!)));
+    claims.push(...trueReward.map((t) => trueRewardClaim(t.summary, t.base?.acc)));
+    const text = renderReport({
+      date: new Date().toISOString().slice(0, 10),
+      quick: opts.quick,
+      machine: machine(lab, ids),
+      runs: ids.length,
+      seeds: opts.seeds,
+      trueSeeds: opts.trueSeeds,
+      parallel: lab.queue.maxConcurrent,
+      minutes,
+      overrides: opts.sets,
+      sections,
+      claims,
+      trueReward,
+      unfinished: unfinished(lab, ids),
+    });
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    writeFileAtomic(opts.out, text);
+    process.stderr.write(`reproduce: wrote ${opts.out}\n`);
+  } finally {
+    await lab.close();
+  }
+}
+
+await main();

@@ -1,0 +1,163 @@
+/**
+ * The text of `docs/results.md` (issue 4, item 6), from the numbers `npm run reproduce` measured.
+ * Pure: summaries, claims and facts about the machine in, markdown out.
+ */
+import type { RunConfig } from '../../src-main/contract';
+import { fmt, type Claim, type GroupSummary, type Stat } from './summary';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  platform: string;
+  node: string;
+  backends: string;
+}
+
+/** One policy's random-reward comparison: a row per clip setting. */
+export interface Section {
+  title: string;
+  /** The config the family shares (one of its runs'), described in a line under the title. */
+  config: RunConfig;
+  rows: { summary: GroupSummary; verdicts: string }[];
+}
+
+/** What the base model of the true-reward runs measured when it was built (engine/base-model.ts). */
+export interface BaseModelFacts {
+  /** Greedy accuracy, pass@k and entropy on the runs' own evaluation. */
+  acc: number;
+  passAtK: number;
+  entropy: number;
+  /** Supervised steps it was trained for. */
+  steps: number | null;
+}
+
+export interface TrueRewardGroup {
+  summary: GroupSummary;
+  config: RunConfig;
+  base: BaseModelFacts | null;
+  /** pass@k and eval entropy at the first and the last evaluation. */
+  passAtK: { start: Stat; final: Stat };
+  evalEntropy: { start: Stat; final: Stat };
+}
+
+export interface ReportInput {
+  date: string;
+  quick: boolean;
+  machine: Machine;
+  runs: number;
+  seeds: number;
+  trueSeeds: number;
+  parallel: number;
+  minutes: number;
+  overrides: string[];
+  sections: Section[];
+  claims: Claim[];
+  trueReward: TrueRewardGroup[];
+  unfinished: string[];
+}
+
+const pct = (s: Stat) => (Number.isFinite(s.mean) ? `${(100 * s.mean).toFixed(2)}` : 'n/a');
+const num = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+/** The settings a family's runs share, in one line (the clip settings vary per row). */
+export function configLine(c: RunConfig): string {
+  const policy =
+    c.policy.kind === 'gpt'
+      ? `GPT d${c.policy.dModel} x ${c.policy.layers} layers (base: ${c.policy.base.labelNoise} label noise, ` +
+        `stop at greedy acc ${c.policy.base.targetAcc ?? 'none'}, seed ${c.policy.base.seed})`
+      : `tabular softmax (logits ~ N(0, ${c.policy.logitStd}^2))`;
+  const task =
+    c.task.kind === 'bandit' ? `bandit ${c.task.prompts} x ${c.task.actions}` : `${c.task.kind} size ${c.task.size}`;
+  return (
+    `${task}; ${policy}; ${c.steps} steps of ${c.rollout.prompts} prompts x ${c.rollout.groupSize} responses ` +
+    `at temperature ${c.rollout.temperature}; ${c.optim.optimizer} lr ${c.optim.lr}, ${c.optim.epochs} epochs x ` +
+    `${c.optim.minibatches} minibatches = ${c.optim.epochs * c.optim.minibatches} updates per rollout; ` +
+    `${c.objective.aggregation} loss.`
+  );
+}
+
+function sectionLines(s: Section): string[] {
+  const rows = s.rows.map(({ summary: g, verdicts }) =>
+    [
+      g.label,
+      String(g.start.n),
+      fmt(g.start),
+      fmt(g.final),
+      fmt(g.change),
+      pct(g.lowFrac),
+      pct(g.highFrac),
+      fmt(g.driftRatio, 2),
+      g.trajectory.map((x) => num(x)).join(' → '),
+      verdicts,
+    ].join(' | '),
+  );
+  return [
+    `## ${s.title}`,
+    '',
+    configLine(s.config),
+    '',
+    '| eps_low / eps_high | n | start entropy | final entropy | change | clip-low % | clip-high % | high/low drift | entropy at 0, 25, 50, 75, 100% | diagnosis |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r} |`),
+    '',
+  ];
+}
+
+export const claimVerdict = (c: Claim) =>
+  `${c.holds ? 'holds' : 'does not hold'}${c.withinNoise ? ', within noise' : ''}`;
+
+const baseCell = (t: TrueRewardGroup, key: 'acc' | 'passAtK' | 'entropy') => (t.base ? num(t.base[key], 3) : 'n/a');
+
+function trueRewardLines(t: TrueRewardGroup): string[] {
+  const g = t.summary;
+  const base = t.base ? `${t.base.steps ?? '?'} supervised steps` : 'not found in the store';
+  return [
+    `### ${g.label} (${g.start.n} seeds)`,
+    '',
+    configLine(t.config),
+    '',
+    `| | base model | first evaluation (after step 0) | last evaluation |`,
+    '|---|---|---|---|',
+    `| greedy accuracy (eval/acc) | ${baseCell(t, 'acc')} | ${fmt(g.evalAccStart)} | ${fmt(g.evalAccFinal)} |`,
+    `| pass@${t.config.eval.k} (eval/pass@k) | ${baseCell(t, 'passAtK')} | ${fmt(t.passAtK.start)} | ${fmt(t.passAtK.final)} |`,
+    `| eval entropy (eval/entropy) | ${baseCell(t, 'entropy')} | ${fmt(t.evalEntropy.start)} | ${fmt(t.evalEntropy.final)} |`,
+    `| rollout entropy | ${fmt(g.start)} (step 0) | | ${fmt(g.final)} (last 5% of steps) |`,
+    '',
+    `Base model: ${base}. Its column is the base model evaluated exactly as the runs evaluate (same ` +
+      `${t.config.eval.prompts} held-out prompts, greedy and ${t.config.eval.k} samples at temperature ${t.config.rollout.temperature}).`,
+    '',
+  ];
+}
+
+export function renderReport(r: ReportInput): string {
+  const m = r.machine;
+  const lines = [
+    '# Reproduction: clipping and entropy under random rewards',
+    '',
+    `Made by \`npm run reproduce\`${r.quick ? ' --quick (a smoke run: too short to show the effects)' : ''} on ${r.date}.`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.platform}, Node ${m.node}; backend ${m.backends}.`,
+    `${r.runs} runs (${r.seeds} seeds per random-reward setting, ${r.trueSeeds} per true-reward one), at most ${r.parallel} at once; wall time ${r.minutes.toFixed(1)} minutes.`,
+    `Overrides: ${r.overrides.join(' ') || 'none'}.`,
+    '',
+    "Start is the rollout entropy at step 0 (the starting policy); final is the mean over each run's last 5% of steps;",
+    'change is final − start per run. Every cell is mean ± sample std over the n seeds. Clip fractions are shares of',
+    'response tokens clipped per update, averaged over the run. High/low drift is |Σ clip-high drift| / |Σ clip-low drift|,',
+    'the first-order entropy push of each side (research/paper.md): above 1 means clip-high pushes harder. Diagnosis counts',
+    "the collapse verdicts of the lab's diagnostics over the seeds.",
+    '',
+  ];
+  for (const s of r.sections) lines.push(...sectionLines(s));
+  lines.push('## The claims', '', '| claim | verdict | numbers |', '|---|---|---|');
+  lines.push(...r.claims.map((c) => `| ${c.text} | **${claimVerdict(c)}** | ${c.evidence} |`), '');
+  lines.push(
+    '"Within noise": the gap that decides the claim is smaller than the larger seed-to-seed standard deviation of',
+    'the groups compared (for start vs final, smaller than the std of the change), so 3 seeds cannot settle it.',
+    '',
+  );
+  if (r.trueReward.length > 0) {
+    lines.push('## True rewards (exact-match verifier)', '');
+    for (const t of r.trueReward) lines.push(...trueRewardLines(t));
+  }
+  if (r.unfinished.length > 0) lines.push(`Runs that did not complete: ${r.unfinished.join('; ')}`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,85 @@
+/**
+ * Seed groups of preset runs trained through the lab's run queue (worker processes), shared by
+ * `npm run reproduce` and scripts/calibrate-gpt.ts: start a preset's seeds with overrides, wait for
+ * them, read their series back.
+ */
+import { applyOverrides, findPreset, parseAssignment, type ConfigOverride } from '../../src-main/contract';
+import { dispatch, readRun, type LabService } from '../../src-main/lab';
+import type { RunSeries } from './summary';
+
+export interface Group {
+  preset: string;
+  label: string;
+  ids: number[];
+}
+
+/** Metric keys a summary reads, in the order of RunSeries' fields. */
+const SERIES_KEYS = ['entropy', 'clip/low_frac', 'clip/high_frac', 'eval/acc', 'clip/low_drift', 'clip/high_drift'];
+
+const ENDED = new Set(['completed', 'failed', 'cancelled', 'interrupted', 'diverged']);
+
+/**
+ * Overrides that apply to a preset: base-model keys only exist on the GPT policy, so a `--set
+ * policy.base.*` meant for the GPT runs is not applied to tabular ones.
+ */
+export function overridesFor(preset: string, sets: readonly string[]): ConfigOverride[] {
+  const tabular = findPreset(preset)?.config.policy?.kind === 'tabular';
+  return sets.map(parseAssignment).filter((o) => !(tabular && o.path.startsWith('policy.base.')));
+}
+
+/** Starts one preset's seeds (1..seeds) with the overrides that apply to it. */
+export async function startGroup(
+  lab: LabService,
+  preset: string,
+  label: string,
+  sets: readonly string[],
+  seeds: number,
+): Promise<Group> {
+  const base = findPreset(preset);
+  if (!base) throw new Error(`unknown preset "${preset}"`);
+  const config = applyOverrides(base.config, overridesFor(preset, sets));
+  if (!config.ok) throw new Error(`${preset}: ${config.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  const { ids } = await dispatch(lab, 'sweeps.start', { config: config.value, seeds, name: preset });
+  return { preset, label, ids };
+}
+
+/** Resolves once every run has ended, with a line on stderr whenever the count changes. */
+export async function waitForAll(lab: LabService, ids: readonly number[], pollMs = 2000): Promise<void> {
+  let last = '';
+  for (;;) {
+    const done = ids.filter((id) => ENDED.has(readRun(lab.context, id).status)).length;
+    const line = `${done}/${ids.length} runs ended`;
+    if (line !== last) process.stderr.write(`${line}\n`);
+    last = line;
+    if (done === ids.length) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** The stored series a summary needs, one RunSeries per run of the group. */
+export async function groupSeries(lab: LabService, group: Group): Promise<RunSeries[]> {
+  const runs: RunSeries[] = [];
+  for (const id of group.ids) {
+    const [entropy, lowFrac, highFrac, evalAcc, lowDrift, highDrift] = await dispatch(lab, 'runs.series', {
+      id,
+      keys: SERIES_KEYS,
+    });
+    runs.push({
+      entropy: entropy.values,
+      lowFrac: lowFrac.values,
+      highFrac: highFrac.values,
+      evalAcc: evalAcc.values,
+      lowDrift: lowDrift.values,
+      highDrift: highDrift.values,
+    });
+  }
+  return runs;
+}
+
+/** Runs of the groups that did not complete, as "id status (error)". */
+export function unfinished(lab: LabService, ids: readonly number[]): string[] {
+  return ids
+    .map((id) => readRun(lab.context, id))
+    .filter((r) => r.status !== 'completed')
+    .map((r) => `${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}`);
+}

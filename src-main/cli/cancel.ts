@@ -1,0 +1,34 @@
+/** `cliplab cancel RUN`: cancel a queued run, or stop a running one after its step in flight. */
+import { dispatch } from '../lab';
+import type { CliIo, Command, ParsedArgs } from './command';
+import { withLab } from './lab';
+import { flagOption, positionals } from './options';
+import { findRun } from './show';
+
+const USAGE = `cliplab cancel RUN [--json] [--db FILE]
+
+Cancels a run (by id, or by its exact name). A queued run leaves the queue; a running one (in the app,
+a sweep or another terminal) stops after the step in flight and keeps its data; an interrupted one
+is marked cancelled.
+
+  --json      print the run as JSON
+  --db FILE   database (default: the app's; CLIPLAB_DB overrides)`;
+
+export const cancelCommand: Command = {
+  name: 'cancel',
+  summary: 'Cancel a queued or running run',
+  usage: USAGE,
+  flags: ['json'],
+  options: [],
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const [ref] = positionals(args, ['RUN']);
+    return withLab(args, io, async (lab) => {
+      const run = await dispatch(lab, 'runs.cancel', { id: (await findRun(lab, ref)).id });
+      if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+      else if (run.status === 'running') {
+        io.stdout.write(`run ${run.id}: cancel requested; it stops after the step in flight\n`);
+      } else io.stdout.write(`run ${run.id} cancelled\n`);
+      return 0;
+    });
+  },
+};

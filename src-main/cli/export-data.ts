@@ -1,0 +1,54 @@
+/** `cliplab export-data`: the series a figure plots (raw, smoothed, seed-group statistics) as CSV or JSON. */
+import { DATA_FORMATS, type ApiResult } from '../contract';
+import { dispatch } from '../lab';
+import { writeFileAtomic } from '../lab/export/atomic';
+import type { CliIo, Command, ParsedArgs } from './command';
+import { outputFile, outputFormat, savedFigureSpec, SPEC_OPTIONS, specFromOptions } from './figure-args';
+import { withLab } from './lab';
+import { flagOption, positionals } from './options';
+
+const USAGE = `cliplab export-data --runs 1,2 [--metrics entropy,reward/mean] --out FILE [options]
+
+Writes the plotted series, raw and smoothed, per run and per seed group (mean, n, std, sem, min, max
+and the band edges), with the smoothing settings and the figure spec recorded in the file.
+
+  --runs IDS            runs to export, e.g. 1,2,3
+  --groups KEYS         seed groups (group keys), with all their current runs
+  --group-seeds         aggregate the listed runs by seed group
+  --metrics KEYS        metric keys (default: entropy)
+  --x AXIS              step (default), tokens or time
+  --smoothing W         debiased EMA weight from 0 to 0.999 (default 0.6)
+  --band B              std (default), sem, minmax or none: the band columns
+  --steps FROM:TO       step range (either end may be left open)
+  --figure ID           the data of saved figure ID (other options override it)
+  --spec FILE           the data of a figure spec JSON file (other options override it)
+  --format F            csv or json (default: the extension of --out)
+  --out FILE            file to write (written whole or not at all)
+  --json                print what was written as JSON
+  --db FILE             database (default: the app's; CLIPLAB_DB overrides)`;
+
+export const exportDataCommand: Command = {
+  name: 'export-data',
+  summary: 'Write the plotted series (raw, smoothed, seed-group statistics) as CSV or JSON',
+  usage: USAGE,
+  flags: ['group-seeds', 'json'],
+  options: SPEC_OPTIONS,
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    positionals(args, []);
+    const out = outputFile(args);
+    const format = outputFormat(args, DATA_FORMATS, out);
+    return withLab(args, io, async (lab) => {
+      const spec = specFromOptions(args, await savedFigureSpec(lab, args), { metrics: ['entropy'] });
+      const file = (await dispatch(lab, 'figures.data', { spec, format })) as ApiResult<'figures.data'>;
+      writeFileAtomic(out, file.text);
+      const rows = file.text.split('\n').filter((l) => l && !l.startsWith('#')).length - 1;
+      if (flagOption(args, 'json')) {
+        io.stdout.write(`${JSON.stringify({ file: out, format, metrics: spec.metrics })}\n`);
+      } else {
+        const what = format === 'csv' ? `${rows} rows` : `${spec.metrics.length} metric(s)`;
+        io.stdout.write(`wrote ${out} (${format}, ${what})\n`);
+      }
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,139 @@
+/** `cliplab show RUN`: one run with its config and metrics, readable or as one JSON document. */
+import { ApiError, type MetricKeyInfo, type RunRecord, type Series } from '../contract';
+import { dispatch, type LabService } from '../lab';
+import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
+import { formatTime, formatValue, table } from './format';
+import { withLab } from './lab';
+import { flagOption, listOption, positionals } from './options';
+
+const USAGE = `cliplab show RUN [--metrics KEY,...] [--json] [--db FILE]
+
+Shows a run (by id, or by its exact name): status, config and a summary of each metric.
+
+  --metrics KEY,...  only these metrics (repeatable), e.g. entropy,clip/high_frac
+  --json             print { "run": {...}, "metrics": { "<key>": [{ "step": n, "value": v }] } }
+                     (value null where the run logged NaN)
+  --db FILE          database (default: the app's; CLIPLAB_DB overrides)`;
+
+/** `runs.series` accepts at most this many keys per call. */
+const KEYS_PER_CALL = 200;
+
+export async function findRun(lab: LabService, ref: string): Promise<RunRecord> {
+  if (/^\d+$/.test(ref)) {
+    if (Number(ref) < 1) throw new UsageError(`RUN: expected a run id (1 or more) or a run name, got "${ref}"`);
+    return dispatch(lab, 'runs.get', { id: Number(ref) });
+  }
+  const named = (await dispatch(lab, 'runs.list', {})).filter((r) => r.name === ref);
+  if (named.length === 1) return named[0];
+  if (named.length === 0) throw new ApiError('not_found', `no run with id or name "${ref}" in ${lab.dbPath}`);
+  throw new UsageError(`"${ref}" names runs ${named.map((r) => r.id).join(', ')}; give the id`);
+}
+
+function chooseKeys(run: RunRecord, available: readonly MetricKeyInfo[], wanted: string[] | undefined): string[] {
+  const have = available.map((k) => k.key);
+  if (!wanted) return have;
+  const missing = wanted.filter((k) => !have.includes(k));
+  if (missing.length > 0) {
+    const list = have.length > 0 ? `it has: ${have.join(', ')}` : 'it has no metrics yet';
+    throw new ApiError('not_found', `run ${run.id} has no metric ${missing.map((k) => `"${k}"`).join(', ')}; ${list}`);
+  }
+  return [...new Set(wanted)];
+}
+
+async function readSeries(lab: LabService, id: number, keys: readonly string[]): Promise<Series[]> {
+  const out: Series[] = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_CALL) {
+    out.push(...(await dispatch(lab, 'runs.series', { id, keys: keys.slice(i, i + KEYS_PER_CALL) })));
+  }
+  return out;
+}
+
+function asJson(run: RunRecord, series: readonly Series[]): string {
+  const metrics: Record<string, { step: number; value: number | null }[]> = {};
+  for (const s of series) metrics[s.key] = s.steps.map((step, i) => ({ step, value: s.values[i] }));
+  return JSON.stringify({ run, metrics }, null, 2);
+}
+
+/** `key=value` pairs of one config section, nested sections flattened (`base.steps=800`). */
+function sectionText(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return [`${prefix}=${JSON.stringify(value)}`];
+  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? sectionText(v, `${prefix}${k}.`)
+      : [`${prefix}${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`],
+  );
+}
+
+function header(run: RunRecord): string[] {
+  const step = run.step === null ? 'no steps yet' : `step ${run.step}${run.steps === null ? '' : ` of ${run.steps}`}`;
+  const lines = [
+    `run ${run.id}  ${run.name}`,
+    `  status    ${run.status} (${step})`,
+    `  origin    ${run.origin}${run.backend ? `, backend ${run.backend}` : ''}, cliplab ${run.appVersion}`,
+    `  times     created ${formatTime(run.createdAt)}, started ${formatTime(run.startedAt)}, finished ${formatTime(run.finishedAt)}`,
+    `  seed      ${run.seed ?? '-'}   group ${run.groupKey}`,
+  ];
+  if (run.tags.length > 0) lines.push(`  tags      ${run.tags.join(', ')}`);
+  if (run.notes) lines.push(`  notes     ${run.notes.replace(/\n/g, '\n            ')}`);
+  if (run.error) lines.push(`  error     ${run.error}`);
+  if (run.origin === 'local') {
+    lines.push('  config');
+    for (const [section, value] of Object.entries(run.config)) {
+      lines.push(`    ${section.padEnd(10)}${sectionText(value).join(' ').replace(/^=/, '')}`);
+    }
+  } else {
+    lines.push(`  source    ${run.source.format} ${run.source.file}`);
+    const params = Object.keys(run.source.params);
+    if (params.length > 0) lines.push(`  params    ${sectionText(run.source.params).join(' ')}`);
+  }
+  return lines;
+}
+
+function metricsTable(keys: readonly MetricKeyInfo[], series: readonly Series[]): string {
+  const rows = series.map((s) => {
+    const info = keys.find((k) => k.key === s.key)!;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of s.values) {
+      if (v === null || !Number.isFinite(v)) continue;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    return [
+      s.key,
+      String(info.count),
+      `${info.firstStep}-${info.lastStep}`,
+      formatValue(s.values[0]),
+      formatValue(s.values[s.values.length - 1]),
+      min <= max ? formatValue(min) : '-',
+      min <= max ? formatValue(max) : '-',
+    ];
+  });
+  return table(['METRIC', 'POINTS', 'STEPS', 'FIRST', 'LAST', 'MIN', 'MAX'], rows);
+}
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'Show one run: status, config and metrics',
+  usage: USAGE,
+  flags: ['json'],
+  options: ['metrics'],
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const [ref] = positionals(args, ['RUN']);
+    const wanted = listOption(args, 'metrics');
+    return withLab(args, io, async (lab) => {
+      const run = await findRun(lab, ref);
+      const available = await dispatch(lab, 'runs.keys', { id: run.id });
+      const series = await readSeries(lab, run.id, chooseKeys(run, available, wanted));
+      if (flagOption(args, 'json')) {
+        io.stdout.write(`${asJson(run, series)}\n`);
+        return 0;
+      }
+      const lines = header(run);
+      lines.push('', series.length > 0 ? metricsTable(available, series) : 'no metrics logged yet');
+      io.stdout.write(`${lines.join('\n')}\n`);
+      return 0;
+    });
+  },
+};

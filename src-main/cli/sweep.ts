@@ -1,0 +1,160 @@
+/**
+ * `cliplab sweep`: a grid of configs x seeds, trained through the run queue in worker processes
+ * (at most --parallel at once), with each run's progress on stderr and a table (or JSON) at the end.
+ */
+import { FINISHED_STATUSES, type LabEvent, type RunRecord } from '../contract';
+import { createLab, dispatch, readRun, type LabService } from '../lab';
+import { finalMetrics } from '../lab/runner';
+import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
+import { configFromArgs, gridFromArgs } from './config-args';
+import { dbPathOf } from './lab';
+import { flagOption, positionals, stringOption } from './options';
+import { baseLine, RateMeter, runLine, statusLine, type StatusLine } from './progress';
+import { runsTable } from './runs';
+
+const USAGE = `cliplab sweep [--preset NAME] [--config FILE] [--set key=value]... --grid key=v1,v2 [--grid ...]
+              [--seeds N] [--parallel N] [--control] [--name N] [--json] [--db FILE]
+
+Trains a run for every combination of the grid's values and every seed, through the run queue: each
+run in its own worker process, at most N at once. The base config is built as for \`cliplab train\`.
+Ctrl-C stops the running ones after their step in flight (interrupted, resumable) and takes the
+waiting ones out of the queue (interrupted; \`cliplab resume RUN\` starts them).
+
+  --grid key=v1,v2   a config key by dotted path and its values (repeat for more keys), e.g.
+                     --grid objective.clipLow=0.05,0.2,1 --grid objective.clipHigh=0.2,inf
+  --seeds N          seeds per grid point: the base seed and the next N-1 (default 1)
+  --parallel N       runs training at once (default: CLIPLAB_MAX_RUNS, else one per core)
+  --control          also train each run's random-reward control (Bernoulli(0.5) rewards)
+  --name N           prefix of the run names (default: the preset's name)
+  --json             print { "runs": [ { "run": {...}, "final": {...} }, ... ] } on stdout
+  --db FILE          database (default: the app's; CLIPLAB_DB overrides)`;
+
+const EXIT_INTERRUPTED = 130;
+
+function countOption(args: ParsedArgs, name: string, max: number): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > max) {
+    throw new UsageError(`--${name}: expected an integer from 1 to ${max}, got "${text}"`);
+  }
+  return n;
+}
+
+const isEnded = (r: RunRecord) => FINISHED_STATUSES.includes(r.status) || r.status === 'interrupted';
+
+/** Live progress of the sweep's runs until each has ended; Ctrl-C stops them (resumable). */
+class SweepWatch {
+  private readonly line: StatusLine;
+  private readonly active = new Map<number, string>();
+  private readonly meters = new Map<number, RateMeter>();
+  private readonly noted = new Set<number>();
+  private interrupted = false;
+  private finish: (() => void) | null = null;
+
+  constructor(
+    private readonly lab: LabService,
+    private readonly ids: readonly number[],
+    io: CliIo,
+  ) {
+    this.line = statusLine(io.stderr);
+  }
+
+  /** Resolves once every run has ended; `interrupted` when the user pressed Ctrl-C. */
+  run(): Promise<{ interrupted: boolean }> {
+    const unsubscribe = this.lab.subscribe((e) => this.onEvent(e));
+    // Statuses are read from the database: runs may also be trained by another process's queue.
+    const poll = setInterval(() => this.check(), 1000);
+    const onSigint = () => this.onSigint();
+    process.on('SIGINT', onSigint);
+    return new Promise((resolve) => {
+      this.finish = () => {
+        clearInterval(poll);
+        unsubscribe();
+        process.off('SIGINT', onSigint);
+        this.line.done();
+        resolve({ interrupted: this.interrupted });
+      };
+      this.check();
+    });
+  }
+
+  private render(force = false): void {
+    const head = `sweep ${this.noted.size}/${this.ids.length} ended`;
+    this.line.update([head, ...this.active.values()].join('  |  '), force);
+  }
+
+  private onEvent(e: LabEvent): void {
+    if (e.name === 'run.progress' && this.ids.includes(e.payload.id)) {
+      const { id } = e.payload;
+      const meter = this.meters.get(id) ?? new RateMeter();
+      this.meters.set(id, meter);
+      meter.observe(e.payload.step, Date.now(), e.payload.stepsPerSecond);
+      this.active.set(id, runLine(`run ${id}`, { ...e.payload, type: 'progress', runId: id }, meter.rate));
+      this.render();
+    } else if (e.name === 'basemodel.progress' && this.ids.includes(e.payload.runId)) {
+      this.active.set(e.payload.runId, baseLine(`run ${e.payload.runId}`, { ...e.payload, type: 'basemodel' }));
+      this.render(e.payload.phase !== 'building');
+    }
+  }
+
+  private check(): void {
+    const runs = this.ids.map((id) => readRun(this.lab.context, id));
+    for (const run of runs.filter((r) => isEnded(r) && !this.noted.has(r.id))) {
+      this.noted.add(run.id);
+      this.active.delete(run.id);
+      this.line.note(`run ${run.id} ${run.status}: ${run.name}${run.error ? ` (${run.error})` : ''}`);
+    }
+    if (runs.every(isEnded) && this.finish) {
+      this.finish();
+      this.finish = null;
+    }
+  }
+
+  private onSigint(): void {
+    if (this.interrupted) process.exit(EXIT_INTERRUPTED);
+    this.interrupted = true;
+    const withdrawn = this.lab.queue.withdraw(this.ids);
+    this.line.note(
+      `stopping: ${withdrawn.length} waiting run(s) withdrawn; running ones stop after their step in flight`,
+    );
+    void this.lab.queue.close().then(() => this.check());
+  }
+}
+
+async function sweep(args: ParsedArgs, io: CliIo): Promise<number> {
+  positionals(args, []);
+  const config = configFromArgs(args);
+  const grid = gridFromArgs(args, config);
+  const seeds = countOption(args, 'seeds', 100) ?? 1;
+  const parallel = countOption(args, 'parallel', 256);
+  if (Object.keys(grid).length === 0 && seeds === 1) {
+    throw new UsageError('--grid: expected at least one grid (or --seeds N with N > 1)');
+  }
+  const lab = createLab({ dbPath: dbPathOf(args, io), training: { runQueue: true, maxConcurrent: parallel } });
+  try {
+    const name = stringOption(args, 'name') ?? stringOption(args, 'preset');
+    const control = flagOption(args, 'control');
+    const { ids } = await dispatch(lab, 'sweeps.start', { config, grid, seeds, control, name });
+    io.stderr.write(`sweep: ${ids.length} runs (${ids.join(', ')}), at most ${lab.queue.maxConcurrent} at once\n`);
+    const { interrupted } = await new SweepWatch(lab, ids, io).run();
+    const runs = ids.map((id) => readRun(lab.context, id));
+    if (flagOption(args, 'json')) {
+      const out = runs.map((run) => ({ run, final: finalMetrics(lab.context, run.id) }));
+      io.stdout.write(`${JSON.stringify({ runs: out }, null, 2)}\n`);
+    } else io.stdout.write(`${runsTable(runs)}\n`);
+    if (interrupted) return EXIT_INTERRUPTED;
+    return runs.every((r) => r.status === 'completed') ? 0 : 1;
+  } finally {
+    await lab.close();
+  }
+}
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'Train a grid of configs x seeds through the run queue, in parallel worker processes',
+  usage: USAGE,
+  flags: ['json', 'control'],
+  options: ['preset', 'config', 'set', 'grid', 'seeds', 'parallel', 'name'],
+  run: sweep,
+};

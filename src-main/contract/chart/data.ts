@@ -1,0 +1,253 @@
+/**
+ * From runs and their series to the curves a figure draws: smoothed per run, aggregated per seed
+ * group, mapped to the x axis and cropped to the step range. Full resolution: decimation happens only
+ * when a chart is built (config.ts), so the data export holds every point.
+ */
+import { seriesId, type BandKind, type FigureSpec } from '../figure';
+import { metricLabel } from '../metrics';
+import type { RunRecord, Series } from '../runs';
+import { aggregateGroup, type GroupAggregate, type StepValues } from './aggregate';
+import { legendNames } from './legend';
+import { smoothEma } from './smoothing';
+import { X_AXES, type XAxisKind } from './xaxis';
+
+export interface FigureRunInput {
+  run: Pick<RunRecord, 'id' | 'name' | 'groupKey' | 'seed' | 'config' | 'source'>;
+  /** The run's series for the spec's metrics, plus `tokens` when x is tokens. */
+  series: readonly Series[];
+}
+
+/** Spread of a seed group per step; std, sem, min and max are over the smoothed seeds. */
+export interface GroupStats {
+  n: number[];
+  rawStd: (number | null)[];
+  std: (number | null)[];
+  sem: (number | null)[];
+  min: (number | null)[];
+  max: (number | null)[];
+}
+
+/** One drawn curve: a run or a seed group, for one metric. Arrays are aligned with `steps`. */
+export interface FigureTrace {
+  /** `run:<id>` or `group:<key>`; the same for every metric of the series. */
+  id: string;
+  kind: 'run' | 'group';
+  label: string;
+  metric: string;
+  panel: number;
+  colorIndex: number;
+  dashIndex: number;
+  runIds: number[];
+  steps: number[];
+  /** In the axis' base unit (step, tokens, seconds). */
+  x: (number | null)[];
+  /** A run's values; a group's mean of its seeds' raw values. */
+  raw: (number | null)[];
+  /** A run's smoothed values; a group's mean of its seeds' smoothed values. */
+  smoothed: (number | null)[];
+  band: { lower: (number | null)[]; upper: (number | null)[] } | null;
+  group: GroupStats | null;
+}
+
+export interface FigureData {
+  spec: FigureSpec;
+  x: { kind: XAxisKind; label: string; divisor: number; compactTicks: boolean };
+  panels: { metrics: string[]; yLabel: string }[];
+  traces: FigureTrace[];
+}
+
+/** One legend entry: a run, or the runs of one seed group. */
+interface Entity {
+  id: string;
+  kind: 'run' | 'group';
+  runs: FigureRunInput[];
+}
+
+/** Builds every curve of the figure. Throws an Error naming the run or group that is missing data. */
+export function buildFigureData(spec: FigureSpec, inputs: readonly FigureRunInput[]): FigureData {
+  const entities = figureEntities(spec, inputs);
+  checkXAxisInputs(spec.xAxis, entities);
+  const names = entityNames(spec, entities);
+  const overlay = spec.layout === 'overlay';
+  const traces: FigureTrace[] = [];
+  entities.forEach((entity, e) => {
+    spec.metrics.forEach((metric, m) => {
+      const curve = entity.kind === 'run' ? runCurve(spec, entity.runs[0], metric) : groupCurve(spec, entity, metric);
+      const manyEntities = entities.length > 1;
+      traces.push({
+        id: entity.id,
+        kind: entity.kind,
+        label: overlay && spec.metrics.length > 1 ? overlayLabel(names[e], metric, manyEntities) : names[e],
+        metric,
+        panel: overlay ? 0 : m,
+        colorIndex: overlay && !manyEntities ? m : e,
+        dashIndex: overlay && manyEntities ? m : 0,
+        runIds: entity.runs.map((r) => r.run.id),
+        ...crop(spec, curve),
+      });
+    });
+  });
+  const unit = X_AXES[spec.xAxis].unit(maxX(traces));
+  return {
+    spec,
+    x: {
+      kind: spec.xAxis,
+      label: spec.xLabel ?? unit.label,
+      divisor: unit.divisor,
+      compactTicks: X_AXES[spec.xAxis].compactTicks,
+    },
+    panels: overlay
+      ? [{ metrics: spec.metrics, yLabel: overlayYLabel(spec) }]
+      : spec.metrics.map((m) => ({ metrics: [m], yLabel: spec.yLabels[m] ?? metricLabel(m) })),
+    traces,
+  };
+}
+
+/** Runs and groups in the spec's order; a group listed twice (by key and through groupSeeds) once. */
+function figureEntities(spec: FigureSpec, inputs: readonly FigureRunInput[]): Entity[] {
+  const byId = new Map(inputs.map((i) => [i.run.id, i]));
+  const entities = new Map<string, Entity>();
+  for (const key of spec.groups) {
+    const runs = inputs.filter((i) => i.run.groupKey === key);
+    if (runs.length === 0) throw new Error(`groups: no run belongs to group ${key}`);
+    entities.set(seriesId('group', key), { id: seriesId('group', key), kind: 'group', runs });
+  }
+  for (const id of spec.runs) {
+    const input = byId.get(id);
+    if (!input) throw new Error(`runs: no run with id ${id}`);
+    const sid = spec.groupSeeds ? seriesId('group', input.run.groupKey) : seriesId('run', id);
+    const entity = entities.get(sid) ?? { id: sid, kind: spec.groupSeeds ? 'group' : 'run', runs: [] };
+    if (!entity.runs.includes(input)) entity.runs.push(input);
+    entities.set(sid, entity);
+  }
+  return [...entities.values()];
+}
+
+function checkXAxisInputs(kind: XAxisKind, entities: readonly Entity[]): void {
+  for (const { run, series } of entities.flatMap((e) => e.runs)) {
+    for (const key of X_AXES[kind].requires) {
+      // The store answers a key a run never logged with an empty series: that counts as missing.
+      if (!series.some((s) => s.key === key && s.steps.length > 0)) {
+        throw new Error(`xAxis: run ${run.id} has no "${key}" metric to put on the x axis; use "step"`);
+      }
+    }
+  }
+}
+
+/** Legend names: spec labels first, then the config values that differ, then run names. */
+function entityNames(spec: FigureSpec, entities: readonly Entity[]): string[] {
+  const configs = entities.map(({ kind, runs }) => {
+    const run = runs[0].run;
+    const config = run.config ?? (run.source && Object.keys(run.source.params).length ? run.source.params : null);
+    if (kind === 'run' || config === null) return config;
+    const { seed: _seed, ...rest } = config as Record<string, unknown>;
+    return rest;
+  });
+  const fallback = entities.map(({ kind, runs }) =>
+    kind === 'run' ? runs[0].run.name : `${runs[0].run.name} (${runs.length} seed${runs.length > 1 ? 's' : ''})`,
+  );
+  const names = legendNames(configs, { ignore: ['name', 'log'], fallback });
+  return entities.map((e, i) => spec.labels[e.id] ?? names[i]);
+}
+
+function overlayLabel(name: string, metric: string, manyEntities: boolean): string {
+  return manyEntities ? `${name} · ${metricLabel(metric)}` : metricLabel(metric);
+}
+
+function overlayYLabel(spec: FigureSpec): string {
+  const first = spec.yLabels[spec.metrics[0]];
+  return first ?? spec.metrics.map((m) => metricLabel(m)).join(' / ');
+}
+
+type Curve = Pick<FigureTrace, 'steps' | 'x' | 'raw' | 'smoothed' | 'band' | 'group'>;
+
+function seriesOf(input: FigureRunInput, metric: string): Series {
+  return input.series.find((s) => s.key === metric) ?? { key: metric, steps: [], values: [], times: [] };
+}
+
+function runCurve(spec: FigureSpec, input: FigureRunInput, metric: string): Curve {
+  const series = seriesOf(input, metric);
+  return {
+    steps: [...series.steps],
+    x: xValues(spec.xAxis, input, series),
+    raw: series.values.map((v) => (v !== null && Number.isFinite(v) ? v : null)),
+    smoothed: smoothEma(series.values, spec.smoothing),
+    band: null,
+    group: null,
+  };
+}
+
+function xValues(kind: XAxisKind, input: FigureRunInput, series: Series): (number | null)[] {
+  return X_AXES[kind].values(series, new Map(input.series.map((s) => [s.key, s])));
+}
+
+/** Seeds are smoothed one by one, then aggregated: the band shows the spread of the smoothed curves. */
+function groupCurve(spec: FigureSpec, entity: Entity, metric: string): Curve {
+  const raw: StepValues[] = [];
+  const smoothed: StepValues[] = [];
+  const xs: StepValues[] = [];
+  for (const input of entity.runs) {
+    const series = seriesOf(input, metric);
+    raw.push(series);
+    smoothed.push({ steps: series.steps, values: smoothEma(series.values, spec.smoothing) });
+    xs.push({ steps: series.steps, values: xValues(spec.xAxis, input, series) });
+  }
+  const rawAgg = aggregateGroup(raw);
+  const agg = aggregateGroup(smoothed);
+  return {
+    steps: agg.steps,
+    x: aggregateGroup(xs).mean,
+    raw: rawAgg.mean,
+    smoothed: agg.mean,
+    band: BANDS[spec.band](agg),
+    group: { n: agg.n, rawStd: rawAgg.std, std: agg.std, sem: agg.sem, min: agg.min, max: agg.max },
+  };
+}
+
+const plusMinus = (agg: GroupAggregate, spread: (number | null)[]) => ({
+  lower: agg.mean.map((m, i) => (m === null || spread[i] === null ? null : m - (spread[i] as number))),
+  upper: agg.mean.map((m, i) => (m === null || spread[i] === null ? null : m + (spread[i] as number))),
+});
+
+/** Band edges per kind, from the aggregate of the smoothed seeds. */
+const BANDS: Record<BandKind, (agg: GroupAggregate) => { lower: (number | null)[]; upper: (number | null)[] } | null> =
+  {
+    std: (agg) => plusMinus(agg, agg.std),
+    sem: (agg) => plusMinus(agg, agg.sem),
+    minmax: (agg) => ({ lower: [...agg.min], upper: [...agg.max] }),
+    none: () => null,
+  };
+
+/** Keeps the points inside the step range that have an x value. */
+function crop(spec: FigureSpec, curve: Curve): Curve {
+  const { from, to } = spec.steps;
+  const keep: number[] = [];
+  for (let i = 0; i < curve.steps.length; i++) {
+    const s = curve.steps[i];
+    if ((from === null || s >= from) && (to === null || s <= to) && curve.x[i] !== null) keep.push(i);
+  }
+  if (keep.length === curve.steps.length) return curve;
+  const pick = <T>(a: readonly T[]) => keep.map((i) => a[i]);
+  const g = curve.group;
+  return {
+    steps: pick(curve.steps),
+    x: pick(curve.x),
+    raw: pick(curve.raw),
+    smoothed: pick(curve.smoothed),
+    band: curve.band && { lower: pick(curve.band.lower), upper: pick(curve.band.upper) },
+    group: g && {
+      n: pick(g.n),
+      rawStd: pick(g.rawStd),
+      std: pick(g.std),
+      sem: pick(g.sem),
+      min: pick(g.min),
+      max: pick(g.max),
+    },
+  };
+}
+
+function maxX(traces: readonly FigureTrace[]): number {
+  let max = 0;
+  for (const t of traces) for (const v of t.x) if (v !== null && v > max) max = v;
+  return max;
+}

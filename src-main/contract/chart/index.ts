@@ -1,0 +1,10 @@
+/** Chart code shared by the renderer and Node: smoothing, decimation, seed groups, the Chart.js config. */
+export * from './aggregate';
+export * from './config';
+export * from './data';
+export * from './datasets';
+export * from './decimate';
+export * from './legend';
+export * from './palette';
+export * from './smoothing';
+export * from './xaxis';

@@ -1,0 +1,79 @@
+/**
+ * What can go on the x axis: the training step, the cumulative tokens trained on (metric `tokens`), or
+ * wall-clock seconds since the run started. Each kind maps a metric's points to x values.
+ */
+import { METRIC } from '../metrics';
+import type { Series } from '../runs';
+
+export const X_AXIS_KINDS = ['step', 'tokens', 'time'] as const;
+export type XAxisKind = (typeof X_AXIS_KINDS)[number];
+
+/** A displayed unit: x values are divided by `divisor` and the axis says `label`. */
+export interface XUnit {
+  divisor: number;
+  label: string;
+}
+
+export interface XAxisDef {
+  /** Metric keys every run must have for this axis. */
+  requires: readonly string[];
+  /** x of each point of `series` (aligned with its steps); null where unknown. */
+  values(series: Series, runSeries: ReadonlyMap<string, Series>): (number | null)[];
+  /** The unit to show for x values up to `maxX`. */
+  unit(maxX: number): XUnit;
+  /** Compact tick labels (1.2M) for large counts. */
+  compactTicks: boolean;
+}
+
+const TIME_UNITS: readonly (XUnit & { from: number })[] = [
+  { from: 2 * 3600, divisor: 3600, label: 'Wall time (h)' },
+  { from: 2 * 60, divisor: 60, label: 'Wall time (min)' },
+  { from: -Infinity, divisor: 1, label: 'Wall time (s)' },
+];
+
+export const X_AXES: Record<XAxisKind, XAxisDef> = {
+  step: {
+    requires: [],
+    values: (series) => [...series.steps],
+    unit: () => ({ divisor: 1, label: 'Step' }),
+    compactTicks: false,
+  },
+  tokens: {
+    requires: [METRIC.tokens],
+    values: (series, runSeries) => valuesAtSteps(runSeries.get(METRIC.tokens) as Series, series.steps),
+    unit: () => ({ divisor: 1, label: 'Tokens trained' }),
+    compactTicks: true,
+  },
+  time: {
+    requires: [],
+    values: (series) => series.times.map((t) => (t !== null && Number.isFinite(t) ? t : null)),
+    unit: (maxX) => TIME_UNITS.find((u) => maxX >= u.from) as XUnit,
+    compactTicks: false,
+  },
+};
+
+/**
+ * Values of `ref` at `steps` (both ascending): exact where `ref` logged the step, linear between the
+ * neighbouring logged steps otherwise, null outside `ref`'s range or next to a null value.
+ */
+export function valuesAtSteps(ref: Series, steps: readonly number[]): (number | null)[] {
+  const out: (number | null)[] = [];
+  let j = 0;
+  for (const step of steps) {
+    while (j < ref.steps.length && ref.steps[j] < step) j++;
+    if (j < ref.steps.length && ref.steps[j] === step) {
+      out.push(finiteOrNull(ref.values[j]));
+    } else if (j === 0 || j === ref.steps.length) {
+      out.push(null);
+    } else {
+      const [s0, s1] = [ref.steps[j - 1], ref.steps[j]];
+      const [v0, v1] = [finiteOrNull(ref.values[j - 1]), finiteOrNull(ref.values[j])];
+      out.push(v0 === null || v1 === null ? null : v0 + ((v1 - v0) * (step - s0)) / (s1 - s0));
+    }
+  }
+  return out;
+}
+
+function finiteOrNull(v: number | null | undefined): number | null {
+  return v !== null && v !== undefined && Number.isFinite(v) ? v : null;
+}

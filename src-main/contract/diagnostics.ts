@@ -1,0 +1,330 @@
+/**
+ * Entropy-collapse diagnostics (issue 5): the options and the typed results the lab computes from a
+ * run's stored series and the renderer and CLI show. Plain JSON: every number is finite or null.
+ * Sources of the quantities: research/paper.md (clip drift, log-balanced eps), Cui et al. 2025 (law).
+ */
+import { z } from 'zod';
+
+/** One metric's points as stored (null where the source had NaN). */
+export interface SeriesPoints {
+  steps: number[];
+  values: (number | null)[];
+}
+
+/** A metric's finite points, sorted by step, one per step: what every diagnostic computes on. */
+export interface Points {
+  steps: number[];
+  values: number[];
+}
+
+export const diagnosisOptionsSchema = z
+  .object({
+    /** Entropy counts as collapsed once it stays below this fraction of its start. @default 0.1 */
+    collapseFraction: z.number().gt(0).lt(1).default(0.1),
+    /**
+     * Trailing window, in logged points, for the log-entropy slope and the "recent" means; null
+     * takes a quarter of the run's points, at least 20 (all of them when fewer). @default null
+     */
+    window: z.number().int().min(3).max(1_000_000).nullable().default(null),
+    /** Points averaged for the start and final entropy levels (robust to a noisy first value). @default 5 */
+    levelPoints: z.number().int().min(1).max(10_000).default(5),
+    /**
+     * Smallest fitted change of log-entropy across the trailing window (|Δ ln H|) that counts as a
+     * trend; smaller drifts, or slopes not different from zero at the 1% level, are "stable". @default 0.05
+     */
+    trendThreshold: z.number().min(0).max(10).default(0.05),
+  })
+  .strict();
+
+export type DiagnosisOptions = z.output<typeof diagnosisOptionsSchema>;
+export type DiagnosisOptionsInput = z.input<typeof diagnosisOptionsSchema>;
+
+/** A section that may be impossible for a run (missing keys, too few points), with the reason. */
+export type Section<T> = ({ status: 'ok' } & T) | { status: 'unavailable'; reason: string };
+
+/** Which stored key fed a quantity: the canonical name, or a trainer's own (e.g. verl `actor/entropy`). */
+export interface KeyUse {
+  quantity: string;
+  key: string;
+  /** True when the key is not cliplab's canonical name for the quantity. */
+  fallback: boolean;
+  /** For an imported run's canonical alias: the trainer's own key it was made from. */
+  aliasOf: string | null;
+}
+
+/** Clip settings as far as the run tells them: a local run's config, or an import's hyperparameters. */
+export interface ClipSettingsInfo {
+  /** eps_low (1 switches clip-low off); null when unknown. */
+  clipLow: number | null;
+  /** eps_high; null means no upper clip when `clipHighOff`, unknown otherwise. */
+  clipHigh: number | null;
+  clipHighOff: boolean;
+  dualClip: number | null;
+  /** Optimizer steps per rollout (epochs x minibatches); 1 means the ratio is identically 1. */
+  updatesPerRollout: number | null;
+  rewardKind: 'verifier' | 'bernoulli' | 'gaussian' | null;
+  lr: number | null;
+  /** Where each known setting came from: "config" or the hyperparameter name found. */
+  sources: Record<string, string>;
+}
+
+export type CollapseVerdict = 'collapsed' | 'collapsing' | 'stable' | 'rising';
+
+export interface CollapseDiagnosis {
+  key: string;
+  verdict: CollapseVerdict;
+  /** One sentence with the numbers and thresholds that decided the verdict. */
+  decidedBy: string;
+  /** Mean of the first `levelPoints` points. */
+  start: number;
+  /** Mean of the last `levelPoints` points. */
+  final: number;
+  finalOverStart: number;
+  collapseFraction: number;
+  /** collapseFraction x start. */
+  collapseLevel: number;
+  /** First step from which entropy stays below collapseLevel to the end; null if it never does. */
+  collapseStep: number | null;
+  /** First step at which entropy is at most half the start; null if never. */
+  halfLifeStep: number | null;
+  /** Least-squares slope of ln H per step over the trailing window, and its standard error. */
+  logSlope: number;
+  logSlopeStdErr: number | null;
+  /** Two-sided p-value of the slope (t-test on the fit, df = window points - 2); trends need p < 0.01. */
+  logSlopeP: number | null;
+  /** Fitted change of ln H across the window: logSlope x (last step - first step of the window). */
+  windowLogChange: number;
+  windowFirstStep: number;
+  windowLastStep: number;
+  windowPoints: number;
+  trendThreshold: number;
+  /** Steps until the fitted trend reaches collapseLevel (only when collapsing). */
+  stepsToCollapse: number | null;
+  firstStep: number;
+  lastStep: number;
+  entropy: Points;
+}
+
+export type ClipAttribution = 'per-side' | 'combined-only' | 'none';
+
+/** Mean over all points and over the trailing window; null when the key is absent. */
+export interface MeanRecent {
+  key: string;
+  mean: number;
+  recent: number;
+  max: number;
+}
+
+export interface DriftBalance {
+  lowKey: string;
+  highKey: string;
+  /** Cumulative first-order entropy change from clip-low (usually > 0) and clip-high (usually < 0). */
+  lowCum: number;
+  highCum: number;
+  /** lowCum + highCum: the net entropy push of clipping. */
+  netCum: number;
+  /** |highCum| / |lowCum|; null when lowCum is 0. */
+  highToLow: number | null;
+  /** The side whose push is larger in size; 'none' when both are 0. */
+  dominant: 'clip-high' | 'clip-low' | 'none';
+  /** First step from which the cumulative dominance keeps its final sign to the end. */
+  dominantSince: number | null;
+  firstStep: number;
+  lastStep: number;
+  /** Cumulative series for charts, on the steps both sides logged. */
+  cumulative: { steps: number[]; low: number[]; high: number[]; net: number[] };
+}
+
+export interface ClipBalance {
+  attribution: ClipAttribution;
+  /** Plain statement for users, e.g. "combined only; cannot attribute: ...". */
+  summary: string;
+  drift: DriftBalance | null;
+  lowFrac: MeanRecent | null;
+  highFrac: MeanRecent | null;
+  combinedFrac: MeanRecent | null;
+  dualFrac: MeanRecent | null;
+  lowGap: MeanRecent | null;
+  highGap: MeanRecent | null;
+  /** False when every logged clip fraction is exactly 0; null when nothing was logged. */
+  clippingActive: boolean | null;
+  notes: string[];
+}
+
+export interface TheoryCheck {
+  predictedKey: string;
+  measuredKey: string;
+  n: number;
+  pearson: number | null;
+  predictedCum: number;
+  measuredCum: number;
+  /** measuredCum / predictedCum; null when the prediction sums to 0. */
+  cumRatio: number | null;
+  /** Least-squares slope of measured on predicted through the origin (the best scale factor). */
+  slope: number | null;
+  /** Share of steps where both have the same sign (a zero matches only a zero). */
+  signAgreement: number;
+  /** Both series side by side on common steps, per step and cumulative. */
+  series: { steps: number[]; predicted: number[]; measured: number[]; predictedCum: number[]; measuredCum: number[] };
+}
+
+export interface ControlSplit {
+  controlId: number | null;
+  controlName: string;
+  key: string;
+  firstStep: number;
+  lastStep: number;
+  runChange: number;
+  /** Entropy change the random-reward control also shows: clip- and optimizer-driven. */
+  controlChange: number;
+  /** runChange - controlChange: attributed to the reward. */
+  rewardChange: number;
+  /** controlChange / runChange; null when the run's change is ~0. */
+  controlShare: number | null;
+  /** Config differences other than the reward (empty = a proper control); null when unknown. */
+  mismatches: string[] | null;
+  series: { steps: number[]; run: number[]; control: number[]; difference: number[] };
+}
+
+export interface LawFit {
+  accKey: string;
+  entropyKey: string;
+  /** How each point's entropy was found. */
+  entropySource: 'eval entropy at the step' | 'training entropy at or before the step';
+  n: number;
+  a: number;
+  b: number;
+  /** null when accuracy did not vary (R² undefined). */
+  r2: number | null;
+  /** Predicted accuracy at H = 0: b - a. */
+  accAtZeroEntropy: number;
+  notes: string[];
+  points: { step: number; entropy: number; acc: number }[];
+}
+
+export interface SweepSuggestion {
+  /** Local run whose config is the base; null for imports (start from a preset instead). */
+  baseRunId: number | null;
+  grid: Record<string, (number | null)[]>;
+  seeds: number;
+}
+
+export interface Advice {
+  id: string;
+  severity: 'info' | 'warning' | 'action';
+  text: string;
+  /** The numbers that triggered the line. */
+  numbers: Record<string, number | string | null>;
+  sweep?: SweepSuggestion;
+}
+
+export interface RunDiagnosisMeta {
+  id: number | null;
+  name: string;
+  origin: 'local' | 'imported';
+  seed: number | null;
+  groupKey: string | null;
+}
+
+export interface RunDiagnosis {
+  run: RunDiagnosisMeta;
+  options: DiagnosisOptions;
+  keys: KeyUse[];
+  settings: ClipSettingsInfo;
+  collapse: Section<CollapseDiagnosis>;
+  clip: ClipBalance;
+  theory: Section<TheoryCheck>;
+  control: Section<ControlSplit>;
+  law: Section<LawFit>;
+  advice: Advice[];
+  /** Every scalar diagnostic by name (see SCALAR_LABELS); null where unavailable. */
+  scalars: Record<string, number | null>;
+}
+
+export interface Aggregate {
+  /** Values of the runs that have one (null-valued runs are left out). */
+  n: number;
+  mean: number | null;
+  /** Sample standard deviation (n - 1); null for n < 2. */
+  std: number | null;
+  values: (number | null)[];
+}
+
+export interface GroupDiagnosis {
+  label: string;
+  groupKey: string | null;
+  runIds: (number | null)[];
+  seeds: (number | null)[];
+  n: number;
+  verdicts: Record<CollapseVerdict, number>;
+  scalars: Record<string, Aggregate>;
+  runs: RunDiagnosis[];
+  advice: Advice[];
+}
+
+export interface ScalarTest {
+  scalar: string;
+  label: string;
+  a: Aggregate;
+  b: Aggregate;
+  /** mean(a) - mean(b). */
+  difference: number | null;
+  /** 95% confidence interval of the difference (Welch). */
+  ci95: [number, number] | null;
+  t: number | null;
+  df: number | null;
+  /** Two-sided p-value of Welch's t-test. */
+  p: number | null;
+  cohenD: number | null;
+  hedgesG: number | null;
+  /** Why the test is weak or impossible (too few seeds, no variance); empty when sound. */
+  warnings: string[];
+  summary: string;
+}
+
+export interface GroupComparison {
+  a: { label: string; n: number; runIds: (number | null)[] };
+  b: { label: string; n: number; runIds: (number | null)[] };
+  tests: ScalarTest[];
+  warnings: string[];
+}
+
+/** Labels for the scalar diagnostics, in the order reports list them. */
+export const SCALAR_LABELS: Record<string, string> = {
+  'entropy.start': 'start entropy',
+  'entropy.final': 'final entropy',
+  'entropy.finalOverStart': 'final / start entropy',
+  'entropy.logSlope': 'trailing log-entropy slope per step',
+  'entropy.collapseStep': 'collapse step',
+  'entropy.halfLifeStep': 'entropy half-life step',
+  'clip.lowDriftCum': 'cumulative clip-low drift',
+  'clip.highDriftCum': 'cumulative clip-high drift',
+  'clip.netDriftCum': 'net clip drift',
+  'clip.highToLow': 'clip-high / clip-low drift',
+  'clip.lowFracMean': 'clip-low fraction',
+  'clip.highFracMean': 'clip-high fraction',
+  'clip.combinedFracMean': 'combined clip fraction',
+  'clip.lowGapMean': 'clip-low surprisal gap',
+  'clip.highGapMean': 'clip-high surprisal gap',
+  'theory.pearson': 'predicted vs measured correlation',
+  'theory.cumRatio': 'measured / predicted cumulative change',
+  'theory.slope': 'measured-on-predicted slope',
+  'theory.signAgreement': 'sign agreement',
+  'control.rewardChange': 'reward-driven entropy change',
+  'control.controlChange': 'control (clip/optimizer) entropy change',
+  'law.a': 'law a',
+  'law.b': 'law b',
+  'law.r2': 'law R²',
+  'law.accAtZeroEntropy': 'predicted accuracy at H = 0',
+  'reward.mean': 'mean reward',
+  'eval.finalAcc': 'final eval accuracy',
+};
+
+/** Scalars two groups are compared on by default: final entropy first. */
+export const DEFAULT_COMPARE_SCALARS = [
+  'entropy.final',
+  'entropy.finalOverStart',
+  'clip.netDriftCum',
+  'clip.highToLow',
+  'eval.finalAcc',
+] as const;

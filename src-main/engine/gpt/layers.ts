@@ -1,0 +1,221 @@
+/**
+ * The GPT's sublayers, each one op with a hand-written gradient (tf.customGrad) whose matmuls go
+ * through the backend's kernels (kernels.ts): on wasm every one of them is 2-D and untransposed,
+ * the only form XNNPACK runs (research/toolchain.md). Activations are [N, d] with N = T * B rows
+ * ordered position-major (row t * B + b), so heads are a free reshape ([N, d] -> [T, B * H, D]).
+ */
+import { tf } from '../tf';
+import type { GptKernels } from './kernels';
+
+type T1 = tf.Tensor1D;
+type T2 = tf.Tensor2D;
+type T3 = tf.Tensor3D;
+
+const LN_EPS = 1e-5;
+
+export interface BlockWeights {
+  ln1g: T1;
+  ln1b: T1;
+  wq: T2;
+  wk: T2;
+  wv: T2;
+  wo: T2;
+  ln2g: T1;
+  ln2b: T1;
+  w1: T2;
+  w2: T2;
+}
+
+type Body = (save: (tensors: tf.Tensor[]) => void) => {
+  value: tf.Tensor;
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+};
+
+/**
+ * Runs `body` as one op whose gradient w.r.t. `inputs` is `gradFunc` (in input order). tfjs disposes
+ * every intermediate of the forward pass, inputs included, unless saved: gradFunc may only use what
+ * `save` kept.
+ */
+function withGradient<R extends tf.Tensor>(inputs: tf.Tensor[], body: Body): R {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
+    body(args[args.length - 1] as tf.GradSaveFunc),
+  );
+  return op(...inputs) as R;
+}
+
+interface Normed {
+  y: T2;
+  xhat: T2;
+  rstd: T2;
+}
+
+function layerNorm(x: T2, g: T1, b: T1): Normed {
+  const xc = tf.sub(x, tf.mean(x, -1, true));
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), LN_EPS)) as T2; // [N, 1]
+  const xhat = tf.mul<T2>(xc, rstd);
+  return { y: tf.add<T2>(tf.mul<T2>(xhat, g), b), xhat, rstd };
+}
+
+/** dx = rstd * (gx - mean(gx) - xhat * mean(gx * xhat)), gx = dy * g. */
+function layerNormGrad(kern: GptKernels, dy: T2, xhat: T2, rstd: T2, g: T1): { dx: T2; dg: T1; db: T1 } {
+  const gx = tf.mul(dy, g);
+  const centred = tf.sub(gx, tf.mean(gx, -1, true));
+  const dx = tf.mul<T2>(tf.sub(centred, tf.mul(xhat, tf.mean(tf.mul(gx, xhat), -1, true))), rstd);
+  return { dx, dg: kern.columnSum(tf.mul(dy, xhat)), db: kern.columnSum(dy) };
+}
+
+/** Token plus position embedding: oneHot(token, position) @ [wte; wpe]. wasm has no gather gradient. */
+export function embed(oneHot: T2, oneHotT: T2, wte: T2, wpe: T2): T2 {
+  return withGradient<T2>([wte, wpe], (save) => {
+    save([oneHotT]);
+    return {
+      value: tf.matMul(oneHot, tf.concat([wte, wpe], 0)),
+      gradFunc: (dy, [ohT]) => tf.split(tf.matMul(ohT as T2, dy as T2), [wte.shape[0], wpe.shape[0]], 0),
+    };
+  });
+}
+
+/**
+ * Rows of x are `positions` positions (position-major); outputs are computed for the last `queries`
+ * of them only. Every position still gives keys and values: that is all the last layer needs from
+ * the earlier ones, and the KV cache all decoding needs.
+ */
+export interface AttentionShape {
+  heads: number;
+  positions: number;
+  queries: number;
+}
+
+/** The last `queries` positions' rows of a position-major [positions * B, d] tensor. */
+function lastRows(t: T2, shape: AttentionShape): T2 {
+  if (shape.queries === shape.positions) return t;
+  const batch = t.shape[0] / shape.positions;
+  return t.slice([(shape.positions - shape.queries) * batch, 0], [shape.queries * batch, t.shape[1]]);
+}
+
+/** Zero rows in front of the last positions' rows: the gradient of `lastRows`. */
+function padToAllRows(t: T2, shape: AttentionShape): T2 {
+  const batch = t.shape[0] / shape.queries;
+  return shape.queries === shape.positions
+    ? t
+    : tf.pad(t, [
+        [(shape.positions - shape.queries) * batch, 0],
+        [0, 0],
+      ]);
+}
+
+/**
+ * x + attention(LN(x)) for the last `queries` of `positions` new positions ([queries * B, d]), and
+ * the keys and values of every position so far ([T, G, D], the KV cache after this call); `past`
+ * holds those of earlier positions (incremental decoding). No gradient: see `attentionSublayer`.
+ */
+export function attentionForward(
+  kern: GptKernels,
+  x: T2,
+  w: BlockWeights,
+  shape: AttentionShape,
+  past: { k: T3; v: T3 } | null,
+) {
+  const [n, d] = x.shape;
+  const { heads, positions, queries } = shape;
+  const groups = (n / positions) * heads;
+  const a = layerNorm(x, w.ln1g, w.ln1b);
+  const aq = lastRows(a.y, shape);
+  const heads3 = (t: T2, p: number) => t.reshape([p, groups, d / heads]) as T3; // [T, G, D]
+  const kNew = heads3(tf.matMul(a.y, w.wk), positions);
+  const vNew = heads3(tf.matMul(a.y, w.wv), positions);
+  const k = past ? tf.concat([past.k, kNew], 0) : kNew;
+  const v = past ? tf.concat([past.v, vNew], 0) : vNew;
+  const { o, saved } = kern.attention.forward(heads3(tf.matMul(aq, w.wq), queries), k, v);
+  const o2 = o.reshape([aq.shape[0], d]) as T2;
+  const y = tf.add<T2>(lastRows(x, shape), tf.matMul(o2, w.wo));
+  return { y, k, v, o: o2, a, aq, saved };
+}
+
+/** x + attention(LN(x)) over whole sequences, differentiable w.r.t. x and the block's weights. */
+export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shape: AttentionShape): T2 {
+  const inputs = [x, w.ln1g, w.ln1b, w.wq, w.wk, w.wv, w.wo];
+  return withGradient<T2>(inputs, (save) => {
+    const f = attentionForward(kern, x, w, shape, null);
+    const s = f.saved;
+    save([f.a.y, f.aq, f.a.xhat, f.a.rstd, f.o, w.wq, w.wk, w.wv, w.wo, s.q, s.k, s.v, s.p, s.pAlt, w.ln1g]);
+    return {
+      value: f.y,
+      gradFunc: (dy, saved) => {
+        const [a, aq, xhat, rstd, o, wq, wk, wv, wo] = saved.slice(0, 9) as T2[];
+        const [q, k, v, p, pAlt] = saved.slice(9, 14) as T3[];
+        const ln1g = saved[14] as T1;
+        const dy2 = dy as T2;
+        const [rows, d] = dy2.shape; // rows = queries * B
+        const dwo = kern.weightGrad(o, dy2);
+        const dO = kern
+          .matMulBT(dy2, wo)
+          .reshape([shape.queries, (rows / shape.queries) * shape.heads, d / shape.heads]);
+        const g = kern.attention.backward(dO as T3, { q, k, v, p, pAlt });
+        const dq = g.dq.reshape([rows, d]) as T2;
+        const [dk, dv] = [g.dk, g.dv].map((t) => t.reshape(a.shape) as T2);
+        const full = shape.queries === shape.positions;
+        const [dwq, dwk, dwv] = full
+          ? kern.weightGrads(a, [dq, dk, dv])
+          : [kern.weightGrad(aq, dq), ...kern.weightGrads(a, [dk, dv])];
+        const da = tf.addN<T2>([
+          padToAllRows(kern.matMulBT(dq, wq), shape),
+          kern.matMulBT(dk, wk),
+          kern.matMulBT(dv, wv),
+        ]);
+        const ln = layerNormGrad(kern, da, xhat, rstd, ln1g);
+        return [tf.add(padToAllRows(dy2, shape), ln.dx), ln.dg, ln.db, dwq, dwk, dwv, dwo];
+      },
+    };
+  });
+}
+
+/** x + W2 relu(W1 LN(x)). ReLU fuses into wasm's matmul; tanh-based GELU costs ~20 ns per element there. */
+export function mlpForward(x: T2, w: BlockWeights): { y: T2; a: Normed; h: T2 } {
+  const a = layerNorm(x, w.ln2g, w.ln2b);
+  const h = tf.fused.matMul({ a: a.y, b: w.w1, activation: 'relu' }) as T2;
+  return { y: tf.add(x, tf.matMul(h, w.w2)), a, h };
+}
+
+export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
+  return withGradient<T2>([x, w.ln2g, w.ln2b, w.w1, w.w2], (save) => {
+    const f = mlpForward(x, w);
+    save([f.a.y, f.a.xhat, f.a.rstd, f.h, w.w1, w.w2, w.ln2g]);
+    return {
+      value: f.y,
+      gradFunc: (dy, saved) => {
+        const [a, xhat, rstd, h, w1, w2] = saved.slice(0, 6) as T2[];
+        const ln2g = saved[6] as T1;
+        const dy2 = dy as T2;
+        const dw2 = kern.weightGrad(h, dy2);
+        const dz = tf.mul<T2>(kern.matMulBT(dy2, w2), tf.step(h)); // relu' read from its output
+        const dw1 = kern.weightGrad(a, dz);
+        const ln = layerNormGrad(kern, kern.matMulBT(dz, w1), xhat, rstd, ln2g);
+        return [tf.add(dy2, ln.dx), ln.dg, ln.db, dw1, dw2];
+      },
+    };
+  });
+}
+
+/** Final LayerNorm and output projection: logits [N, A] = LN(h) @ wOut. */
+export function headForward(h: T2, g: T1, b: T1, wOut: T2): T2 {
+  return tf.matMul(layerNorm(h, g, b).y, wOut);
+}
+
+export function headSublayer(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T2 {
+  return withGradient<T2>([h, g, b, wOut], (save) => {
+    const a = layerNorm(h, g, b);
+    save([a.y, a.xhat, a.rstd, wOut, g]);
+    return {
+      value: tf.matMul(a.y, wOut),
+      gradFunc: (dy, saved) => {
+        const [y, xhat, rstd, w] = saved.slice(0, 4) as T2[];
+        const gain = saved[4] as T1;
+        const dy2 = dy as T2;
+        const dwOut = kern.weightGrad(y, dy2);
+        const ln = layerNormGrad(kern, kern.matMulBT(dy2, w), xhat, rstd, gain);
+        return [ln.dx, ln.dg, ln.db, dwOut];
+      },
+    };
+  });
+}

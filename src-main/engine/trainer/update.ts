@@ -1,0 +1,195 @@
+/**
+ * One optimizer update on one minibatch, and everything the step's metrics need from it: clip
+ * events, the surprisal of clipped tokens, the first-order entropy terms (rl/entropy.ts), the PPO
+ * KL and the ratio range. All tensor work happens in one tf.tidy; the loop reads the results with
+ * a single `await data()` (no synchronous reads: GPU backends cannot do them).
+ */
+import type { RunConfig } from '../../contract';
+import type { Optimizer } from '../optim';
+import { pgEntropyCoefficient } from '../rl/entropy';
+import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOutput } from '../rl/losses';
+import { gradientTap } from '../ops';
+import { tf } from '../tf';
+import type { Policy, SequenceBatch, TokenStats } from '../types';
+
+/** One minibatch, rows of the step's batch; every per-token array is [rows * T]. */
+export interface Minibatch {
+  batch: SequenceBatch;
+  oldLogp: Float32Array; // log pi_old, recomputed before the first update
+  oldEntropy: Float32Array; // exact entropy under pi_old
+  refLogp: Float32Array; // log pi_ref (starting policy)
+  advantages: Float32Array; // A_i on each token of response i
+  contextWeights: Float32Array; // share of the rollout's positions that share the token's context
+  weights: Float32Array; // aggregation weights (rl/aggregate.ts)
+  uniforms: Float32Array; // U[0, 1) from the `loss` stream
+  tokenCount: number; // sum(mask)
+}
+
+/** Numbers read back after an update (sums over the minibatch's response tokens). */
+const FIELDS = [
+  'loss',
+  'gradNorm',
+  'updateNorm',
+  'lossPg',
+  'clipLow',
+  'clipHigh',
+  'dualClip',
+  'lowGapSum',
+  'highGapSum',
+  'predUnit',
+  'lowDriftUnit',
+  'highDriftUnit',
+  'klPpoSum',
+  'ratioMin',
+  'ratioMax',
+] as const;
+
+export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
+  tokens: number;
+  /** Effective SGD step length ||d theta|| / ||g|| of this update. */
+  eta: number;
+  /** First-order entropy terms of this update (per-unit sums times eta). */
+  deltaPred: number;
+  lowDrift: number;
+  highDrift: number;
+};
+
+interface MinibatchTensors {
+  oldLogp: tf.Tensor2D;
+  oldEntropy: tf.Tensor2D;
+  refLogp: tf.Tensor2D;
+  advantages: tf.Tensor2D;
+  contextWeights: tf.Tensor2D;
+  weights: tf.Tensor2D;
+  uniforms: tf.Tensor2D;
+  mask: tf.Tensor2D;
+}
+
+function toTensors(mb: Minibatch): MinibatchTensors {
+  const shape: [number, number] = [mb.batch.size, mb.batch.responseLen];
+  const t = (values: Float32Array) => tf.tensor2d(values, shape, 'float32');
+  return {
+    oldLogp: t(mb.oldLogp),
+    oldEntropy: t(mb.oldEntropy),
+    refLogp: t(mb.refLogp),
+    advantages: t(mb.advantages),
+    contextWeights: t(mb.contextWeights),
+    weights: t(mb.weights),
+    uniforms: t(mb.uniforms),
+    mask: t(mb.batch.mask),
+  };
+}
+
+function lossInput(x: MinibatchTensors, logp: tf.Tensor2D, config: RunConfig, tokenCount: number): PolicyLossInput {
+  return {
+    logp,
+    oldLogp: x.oldLogp,
+    advantages: x.advantages,
+    mask: x.mask,
+    weights: x.weights,
+    uniforms: x.uniforms,
+    tokenCount,
+    params: config.objective,
+  };
+}
+
+/** What the training forward pass leaves for the diagnostics (kept past the gradient's tidy). */
+interface Forward {
+  stats: TokenStats;
+  out: PolicyLossOutput;
+  /** d L_policy / d log pi per token, read during the backward pass. */
+  pgGrad?: tf.Tensor;
+}
+
+/**
+ * Diagnostics at the pre-update policy. `applied` is the weight each token's log pi actually
+ * received from the policy loss (-dL_policy / d log pi, from autodiff, so every loss variant is
+ * covered by the same code); `removed` is what the objective took away from the unclipped
+ * surrogate's weight (aggregation weight x ratio x A): the term clipping deleted. The prediction
+ * covers the policy loss only: an entropy bonus or KL penalty also moves entropy, which only the
+ * measured entropy/delta shows.
+ */
+function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Scalar[] {
+  const { stats, out } = f;
+  const applied = f.pgGrad ? tf.neg(f.pgGrad) : tf.zerosLike(stats.logp); // [b, T]
+  const unclipped = tf.mul(tf.mul(x.weights, out.ratio), x.advantages); // [b, T] w = agg * r * A
+  const removed = tf.sub(unclipped, applied); // [b, T]
+  const tokens = tf.greater(x.mask, 0);
+  const coefficient = pgEntropyCoefficient(stats.logp, stats.entropy, stats.sqTerm, config.rollout.temperature);
+  const perUnit = tf.mul(tf.where(tokens, coefficient, tf.zerosLike(coefficient)), x.contextWeights); // dH / (eta w)
+  const surprisalGap = tf.sub(tf.neg(x.oldLogp), x.oldEntropy); // s - H under pi_old
+  const sum = (t: tf.Tensor) => tf.sum(t) as tf.Scalar;
+  return [
+    out.loss,
+    sum(out.clipLow),
+    sum(out.clipHigh),
+    sum(out.dualClip),
+    sum(tf.mul(out.clipLow, surprisalGap)),
+    sum(tf.mul(out.clipHigh, surprisalGap)),
+    sum(tf.mul(applied, perUnit)),
+    tf.neg(sum(tf.mul(tf.mul(out.clipLow, removed), perUnit))),
+    tf.neg(sum(tf.mul(tf.mul(out.clipHigh, removed), perUnit))),
+    sum(tf.where(tokens, tf.sub(x.oldLogp, stats.logp), tf.zerosLike(stats.logp))),
+    tf.min(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, Infinity))) as tf.Scalar,
+    tf.max(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, -Infinity))) as tf.Scalar,
+  ];
+}
+
+/**
+ * Forward + backward + optimizer step. The policy loss sees log pi through a gradient tap, so the
+ * same backward pass that trains the weights also yields each token's applied gradient weight.
+ */
+function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConfig, mb: Minibatch): tf.Tensor1D {
+  const x = toTensors(mb);
+  const kept: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => {
+    kept.push(tf.keep(t));
+    return t;
+  };
+  const variables = policy.variables as tf.Variable[];
+  let forward: Forward | undefined;
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const stats = policy.tokenStats(mb.batch, config.rollout.temperature);
+      const tapped = gradientTap(stats.logp, (dy) => {
+        if (forward) forward.pgGrad = keep(dy);
+      });
+      const out = POLICY_LOSSES[config.objective.loss](lossInput(x, tapped, config, mb.tokenCount));
+      forward = { stats: keepAll(stats, keep), out: keepAll(out, keep) };
+      return regularizedLoss(config.objective, out.loss, { ...x, logp: stats.logp, entropy: stats.entropy });
+    }, variables);
+    const norms = optimizer.apply(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
+    const diag = diagnostics(forward as Forward, x, config);
+    return tf.stack([value, norms.gradNorm, norms.updateNorm, ...diag]) as tf.Tensor1D;
+  } finally {
+    tf.dispose(kept);
+  }
+}
+
+/** Keeps every tensor field of a record (they must outlive the gradient's internal tidy). */
+function keepAll<T extends object>(record: T, keep: (t: tf.Tensor) => tf.Tensor): T {
+  for (const value of Object.values(record)) if (value instanceof tf.Tensor) keep(value);
+  return record;
+}
+
+/** Applies one update and returns its record. */
+export async function runUpdate(
+  policy: Policy,
+  optimizer: Optimizer,
+  config: RunConfig,
+  mb: Minibatch,
+): Promise<UpdateRecord> {
+  const packed = tf.tidy(() => updateAndDiagnose(policy, optimizer, config, mb));
+  const values = await packed.data();
+  packed.dispose();
+  const raw = Object.fromEntries(FIELDS.map((name, i) => [name, values[i]])) as Record<(typeof FIELDS)[number], number>;
+  const eta = raw.gradNorm > 0 ? raw.updateNorm / raw.gradNorm : 0;
+  return {
+    ...raw,
+    tokens: mb.tokenCount,
+    eta,
+    deltaPred: eta * raw.predUnit,
+    lowDrift: eta * raw.lowDriftUnit,
+    highDrift: eta * raw.highDriftUnit,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The entropy–accuracy law of Cui et al. (arXiv 2505.22617): over training, accuracy follows
+ * acc = -a·exp(H) + b, so the accuracy left when entropy is used up (H = 0) is b - a. Linear in
+ * x = exp(H): acc = b + c·x with a = -c, fitted by least squares over the run's eval points.
+ */
+import type { LawFit, Section } from '../../contract/diagnostics';
+import { fmt } from './format';
+import type { KeyResolver } from './keys';
+import { indexAtOrBefore } from './series';
+import { fitLine } from './stats';
+
+export const MIN_LAW_POINTS = 4;
+
+interface LawPoints {
+  entropyKey: string;
+  entropySource: LawFit['entropySource'];
+  points: LawFit['points'];
+  skipped: number;
+}
+
+/** Pairs eval accuracy with eval entropy at the same step, else the training entropy at or before it. */
+function lawPoints(keys: KeyResolver): LawPoints | string {
+  const acc = keys.get('evalAcc');
+  if (!acc) return 'no eval accuracy logged (looked for eval/acc and trainer equivalents)';
+  const evalEntropy = keys.get('evalEntropy');
+  const entropy = evalEntropy ?? keys.get('entropy');
+  if (!entropy) return `no entropy to pair with "${acc.key}"`;
+  const exact = evalEntropy !== null;
+  const points: LawFit['points'] = [];
+  let skipped = 0;
+  acc.points.steps.forEach((step, i) => {
+    const j = indexAtOrBefore(entropy.points, step);
+    if (j < 0 || (exact && entropy.points.steps[j] !== step)) {
+      skipped++;
+      return;
+    }
+    points.push({ step, entropy: entropy.points.values[j], acc: acc.points.values[i] });
+  });
+  return {
+    entropyKey: entropy.key,
+    entropySource: exact ? 'eval entropy at the step' : 'training entropy at or before the step',
+    points,
+    skipped,
+  };
+}
+
+export function fitEntropyAccuracyLaw(keys: KeyResolver): Section<LawFit> {
+  const found = lawPoints(keys);
+  if (typeof found === 'string') return { status: 'unavailable', reason: found };
+  const { points } = found;
+  const accKey = (keys.get('evalAcc') as { key: string }).key;
+  if (points.length < MIN_LAW_POINTS) {
+    return {
+      status: 'unavailable',
+      reason: `too few eval points with an entropy: n = ${points.length}; the law needs at least ${MIN_LAW_POINTS}`,
+    };
+  }
+  const fit = fitLine(
+    points.map((p) => Math.exp(p.entropy)),
+    points.map((p) => p.acc),
+  );
+  if (!fit) {
+    return {
+      status: 'unavailable',
+      reason: `degenerate: exp(H) does not vary over the ${points.length} eval points (entropy ${fmt(points[0].entropy)}), so a and b are undetermined`,
+    };
+  }
+  const a = -fit.slope;
+  const b = fit.intercept;
+  const notes: string[] = [];
+  if (found.skipped > 0) notes.push(`${found.skipped} eval point(s) had no entropy at or before their step`);
+  if (fit.r2 === null) notes.push('accuracy did not vary over the eval points: R² is undefined');
+  if (a < 0) notes.push(`a = ${fmt(a)} < 0: accuracy rose with entropy here, unlike the law's regime`);
+  return {
+    status: 'ok',
+    accKey,
+    entropyKey: found.entropyKey,
+    entropySource: found.entropySource,
+    n: points.length,
+    a,
+    b,
+    r2: fit.r2,
+    accAtZeroEntropy: b - a,
+    notes,
+    points,
+  };
+}

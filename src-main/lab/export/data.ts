@@ -1,0 +1,147 @@
+/**
+ * The plotted series as CSV or JSON: raw and smoothed values per run and per seed group, with the
+ * group statistics and band edges, and the settings that made them (W&B #5699: smoothed data could
+ * not be exported; Aim #2449: no data export at all). Numbers are written in JavaScript's shortest
+ * round-trip form, so parsing a value gives back exactly the plotted double.
+ */
+import {
+  canonicalJson,
+  figureFileStem,
+  type DataFormat,
+  type FigureData,
+  type FigureSpec,
+  type FigureTrace,
+} from '../../contract';
+
+export interface ExportedData {
+  text: string;
+  mime: string;
+  filename: string;
+}
+
+const FORMATS: Record<DataFormat, { mime: string; write: (data: FigureData) => string }> = {
+  csv: { mime: 'text/csv', write: figureDataCsv },
+  json: { mime: 'application/json', write: figureDataJson },
+};
+
+export function exportFigureData(data: FigureData, format: DataFormat): ExportedData {
+  const { mime, write } = FORMATS[format];
+  return { text: write(data), mime, filename: `${figureFileStem(data.spec)}.${format}` };
+}
+
+const BAND_TEXT: Record<FigureSpec['band'], string> = {
+  std: 'mean ± sample std',
+  sem: 'mean ± standard error (std / sqrt(n))',
+  minmax: 'min to max over seeds',
+  none: 'none',
+};
+
+/** What every export says about how its numbers were made. */
+export function exportMeta(data: FigureData) {
+  const { spec } = data;
+  return {
+    generator: 'cliplab',
+    format: 'cliplab-figure-data/1',
+    smoothing: {
+      method: 'debiased-ema',
+      weight: spec.smoothing,
+      note: 'EMA with zero-init bias correction, per run on all its points, before seed aggregation and before any decimation',
+    },
+    xAxis: { kind: data.x.kind, unit: data.x.kind === 'time' ? 'seconds since run start' : data.x.kind },
+    groups: {
+      alignment:
+        "union of the seeds' steps; a seed counts at a step only where it logged a finite value (n); no interpolation",
+      statistics: "std, sem, min and max over the seeds' smoothed values; std is the sample std (ddof=1)",
+      band: BAND_TEXT[spec.band],
+    },
+    spec,
+  };
+}
+
+const CSV_COLUMNS = [
+  'series',
+  'kind',
+  'label',
+  'metric',
+  'runs',
+  'step',
+  'x',
+  'raw',
+  'smoothed',
+  'n',
+  'raw_std',
+  'std',
+  'sem',
+  'min',
+  'max',
+  'band_lower',
+  'band_upper',
+] as const;
+
+/** CSV with a `#` comment header (pandas: `read_csv(f, comment='#')`), one row per series and step. */
+export function figureDataCsv(data: FigureData): string {
+  const meta = exportMeta(data);
+  const header = [
+    '# cliplab figure data (cliplab-figure-data/1)',
+    `# smoothing: ${meta.smoothing.method}, weight ${meta.spec.smoothing}; ${meta.smoothing.note}`,
+    `# x: ${meta.xAxis.unit}`,
+    `# groups: ${meta.groups.alignment}; ${meta.groups.statistics}; band = ${meta.groups.band}`,
+    `# spec: ${canonicalJson(meta.spec)}`,
+  ];
+  const lines = [...header, CSV_COLUMNS.join(',')];
+  for (const trace of data.traces) lines.push(...traceRows(trace));
+  return `${lines.join('\n')}\n`;
+}
+
+function traceRows(trace: FigureTrace): string[] {
+  const fixed = [trace.id, trace.kind, trace.label, trace.metric, trace.runIds.join(';')].map(csvText);
+  const g = trace.group;
+  return trace.steps.map((step, i) =>
+    [
+      ...fixed,
+      csvNumber(step),
+      csvNumber(trace.x[i]),
+      csvNumber(trace.raw[i]),
+      csvNumber(trace.smoothed[i]),
+      ...(g ? [g.n[i], g.rawStd[i], g.std[i], g.sem[i], g.min[i], g.max[i]] : [null, null, null, null, null, null]).map(
+        csvNumber,
+      ),
+      csvNumber(trace.band?.lower[i] ?? null),
+      csvNumber(trace.band?.upper[i] ?? null),
+    ].join(','),
+  );
+}
+
+/** Shortest round-trip decimal (`Number.prototype.toString`), keeping -0; empty for a missing value. */
+export function csvNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '';
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+/** RFC 4180 quoting where a cell needs it. */
+function csvText(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** JSON with a `meta` object; each series' arrays are kept on one line. */
+export function figureDataJson(data: FigureData): string {
+  const doc = {
+    meta: exportMeta(data),
+    series: data.traces.map((t) => ({
+      id: t.id,
+      kind: t.kind,
+      label: t.label,
+      metric: t.metric,
+      runIds: t.runIds,
+      steps: t.steps,
+      x: t.x,
+      raw: t.raw,
+      smoothed: t.smoothed,
+      group: t.group,
+      band: t.band,
+    })),
+  };
+  const pretty = JSON.stringify(doc, null, 2);
+  // Arrays of numbers on one line: a 10,000-step series would otherwise take 10,000 lines.
+  return `${pretty.replace(/\[\s+((?:-?[\d.eE+-]+|null)(?:,\s+(?:-?[\d.eE+-]+|null))*)\s+\]/g, (_m, inner: string) => `[${inner.replace(/,\s+/g, ',')}]`)}\n`;
+}

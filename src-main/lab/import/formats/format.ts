@@ -1,0 +1,72 @@
+/** What every file format offers the importer: a content sniffer and an incremental decoder. */
+import type { SeriesBuilder } from '../builder';
+import { LineSplitter, type LineHandler } from '../lines';
+import type { DecodeOptions, FormatName } from '../types';
+
+/** The start of a file, for sniffing. */
+export interface Head {
+  /** File name (for extension hints only; content decides). */
+  name: string;
+  bytes: Buffer;
+  /** `bytes` decoded as UTF-8. */
+  text: string;
+  /** True when `bytes` is the whole file. */
+  complete: boolean;
+}
+
+export interface DecodeContext {
+  /** Name used in error messages. */
+  file: string;
+  out: SeriesBuilder;
+  options: DecodeOptions;
+}
+
+/** Consumes a file chunk by chunk; end() is called once after the last chunk (never while following). */
+export interface Decoder {
+  push(chunk: Buffer): void;
+  end(): void;
+}
+
+export interface ImportFormat {
+  name: FormatName;
+  /** What files of this format look like, for help texts and "unknown format" errors. */
+  description: string;
+  /**
+   * `stream`: every complete line/record can be decoded as it arrives (a follower reads only new bytes).
+   * `whole`: the file is one document, re-read whole when it changes.
+   */
+  kind: 'stream' | 'whole';
+  /** The reason the head looks like this format, or null. */
+  sniff(head: Head): string | null;
+  decoder(ctx: DecodeContext): Decoder;
+}
+
+/** A decoder for line-oriented text formats. */
+export function lineDecoder(onLine: LineHandler, onEnd: () => void = () => {}): Decoder {
+  const lines = new LineSplitter(onLine);
+  return {
+    push: (chunk) => lines.push(chunk),
+    end: () => {
+      lines.end();
+      onEnd();
+    },
+  };
+}
+
+/** Up to `max` complete, non-blank lines of the head (a cut last line is left out unless the head is whole). */
+export function headLines(head: Head, max = 2000): string[] {
+  const lines = head.text.split('\n');
+  if (!head.complete) lines.pop();
+  const out: string[] = [];
+  for (const raw of lines) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim().length > 0) out.push(line);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** A step must be a non-negative integer (steps index optimizer updates; the store keys points by them). */
+export function isStep(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * Telling a live worker from a dead one. A worker records its pid and refreshes a heartbeat while it
+ * trains; a run marked running whose process is gone (crash, kill -9, power loss, app closed) or
+ * whose heartbeat is long stale (its pid reused by some other program) is `interrupted`: resumable
+ * from its last checkpoint (issue 4).
+ */
+import type { Store } from '../../store';
+import type { WorkerExit } from './spawn';
+
+/** How often a worker refreshes its heartbeat. */
+export const HEARTBEAT_MS = 10_000;
+/** A heartbeat older than this means the recorded process is not the worker any more. */
+export const STALE_MS = 15 * 60_000;
+
+/** Whether a process with this pid exists (EPERM: it exists but belongs to another user). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Whether the recorded owner of a run or base-model build is gone. */
+export function isOwnerGone(pid: number | null, heartbeatAt: string | null, now = Date.now()): boolean {
+  if (pid === null || !isProcessAlive(pid)) return true;
+  const beat = heartbeatAt === null ? NaN : Date.parse(heartbeatAt);
+  return !Number.isFinite(beat) || now - beat > STALE_MS;
+}
+
+/** Marks every running run whose worker is gone as interrupted; returns their ids. */
+export function reapDeadWorkers(store: Store, now = Date.now()): number[] {
+  const reaped: number[] = [];
+  for (const w of store.runningWorkers()) {
+    if (!isOwnerGone(w.pid, w.heartbeatAt, now)) continue;
+    const why =
+      w.pid === null ? 'no worker process was recorded' : `its worker process (pid ${w.pid}) is no longer running`;
+    if (store.markInterrupted(w.runId, w.pid, `interrupted: ${why}; resume continues from the last checkpoint`)) {
+      reaped.push(w.runId);
+    }
+  }
+  return reaped;
+}
+
+/** Runs training now whose workers are alive (in any process on this database). */
+export function liveRunIds(store: Store, now = Date.now()): number[] {
+  return store
+    .runningWorkers()
+    .filter((w) => !isOwnerGone(w.pid, w.heartbeatAt, now))
+    .map((w) => w.runId);
+}
+
+/**
+ * After a worker process exited: if it died before recording how its run ended, the run is left
+ * resumable (interrupted) once the worker had taken it over, or failed if it never got that far
+ * (it could not even start). Returns whether the run was changed here.
+ */
+export function settleWorkerExit(
+  store: Store,
+  runId: number,
+  workerPid: number | undefined,
+  exit: WorkerExit,
+): boolean {
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  const output = exit.output ? `: ${exit.output.split('\n').slice(-5).join('\n')}` : '';
+  const error = `the worker process ended unexpectedly (${how})${output}`;
+  return (
+    (workerPid !== undefined && store.endRun(runId, workerPid, 'interrupted', error)) ||
+    store.endRun(runId, process.pid, 'failed', error)
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * The database schema as an ordered list of migrations. `PRAGMA user_version` holds the number of
+ * migrations applied; each runs in its own transaction (store/migrate.ts).
+ *
+ * A shipped migration is never edited: a change to the schema is a new entry at the end. The
+ * migration test keeps a frozen copy of version 1 to catch edits.
+ */
+
+/** Marks a file as cliplab's (`PRAGMA application_id`), so a foreign SQLite file is refused. */
+export const APPLICATION_ID = 0x636c6c62; // "cllb"
+
+export interface Migration {
+  /** The schema version after this migration. */
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'runs, tags, interned metric keys, metrics, samples, checkpoints',
+    sql: `
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        status TEXT NOT NULL,
+        config TEXT,
+        source TEXT,
+        group_key TEXT NOT NULL,
+        config_hash TEXT,
+        seed INTEGER,
+        backend TEXT,
+        app_version TEXT NOT NULL,
+        steps INTEGER,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        error TEXT,
+        notes TEXT NOT NULL DEFAULT ''
+      ) STRICT;
+      CREATE INDEX runs_group_key ON runs (group_key);
+
+      CREATE TABLE run_tags (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (run_id, tag)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE metric_keys (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE
+      ) STRICT;
+
+      -- One row per point. The primary key makes one run's series for one key a contiguous range,
+      -- so a series, a step range and the last value are index seeks. value NULL = NaN.
+      CREATE TABLE metrics (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key_id INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        value REAL,
+        time_s REAL,
+        PRIMARY KEY (run_id, key_id, step)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Per (run, key) summary kept by every metric write: the run list reads last steps and
+      -- latest values here instead of scanning millions of points.
+      CREATE TABLE run_metric_stats (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        key_id INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        first_step INTEGER NOT NULL,
+        last_step INTEGER NOT NULL,
+        last_value REAL,
+        PRIMARY KEY (run_id, key_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE samples (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (run_id, step)
+      ) STRICT;
+
+      CREATE TABLE checkpoints (
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (run_id, step)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    description: 'worker liveness and backend detail on runs; base models; saved figures',
+    sql: `
+      ALTER TABLE runs ADD COLUMN backend_detail TEXT;
+      ALTER TABLE runs ADD COLUMN worker_pid INTEGER;
+      ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+      CREATE INDEX runs_status ON runs (status);
+
+      CREATE TABLE base_models (
+        key TEXT PRIMARY KEY,
+        spec TEXT NOT NULL,
+        weights BLOB NOT NULL,
+        info TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE figures (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    description: 'run queue order, stop requests, control twins, base models being built',
+    sql: `
+      -- The run a random-reward control twins (issue 4); diagnostics pair them through it.
+      ALTER TABLE runs ADD COLUMN control_of INTEGER REFERENCES runs (id) ON DELETE SET NULL;
+
+      -- Queued runs waiting for a worker, in the order they start; persisted so a restart keeps it.
+      CREATE TABLE run_queue (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        resume INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      -- A request that a running run stop after its step in flight: cancelled (by a user) or
+      -- interrupted (Ctrl-C, the app closing; resumable). Any process may set it; the worker polls it.
+      CREATE TABLE stop_requests (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        reason TEXT NOT NULL CHECK (reason IN ('cancelled', 'interrupted')),
+        requested_at TEXT NOT NULL
+      ) STRICT;
+
+      -- A base model one worker is training: others needing it wait instead of training it twice.
+      CREATE TABLE base_model_builds (
+        key TEXT PRIMARY KEY,
+        run_id INTEGER,
+        pid INTEGER NOT NULL,
+        heartbeat_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

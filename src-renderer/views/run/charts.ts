@@ -1,0 +1,65 @@
+/**
+ * The Run view's charts: which metrics each overlays, and which of them a run can show. Local runs
+ * log every canonical key; imported runs only those their file had (or an alias was made for).
+ */
+import { METRIC, type MetricKeyInfo } from '../../../src-main/contract';
+
+export interface RunChart {
+  id: string;
+  title: string;
+  metrics: string[];
+  /** Title of the y axis (the metrics' names are in the legend). */
+  axis: string;
+  /** Shown only when every metric exists: a prediction is never drawn without its measurement. */
+  requireAll?: boolean;
+  note?: string;
+}
+
+export const RUN_CHARTS: readonly RunChart[] = [
+  { id: 'entropy', title: 'Entropy', metrics: [METRIC.entropy, METRIC.evalEntropy], axis: 'nats' },
+  {
+    id: 'reward',
+    title: 'Reward and accuracy',
+    metrics: [METRIC.rewardMean, METRIC.accTrain, METRIC.evalAcc, METRIC.evalPassK],
+    axis: 'reward, accuracy',
+  },
+  {
+    id: 'clip-fractions',
+    title: 'Clipped tokens',
+    metrics: [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipDualFrac],
+    axis: 'share of tokens',
+  },
+  {
+    id: 'clip-drift',
+    title: 'Clip drift per side',
+    metrics: [METRIC.clipLowDrift, METRIC.clipHighDrift],
+    axis: 'Δ entropy (nats)',
+    note: 'First-order entropy change from the tokens each side clipped: clip-low pushes up, clip-high down.',
+  },
+  {
+    id: 'entropy-change',
+    title: 'Entropy change: measured and predicted',
+    metrics: [METRIC.entropyDelta, METRIC.entropyDeltaPred],
+    axis: 'Δ entropy (nats)',
+    requireAll: true,
+    note: 'The first-order prediction gets signs and ordering right but can be off in size: read it beside the measurement.',
+  },
+  { id: 'kl', title: 'KL', metrics: [METRIC.klPpo, METRIC.klRef], axis: 'nats' },
+];
+
+/** Every key the charts read. */
+export const RUN_CHART_KEYS: readonly string[] = [...new Set(RUN_CHARTS.flatMap((c) => c.metrics))];
+
+/**
+ * The charts a run can draw, each with the metrics it has. `keys` null (a local run) keeps all:
+ * they fill in as the run logs them.
+ */
+export function chartsFor(keys: readonly MetricKeyInfo[] | null): RunChart[] {
+  if (keys === null) return [...RUN_CHARTS];
+  const logged = new Set(keys.filter((k) => k.count > 0).map((k) => k.key));
+  return RUN_CHARTS.flatMap((chart) => {
+    const metrics = chart.metrics.filter((m) => logged.has(m));
+    if (metrics.length === 0 || (chart.requireAll && metrics.length < chart.metrics.length)) return [];
+    return [{ ...chart, metrics }];
+  });
+}

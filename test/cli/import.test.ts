@@ -1,0 +1,96 @@
+/** `cliplab import` (once and --follow) and `cliplab export-config`, on a temporary database. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { followFile } from '../../src-main/cli/import';
+import { main } from '../../src-main/cli/program';
+import { presetConfig } from '../../src-main/contract';
+import { createLab, createLocalRun } from '../../src-main/lab';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
+const db = path.join(dir, 'import.db');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const realLog = (name: string) => path.join(import.meta.dirname, '..', 'fixtures', 'real-logs', name);
+
+function io() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d) => (stdout += d));
+  err.on('data', (d) => (stderr += d));
+  return { io: { stdout: out, stderr: err, env: {} }, text: () => ({ stdout, stderr }) };
+}
+
+async function cli(...argv: string[]) {
+  const c = io();
+  const code = await main([...argv, '--db', db], c.io);
+  return { code, ...c.text() };
+}
+
+describe('cliplab import', () => {
+  it('imports a log, printing the format, reason, aliases and "combined only"', async () => {
+    const r = await cli('import', realLog('hanlindu_verl_gsm8k.jsonl'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^imported run 1 "hanlindu_verl_gsm8k": verl-jsonl \(the first line is a JSON object/);
+    expect(r.stdout).toMatch(/137 keys, \d+ points, last step 3/);
+    expect(r.stdout).toMatch(/clip\/dual_frac <- actor\/pg_clipfrac_lower/);
+    expect(r.stdout).toMatch(/combined only/);
+    expect(r.stdout).toMatch(/note {6}skipped "resize\/mode"/);
+    const json = await cli('import', realLog('metahackathon_trainer_state.json'), '--json', '--name', 'meta');
+    expect(JSON.parse(json.stdout)).toMatchObject({ format: 'trl-state', run: { name: 'meta', origin: 'imported' } });
+  });
+
+  it('exits 1 naming the line of a malformed file and 2 for a bad --format', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 'step,loss\n1,0.5\n2,oops\n');
+    const r = await cli('import', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`cliplab import: ${bad}: line 3: column "loss" holds "oops"; expected a number\n`);
+    const usage = await cli('import', bad, '--format', 'parquet');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--format: expected auto or one of verl-jsonl, verl-console/);
+  });
+
+  it('follows a growing log into one run until stopped', async () => {
+    const file = path.join(dir, 'live.log');
+    fs.writeFileSync(file, 'starting\n(TaskRunner pid=1) step:1 - actor/entropy:0.700 - actor/pg_clipfrac:0.010\n');
+    const lab = createLab({ dbPath: db });
+    const c = io();
+    const stop = new AbortController();
+    try {
+      const done = followFile(lab, file, { positionals: [file], options: { interval: '20' } }, c.io, stop.signal);
+      await new Promise((r) => setTimeout(r, 150));
+      fs.appendFileSync(file, '(TaskRunner pid=1) step:2 - actor/entropy:0.650 - actor/pg_clipfrac:0.020\n');
+      await new Promise((r) => setTimeout(r, 150));
+      stop.abort();
+      const runId = await done;
+      expect(c.text().stderr).toMatch(new RegExp(`following ${file} into run ${runId}`));
+      expect(c.text().stdout).toMatch(/"live": completed, last step 2/);
+      expect(lab.context.store.series(runId!, ['entropy'])[0]).toMatchObject({ steps: [1, 2], values: [0.7, 0.65] });
+    } finally {
+      await lab.close();
+    }
+  });
+});
+
+describe('cliplab export-config', () => {
+  it('prints verl overrides or TRL arguments for a local run, and refuses an imported one', async () => {
+    const lab = createLab({ dbPath: db });
+    const local = createLocalRun(lab.context, presetConfig('tabular-random-dapo'), { name: 'dapo bandit' });
+    await lab.close();
+    const verl = await cli('export-config', String(local.id), '--to', 'verl');
+    expect(verl.code).toBe(0);
+    expect(verl.stdout).toMatch(/^# verl Hydra overrides for the cliplab run "dapo bandit"/);
+    expect(verl.stdout).toMatch(/actor_rollout_ref\.actor\.clip_ratio_high=0\.28 \\/);
+    const trl = await cli('export-config', 'dapo bandit', '--to', 'trl');
+    expect(trl.stdout).toMatch(/ {4}epsilon_high=0\.28,/);
+    const imported = await cli('export-config', '1', '--to', 'trl');
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toMatch(/run 1 was imported from a verl-jsonl file/);
+    expect((await cli('export-config', '1', '--to', 'openrlhf')).code).toBe(2);
+  });
+});

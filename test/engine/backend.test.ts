@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { selectBackend } from '../../src-main/engine/backend';
+import { tf } from '../../src-main/engine/tf';
+
+afterAll(() => selectBackend('cpu'));
+
+/** Whether tfjs-node(-gpu) is installed with its native addon (it is not on machines without internet). */
+function addonInstalled(pkg: string): boolean {
+  try {
+    const lib = path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'lib');
+    return fs.readdirSync(lib).some((d) => fs.existsSync(path.join(lib, d, 'tfjs_binding.node')));
+  } catch {
+    return false;
+  }
+}
+
+describe('selectBackend', () => {
+  it('fails cleanly for "tensorflow" when no tfjs-node native addon is installed', async () => {
+    const available = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].some(addonInstalled);
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      if (available) {
+        expect((await selectBackend('tensorflow')).name).toBe('tensorflow');
+      } else {
+        await expect(selectBackend('tensorflow')).rejects.toThrow(
+          'backend "tensorflow" is not available on this machine',
+        );
+        await expect(selectBackend('tensorflow')).rejects.toThrow(/not available/);
+        expect(warn).not.toHaveBeenCalled(); // nothing half-registered
+      }
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('makes wasm current and says how it runs', async () => {
+    const info = await selectBackend('wasm');
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.detail).toMatch(/^wasm \(XNNPACK, (no )?SIMD, \d+ threads? per process\)$/);
+  });
+});

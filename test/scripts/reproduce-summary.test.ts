@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { runConfigSchema } from '../../src-main/contract';
+import { renderReport, type ReportInput } from '../../scripts/reproduce/report';
+import {
+  driftRatio,
+  finalLevel,
+  levelAt,
+  randomRewardClaims,
+  stat,
+  summarize,
+  trueRewardClaim,
+  type RunSeries,
+} from '../../scripts/reproduce/summary';
+
+const run = (entropy: number[], evalAcc: (number | null)[] = []): RunSeries => ({
+  entropy,
+  lowFrac: entropy.map(() => 0.01),
+  highFrac: entropy.map(() => 0.02),
+  evalAcc,
+  lowDrift: entropy.map(() => 0.001),
+  highDrift: entropy.map(() => -0.003),
+});
+
+const group = (final: number[], start = 2) =>
+  summarize(
+    'p',
+    'l',
+    final.map((f) => run([start, f])),
+  );
+
+describe('reproduction summary', () => {
+  it('takes mean ± sample std over seeds and the final level over the last steps', () => {
+    expect(stat([1, 2, 3])).toEqual({ mean: 2, std: 1, n: 3 });
+    expect(finalLevel([5, null, 4, 3, 2, 1], 0.4)).toBe(1.5);
+    const g = summarize('p', 'label', [run([2, 1]), run([2, 1.5])]);
+    expect(g.start).toEqual({ mean: 2, std: 0, n: 2 });
+    expect(g.final.mean).toBe(1.25);
+    expect(g.change.mean).toBe(-0.75);
+    expect(g.lowFrac.mean).toBeCloseTo(0.01);
+  });
+
+  it('reads levels inside a run and the drift balance of each side', () => {
+    const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(levelAt(xs, 0.5, 0.2)).toBe(3.5);
+    expect(levelAt(xs, 0, 0.2)).toBe(0.5);
+    expect(levelAt([null, NaN], 1)).toBeNaN();
+    expect(driftRatio(run([1, 1, 1]))).toBeCloseTo(3);
+    expect(driftRatio({ ...run([1]), lowDrift: [0] })).toBeNaN();
+    const g = summarize('p', 'l', [run(xs), run(xs.map((x) => 2 * x))]);
+    expect(g.trajectory[0]).toBe(0);
+    expect(g.trajectory[2]).toBeCloseTo(1.5 * 4);
+    expect(g.trajectory[4]).toBeCloseTo(1.5 * 9);
+    expect(g.driftRatio.mean).toBeCloseTo(3);
+  });
+
+  it('checks the four random-reward claims and says when a gap is only seed noise', () => {
+    const groups = new Map([
+      ['sym', group([1.5, 1.6])],
+      ['clip-high-only', group([1.0, 1.1])],
+      ['clip-low-only', group([1.9, 2.0])],
+      ['no-clip', group([1.2, 2.4])],
+      ['aggressive-low', group([1.9, 1.95])],
+    ]);
+    const claims = randomRewardClaims('tabular', groups);
+    expect(claims.map((c) => c.holds)).toEqual([true, true, true, false]);
+    expect(claims.map((c) => c.withinNoise)).toEqual([false, false, true, false]);
+    expect(claims[2].evidence).toMatch(/within the seed-to-seed spread/);
+    expect(claims[0].evidence).not.toMatch(/spread/);
+  });
+
+  it('leaves out a claim whose groups did not run', () => {
+    const claims = randomRewardClaims('gpt', new Map([['sym', group([1.5])]]));
+    expect(claims.map((c) => c.text)).toEqual(['gpt: 0.2/0.2 lowers entropy']);
+  });
+
+  it("compares true-reward accuracy with the base model's, else with the first evaluation", () => {
+    const g = summarize('gpt-true-sym', 'l', [run([1, 0.5], [0.4, null, 0.6]), run([1, 0.5], [0.4, 0.5])]);
+    expect(trueRewardClaim(g)).toMatchObject({
+      holds: true,
+      evidence: expect.stringMatching(/0.400 ± 0.000 after step 0 -> 0.550/),
+    });
+    const fromBase = trueRewardClaim(g, 0.58);
+    expect(fromBase).toMatchObject({ holds: false, withinNoise: true });
+    expect(fromBase.evidence).toMatch(/0.580 for the base model -> 0.550/);
+  });
+});
+
+describe('reproduction report', () => {
+  const config = runConfigSchema.parse({ task: { kind: 'add' }, policy: { kind: 'gpt' } });
+  const input = (): ReportInput => ({
+    date: '2025-01-01',
+    quick: false,
+    machine: { cpu: 'CPU X', cores: 2, platform: 'linux', node: 'v20', backends: 'wasm' },
+    runs: 3,
+    seeds: 1,
+    trueSeeds: 1,
+    parallel: 2,
+    minutes: 12.34,
+    overrides: ['backend=wasm'],
+    sections: [{ title: 'GPT', config, rows: [{ summary: group([1.5]), verdicts: 'stable 1' }] }],
+    claims: [{ text: 'gpt: 0.2/0.2 lowers entropy', holds: false, withinNoise: true, evidence: 'start 2, final 1.9' }],
+    trueReward: [
+      {
+        summary: summarize('gpt-true-sym', 'true rewards', [run([1, 0.5], [0.4, 0.6])]),
+        config,
+        base: { acc: 0.45, passAtK: 0.9, entropy: 0.7, steps: 1200 },
+        passAtK: { start: stat([0.9]), final: stat([0.95]) },
+        evalEntropy: { start: stat([0.7]), final: stat([0.4]) },
+      },
+    ],
+    unfinished: ['7 failed (boom)'],
+  });
+
+  it('writes the tables, verdicts, machine and time from the numbers it is given', () => {
+    const text = renderReport(input());
+    expect(text).toMatch(/CPU X, 2 cores, linux, Node v20; backend wasm/);
+    expect(text).toMatch(/wall time 12.3 minutes/);
+    expect(text).toMatch(
+      /\| l \| 1 \| 2.000 ± 0.000 \| 1.500 ± 0.000 \| -0.500 ± 0.000 \| 1.00 \| 2.00 \| 3.00 ± 0.00 \|/,
+    );
+    expect(text).toMatch(
+      /\| gpt: 0.2\/0.2 lowers entropy \| \*\*does not hold, within noise\*\* \| start 2, final 1.9 \|/,
+    );
+    expect(text).toMatch(/\| greedy accuracy \(eval\/acc\) \| 0.450 \| 0.400 ± 0.000 \| 0.600 ± 0.000 \|/);
+    expect(text).toMatch(/1200 supervised steps/);
+    expect(text).toMatch(/Runs that did not complete: 7 failed \(boom\)/);
+    expect(text).not.toMatch(/smoke run/);
+  });
+
+  it('marks a quick run as a smoke run and copes with a missing base model', () => {
+    const text = renderReport({ ...input(), quick: true, trueReward: [{ ...input().trueReward[0], base: null }] });
+    expect(text).toMatch(/smoke run/);
+    expect(text).toMatch(/\| greedy accuracy \(eval\/acc\) \| n\/a \|/);
+  });
+});

@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import type { Session } from 'electron';
+import { isApiMethod } from '../../src-main/contract';
+import { CONTENT_SECURITY_POLICY } from '../../src-main/server/csp';
+import { appMenuTemplate } from '../../src-main/shell/menu';
+import { resolveAppPages } from '../../src-main/shell/pages';
+import { beforeQuit } from '../../src-main/shell/quit';
+import { installSessionSecurity } from '../../src-main/shell/security';
+import { createTempLab } from '../support/temp-lab';
+
+vi.mock('electron', async () => (await import('./electron-mock')).createElectronMock());
+
+type HeadersListener = (
+  details: { url: string; responseHeaders?: Record<string, string[]> },
+  callback: (response: { responseHeaders?: Record<string, string[]> }) => void,
+) => void;
+
+function fakeSession() {
+  const state: { headers?: HeadersListener; request?: (...a: unknown[]) => void; check?: () => boolean } = {};
+  const session = {
+    webRequest: { onHeadersReceived: (l: HeadersListener) => (state.headers = l) },
+    setPermissionRequestHandler: (h: (...a: unknown[]) => void) => (state.request = h),
+    setPermissionCheckHandler: (h: () => boolean) => (state.check = h),
+  };
+  return { session: session as unknown as Session, state };
+}
+
+describe('session security', () => {
+  const pages = resolveAppPages(path.resolve('/opt/cliplab'));
+
+  it('puts the strict CSP on the app page and its files only', () => {
+    const { session, state } = fakeSession();
+    installSessionSecurity(session, pages);
+    const respond = (url: string) => {
+      let out: { responseHeaders?: Record<string, string[]> } = {};
+      state.headers!({ url, responseHeaders: { 'Content-Type': ['text/html'] } }, (r) => (out = r));
+      return out.responseHeaders;
+    };
+    const page = respond(pathToFileURL(pages.indexHtml).href);
+    expect(page?.['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+    expect(page?.['Content-Type']).toEqual(['text/html']);
+    expect(respond('devtools://devtools/bundled/inspector.html')).toBeUndefined();
+  });
+
+  it('denies every permission request and check', () => {
+    const { session, state } = fakeSession();
+    installSessionSecurity(session, pages);
+    const callback = vi.fn();
+    state.request!({}, 'geolocation', callback, {});
+    expect(callback).toHaveBeenCalledWith(false);
+    expect(state.check!()).toBe(false);
+  });
+});
+
+describe('app menu', () => {
+  const roles = (template: ReturnType<typeof appMenuTemplate>): string[] =>
+    template.flatMap((item) => [
+      ...(item.role ? [item.role] : []),
+      ...(Array.isArray(item.submenu) ? roles(item.submenu) : []),
+    ]);
+
+  it('offers quit and the DevTools toggle, and Reload only in development', () => {
+    const user = roles(appMenuTemplate({ platform: 'linux', dev: false }));
+    expect(user).toEqual(expect.arrayContaining(['quit', 'toggleDevTools', 'editMenu']));
+    expect(user).not.toContain('reload');
+    expect(roles(appMenuTemplate({ platform: 'linux', dev: true }))).toContain('reload');
+    expect(roles(appMenuTemplate({ platform: 'darwin', dev: false }))).toContain('appMenu');
+  });
+});
+
+describe('quitting with runs in flight', () => {
+  it('quits without asking when nothing is training', async () => {
+    const ask = vi.fn();
+    const temp = createTempLab([{ name: 'done', status: 'completed' }]);
+    expect(await beforeQuit(temp.lab, ask)).toBe(true);
+    expect(ask).not.toHaveBeenCalled();
+    await temp.cleanup();
+  });
+
+  it('asks about queued and running runs, and honours the answer', async () => {
+    const temp = createTempLab([
+      { name: 'a', status: 'running' },
+      { name: 'b', status: 'queued' },
+      { name: 'c', status: 'failed' },
+    ]);
+    const lab = temp.lab;
+    const ask = vi.fn(async (): Promise<'leave' | 'cancel'> => 'cancel');
+    expect(await beforeQuit(lab, ask)).toBe(false);
+    expect(ask).toHaveBeenCalledWith(
+      [expect.objectContaining({ id: 1 }), expect.objectContaining({ id: 2 })],
+      isApiMethod('runs.cancel'),
+    );
+    ask.mockImplementation(async () => 'leave');
+    expect(await beforeQuit(lab, ask)).toBe(true);
+    await temp.cleanup();
+  });
+});
