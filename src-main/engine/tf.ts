@@ -5,4 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+// Production mode only silences tfjs's console banners (e.g. the cpu backend's advert for
+// tfjs-node on first use), which would otherwise land in the CLI's stderr between progress lines.
+tf.env().set('PROD', true);
+
 export { tf };

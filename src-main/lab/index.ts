@@ -11,7 +11,9 @@ import { diagnosticsHandlers } from './diagnostics/service';
 import { figureHandlers } from './export/service';
 import { exportConfigHandlers } from './export-config/service';
 import { fileHandlers } from './files';
+import { followHandlers, FollowService } from './import/follow-service';
 import { importHandlers } from './import/service';
+import { openFileHandlers } from './open-file';
 import { ensureDbFolder } from './paths';
 import { runHandlers } from './runs';
 import { trainingHandlers } from './runner/handlers';
@@ -49,6 +51,7 @@ export function createLab(opts: LabOptions): LabService {
   // Runs left `running` by a worker that is gone (crash, kill -9, power loss) are resumable.
   reapDeadWorkers(store);
   const queue = new RunQueue(context, opts.training);
+  const follows = new FollowService(context);
   const handlers: ApiHandlers = {
     ...runs,
     ...configHandlers(),
@@ -56,8 +59,10 @@ export function createLab(opts: LabOptions): LabService {
     ...diagnosticsHandlers(runs),
     ...figureHandlers(runs, store),
     ...importHandlers(context),
+    ...followHandlers(follows),
     ...exportConfigHandlers(context),
     ...fileHandlers(),
+    ...openFileHandlers(),
     ...trainingHandlers(context, queue),
   };
   let closed = false;
@@ -71,7 +76,9 @@ export function createLab(opts: LabOptions): LabService {
     async close() {
       if (closed) return;
       closed = true;
-      // Workers checkpoint and stop (their runs become interrupted); queued runs wait for the next start.
+      // Followed logs end as interrupted; workers checkpoint and stop (their runs become interrupted);
+      // queued runs wait for the next start.
+      await follows.close();
       await queue.close();
       store.close();
     },

@@ -15,6 +15,8 @@ import { serveStatic } from './static';
 
 /** Base64 of the largest upload plus room for the JSON around it. */
 const UPLOAD_BODY_BYTES = Math.ceil(MAX_IMPORT_UPLOAD_BYTES / 3) * 4 + 64 * 1024;
+/** Calls that carry a file's bytes: the preview of an upload, and the upload itself. */
+const UPLOAD_CALLS: ReadonlySet<string> = new Set(['imports.detect', 'imports.fromContent']);
 
 export interface ServerOptions {
   lab: Lab;
@@ -107,7 +109,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): P
   if (url.pathname.startsWith(API_PREFIX)) {
     const method = safeDecode(url.pathname.slice(API_PREFIX.length));
     // File uploads (base64 JSON) may be up to MAX_IMPORT_UPLOAD_BYTES; every other call keeps the small limit.
-    const limit = method === 'imports.fromContent' ? Math.max(ctx.maxBodyBytes, UPLOAD_BODY_BYTES) : ctx.maxBodyBytes;
+    const limit = UPLOAD_CALLS.has(method) ? Math.max(ctx.maxBodyBytes, UPLOAD_BODY_BYTES) : ctx.maxBodyBytes;
     await handleApiCall(req, res, ctx.lab, method, limit);
     return;
   }

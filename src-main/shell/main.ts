@@ -9,6 +9,7 @@ import { DB_ENV, DB_FILE } from '../lab/paths';
 import type { Lab } from '../lab/types';
 import { registerIpc } from './ipc';
 import { appMenuTemplate } from './menu';
+import { withOpenDialog } from './open-dialog';
 import { resolveAppPages, type AppPages } from './pages';
 import { beforeQuit } from './quit';
 import { quitDialog } from './quit-dialog';
@@ -53,8 +54,9 @@ function start(): void {
     // Queued runs (also those left from the last session) train in utility processes.
     training: { runQueue: true, spawnWorker: utilityWorkerSpawner(app.getAppPath()) },
   });
-  // The window's API adds the calls only the desktop answers (the save dialog).
-  const served = withDesktopCalls(lab, () => running?.window ?? null);
+  // The window's API adds the calls only the desktop answers (the save and open dialogs).
+  const appWindow = () => running?.window ?? null;
+  const served = withOpenDialog(withDesktopCalls(lab, appWindow), appWindow);
   running = { pages, lab, unregisterIpc: registerIpc(served, pages.isAppPage), window: null };
   showWindow();
 }

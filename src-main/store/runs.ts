@@ -207,6 +207,12 @@ export function runQueries(db: Db) {
       return db.prepare(STATUS_SQL[STATUS_TIMES[status]]).run(params).changes > 0;
     },
 
+    /** Replaces an imported run's source and group key (a followed log reveals its keys and params as it grows). */
+    setImportSource(id: number, source: unknown, groupKey: string): boolean {
+      const sql = "UPDATE runs SET source = ?, group_key = ? WHERE id = ? AND origin = 'imported'";
+      return db.prepare(sql).run(json(source), groupKey, id).changes > 0;
+    },
+
     renameRun(id: number, name: string): boolean {
       return db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id).changes > 0;
     },

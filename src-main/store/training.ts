@@ -122,10 +122,13 @@ export function trainingQueries(db: Db) {
       });
     },
 
-    /** Runs marked running, with who trains them and their last sign of life. */
+    /**
+     * Local runs marked running, with who trains them and their last sign of life. A followed import
+     * is running too but trains nothing: it takes no queue slot (lab/import/follow-service.ts owns it).
+     */
     runningWorkers(): RunningWorker[] {
       const sql = `SELECT id AS runId, worker_pid AS pid, heartbeat_at AS heartbeatAt FROM runs
-        WHERE status = 'running' ORDER BY started_at, id`;
+        WHERE status = 'running' AND origin = 'local' ORDER BY started_at, id`;
       return db.prepare<RunningWorker>(sql).all();
     },
 

@@ -8,7 +8,9 @@ import { configApi } from './config';
 import { diagnosticsApi } from './diagnostics';
 import { figuresApi } from './figures';
 import { filesApi } from './files';
+import { followsApi } from './follows';
 import { importsApi } from './imports';
+import { openFileApi } from './open-file';
 import { runsApi } from './runs';
 import { trainingApi } from './training';
 
@@ -19,6 +21,8 @@ export const api = {
   ...figuresApi,
   ...filesApi,
   ...importsApi,
+  ...followsApi,
+  ...openFileApi,
   ...trainingApi,
 };
 
@@ -46,5 +50,7 @@ export * from './bridge';
 export * from './errors';
 export * from './events';
 export * from './imports';
+export * from './follows';
+export * from './open-file';
 export * from './training';
 export { defineCall, defineEvent, type CallSpec } from './define';

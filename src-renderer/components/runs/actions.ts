@@ -1,7 +1,7 @@
 /** What a user can do to a run, depending on where it came from and where it stands. */
 import type { RunRecord, RunStatus } from '../../../src-main/contract';
 
-export type RunActionId = 'rename' | 'tags' | 'notes' | 'cancel' | 'resume' | 'control' | 'delete';
+export type RunActionId = 'rename' | 'tags' | 'notes' | 'cancel' | 'resume' | 'stopFollow' | 'control' | 'delete';
 
 export interface RunAction {
   id: RunActionId;
@@ -18,7 +18,19 @@ const ACTIONS: readonly (RunAction & { applies(run: RunRecord): boolean })[] = [
   { id: 'rename', label: 'Rename…', dialog: true, applies: () => true },
   { id: 'tags', label: 'Tags…', dialog: true, applies: () => true },
   { id: 'notes', label: 'Notes…', dialog: true, applies: () => true },
-  { id: 'cancel', label: 'Cancel run', dialog: false, applies: (r) => CANCELLABLE.includes(r.status) },
+  {
+    id: 'cancel',
+    label: 'Cancel run',
+    dialog: false,
+    applies: (r) => r.origin === 'local' && CANCELLABLE.includes(r.status),
+  },
+  // An imported run is running while the lab follows its log (contract/api/follows.ts).
+  {
+    id: 'stopFollow',
+    label: 'Stop following',
+    dialog: false,
+    applies: (r) => r.origin === 'imported' && r.status === 'running',
+  },
   {
     id: 'resume',
     label: 'Resume',
@@ -34,6 +46,19 @@ const ACTIONS: readonly (RunAction & { applies(run: RunRecord): boolean })[] = [
   },
   { id: 'delete', label: 'Delete…', dialog: true, applies: (r) => !CANCELLABLE.includes(r.status) },
 ];
+
+/** Actions that call the lab at once, without a dialog. */
+export const IMMEDIATE_ACTIONS = {
+  cancel: { call: 'runs.cancel', verb: 'cancel' },
+  resume: { call: 'runs.resume', verb: 'resume' },
+  stopFollow: { call: 'imports.stopFollow', verb: 'stop following' },
+} as const;
+
+export type ImmediateActionId = keyof typeof IMMEDIATE_ACTIONS;
+
+export function isImmediateAction(id: RunActionId): id is ImmediateActionId {
+  return id in IMMEDIATE_ACTIONS;
+}
 
 export function actionsFor(run: RunRecord): RunAction[] {
   return ACTIONS.filter((a) => a.applies(run)).map(({ id, label, dialog }) => ({ id, label, dialog }));

@@ -61,6 +61,32 @@ function sampleNumbers(steps: StepResult[]): Float32Array {
   return Float32Array.from(values);
 }
 
+const gptRun: RunConfigInput = {
+  seed: 6,
+  steps: 2,
+  task: { kind: 'reverse', size: 3 },
+  policy: { kind: 'gpt', dModel: 16, layers: 1, heads: 2 },
+  reward: { kind: 'verifier' },
+  rollout: { prompts: 4, groupSize: 4 },
+  objective: { loss: 'ppo', clipLow: 0.05, clipHigh: 0.05 },
+  optim: { optimizer: 'adam', lr: 3e-3, epochs: 2, minibatches: 2 },
+  eval: { every: 1, prompts: 6, k: 2 },
+};
+
+/** Whole GPT training steps (rollout, updates, metrics, evaluation) from the same starting weights. */
+async function gptTrainerSteps(backend: Backend): Promise<StepResult[]> {
+  await selectBackend('cpu');
+  const config = runConfigSchema.parse({ ...gptRun, backend });
+  const init = createGptPolicy(config, createTask(config.task));
+  const baseWeights = await init.getWeights();
+  init.dispose();
+  const trainer = await createTrainer(config, { baseWeights });
+  const steps: StepResult[] = [];
+  while (trainer.step < config.steps) steps.push(await trainer.runStep());
+  trainer.dispose();
+  return steps;
+}
+
 /** One GPT policy step's numbers: a sampled rollout, then token stats and their gradients on it. */
 async function gptStep(backend: Backend) {
   await selectBackend(backend);
@@ -128,6 +154,23 @@ describe.skipIf(skipWithoutSoftwareAdapter('webgpu trainer'))(
       const rolloutNumbers = (r: typeof cpu.rollout) => [r.logp, r.entropy];
       expect(maxRelDiff(rolloutNumbers(gpu.rollout), rolloutNumbers(cpu.rollout))).toBeLessThan(TOLERANCE);
       expect(maxRelDiff(gpu.numbers, cpu.numbers)).toBeLessThan(TOLERANCE);
+    });
+
+    it('a GPT run: the same samples and metrics at every step', async () => {
+      const cpu = await gptTrainerSteps('cpu');
+      const gpu = await gptTrainerSteps('webgpu');
+      expect(sampledText(gpu)).toEqual(sampledText(cpu));
+      cpu.forEach((step, i) => {
+        const want = untimed(step.metrics);
+        const got = untimed(gpu[i].metrics);
+        expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+        for (const [key, value] of Object.entries(want)) {
+          // Float32 sums run in a different order on the GPU: allow 1e-3 relative.
+          expect(Math.abs(got[key] - value), `step ${i} ${key}: ${got[key]} vs ${value}`).toBeLessThan(
+            1e-3 * Math.max(1, Math.abs(value)),
+          );
+        }
+      });
     });
 
     it('the trainer and the GPT never read synchronously', () => {
