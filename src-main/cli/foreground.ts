@@ -25,7 +25,7 @@ function summary(result: ForegroundResult): string {
   for (const key of HEADLINE_KEYS) {
     if (final[key] !== undefined && final[key] !== null) parts.push(`${key} ${Number(final[key]!.toPrecision(4))}`);
   }
-  if (run.backend) parts.push(`backend ${run.backend}`);
+  if (run.backend) parts.push(`backend ${run.backendDetail ?? run.backend}`);
   if (run.startedAt && run.finishedAt) {
     parts.push(`${formatDuration((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)} since it started`);
   }

@@ -70,7 +70,7 @@ function header(run: RunRecord): string[] {
   const lines = [
     `run ${run.id}  ${run.name}`,
     `  status    ${run.status} (${step})`,
-    `  origin    ${run.origin}${run.backend ? `, backend ${run.backend}` : ''}, cliplab ${run.appVersion}`,
+    `  origin    ${run.origin}${run.backend ? `, backend ${run.backendDetail ?? run.backend}` : ''}, cliplab ${run.appVersion}`,
     `  times     created ${formatTime(run.createdAt)}, started ${formatTime(run.startedAt)}, finished ${formatTime(run.finishedAt)}`,
     `  seed      ${run.seed ?? '-'}   group ${run.groupKey}`,
   ];

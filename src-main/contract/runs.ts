@@ -38,6 +38,8 @@ interface RunBase {
   groupKey: string;
   seed: number | null;
   backend: string | null;
+  /** What ran the math, e.g. "wasm (XNNPACK, SIMD, 1 thread per process)" or a GPU adapter's name and type. */
+  backendDetail: string | null;
   appVersion: string;
   /** ISO 8601 times. */
   createdAt: string;

@@ -88,6 +88,7 @@ function common(row: StoredRun) {
     groupKey: row.groupKey,
     seed: row.seed,
     backend: row.backend,
+    backendDetail: row.backendDetail,
     appVersion: row.appVersion,
     createdAt: row.createdAt,
     startedAt: row.startedAt,

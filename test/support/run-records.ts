@@ -14,6 +14,7 @@ export function localRun(id: number, overrides: Partial<LocalRun> = {}, preset =
     groupKey: groupKey(config),
     seed: config.seed,
     backend: 'wasm',
+    backendDetail: 'wasm (XNNPACK, SIMD, 1 thread per process)',
     appVersion: '0.1.0',
     createdAt: new Date(Date.UTC(2025, 0, 1, 12, id)).toISOString(),
     startedAt: null,
