@@ -51,6 +51,8 @@ export function stepsDone(run: RunRecord): number {
 
 export function stepLabel(run: RunRecord): string {
   if (run.step === null && run.steps === null) return MISSING;
+  // A trainer numbers its own steps (often from 1) and rarely logs its plan: show the last one logged.
+  if (run.origin === 'imported') return run.step === null ? MISSING : String(run.step);
   return `${stepsDone(run)} / ${run.steps ?? '?'}`;
 }
 

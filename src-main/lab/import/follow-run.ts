@@ -36,7 +36,11 @@ export interface FollowEnd {
 }
 
 /** The source an imported run records, as this follow knows it now. */
-export function followSource(spec: FollowSpec, params: Record<string, unknown>, info: AliasInfo) {
+export function followSource(
+  spec: Pick<FollowSpec, 'format' | 'file'>,
+  params: Record<string, unknown>,
+  info: AliasInfo,
+) {
   return { format: spec.format, file: spec.file, params, ...info, warnings: [] as string[] };
 }
 

@@ -92,7 +92,7 @@ export class FollowService {
         name: args.name ?? defaultRunName(file),
         origin: 'imported',
         status: 'running',
-        source: followSource({ ...spec, runId: 0 }, {}, resolveAliases(detection.format, [], {})),
+        source: followSource(spec, {}, resolveAliases(detection.format, [], {})),
         groupKey: importGroupKey(detection.format, {}, file),
         appVersion: APP_VERSION,
       });

@@ -6,6 +6,7 @@ import { ApiError, MAX_IMPORT_UPLOAD_BYTES, type ApiHandlers, type ImportProgres
 import type { LabContext } from '../context';
 import { announceRun } from '../records';
 import { ImportError } from './errors';
+import { resolveLogPath } from './follow-path';
 import { importContent, importFile, type ImportOptions, type ImportOutcome } from './index';
 import { previewContent, previewFile } from './preview';
 
@@ -62,13 +63,21 @@ export function importHandlers(ctx: LabContext): Pick<ApiHandlers, ImportCalls> 
   });
   return {
     'imports.detect': (a) =>
-      asBadRequest(() => {
+      asBadRequest(async () => {
         const req = { format: a.format, options: { stepColumn: a.stepColumn } };
-        if (a.path !== undefined) return previewFile(a.path, req);
+        if (a.path !== undefined) {
+          // A missing file, a folder or an unreadable one is named with its resolved path (field `path`).
+          await resolveLogPath(a.path);
+          return previewFile(a.path, req);
+        }
         const name = a.fileName ?? 'upload';
         return previewContent(decodeUpload(a.contentBase64 ?? '', name), name, req);
       }),
-    'imports.fromPath': (a) => asBadRequest(async () => result(await importFile(ctx.store, a.path, options(a)))),
+    'imports.fromPath': (a) =>
+      asBadRequest(async () => {
+        await resolveLogPath(a.path);
+        return result(await importFile(ctx.store, a.path, options(a)));
+      }),
     'imports.fromContent': (a) =>
       asBadRequest(async () =>
         result(await importContent(ctx.store, decodeUpload(a.contentBase64, a.fileName), a.fileName, options(a))),

@@ -172,6 +172,12 @@ describe('imports.follow', () => {
     expect((await apiError('imports.follow', { path: tmp.dir })).message).toBe(
       `${tmp.dir} is a folder; expected a log file inside it`,
     );
+    // The one-shot calls by path check it the same way.
+    for (const method of ['imports.detect', 'imports.fromPath'] as const) {
+      expect((await apiError(method, { path: tmp.dir })).fields).toEqual([
+        { path: 'path', message: `${tmp.dir} is a folder; expected a log file inside it` },
+      ]);
+    }
     const file = tmp.file('t.jsonl', line(1, 0.5));
     const run = await call('imports.follow', { path: file });
     const twice = await apiError('imports.follow', { path: file });

@@ -7,6 +7,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/sve
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImportedRun, RunRecord } from '../../../src-main/contract';
 import { actionsFor } from '../../../src-renderer/components/runs/actions';
+import { stepLabel } from '../../../src-renderer/lib/format';
 import RunHeader from '../../../src-renderer/views/run/RunHeader.svelte';
 import RunsView from '../../../src-renderer/views/RunsView.svelte';
 import { localRun } from '../../support/run-records';
@@ -36,6 +37,11 @@ describe('followed runs', () => {
     expect(actionsFor(followedRun(1, 'completed')).map((a) => a.id)).not.toContain('stopFollow');
     expect(actionsFor(localRun(2, { status: 'running' })).map((a) => a.id)).toEqual(expect.arrayContaining(['cancel']));
     expect(actionsFor(localRun(2, { status: 'running' })).map((a) => a.id)).not.toContain('stopFollow');
+  });
+
+  it('show the last step the trainer logged, not a count against an unknown plan', () => {
+    expect(stepLabel(followedRun(1))).toBe('40');
+    expect(stepLabel({ ...followedRun(1), step: null })).toBe('—');
   });
 
   it('stop following from the Runs view row menu', async () => {

@@ -14,6 +14,7 @@ import {
 } from '../../../src-main/contract';
 import ImportDialog from '../../../src-renderer/components/import/ImportDialog.svelte';
 import { errorsByField, importRequest } from '../../../src-renderer/components/import/import-model';
+import { localRun } from '../../support/run-records';
 import { scriptedApi, type ScriptedApi } from '../scripted-api';
 
 afterEach(() => cleanup());
@@ -39,27 +40,15 @@ function preview(overrides: Partial<ImportPreview> = {}): ImportPreview {
 
 function importedRun(id: number, name: string): RunRecord {
   return {
-    id,
-    name,
+    ...localRun(id, { name }),
     origin: 'imported',
-    status: 'completed',
     config: null,
     source: { format: 'verl-console', file: 'train.log', params: {} },
-    groupKey: `import:${id}`,
     seed: null,
     backend: null,
-    appVersion: '0.1.0',
-    createdAt: '2025-01-01T12:00:00.000Z',
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-    notes: '',
-    tags: [],
-    step: 435,
     steps: null,
-    latest: {},
-    controlOf: null,
-  };
+    step: 435,
+  } as RunRecord;
 }
 
 function open(lab: ScriptedApi, client = lab.client) {
@@ -91,11 +80,11 @@ describe('Import dialog', () => {
 
     const panel = await screen.findByRole('region', { name: 'Preview of train.log' });
     expect(lab.callsOf('imports.detect')).toEqual([
-      { fileName: 'train.log', contentBase64: Buffer.from(LOG).toString('base64'), format: 'auto' },
+      { fileName: 'train.log', contentBase64: btoa(LOG), format: 'auto' },
     ]);
     const view = within(panel);
     expect(view.getByText('verl console log')).toBeTruthy();
-    expect(view.getByText(/^found a console line "step:1/)).toBeTruthy();
+    expect(view.getByText(/^Detected: a console line "step:1/)).toBeTruthy();
     expect(view.getByText('335 steps, steps 101 to 435')).toBeTruthy();
     expect(view.getByText('2 keys in the file')).toBeTruthy();
     expect(view.getByText('actor/pg_clipfrac')).toBeTruthy();
@@ -152,7 +141,7 @@ describe('Import dialog', () => {
     await vi.waitFor(() => expect(onimported).toHaveBeenCalledWith(run));
     expect(onclose).toHaveBeenCalled();
     expect(lab.callsOf('imports.fromContent')).toEqual([
-      { fileName: 'train.log', contentBase64: Buffer.from(LOG).toString('base64'), format: 'auto', name: 'job 17' },
+      { fileName: 'train.log', contentBase64: btoa(LOG), format: 'auto', name: 'job 17' },
     ]);
   });
 
