@@ -7,7 +7,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Backend } from '../src-main/contract';
-import { selectBackend } from '../src-main/engine/backend';
+import { selectBackend, tfjsNodeInstalled } from '../src-main/engine/backend';
+import { probeWebgpu } from '../src-main/engine/webgpu';
 import { ALL_KERNELS } from '../src-main/engine/gpt/kernels';
 import { tf } from '../src-main/engine/tf';
 import { matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
@@ -79,11 +80,12 @@ async function benchLayouts(w: Workload, fast: Timing): Promise<void> {
 }
 
 /** Median ms per update of the default model in `n` processes started together. */
-async function parallelRun(n: number, reps: number): Promise<Timing[]> {
+async function parallelRun(backend: string, n: number, reps: number): Promise<Timing[]> {
   const file = path.join(import.meta.dirname, 'gpt-child.ts');
   const children = Array.from({ length: n }, () =>
     spawn(process.execPath, [...process.execArgv, file, String(reps)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: { ...process.env, BENCH_BACKEND: backend },
     }),
   );
   const message = (c: (typeof children)[number], type: string) =>
@@ -102,8 +104,8 @@ async function benchParallel(backend: string): Promise<void> {
     console.log(`  skipped: the ${backend} backend shares one device between processes`);
     return;
   }
-  const [alone] = await parallelRun(1, REPS);
-  const pair = await parallelRun(2, REPS);
+  const [alone] = await parallelRun(backend, 1, REPS);
+  const pair = await parallelRun(backend, 2, REPS);
   console.log(`  one process alone: ${ms(alone)}`);
   pair.forEach((t, i) =>
     console.log(
@@ -144,8 +146,40 @@ async function benchTorch(w: Workload, ours: UpdateResult): Promise<void> {
   console.log(`  cliplab / PyTorch = ${fmt(ours.timing.min / torch.min, 2)}x`);
 }
 
+/**
+ * Without BENCH_BACKEND: wasm here, then the same figures for each faster backend this machine has
+ * (WebGPU on a hardware adapter, tfjs-node), each in its own process since a process has one backend.
+ */
 export async function run(): Promise<void> {
-  const backend = await selectBackend((process.env.BENCH_BACKEND ?? 'auto') as Backend);
+  const requested = process.env.BENCH_BACKEND as Backend | undefined;
+  if (requested) return benchBackend(requested);
+  await benchBackend('wasm');
+  for (const backend of await otherBackends()) {
+    console.log(`\n=== gpt on ${backend} ===`);
+    const child = spawnSync(process.execPath, [...process.execArgv, path.join(import.meta.dirname, 'gpt-main.ts')], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_BACKEND: backend },
+    });
+    if (child.status !== 0) console.log(`  the ${backend} benchmark failed (exit ${child.status})`);
+  }
+}
+
+/** GPU and native backends to benchmark beside wasm; says why each one is left out. */
+async function otherBackends(): Promise<Backend[]> {
+  const list: Backend[] = [];
+  const probe = await probeWebgpu();
+  if (probe.ok && probe.adapter.type === 'hardware') list.push('webgpu');
+  else {
+    const why = probe.ok ? `only a ${probe.adapter.type} adapter (${probe.adapter.name})` : probe.reason;
+    console.log(`\nwebgpu: not benchmarked: ${why}`);
+  }
+  if (tfjsNodeInstalled()) list.push('tensorflow');
+  else console.log('tensorflow (tfjs-node): not benchmarked: not installed');
+  return list;
+}
+
+async function benchBackend(requested: Backend): Promise<void> {
+  const backend = await selectBackend(requested);
   console.log(`GPT benchmark on ${backend.detail}; best of ${REPS} after warm-up (median in brackets)`);
   const peak = await matmulRate([[512, 512, 512]]);
   console.log(`2-D matmul rate, 512^3: ${fmt(peak.gflops)} GFLOP/s`);

@@ -55,6 +55,11 @@ function hasNativeAddon(pkg: string): boolean {
   }
 }
 
+/** Whether the `tensorflow` backend (tfjs-node-gpu or tfjs-node) could load here, without loading it. */
+export function tfjsNodeInstalled(): boolean {
+  return hasNativeAddon('@tensorflow/tfjs-node-gpu') || hasNativeAddon('@tensorflow/tfjs-node');
+}
+
 /** tfjs-node-gpu and tfjs-node both register the "tensorflow" backend. */
 async function loadTfjsNode(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<BackendInfo | null> {
   if (hasNativeAddon(pkg) && (await tryImport(pkg)) && (await activate('tensorflow'))) {
