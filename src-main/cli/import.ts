@@ -1,10 +1,16 @@
 /**
  * `cliplab import FILE`: imports a run that verl, TRL/Unsloth, TensorBoard or a CSV logger wrote.
- * With --follow it keeps reading the log as the trainer writes it, appending to one run until Ctrl-C.
+ * With --follow this process follows the log through the lab's follow service (lab/import/follow-service.ts),
+ * appending to one run it owns until Ctrl-C.
  */
-import { IMPORT_FORMATS, type ImportFormatName, type ImportProgressEvent, type ImportResult } from '../contract';
+import {
+  IMPORT_FORMATS,
+  type ImportFormatName,
+  type ImportProgressEvent,
+  type ImportResult,
+  type RunRecord,
+} from '../contract';
 import { dispatch, type LabService } from '../lab';
-import { followIntoStore } from '../lab/import/live';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 import { withLab } from './lab';
 import { flagOption, positionals, stringOption } from './options';
@@ -20,10 +26,18 @@ file is rejected with the line or record at fault and nothing is written.
   --format F         skip detection and read FILE as F
   --name N           run name (default: from the file name)
   --step-column C    CSV only: the column holding the step
-  --follow           keep reading the file as the trainer writes it; Ctrl-C stops
-  --interval MS      --follow: how often to look for new lines (default 1000)
+  --follow           keep reading the file into one run as the trainer writes it (a log with no
+                     metrics yet needs --format); Ctrl-C stops and completes the run, a second
+                     Ctrl-C exits at once (the next cliplab to open the database marks it interrupted)
+  --interval MS      --follow: how often to look for new lines, 50 to 60000 (default 1000)
   --json             print the imported run as JSON
   --db FILE          database (default: the app's; CLIPLAB_DB overrides)`;
+
+/** The bounds `imports.follow` accepts for its polling interval (contract/api/follows.ts). */
+const MIN_INTERVAL_MS = 50;
+const MAX_INTERVAL_MS = 60_000;
+/** Exit code of a follow ended by a second Ctrl-C (128 + SIGINT), as shells expect. */
+const EXIT_INTERRUPTED = 130;
 
 function formatOf(args: ParsedArgs): ImportFormatName | 'auto' {
   const format = stringOption(args, 'format') ?? 'auto';
@@ -36,8 +50,11 @@ function formatOf(args: ParsedArgs): ImportFormatName | 'auto' {
 function intervalOf(args: ParsedArgs): number {
   const text = stringOption(args, 'interval') ?? '1000';
   const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 10)
-    throw new UsageError(`--interval: expected milliseconds (10 or more), got "${text}"`);
+  if (!Number.isInteger(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS) {
+    throw new UsageError(
+      `--interval: expected whole milliseconds from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS}, got "${text}"`,
+    );
+  }
   return ms;
 }
 
@@ -82,35 +99,94 @@ async function importOnce(lab: LabService, file: string, args: ParsedArgs, io: C
   }
 }
 
-/** Follows FILE into one run until `stop` aborts (Ctrl-C in the command); returns the run id. */
-export async function followFile(lab: LabService, file: string, args: ParsedArgs, io: CliIo, stop: AbortSignal) {
-  const live = followIntoStore(lab.context.store, file, {
-    format: formatOf(args),
-    name: stringOption(args, 'name'),
-    options: { stepColumn: stringOption(args, 'step-column') },
-    intervalMs: intervalOf(args),
-    onBatch: (b) => {
-      if (b.created) io.stderr.write(`following ${file} into run ${b.runId}; Ctrl-C stops\n`);
-      io.stderr.write(`step ${b.lastStep ?? '-'}: +${b.points} points\n`);
-    },
+/** Progress on stderr as the follow stores points: the step reached and the points stored so far. */
+function followProgress(lab: LabService, runId: number, io: CliIo): () => Promise<void> {
+  let shown = 0;
+  return async () => {
+    const followed = (await dispatch(lab, 'imports.following', {})).find((f) => f.runId === runId);
+    if (!followed || followed.points === shown) return;
+    io.stderr.write(
+      `step ${followed.lastStep ?? '-'}: +${followed.points - shown} points (${followed.points} in all)\n`,
+    );
+    shown = followed.points;
+  };
+}
+
+/**
+ * Follows FILE into one imported run through the lab's follow service until `stop` aborts (Ctrl-C
+ * in the command: the run is `completed`) or the follow ends by itself (a malformed line fails it,
+ * another client may stop it). The run is claimed by this process (pid and heartbeat), so if the
+ * process dies, the next lab to open the database marks the run `interrupted`. Returns the run as it ended.
+ */
+export async function followFile(
+  lab: LabService,
+  file: string,
+  args: ParsedArgs,
+  io: CliIo,
+  stop: AbortSignal,
+): Promise<RunRecord> {
+  let runId: number | null = null;
+  let report = async () => {};
+  let settle: (run: RunRecord) => void = () => {};
+  const ended = new Promise<RunRecord>((resolve) => (settle = resolve));
+  // Subscribed before the follow starts so no batch goes unreported; events name the run once known.
+  const unsubscribe = lab.subscribe((e) => {
+    if (e.name !== 'run.changed' || e.payload.run.id !== runId) return;
+    if (e.payload.run.status === 'running') void report();
+    else settle(e.payload.run);
   });
-  const onAbort = () => void live.stop();
-  stop.addEventListener('abort', onAbort, { once: true });
+  const onAbort = () => {
+    if (runId !== null) void dispatch(lab, 'imports.stopFollow', { id: runId }).then(settle, () => {});
+  };
   try {
-    const runId = await live.done;
-    if (runId === null) {
-      io.stderr.write(`stopped before ${file} held any metrics; no run was created\n`);
-      return null;
-    }
-    const run = await dispatch(lab, 'runs.get', { id: runId });
+    const run = await dispatch(lab, 'imports.follow', {
+      path: file,
+      format: formatOf(args),
+      name: stringOption(args, 'name'),
+      stepColumn: stringOption(args, 'step-column'),
+      intervalMs: intervalOf(args),
+    });
+    runId = run.id;
+    report = followProgress(lab, run.id, io);
+    const format = run.origin === 'imported' ? run.source.format : 'auto';
+    io.stderr.write(`following ${file} (${format}) into run ${run.id} "${run.name}"; Ctrl-C stops\n`);
+    stop.addEventListener('abort', onAbort, { once: true });
+    if (stop.aborted) onAbort();
+    const final = await ended;
     io.stdout.write(
       flagOption(args, 'json')
-        ? `${JSON.stringify(run, null, 2)}\n`
-        : `run ${run.id} "${run.name}": ${run.status}, last step ${run.step ?? '-'}\n`,
+        ? `${JSON.stringify(final, null, 2)}\n`
+        : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? '-'}\n`,
     );
-    return runId;
+    return final;
   } finally {
     stop.removeEventListener('abort', onAbort);
+    unsubscribe();
+  }
+}
+
+/**
+ * Runs `followFile` with Ctrl-C (or SIGTERM) stopping the follow; a second one exits at once, leaving
+ * the run to be marked interrupted by the next lab. Exit code 0 when the run completed.
+ */
+async function followCommand(lab: LabService, file: string, args: ParsedArgs, io: CliIo): Promise<number> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    if (signals++ > 0) process.exit(EXIT_INTERRUPTED);
+    io.stderr.write('stopping; Ctrl-C again exits at once\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const run = await followFile(lab, file, args, io, controller.signal);
+    if (run.status === 'completed') return 0;
+    io.stderr.write(`run ${run.id} ${run.status}${run.error ? `: ${run.error}` : ''}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -124,18 +200,7 @@ export const importCommand: Command = {
     const [file] = positionals(args, ['FILE']);
     formatOf(args);
     if (!flagOption(args, 'follow')) return withLab(args, io, (lab) => importOnce(lab, file, args, io));
-    return withLab(args, io, async (lab) => {
-      const controller = new AbortController();
-      const abort = () => controller.abort();
-      process.once('SIGINT', abort);
-      process.once('SIGTERM', abort);
-      try {
-        await followFile(lab, file, args, io, controller.signal);
-        return 0;
-      } finally {
-        process.off('SIGINT', abort);
-        process.off('SIGTERM', abort);
-      }
-    });
+    intervalOf(args);
+    return withLab(args, io, (lab) => followCommand(lab, file, args, io));
   },
 };

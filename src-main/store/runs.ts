@@ -86,12 +86,18 @@ const STATUS_TIMES: Record<RunStatus, 'start' | 'finish' | 'reopen'> = {
   diverged: 'finish',
 };
 
+/**
+ * The backend that ran is written whenever one is given, whatever the status, and never cleared: a
+ * run that is cancelled, interrupted or requeued still says what it trained on.
+ */
+const KEEP_BACKEND = 'backend = coalesce(@backend, backend), backend_detail = coalesce(@backendDetail, backend_detail)';
+
 const STATUS_SQL: Record<'start' | 'finish' | 'reopen', string> = {
   start: `UPDATE runs SET status = @status, started_at = coalesce(started_at, @at), finished_at = NULL,
-    error = NULL, backend = coalesce(@backend, backend), backend_detail = coalesce(@backendDetail, backend_detail)
+    error = NULL, ${KEEP_BACKEND} WHERE id = @id`,
+  finish: `UPDATE runs SET status = @status, finished_at = @at, error = coalesce(@error, error), ${KEEP_BACKEND}
     WHERE id = @id`,
-  finish: `UPDATE runs SET status = @status, finished_at = @at, error = coalesce(@error, error) WHERE id = @id`,
-  reopen: `UPDATE runs SET status = @status, finished_at = NULL, error = NULL WHERE id = @id`,
+  reopen: `UPDATE runs SET status = @status, finished_at = NULL, error = NULL, ${KEEP_BACKEND} WHERE id = @id`,
 };
 
 const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));

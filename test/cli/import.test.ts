@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { followFile } from '../../src-main/cli/import';
 import { main } from '../../src-main/cli/program';
 import { presetConfig } from '../../src-main/contract';
@@ -55,25 +55,35 @@ describe('cliplab import', () => {
     expect(usage.stderr).toMatch(/--format: expected auto or one of verl-jsonl, verl-console/);
   });
 
-  it('follows a growing log into one run until stopped', async () => {
+  it('follows a growing log into one run this process claims, and completes it when stopped', async () => {
     const file = path.join(dir, 'live.log');
     fs.writeFileSync(file, 'starting\n(TaskRunner pid=1) step:1 - actor/entropy:0.700 - actor/pg_clipfrac:0.010\n');
     const lab = createLab({ dbPath: db });
     const c = io();
     const stop = new AbortController();
     try {
-      const done = followFile(lab, file, { positionals: [file], options: { interval: '20' } }, c.io, stop.signal);
-      await new Promise((r) => setTimeout(r, 150));
+      const done = followFile(lab, file, { positionals: [file], options: { interval: '50' } }, c.io, stop.signal);
+      await vi.waitFor(() => expect(c.text().stderr).toMatch(/step 1: \+\d+ points/), { timeout: 15_000 });
+      const runId = Number(/into run (\d+) "live"/.exec(c.text().stderr)![1]);
+      expect(c.text().stderr).toMatch(`following ${file} (verl-console) into run ${runId}`);
+      // Claimed like a training worker: a lab that finds this pid gone marks the run interrupted.
+      expect(lab.context.store.getRun(runId)).toMatchObject({ status: 'running', workerPid: process.pid });
       fs.appendFileSync(file, '(TaskRunner pid=1) step:2 - actor/entropy:0.650 - actor/pg_clipfrac:0.020\n');
-      await new Promise((r) => setTimeout(r, 150));
+      await vi.waitFor(() => expect(c.text().stderr).toMatch(/step 2: \+\d+ points/), { timeout: 15_000 });
       stop.abort();
-      const runId = await done;
-      expect(c.text().stderr).toMatch(new RegExp(`following ${file} into run ${runId}`));
+      expect(await done).toMatchObject({ id: runId, status: 'completed', step: 2 });
       expect(c.text().stdout).toMatch(/"live": completed, last step 2/);
-      expect(lab.context.store.series(runId!, ['entropy'])[0]).toMatchObject({ steps: [1, 2], values: [0.7, 0.65] });
+      expect(lab.context.store.getRun(runId)).toMatchObject({ status: 'completed', workerPid: null });
+      expect(lab.context.store.series(runId, ['entropy'])[0]).toMatchObject({ steps: [1, 2], values: [0.7, 0.65] });
     } finally {
       await lab.close();
     }
+  });
+
+  it('refuses an --interval the follow service would not take, before opening the database', async () => {
+    const r = await cli('import', path.join(dir, 'none.log'), '--follow', '--interval', '20');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--interval: expected whole milliseconds from 50 to 60000, got "20"/);
   });
 });
 

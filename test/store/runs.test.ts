@@ -48,6 +48,29 @@ describe('runs', () => {
     expect(store.setRunStatus(999, 'running')).toBe(false);
   });
 
+  it('keeps the backend when a run is cancelled, and stores one given with any status', () => {
+    const cancelled = store.createRun(base);
+    store.setRunStatus(cancelled, 'running', { backend: 'wasm', backendDetail: 'wasm (XNNPACK)' });
+    store.setRunStatus(cancelled, 'cancelled');
+    expect(store.getRun(cancelled)).toMatchObject({
+      status: 'cancelled',
+      backend: 'wasm',
+      backendDetail: 'wasm (XNNPACK)',
+    });
+    // What ran may be recorded with the status that ends the run (or requeues it), not only with `running`.
+    for (const status of ['cancelled', 'completed', 'interrupted', 'queued'] as const) {
+      const id = store.createRun(base);
+      store.setRunStatus(id, status, { backend: 'cpu', backendDetail: 'cpu (pure JavaScript)' });
+      expect(store.getRun(id), status).toMatchObject({
+        status,
+        backend: 'cpu',
+        backendDetail: 'cpu (pure JavaScript)',
+      });
+      store.setRunStatus(id, 'failed', { error: 'x' });
+      expect(store.getRun(id), status).toMatchObject({ backend: 'cpu', backendDetail: 'cpu (pure JavaScript)' });
+    }
+  });
+
   it('renames, annotates, retags and tracks the worker', () => {
     const id = store.createRun({ ...base, tags: ['old'] });
     expect(store.renameRun(id, 'new name')).toBe(true);

@@ -1,9 +1,9 @@
 /**
  * Diagnoses that follow training: a result read through the API, read again (at most every few
- * seconds) while a run it covers makes progress, and whenever any run finishes (it may be the
- * random-reward control of a run shown).
+ * seconds) while a run it covers makes progress or changes (a followed imported run grows by
+ * `run.changed` alone), and whenever any run finishes (it may be the random-reward control of a run shown).
  */
-import type { ApiError, LabEvent } from '../../../src-main/contract';
+import type { ApiError, LabEvent, RunRecord } from '../../../src-main/contract';
 import type { LabClient } from '../../lib/api';
 import { toApiError, type LoadState } from '../charts/live-series.svelte';
 
@@ -55,7 +55,15 @@ export class LiveResult<T> {
 
   #onEvent(event: LabEvent): void {
     if (event.name === 'run.progress' && this.#runIds.includes(event.payload.id)) this.#schedule();
-    else if (event.name === 'run.changed' && event.payload.run.status !== 'running') this.#schedule();
+    else if (event.name === 'run.changed' && this.#affects(event.payload.run)) this.#schedule();
+  }
+
+  /**
+   * A shown run changed (a followed log announces its new points only this way: it sends no
+   * progress), or any run finished.
+   */
+  #affects(run: RunRecord): boolean {
+    return this.#runIds.includes(run.id) || run.status !== 'running';
   }
 
   #schedule(): void {

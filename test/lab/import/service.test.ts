@@ -1,15 +1,13 @@
 /**
  * Imports through the lab and its API on a real database: one transaction per import, aliases stored
- * as series, bad input written nowhere, progress events, previews, config export and live following.
+ * as series, bad input written nowhere, progress events, previews and config export (following a
+ * live log: follow-service.test.ts).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, presetConfig, type ImportResult, type LabEvent } from '../../../src-main/contract';
 import { createLab, createLocalRun, dispatch, type LabService } from '../../../src-main/lab';
-import { ImportError } from '../../../src-main/lab/import/errors';
 import { importFile } from '../../../src-main/lab/import/index';
-import { followIntoStore } from '../../../src-main/lab/import/live';
 import { realLog, tempDir } from './helpers';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -159,52 +157,5 @@ describe('runs.exportConfig', () => {
     })) as ImportResult;
     const err = await apiError('runs.exportConfig', { id: imported.run.id, to: 'trl' });
     expect(err.message).toMatch(/was imported from a csv file/);
-  });
-});
-
-describe('followIntoStore', () => {
-  it('appends each new batch to one running run and completes it on stop', async () => {
-    const file = tmp.file('live.jsonl', '{"step": 1, "data": {"actor/entropy": 0.9, "actor/pg_clipfrac": 0.1}}\n');
-    const batches: { runId: number; created: boolean; lastStep: number | null }[] = [];
-    let notify = () => {};
-    const live = followIntoStore(lab.context.store, file, {
-      intervalMs: 20,
-      onBatch: (b) => {
-        batches.push(b);
-        notify();
-      },
-    });
-    const batchCount = (n: number) => new Promise<void>((resolve) => (notify = () => batches.length >= n && resolve()));
-    await batchCount(1);
-    const runId = batches[0].runId;
-    expect(lab.context.store.getRun(runId)).toMatchObject({ status: 'running', origin: 'imported' });
-    fs.appendFileSync(file, '{"step": 2, "data": {"actor/entropy": 0.8, "actor/pg_clipfrac": 0.2}}\n');
-    await batchCount(2);
-    expect(await live.stop()).toBe(runId);
-    expect(batches.map((b) => [b.created, b.lastStep])).toEqual([
-      [true, 1],
-      [false, 2],
-    ]);
-    const stored = lab.context.store.getRun(runId)!;
-    expect(stored.status).toBe('completed');
-    expect(JSON.parse(stored.source!)).toMatchObject({
-      trainer: 'verl',
-      clipFractionCombined: true,
-      aliases: { entropy: 'actor/entropy' },
-    });
-    expect(lab.context.store.series(runId, ['entropy'])[0]).toMatchObject({ steps: [1, 2], values: [0.9, 0.8] });
-  });
-
-  it('marks the run failed when the log turns malformed', async () => {
-    const file = tmp.file('live.jsonl', '{"step": 1, "data": {"a": 1}}\n');
-    let created: number | null = null;
-    const live = followIntoStore(lab.context.store, file, { intervalMs: 20, onBatch: (b) => (created = b.runId) });
-    await new Promise((r) => setTimeout(r, 150));
-    fs.appendFileSync(file, 'garbage\n');
-    await expect(live.done).rejects.toBeInstanceOf(ImportError);
-    expect(lab.context.store.getRun(created!)).toMatchObject({
-      status: 'failed',
-      error: expect.stringMatching(/line 2/),
-    });
   });
 });

@@ -70,6 +70,15 @@ describe('run queue', () => {
     const { store } = lab.context;
     expect(store.series(run.id, [METRIC.entropy])[0].steps).toEqual(Array.from({ length: last + 1 }, (_, i) => i));
     expect(store.checkpointSteps(run.id).at(-1)).toBe(last);
+    // The backend that ran stays on the record, also as a list read afresh by another lab shows it.
+    expect(done).toMatchObject({ backend: 'cpu', backendDetail: 'cpu (pure JavaScript)' });
+    const [listed] = await dispatch(openLab({}, lab.dbPath), 'runs.list', {});
+    expect(listed).toMatchObject({
+      id: run.id,
+      status: 'cancelled',
+      backend: 'cpu',
+      backendDetail: 'cpu (pure JavaScript)',
+    });
   });
 
   it('a diverging run ends as diverged, with the reason and every step before it kept', async () => {
