@@ -22,7 +22,15 @@ import { writeFileAtomic } from '../src-main/lab/export/atomic';
 import { evaluateBaseModel } from './reproduce/base-eval';
 import { renderReport, type Section, type TrueRewardGroup } from './reproduce/report';
 import { groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
-import { randomRewardClaims, stat, summarize, trueRewardClaim, type Claim, type Stat } from './reproduce/summary';
+import {
+  randomRewardClaims,
+  stat,
+  summarize,
+  trueRewardClaim,
+  trueRewardEntropyClaim,
+  type Claim,
+  type Stat,
+} from './reproduce/summary';
 
 const QUICK: string[] = ['steps=12', 'eval.every=4', 'policy.base.steps=60', 'policy.base.targetAcc=null'];
 
@@ -31,7 +39,10 @@ const FAMILIES = [
   { prefix: 'tabular-random', title: 'Tabular bandit, random rewards (Bernoulli 0.5)' },
   { prefix: 'gpt-random', title: 'GPT on 3-digit addition, random rewards (Bernoulli 0.5)' },
 ];
-const TRUE_REWARD = [{ preset: 'gpt-true-sym', label: 'true rewards, PPO symmetric 0.2 / 0.2' }];
+const TRUE_REWARD = [
+  { preset: 'gpt-true-sym', label: 'true rewards, PPO symmetric 0.2 / 0.2' },
+  { preset: 'gpt-true-aggressive-low', label: 'true rewards, aggressive clip-low 0.05 / none' },
+];
 
 function count(text: string, flag: string): number {
   const n = Number(text);
@@ -140,6 +151,14 @@ function machine(lab: LabService, ids: readonly number[]) {
   };
 }
 
+/** First start to last finish over the runs, in minutes (runs reused from an earlier attempt included). */
+function trainingMinutes(lab: LabService, ids: readonly number[]): number {
+  const runs = ids.map((id) => readRun(lab.context, id));
+  const starts = runs.map((r) => Date.parse(r.startedAt ?? '')).filter(Number.isFinite);
+  const ends = runs.map((r) => Date.parse(r.finishedAt ?? '')).filter(Number.isFinite);
+  return starts.length && ends.length ? (Math.max(...ends) - Math.min(...starts)) / 60_000 : 0;
+}
+
 async function main(): Promise<void> {
   const opts = options();
   const started = performance.now();
@@ -149,10 +168,12 @@ async function main(): Promise<void> {
     const plan = await startAll(lab, opts);
     const ids = [...plan.values()].flatMap((g) => g.ids);
     await waitForAll(lab, ids, 5000);
-    const minutes = (performance.now() - started) / 60_000;
+    const minutes = Math.max((performance.now() - started) / 60_000, trainingMinutes(lab, ids));
     const [sections, claims] = await randomSections(lab, plan);
     const trueReward = await Promise.all(TRUE_REWARD.map((t) => trueRewardGroup(lab, plan.get(t.preset)!)));
     claims.push(...trueReward.map((t) => trueRewardClaim(t.summary, t.base?.acc)));
+    const [sym, aggressive] = trueReward;
+    if (sym && aggressive) claims.push(trueRewardEntropyClaim(sym.summary, aggressive.summary));
     const text = renderReport({
       date: new Date().toISOString().slice(0, 10),
       quick: opts.quick,

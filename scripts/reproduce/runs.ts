@@ -3,7 +3,14 @@
  * `npm run reproduce` and scripts/calibrate-gpt.ts: start a preset's seeds with overrides, wait for
  * them, read their series back.
  */
-import { applyOverrides, findPreset, parseAssignment, type ConfigOverride } from '../../src-main/contract';
+import {
+  applyOverrides,
+  findPreset,
+  groupKey,
+  parseAssignment,
+  type ConfigOverride,
+  type LocalRun,
+} from '../../src-main/contract';
 import { dispatch, readRun, type LabService } from '../../src-main/lab';
 import type { RunSeries } from './summary';
 
@@ -18,6 +25,9 @@ const SERIES_KEYS = ['entropy', 'clip/low_frac', 'clip/high_frac', 'eval/acc', '
 
 const ENDED = new Set(['completed', 'failed', 'cancelled', 'interrupted', 'diverged']);
 
+/** Runs of an earlier attempt worth keeping: finished, still going, or resumable. */
+const REUSABLE = new Set(['completed', 'diverged', 'running', 'queued', 'interrupted']);
+
 /**
  * Overrides that apply to a preset: base-model keys only exist on the GPT policy, so a `--set
  * policy.base.*` meant for the GPT runs is not applied to tabular ones.
@@ -27,7 +37,11 @@ export function overridesFor(preset: string, sets: readonly string[]): ConfigOve
   return sets.map(parseAssignment).filter((o) => !(tabular && o.path.startsWith('policy.base.')));
 }
 
-/** Starts one preset's seeds (1..seeds) with the overrides that apply to it. */
+/**
+ * One preset's seeds (seed .. seed + seeds - 1) with the overrides that apply to it. Runs of the same
+ * config and seed already in the database (an earlier attempt with the same --db) are reused:
+ * completed ones as they are, interrupted ones resumed; only the missing seeds are started.
+ */
 export async function startGroup(
   lab: LabService,
   preset: string,
@@ -39,7 +53,28 @@ export async function startGroup(
   if (!base) throw new Error(`unknown preset "${preset}"`);
   const config = applyOverrides(base.config, overridesFor(preset, sets));
   if (!config.ok) throw new Error(`${preset}: ${config.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const { ids } = await dispatch(lab, 'sweeps.start', { config: config.value, seeds, name: preset });
+  const key = groupKey(config.value);
+  const earlier = new Map<number, LocalRun>();
+  for (const run of await dispatch(lab, 'runs.list', {})) {
+    if (run.origin !== 'local' || run.groupKey !== key || run.seed === null) continue;
+    if (!REUSABLE.has(run.status) || earlier.has(run.seed)) continue;
+    earlier.set(run.seed, run);
+  }
+  const ids: number[] = [];
+  for (let s = 0; s < seeds; s++) {
+    const seed = config.value.seed + s;
+    const run = earlier.get(seed);
+    if (run?.status === 'interrupted') await dispatch(lab, 'runs.resume', { id: run.id });
+    if (run) ids.push(run.id);
+    else {
+      const started = await dispatch(lab, 'sweeps.start', {
+        config: { ...config.value, seed },
+        seeds: 1,
+        name: preset,
+      });
+      ids.push(...started.ids);
+    }
+  }
   return { preset, label, ids };
 }
 

@@ -1,9 +1,8 @@
 /** `cliplab cancel RUN`: cancel a queued run, or stop a running one after its step in flight. */
 import { dispatch } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
-import { withLab } from './lab';
+import { withRun } from './lab';
 import { flagOption, positionals } from './options';
-import { findRun } from './show';
 
 const USAGE = `cliplab cancel RUN [--json] [--db FILE]
 
@@ -22,8 +21,8 @@ export const cancelCommand: Command = {
   options: [],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const [ref] = positionals(args, ['RUN']);
-    return withLab(args, io, async (lab) => {
-      const run = await dispatch(lab, 'runs.cancel', { id: (await findRun(lab, ref)).id });
+    return withRun(args, io, ref, async (lab, { id }) => {
+      const run = await dispatch(lab, 'runs.cancel', { id });
       if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
       else if (run.status === 'running') {
         io.stdout.write(`run ${run.id}: cancel requested; it stops after the step in flight\n`);

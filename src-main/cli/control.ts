@@ -2,9 +2,8 @@
 import { createControlRun } from '../lab/runner';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 import { trainHere } from './foreground';
-import { withLab } from './lab';
+import { withRun } from './lab';
 import { flagOption, positionals, stringOption } from './options';
-import { findRun } from './show';
 
 const USAGE = `cliplab control RUN [--p P] [--json] [--db FILE]
 
@@ -36,8 +35,8 @@ export const controlCommand: Command = {
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const [ref] = positionals(args, ['RUN']);
     const p = probability(args);
-    return withLab(args, io, async (lab) => {
-      const twin = createControlRun(lab.context, (await findRun(lab, ref)).id, p);
+    return withRun(args, io, ref, async (lab, run) => {
+      const twin = createControlRun(lab.context, run.id, p);
       io.stderr.write(`run ${twin.id}: control of run ${twin.controlOf} (${twin.name})\n`);
       return trainHere(lab, twin.id, { resume: false, json: flagOption(args, 'json') }, io);
     });

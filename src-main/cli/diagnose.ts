@@ -7,9 +7,8 @@ import type { DiagnosisOptionsInput } from '../contract';
 import { dispatch } from '../lab';
 import { formatRunReport } from '../lab/diagnostics';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
-import { withLab } from './lab';
+import { findRun, withLab } from './lab';
 import { flagOption, stringOption } from './options';
-import { findRun } from './show';
 
 const USAGE = `cliplab diagnose RUN... [--json] [--collapse-fraction F] [--window N] [--control RUN] [--db FILE]
 

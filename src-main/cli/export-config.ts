@@ -2,9 +2,8 @@
 import { EXPORT_TARGETS, type ExportTarget } from '../contract';
 import { dispatch } from '../lab';
 import { UsageError, type Command } from './command';
-import { withLab } from './lab';
+import { withRun } from './lab';
 import { positionals, stringOption } from './options';
-import { findRun } from './show';
 
 const USAGE = `cliplab export-config RUN --to verl|trl [--db FILE]
 
@@ -29,8 +28,7 @@ export const exportConfigCommand: Command = {
     if (!(EXPORT_TARGETS as readonly string[]).includes(to)) {
       throw new UsageError(`--to: expected one of ${EXPORT_TARGETS.join(', ')}, got "${to}"`);
     }
-    return withLab(args, io, async (lab) => {
-      const run = await findRun(lab, ref);
+    return withRun(args, io, ref, async (lab, run) => {
       io.stdout.write(await dispatch(lab, 'runs.exportConfig', { id: run.id, to: to as ExportTarget }));
       return 0;
     });

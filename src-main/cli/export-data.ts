@@ -1,11 +1,8 @@
 /** `cliplab export-data`: the series a figure plots (raw, smoothed, seed-group statistics) as CSV or JSON. */
 import { DATA_FORMATS, type ApiResult } from '../contract';
 import { dispatch } from '../lab';
-import { writeFileAtomic } from '../lab/export/atomic';
 import type { CliIo, Command, ParsedArgs } from './command';
-import { outputFile, outputFormat, savedFigureSpec, SPEC_OPTIONS, specFromOptions } from './figure-args';
-import { withLab } from './lab';
-import { flagOption, positionals } from './options';
+import { runExport, SPEC_OPTIONS } from './figure-args';
 
 const USAGE = `cliplab export-data --runs 1,2 [--metrics entropy,reward/mean] --out FILE [options]
 
@@ -33,22 +30,21 @@ export const exportDataCommand: Command = {
   usage: USAGE,
   flags: ['group-seeds', 'json'],
   options: SPEC_OPTIONS,
-  async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    positionals(args, []);
-    const out = outputFile(args);
-    const format = outputFormat(args, DATA_FORMATS, out);
-    return withLab(args, io, async (lab) => {
-      const spec = specFromOptions(args, await savedFigureSpec(lab, args), { metrics: ['entropy'] });
-      const file = (await dispatch(lab, 'figures.data', { spec, format })) as ApiResult<'figures.data'>;
-      writeFileAtomic(out, file.text);
-      const rows = file.text.split('\n').filter((l) => l && !l.startsWith('#')).length - 1;
-      if (flagOption(args, 'json')) {
-        io.stdout.write(`${JSON.stringify({ file: out, format, metrics: spec.metrics })}\n`);
-      } else {
-        const what = format === 'csv' ? `${rows} rows` : `${spec.metrics.length} metric(s)`;
-        io.stdout.write(`wrote ${out} (${format}, ${what})\n`);
-      }
-      return 0;
-    });
+  run(args: ParsedArgs, io: CliIo): Promise<number> {
+    return runExport(
+      args,
+      io,
+      DATA_FORMATS,
+      async (lab, spec, format) => {
+        const file = (await dispatch(lab, 'figures.data', { spec, format })) as ApiResult<'figures.data'>;
+        const rows = file.text.split('\n').filter((l) => l && !l.startsWith('#')).length - 1;
+        return {
+          contents: file.text,
+          json: { metrics: spec.metrics },
+          detail: format === 'csv' ? `${rows} rows` : `${spec.metrics.length} metric(s)`,
+        };
+      },
+      { metrics: ['entropy'] },
+    );
   },
 };

@@ -1,11 +1,8 @@
 /** `cliplab export-figure`: a figure of runs or seed groups as PDF, SVG or PNG, as the app exports it. */
 import { FIGURE_FORMATS, type ApiResult } from '../contract';
 import { dispatch } from '../lab';
-import { writeFileAtomic } from '../lab/export/atomic';
 import type { CliIo, Command, ParsedArgs } from './command';
-import { LOOK_OPTIONS, outputFile, outputFormat, savedFigureSpec, SPEC_OPTIONS, specFromOptions } from './figure-args';
-import { withLab } from './lab';
-import { flagOption, positionals } from './options';
+import { LOOK_OPTIONS, runExport, SPEC_OPTIONS } from './figure-args';
 
 const USAGE = `cliplab export-figure --runs 1,2 --metric entropy --out FILE [options]
 
@@ -45,22 +42,16 @@ export const exportFigureCommand: Command = {
   usage: USAGE,
   flags: ['group-seeds', 'no-raw', 'log-y', 'text-as-paths', 'json'],
   options: [...SPEC_OPTIONS, ...LOOK_OPTIONS],
-  async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    positionals(args, []);
-    const out = outputFile(args);
-    const format = outputFormat(args, FIGURE_FORMATS, out);
-    return withLab(args, io, async (lab) => {
-      const spec = specFromOptions(args, await savedFigureSpec(lab, args));
+  run(args: ParsedArgs, io: CliIo): Promise<number> {
+    return runExport(args, io, FIGURE_FORMATS, async (lab, spec, format) => {
       const file = (await dispatch(lab, 'figures.render', { spec, format })) as ApiResult<'figures.render'>;
-      writeFileAtomic(out, Buffer.from(file.base64, 'base64'));
       const { widthIn, heightIn, pixels } = file;
-      if (flagOption(args, 'json')) {
-        io.stdout.write(`${JSON.stringify({ file: out, format, widthIn, heightIn, pixels })}\n`);
-      } else {
-        const px = pixels ? `, ${pixels.width} x ${pixels.height} px` : '';
-        io.stdout.write(`wrote ${out} (${format}, ${+widthIn.toFixed(3)} x ${+heightIn.toFixed(3)} in${px})\n`);
-      }
-      return 0;
+      const px = pixels ? `, ${pixels.width} x ${pixels.height} px` : '';
+      return {
+        contents: Buffer.from(file.base64, 'base64'),
+        json: { widthIn, heightIn, pixels },
+        detail: `${+widthIn.toFixed(3)} x ${+heightIn.toFixed(3)} in${px}`,
+      };
     });
   },
 };

@@ -1,6 +1,7 @@
 /**
- * Command-line options of `export-figure` and `export-data`, turned into a figure spec. Every bad
- * value is a UsageError naming the option and what it expects; the spec schema then checks the rest.
+ * Command-line options of `export-figure` and `export-data`, turned into a figure spec, and the run
+ * both commands share (`runExport`). Every bad value is a UsageError naming the option and what it
+ * expects; the spec schema then checks the rest.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,8 +14,10 @@ import {
   type FigureSpecInput,
 } from '../contract';
 import { dispatch, type Lab } from '../lab';
-import { UsageError, type ParsedArgs } from './command';
-import { flagOption, listOption, stringOption } from './options';
+import { writeFileAtomic } from '../lab/export/atomic';
+import { UsageError, type CliIo, type ParsedArgs } from './command';
+import { withLab } from './lab';
+import { flagOption, listOption, positionals, stringOption } from './options';
 
 /** Options every figure command reads to build its spec (besides its own flags). */
 export const SPEC_OPTIONS = [
@@ -158,4 +161,38 @@ export function outputFile(args: ParsedArgs): string {
   const out = stringOption(args, 'out');
   if (!out) throw new UsageError('--out: expected the file to write');
   return path.resolve(out);
+}
+
+/** A file an export command made, and what its output line says about it. */
+export interface ExportedFile {
+  contents: string | Uint8Array;
+  /** Fields of the --json line after `file` and `format`. */
+  json: Record<string, unknown>;
+  /** The readable line's note after the format, e.g. "12 rows". */
+  detail: string;
+}
+
+/**
+ * An export command from start to end: the --out file and format are checked before the lab opens,
+ * the spec is read inside it (over `defaults`, a saved figure and a --spec file), and the file
+ * `make` returns is written whole or not at all; one line then says what was written.
+ */
+export async function runExport<F extends string>(
+  args: ParsedArgs,
+  io: CliIo,
+  formats: readonly F[],
+  make: (lab: Lab, spec: FigureSpec, format: F) => Promise<ExportedFile>,
+  defaults: Record<string, unknown> = {},
+): Promise<number> {
+  positionals(args, []);
+  const out = outputFile(args);
+  const format = outputFormat(args, formats, out);
+  return withLab(args, io, async (lab) => {
+    const spec = specFromOptions(args, await savedFigureSpec(lab, args), defaults);
+    const file = await make(lab, spec, format);
+    writeFileAtomic(out, file.contents);
+    if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify({ file: out, format, ...file.json })}\n`);
+    else io.stdout.write(`wrote ${out} (${format}, ${file.detail})\n`);
+    return 0;
+  });
 }

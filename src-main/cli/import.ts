@@ -47,6 +47,16 @@ function formatOf(args: ParsedArgs): ImportFormatName | 'auto' {
   return format as ImportFormatName | 'auto';
 }
 
+/** The file and how to read it, as a one-off import and a follow both take them. */
+function sourceOf(file: string, args: ParsedArgs) {
+  return {
+    path: file,
+    format: formatOf(args),
+    name: stringOption(args, 'name'),
+    stepColumn: stringOption(args, 'step-column'),
+  };
+}
+
 function intervalOf(args: ParsedArgs): number {
   const text = stringOption(args, 'interval') ?? '1000';
   const ms = Number(text);
@@ -86,12 +96,7 @@ async function importOnce(lab: LabService, file: string, args: ParsedArgs, io: C
     if (e.name === 'import.progress' && !json) progressLine(io)(e.payload);
   });
   try {
-    const result = await dispatch(lab, 'imports.fromPath', {
-      path: file,
-      format: formatOf(args),
-      name: stringOption(args, 'name'),
-      stepColumn: stringOption(args, 'step-column'),
-    });
+    const result = await dispatch(lab, 'imports.fromPath', sourceOf(file, args));
     io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : describeImport(result));
     return 0;
   } finally {
@@ -139,13 +144,7 @@ export async function followFile(
     if (runId !== null) void dispatch(lab, 'imports.stopFollow', { id: runId }).then(settle, () => {});
   };
   try {
-    const run = await dispatch(lab, 'imports.follow', {
-      path: file,
-      format: formatOf(args),
-      name: stringOption(args, 'name'),
-      stepColumn: stringOption(args, 'step-column'),
-      intervalMs: intervalOf(args),
-    });
+    const run = await dispatch(lab, 'imports.follow', { ...sourceOf(file, args), intervalMs: intervalOf(args) });
     runId = run.id;
     report = followProgress(lab, run.id, io);
     const format = run.origin === 'imported' ? run.source.format : 'auto';

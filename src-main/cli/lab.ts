@@ -1,6 +1,7 @@
 /** Opening the lab for one command, on the database `--db` or CLIPLAB_DB names (else the app's default). */
-import { createLab, resolveDbPath, type LabService } from '../lab';
-import type { CliIo, ParsedArgs } from './command';
+import { ApiError, type RunRecord } from '../contract';
+import { createLab, dispatch, resolveDbPath, type LabService } from '../lab';
+import { UsageError, type CliIo, type ParsedArgs } from './command';
 import { stringOption } from './options';
 
 export function dbPathOf(args: ParsedArgs, io: CliIo): string {
@@ -15,4 +16,26 @@ export async function withLab<T>(args: ParsedArgs, io: CliIo, fn: (lab: LabServi
   } finally {
     await lab.close();
   }
+}
+
+/** The run `ref` names: a run id, or the exact name of one run. */
+export async function findRun(lab: LabService, ref: string): Promise<RunRecord> {
+  if (/^\d+$/.test(ref)) {
+    if (Number(ref) < 1) throw new UsageError(`RUN: expected a run id (1 or more) or a run name, got "${ref}"`);
+    return dispatch(lab, 'runs.get', { id: Number(ref) });
+  }
+  const named = (await dispatch(lab, 'runs.list', {})).filter((r) => r.name === ref);
+  if (named.length === 1) return named[0];
+  if (named.length === 0) throw new ApiError('not_found', `no run with id or name "${ref}" in ${lab.dbPath}`);
+  throw new UsageError(`"${ref}" names runs ${named.map((r) => r.id).join(', ')}; give the id`);
+}
+
+/** withLab for a command on one run: fn gets the run `ref` (the RUN argument) names. */
+export function withRun<T>(
+  args: ParsedArgs,
+  io: CliIo,
+  ref: string,
+  fn: (lab: LabService, run: RunRecord) => Promise<T>,
+): Promise<T> {
+  return withLab(args, io, async (lab) => fn(lab, await findRun(lab, ref)));
 }

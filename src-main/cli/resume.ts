@@ -1,9 +1,8 @@
 /** `cliplab resume RUN`: continue an interrupted, cancelled or failed run from its last checkpoint. */
 import type { CliIo, Command, ParsedArgs } from './command';
 import { trainHere } from './foreground';
-import { withLab } from './lab';
+import { withRun } from './lab';
 import { flagOption, positionals } from './options';
-import { findRun } from './show';
 
 const USAGE = `cliplab resume RUN [--json] [--db FILE]
 
@@ -22,9 +21,8 @@ export const resumeCommand: Command = {
   options: [],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const [ref] = positionals(args, ['RUN']);
-    return withLab(args, io, async (lab) => {
-      const run = await findRun(lab, ref);
-      return trainHere(lab, run.id, { resume: true, json: flagOption(args, 'json') }, io);
-    });
+    return withRun(args, io, ref, (lab, run) =>
+      trainHere(lab, run.id, { resume: true, json: flagOption(args, 'json') }, io),
+    );
   },
 };

@@ -1,9 +1,9 @@
 /** `cliplab show RUN`: one run with its config and metrics, readable or as one JSON document. */
 import { ApiError, type MetricKeyInfo, type RunRecord, type Series } from '../contract';
 import { dispatch, type LabService } from '../lab';
-import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
+import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table } from './format';
-import { withLab } from './lab';
+import { withRun } from './lab';
 import { flagOption, listOption, positionals } from './options';
 
 const USAGE = `cliplab show RUN [--metrics KEY,...] [--json] [--db FILE]
@@ -17,17 +17,6 @@ Shows a run (by id, or by its exact name): status, config and a summary of each 
 
 /** `runs.series` accepts at most this many keys per call. */
 const KEYS_PER_CALL = 200;
-
-export async function findRun(lab: LabService, ref: string): Promise<RunRecord> {
-  if (/^\d+$/.test(ref)) {
-    if (Number(ref) < 1) throw new UsageError(`RUN: expected a run id (1 or more) or a run name, got "${ref}"`);
-    return dispatch(lab, 'runs.get', { id: Number(ref) });
-  }
-  const named = (await dispatch(lab, 'runs.list', {})).filter((r) => r.name === ref);
-  if (named.length === 1) return named[0];
-  if (named.length === 0) throw new ApiError('not_found', `no run with id or name "${ref}" in ${lab.dbPath}`);
-  throw new UsageError(`"${ref}" names runs ${named.map((r) => r.id).join(', ')}; give the id`);
-}
 
 function chooseKeys(run: RunRecord, available: readonly MetricKeyInfo[], wanted: string[] | undefined): string[] {
   const have = available.map((k) => k.key);
@@ -122,8 +111,7 @@ export const showCommand: Command = {
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const [ref] = positionals(args, ['RUN']);
     const wanted = listOption(args, 'metrics');
-    return withLab(args, io, async (lab) => {
-      const run = await findRun(lab, ref);
+    return withRun(args, io, ref, async (lab, run) => {
       const available = await dispatch(lab, 'runs.keys', { id: run.id });
       const series = await readSeries(lab, run.id, chooseKeys(run, available, wanted));
       if (flagOption(args, 'json')) {

@@ -98,11 +98,21 @@ const AUTO_ORDER: Loader[] = [
   loaders.cpu,
 ];
 
+/** The selection in progress: tfjs initialises a backend once, so two at a time would race. */
+let selecting: Promise<unknown> = Promise.resolve();
+
 /**
  * Makes the requested backend current for this process. A named backend that cannot load is an
- * error (the user asked for it); `auto` falls through the order above.
+ * error (the user asked for it); `auto` falls through the order above. Concurrent calls run one
+ * after another.
  */
-export async function selectBackend(requested: Backend): Promise<BackendInfo> {
+export function selectBackend(requested: Backend): Promise<BackendInfo> {
+  const selection = selecting.then(() => select(requested));
+  selecting = selection.catch(() => undefined);
+  return selection;
+}
+
+async function select(requested: Backend): Promise<BackendInfo> {
   if (requested !== 'auto') {
     const info = await loaders[requested]();
     if (!info) throw new Error(`backend "${requested}" is not available on this machine`);

@@ -13,7 +13,6 @@ import { exportConfigHandlers } from './export-config/service';
 import { fileHandlers } from './files';
 import { followHandlers, FollowService } from './import/follow-service';
 import { importHandlers } from './import/service';
-import { openFileHandlers } from './open-file';
 import { ensureDbFolder } from './paths';
 import { runHandlers } from './runs';
 import { trainingHandlers } from './runner/handlers';
@@ -62,7 +61,6 @@ export function createLab(opts: LabOptions): LabService {
     ...followHandlers(follows),
     ...exportConfigHandlers(context),
     ...fileHandlers(),
-    ...openFileHandlers(),
     ...trainingHandlers(context, queue),
   };
   let closed = false;

@@ -4,9 +4,8 @@
  */
 import { ApiError, type LabEvent, type RunRecord } from '../../src-main/contract';
 import type { LabClient } from './api';
+import type { LoadState } from './live.svelte';
 import { applyRunEvent, sortRuns } from './runs';
-
-export type LoadState = 'loading' | 'ready' | 'error';
 
 export class RunsStore {
   runs: RunRecord[] = $state([]);

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../src-main/contract';
 import { createLab, createLocalRun } from '../../src-main/lab';
-import { tempDbPath } from './helpers';
+import { tempDbPath } from '../support/temp';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/cliplab.js');
 

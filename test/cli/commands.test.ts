@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRESETS, presetConfig } from '../../src-main/contract';
 import { APP_VERSION, createLab, createLocalRun } from '../../src-main/lab';
-import { cli, tempDbPath } from './helpers';
+import { runCli as cli } from '../support/cli';
+import { tempDbPath } from '../support/temp';
 
 /** A database with two runs; the first has metrics, one NaN among them. */
 async function seededDb(): Promise<{ db: string; ids: number[] }> {

@@ -1,15 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig } from '../../src-main/contract';
-import { main } from '../../src-main/cli/program';
 import { createImportedRun, createLab, createLocalRun } from '../../src-main/lab';
+import { cliOn } from '../support/cli';
+import { fileTempDir } from '../support/temp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
-const db = path.join(dir, 'diagnose.db');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const db = path.join(fileTempDir(), 'diagnose.db');
+const cli = cliOn(db);
 
 const steps = Array.from({ length: 101 }, (_, i) => i);
 
@@ -34,16 +31,6 @@ beforeAll(async () => {
     await lab.close();
   }
 });
-
-async function cli(...argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (d) => (chunks.out += d));
-  err.on('data', (d) => (chunks.err += d));
-  const code = await main([...argv, '--db', db], { stdout: out, stderr: err, env: {} });
-  return { code, stdout: chunks.out, stderr: chunks.err };
-}
 
 describe('cliplab diagnose', () => {
   it('prints the verdict first, then clip balance, theory check, law and advice', async () => {

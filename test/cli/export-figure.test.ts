@@ -1,17 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { figureSpecSchema, type ApiResult } from '../../src-main/contract';
 import { parseSize, specFromOptions } from '../../src-main/cli/figure-args';
-import { main } from '../../src-main/cli/program';
 import { createLab, createLocalRun, dispatch } from '../../src-main/lab';
 import { twoGroups } from '../contract/chart/fixtures';
+import { cliOn } from '../support/cli';
+import { fileTempDir } from '../support/temp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
+const dir = fileTempDir();
 const db = path.join(dir, 'figures.db');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const cli = cliOn(db);
 
 /** Six runs (two seed groups of three) with their series, stored as the app stores them. */
 beforeAll(async () => {
@@ -26,16 +25,6 @@ beforeAll(async () => {
     await lab.close();
   }
 });
-
-async function cli(...argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks = { out: '', err: '' };
-  out.on('data', (d) => (chunks.out += d));
-  err.on('data', (d) => (chunks.err += d));
-  const code = await main([...argv, '--db', db], { stdout: out, stderr: err, env: {} });
-  return { code, stdout: chunks.out, stderr: chunks.err };
-}
 
 async function api<K extends 'figures.render' | 'figures.data' | 'figures.save'>(method: K, args: unknown) {
   const lab = createLab({ dbPath: db });

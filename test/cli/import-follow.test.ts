@@ -6,16 +6,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLab, readRun } from '../../src-main/lab';
 import { openStore } from '../../src-main/store';
+import { fileTempDir } from '../support/temp';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir();
 
 interface CliProcess {
   child: ChildProcess;

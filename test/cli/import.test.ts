@@ -1,35 +1,18 @@
 /** `cliplab import` (once and --follow) and `cliplab export-config`, on a temporary database. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { followFile } from '../../src-main/cli/import';
-import { main } from '../../src-main/cli/program';
 import { presetConfig } from '../../src-main/contract';
 import { createLab, createLocalRun } from '../../src-main/lab';
+import { captureIo, cliOn } from '../support/cli';
+import { fileTempDir } from '../support/temp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
+const dir = fileTempDir();
 const db = path.join(dir, 'import.db');
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const cli = cliOn(db);
 
 const realLog = (name: string) => path.join(import.meta.dirname, '..', 'fixtures', 'real-logs', name);
-
-function io() {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += d));
-  err.on('data', (d) => (stderr += d));
-  return { io: { stdout: out, stderr: err, env: {} }, text: () => ({ stdout, stderr }) };
-}
-
-async function cli(...argv: string[]) {
-  const c = io();
-  const code = await main([...argv, '--db', db], c.io);
-  return { code, ...c.text() };
-}
 
 describe('cliplab import', () => {
   it('imports a log, printing the format, reason, aliases and "combined only"', async () => {
@@ -59,7 +42,7 @@ describe('cliplab import', () => {
     const file = path.join(dir, 'live.log');
     fs.writeFileSync(file, 'starting\n(TaskRunner pid=1) step:1 - actor/entropy:0.700 - actor/pg_clipfrac:0.010\n');
     const lab = createLab({ dbPath: db });
-    const c = io();
+    const c = captureIo();
     const stop = new AbortController();
     try {
       const done = followFile(lab, file, { positionals: [file], options: { interval: '50' } }, c.io, stop.signal);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { EVAL_METRICS, METRIC, STEP_METRICS, type RunRecord } from '../../src-main/contract';
 import { openStore } from '../../src-main/store';
 import { waitFor } from '../lab/runner/helpers';
-import { tempDir } from '../store/temp';
+import { tempDir } from '../support/temp';
 
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'cliplab.js');
 

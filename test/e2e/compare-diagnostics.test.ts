@@ -5,10 +5,8 @@
  * reading the views. Expected numbers are read back from the lab's API, never assumed. Every view
  * and dialog is saved as a screenshot under test/screenshots/ for review by eye.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   differingKeys,
@@ -19,22 +17,17 @@ import {
   type RunRecord,
 } from '../../src-main/contract';
 import { formatMeanStd } from '../../src-renderer/components/charts/numbers';
-import { chromiumArgs, chromiumPath } from '../support/chromium';
+import { inkShare, saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { apiCall } from '../support/http-client';
-import { startServeProcess, type ServeProcess } from '../support/serve-process';
 
-const screenshots = path.resolve(import.meta.dirname, '..', 'screenshots');
 const STEPS = 60;
 
-let dir: string;
-let serve: ServeProcess;
-let browser: Browser;
+let app: E2eApp;
 let sweep: RunRecord[];
 let verifierRun: RunRecord;
-const pageErrors: string[] = [];
 
 async function api<K extends ApiMethod>(method: K, args: ApiArgs<K>): Promise<ApiResult<K>> {
-  const res = await apiCall(serve.port, serve.token, method, args);
+  const res = await apiCall(app.serve.port, app.serve.token, method, args);
   if (res.status !== 200) throw new Error(`${method} answered ${res.status}: ${res.text}`);
   return res.json() as ApiResult<K>;
 }
@@ -58,40 +51,10 @@ async function stored(id: number, key: string): Promise<number[]> {
   return series.values.filter((v): v is number => v !== null);
 }
 
-async function openApp(route: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${serve.url}${route}`);
-  return page;
-}
+const openApp = (route: string) => app.openApp(route, { acceptDownloads: true });
 
 /** A modal dialog is shot as the window shows it; a view as its whole page. */
-async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage });
-}
-
-/** The parts of a page's canvas the ink count reads (this file is typed for Node, not the DOM). */
-interface PageCanvas {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-
-/** Share of a canvas' pixels something was drawn on (0 for a blank canvas). */
-function inkShare(page: Page, selector: string): Promise<number> {
-  return page
-    .locator(selector)
-    .first()
-    .evaluate((element) => {
-      const canvas = element as unknown as PageCanvas;
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      let inked = 0;
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
-      return inked / (canvas.width * canvas.height);
-    });
-}
+const screenshot = (page: Page, name: string, fullPage = true) => saveScreenshot(page, name, fullPage);
 
 const cellOf = (low: number, high: number | null, seed: number) =>
   sweep.find(
@@ -103,9 +66,7 @@ const cellOf = (low: number, high: number | null, seed: number) =>
   )!;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
-  serve = await startServeProcess(['--no-open', '--port', '0', '--db', path.join(dir, 'lab.db')]);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+  app = await startE2eApp();
   const base = { ...presetConfig('tabular-random-sym'), steps: STEPS };
   const started = await api('sweeps.start', {
     config: base,
@@ -120,11 +81,7 @@ beforeAll(async () => {
   [verifierRun] = await finished([run.id]);
 }, 170_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 describe('Compare in Chromium', () => {
   it('draws two runs, diffs only the keys that differ, and summarises the stored series', async () => {
@@ -183,7 +140,7 @@ describe('Compare in Chromium', () => {
     const page = await openApp('#/compare');
     await page.getByRole('heading', { name: 'Pick runs to compare' }).waitFor();
     await screenshot(page, 'compare-empty');
-    await page.goto(`${serve.url}#/diagnostics`);
+    await page.goto(`${app.serve.url}#/diagnostics`);
     await page.getByRole('heading', { name: 'Pick runs to diagnose' }).waitFor();
     await screenshot(page, 'diagnostics-empty');
     await page.close();
@@ -291,15 +248,16 @@ describe('Diagnostics in Chromium', () => {
     const { comparison } = await api('diagnostics.compare', { a, b });
     const test = comparison.tests.find((t) => t.scalar === 'entropy.final')!;
     const row = page.locator('.comparison tr[data-scalar="entropy.final"] td');
-    await row.first().waitFor({ timeout: 20_000 });
-    const cells = await row.allInnerTexts();
-    expect(cells.slice(0, 2)).toEqual([
-      `${formatMeanStd(test.a.mean, test.a.std)} (${test.a.n})`,
-      `${formatMeanStd(test.b.mean, test.b.std)} (${test.b.n})`,
-    ]);
+    // The table re-renders while the groups' diagnoses arrive: read it until it settles.
+    await expect
+      .poll(async () => (await row.allInnerTexts()).slice(0, 2), { timeout: 20_000 })
+      .toEqual([
+        `${formatMeanStd(test.a.mean, test.a.std)} (${test.a.n})`,
+        `${formatMeanStd(test.b.mean, test.b.std)} (${test.b.n})`,
+      ]);
     expect(await page.getByText(comparison.warnings[0] ?? '').count()).toBeGreaterThan(0);
     await screenshot(page, 'diagnostics-groups');
     await page.close();
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

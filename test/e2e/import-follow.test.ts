@@ -5,76 +5,33 @@
  * to it, the new steps reach the page without a reload, and following is stopped; a local run's
  * config is exported as verl overrides and a TRL GRPOConfig. Screenshots go to test/screenshots/.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab } from '../../src-main/lab';
-import { chromiumArgs, chromiumPath } from '../support/chromium';
-import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import { inkedPixels, saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { seedRun } from '../support/temp-lab';
 
-const screenshots = path.resolve(import.meta.dirname, '..', 'screenshots');
 const realLog = (name: string) => path.resolve(import.meta.dirname, '..', 'fixtures', 'real-logs', name);
 
-let dir: string;
-let serve: ServeProcess;
-let browser: Browser;
+let app: E2eApp;
 let localRunId: number;
-const pageErrors: string[] = [];
 
-async function openApp(hash = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(serve.url + hash);
-  return page;
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
-}
-
-/** Non-blank pixels of a chart canvas on the run page. */
-function inkedPixels(page: Page, chartId: string): Promise<number> {
-  return page.locator(`[data-chart="${chartId}"] canvas`).evaluate((el) => {
-    const canvas = el as unknown as {
-      width: number;
-      height: number;
-      getContext(k: '2d'): { getImageData(...a: number[]): { data: ArrayLike<number> } } | null;
-    };
-    const ctx = canvas.getContext('2d');
-    if (!ctx || canvas.width === 0) return 0;
-    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    let inked = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
-    return inked;
-  });
-}
+const openApp = (hash = '') => app.openApp(hash);
+const shoot = (page: Page, name: string) => saveScreenshot(page, name);
 
 const jsonl = (step: number, entropy: number) =>
   `${JSON.stringify({ step, data: { 'actor/entropy': entropy, 'critic/score/mean': 1 - entropy } })}\n`;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
-  const dbPath = path.join(dir, 'lab.db');
-  const lab = createLab({ dbPath });
-  try {
-    localRunId = seedRun(lab, { name: 'e2e dapo clip', preset: 'tabular-random-sym' });
-  } finally {
-    await lab.close();
-  }
-  serve = await startServeProcess(['--no-open', '--port', '0', '--db', dbPath]);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+  app = await startE2eApp({
+    seed: (lab) => {
+      localRunId = seedRun(lab, { name: 'e2e dapo clip', preset: 'tabular-random-sym' });
+    },
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 describe('import, follow and export config in Chromium', () => {
   it('uploads a real verl console log, previews it, imports it and charts its keys', async () => {
@@ -108,7 +65,7 @@ describe('import, follow and export config in Chromium', () => {
   });
 
   it('names the file and line of a malformed upload and imports nothing', async () => {
-    const bad = path.join(dir, 'bad.jsonl');
+    const bad = path.join(app.dir, 'bad.jsonl');
     writeFileSync(bad, jsonl(1, 0.9) + '{"step": "x", "data": {"actor/entropy": 0.8}}\n');
     const page = await openApp('#/runs');
     const rowsBefore = await page.locator('tbody tr[data-run-id]').count();
@@ -124,13 +81,13 @@ describe('import, follow and export config in Chromium', () => {
     expect(await page.locator('tbody tr[data-run-id]').count()).toBe(rowsBefore);
     await page.close();
     // The refused preview is the browser's one logged error here (a 400 answer); nothing else went wrong.
-    expect(pageErrors.splice(0)).toEqual([
+    expect(app.pageErrors.splice(0)).toEqual([
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
     ]);
   });
 
   it('follows a log the test keeps writing: new steps appear without a reload, then stops', async () => {
-    const log = path.join(dir, 'job-17', 'train.jsonl');
+    const log = path.join(app.dir, 'job-17', 'train.jsonl');
     mkdirSync(path.dirname(log));
     writeFileSync(log, jsonl(1, 0.9) + jsonl(2, 0.8));
 
@@ -209,6 +166,6 @@ describe('import, follow and export config in Chromium', () => {
     await dialog.getByRole('button', { name: 'Download' }).click();
     expect((await download).suggestedFilename()).toBe('e2e-dapo-clip-grpo_config.py');
     await page.close();
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -5,26 +5,18 @@
  * hover. In a narrower window the actions column stays pinned while the others scroll. `cliplab serve` on a temporary database and Debian's Chromium; the screenshot goes to
  * test/screenshots/runs-table-1280.png (and -960.png) for review by eye.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLab } from '../../src-main/lab';
-import { chromiumArgs, chromiumPath } from '../support/chromium';
-import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import type { LabService } from '../../src-main/lab';
+import { saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { seedRun } from '../support/temp-lab';
 
-const screenshots = path.resolve(import.meta.dirname, '..', 'screenshots');
 const LONG_NAME = 'gpt reverse verifier sweep clipLow=0.05 clipHigh=0.28 entropyCoef=0.001 lr=3e-4 seed 12';
 
-let dir: string;
-let serve: ServeProcess;
-let browser: Browser;
+let app: E2eApp;
 
 /** Runs whose cells are as wide as real ones get: long names and tags, big numbers, every origin. */
-async function seedWideRuns(dbPath: string): Promise<void> {
-  const lab = createLab({ dbPath });
+function seedWideRuns(lab: LabService): void {
   const metrics = (steps: number) =>
     Array.from({ length: steps }, (_, step) => [
       { key: 'entropy', step, value: 2.5 - step / 1000 },
@@ -61,22 +53,13 @@ async function seedWideRuns(dbPath: string): Promise<void> {
     });
     lab.context.store.appendMetrics(id, [{ key: 'entropy', step: 1500, value: 0.42 }]);
   });
-  await lab.close();
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
-  const dbPath = path.join(dir, 'lab.db');
-  await seedWideRuns(dbPath);
-  serve = await startServeProcess(['--no-open', '--port', '0', '--db', dbPath]);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+  app = await startE2eApp({ seed: seedWideRuns });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 /** The part of an element this file reads (Node's types have no DOM). */
 interface BoxLike {
@@ -99,11 +82,10 @@ async function actionsOverflow(page: Page): Promise<{ id: string | null; overflo
 
 describe('the Runs table at 1280×800', () => {
   it('shows every row’s actions button without clipping or sideways scrolling', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${serve.url}#/runs`);
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${app.serve.url}#/runs`);
     await page.locator('tbody tr[data-run-id]').first().waitFor();
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, 'runs-table-1280.png') });
+    await saveScreenshot(page, 'runs-table-1280');
 
     const overflow = await actionsOverflow(page);
     expect(overflow).toHaveLength(7);
@@ -126,7 +108,7 @@ describe('the Runs table at 1280×800', () => {
     // In a narrower window the columns scroll sideways under the actions, which stay pinned in view.
     await page.setViewportSize({ width: 960, height: 800 });
     expect((await actionsOverflow(page)).filter((o) => o.overflow > 0)).toEqual([]);
-    await page.screenshot({ path: path.join(screenshots, 'runs-table-960.png') });
+    await saveScreenshot(page, 'runs-table-960');
 
     // The menu opens from the last column and is usable.
     const row = page.locator('tbody tr[data-run-id]').first();

@@ -2,93 +2,45 @@
  * Web mode end to end: a run put in a temporary database through the real store, `cliplab serve` as
  * a child process, and Debian's Chromium (through playwright-core) reading the Runs view from it.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC, presetConfig } from '../../src-main/contract';
-import { createLab } from '../../src-main/lab';
-import { chromiumArgs, chromiumPath } from '../support/chromium';
-import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import { saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
+import { apiCall } from '../support/http-client';
 import { seedRun } from '../support/temp-lab';
 
-const screenshots = path.resolve(import.meta.dirname, '..', 'screenshots');
-
-let dir: string;
-let serve: ServeProcess;
-let browser: Browser;
+let app: E2eApp;
 let runId: number;
-const pageErrors: string[] = [];
 const runConfig = { ...presetConfig('tabular-random-sym'), name: 'e2e symmetric clip', seed: 3 };
 
-/** A finished run with a few logged steps, put in through the real lab as training would. */
-async function seedDatabase(dbPath: string): Promise<number> {
-  const lab = createLab({ dbPath });
-  try {
-    return seedRun(lab, {
-      name: runConfig.name,
-      seed: runConfig.seed,
-      tags: ['e2e'],
-      backend: 'wasm',
-      metrics: [
-        { key: METRIC.entropy, step: 0, value: 4.1 },
-        { key: METRIC.entropy, step: 1, value: 3.875 },
-        { key: METRIC.evalAcc, step: 1, value: 0.625 },
-      ],
-    });
-  } finally {
-    await lab.close();
-  }
-}
-
-function post(method: string, args: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: serve.port,
-        method: 'POST',
-        path: `/api/${method}`,
-        headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(args));
-  });
-}
-
-async function openApp(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(serve.url);
-  return page;
-}
+const openApp = () => app.openApp('', { viewport: { width: 1366, height: 800 } });
+const post = async (method: string, args: unknown) =>
+  (await apiCall(app.serve.port, app.serve.token, method, args)).status;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
-  const dbPath = path.join(dir, 'lab.db');
-  runId = await seedDatabase(dbPath);
-  serve = await startServeProcess(['--no-open', '--port', '0', '--db', dbPath]);
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+  app = await startE2eApp({
+    // A finished run with a few logged steps, put in through the real lab as training would.
+    seed: (lab) => {
+      runId = seedRun(lab, {
+        name: runConfig.name,
+        seed: runConfig.seed,
+        tags: ['e2e'],
+        backend: 'wasm',
+        metrics: [
+          { key: METRIC.entropy, step: 0, value: 4.1 },
+          { key: METRIC.entropy, step: 1, value: 3.875 },
+          { key: METRIC.evalAcc, step: 1, value: 0.625 },
+        ],
+      });
+    },
+  });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 describe('cliplab serve in Chromium', () => {
   it('prints a loopback address with a token', () => {
-    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
-    expect(serve.output().stdout).toContain('lab.db');
+    expect(app.serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
+    expect(app.serve.output().stdout).toContain('lab.db');
   });
 
   it('shows the stored run in the Runs view, with its settings and latest metrics', async () => {
@@ -105,8 +57,7 @@ describe('cliplab serve in Chromium', () => {
     // The token left the address bar once the cookie was set.
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
 
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, 'runs.png'), fullPage: true });
+    await saveScreenshot(page, 'runs', true);
     await page.close();
   });
 
@@ -141,19 +92,19 @@ describe('cliplab serve in Chromium', () => {
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     }
     await page.close();
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('refuses a browser without the token', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(`http://127.0.0.1:${serve.port}/`);
+    const response = await page.goto(`http://127.0.0.1:${app.serve.port}/`);
     expect(response?.status()).toBe(401);
     await context.close();
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    expect(await serve.stop()).toBe(0);
-    expect(serve.output().stderr).toContain('SIGTERM');
+    expect(await app.serve.stop()).toBe(0);
+    expect(app.serve.output().stderr).toContain('SIGTERM');
   });
 });

@@ -5,38 +5,22 @@
  * is built and launched, and runs are cancelled, renamed, tagged and deleted through the UI.
  * Screenshots of every view go to test/screenshots/ (git-ignored) for review by eye.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumArgs, chromiumPath } from '../support/chromium';
-import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import { inkedPixels, saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 
-const screenshots = path.resolve(import.meta.dirname, '..', 'screenshots');
-const VIEWPORT = { width: 1280, height: 800 };
 const STEPS = 8;
 
-let dir: string;
-let serve: ServeProcess;
-let browser: Browser;
-const pageErrors: string[] = [];
+let app: E2eApp;
 let firstRunId: number;
 
-async function openApp(hash = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(serve.url + hash);
-  return page;
-}
+const openApp = (hash = '') => app.openApp(hash);
 
 /** The whole page, and what a 1280×800 window shows of its top. */
 async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  await saveScreenshot(page, name, true);
   await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: path.join(screenshots, `${name}-window.png`) });
+  await saveScreenshot(page, `${name}-window`);
 }
 
 /** Types into a generated config field, found by its dotted path. */
@@ -67,41 +51,11 @@ async function fillTinyConfig(page: Page, name: string, steps = STEPS): Promise<
   }
 }
 
-/** The part of a canvas this file reads (Node's types have no DOM). */
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(
-    kind: '2d',
-  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
-}
-
-/** Non-blank pixels of a chart canvas: Chart.js has drawn axes and lines into it. */
-function inkedPixels(page: Page, chartId: string): Promise<number> {
-  return page.locator(`[data-chart="${chartId}"] canvas`).evaluate((el) => {
-    const canvas = el as unknown as CanvasLike;
-    const ctx = canvas.getContext('2d');
-    if (!ctx || canvas.width === 0) return 0;
-    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-    let inked = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
-    return inked;
-  });
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
-  serve = await startServeProcess(['--no-open', '--port', '0', '--db', path.join(dir, 'lab.db')], {
-    CLIPLAB_MAX_RUNS: '1',
-  });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
+  app = await startE2eApp({ env: { CLIPLAB_MAX_RUNS: '1' } });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 describe('the workbench in Chromium', () => {
   it('configures a run in New run: generated form, clip editor and its bias readout', async () => {
@@ -258,6 +212,6 @@ describe('the workbench in Chromium', () => {
     await page.locator(`tr[data-run-id="${victimId}"]`).waitFor({ state: 'detached' });
     expect(await sweepRows.count()).toBe(3);
     await page.close();
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -36,6 +36,17 @@ describe('selectBackend', () => {
     }
   });
 
+  it('runs concurrent selections one after another, the last one winning', async () => {
+    // wasm's first initialisation is asynchronous: two at once used to fail the second.
+    const [first, second, third] = await Promise.all([
+      selectBackend('wasm'),
+      selectBackend('wasm'),
+      selectBackend('cpu'),
+    ]);
+    expect([first.name, second.name, third.name]).toEqual(['wasm', 'wasm', 'cpu']);
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
   it('makes wasm current and says how it runs', async () => {
     const info = await selectBackend('wasm');
     expect(info.name).toBe('wasm');

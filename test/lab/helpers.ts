@@ -2,7 +2,7 @@
 import { afterEach } from 'vitest';
 import type { LabEvent } from '../../src-main/contract';
 import { createLab, type LabService } from '../../src-main/lab';
-import { tempDbPath } from '../store/temp';
+import { tempDbPath } from '../support/temp';
 
 const open: LabService[] = [];
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLab, defaultDbPath, resolveDbPath, userDataDir } from '../../src-main/lab';
-import { tempDir } from '../store/temp';
+import { tempDir } from '../support/temp';
 
 describe('database location', () => {
   it("is Electron's userData folder for an app named cliplab", () => {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../src-main/contract';
 import { createLab, createLocalRun, dispatch, UNREADABLE_FORMAT } from '../../src-main/lab';
-import { tempDbPath } from '../store/temp';
+import { tempDbPath } from '../support/temp';
 
 describe('run records from damaged rows', () => {
   it('lists a run whose stored JSON or status cannot be read as failed, with the reason', async () => {

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, presetConfig, type ApiMethod } from '../../src-main/contract';
 import { createLocalRun, dispatch, setRunStatus } from '../../src-main/lab';
+import { rejectionOf } from '../support/rejection';
 import { testLab } from './helpers';
 
 /** The ApiError a call fails with. */
-async function failure(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
+const failure = (p: Promise<unknown>) => rejectionOf(p, ApiError);
 
 function seeded() {
   const t = testLab();

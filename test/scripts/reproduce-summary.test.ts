@@ -9,6 +9,7 @@ import {
   stat,
   summarize,
   trueRewardClaim,
+  trueRewardEntropyClaim,
   type RunSeries,
 } from '../../scripts/reproduce/summary';
 
@@ -82,6 +83,15 @@ describe('reproduction summary', () => {
     const fromBase = trueRewardClaim(g, 0.58);
     expect(fromBase).toMatchObject({ holds: false, withinNoise: true });
     expect(fromBase.evidence).toMatch(/0.580 for the base model -> 0.550/);
+  });
+
+  it('checks that aggressive clip-low ends with more entropy than 0.2/0.2 under true rewards', () => {
+    const sym = summarize('gpt-true-sym', 'l', [run([0.7, 0.2]), run([0.7, 0.22])]);
+    const low = summarize('gpt-true-aggressive-low', 'l', [run([0.7, 0.3]), run([0.7, 0.32])]);
+    expect(trueRewardEntropyClaim(sym, low)).toMatchObject({ holds: true, withinNoise: false });
+    expect(trueRewardEntropyClaim(low, sym).holds).toBe(false);
+    const noisy = summarize('gpt-true-aggressive-low', 'l', [run([0.7, 0.1]), run([0.7, 0.4])]);
+    expect(trueRewardEntropyClaim(sym, noisy)).toMatchObject({ holds: true, withinNoise: true });
   });
 });
 

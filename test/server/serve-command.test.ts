@@ -1,28 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src-main/cli/program';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parsePort } from '../../src-main/cli/serve';
+import { runCli as run } from '../support/cli';
+import { tempDir } from '../support/temp';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
+  dir = tempDir();
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(argv, { stdout, stderr, env: {} });
-  return { code, out, err };
-}
 
 describe('cliplab serve arguments', () => {
   it('reads ports from 0 to 65535', () => {
@@ -32,7 +18,7 @@ describe('cliplab serve arguments', () => {
   });
 
   it('refuses a bad port with a usage error naming the option', async () => {
-    const { code, err } = await run(['serve', '--no-open', '--port', 'eighty', '--db', path.join(dir, 'a.db')]);
+    const { code, stderr: err } = await run(['serve', '--no-open', '--port', 'eighty', '--db', path.join(dir, 'a.db')]);
     expect(code).toBe(2);
     expect(err).toContain('--port expects an integer from 0 to 65535');
   });
@@ -42,7 +28,14 @@ describe('cliplab serve arguments', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const { code, err } = await run(['serve', '--no-open', '--port', String(port), '--db', path.join(dir, 'a.db')]);
+      const { code, stderr: err } = await run([
+        'serve',
+        '--no-open',
+        '--port',
+        String(port),
+        '--db',
+        path.join(dir, 'a.db'),
+      ]);
       expect(code).toBe(2);
       expect(err).toContain(`--port ${port} is in use`);
     } finally {

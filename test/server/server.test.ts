@@ -1,13 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type ApiErrorBody, type LabEvent, type RunRecord } from '../../src-main/contract';
 import type { LabService } from '../../src-main/lab';
 import { startServer, type RunningServer } from '../../src-main/server';
 import { apiCall, rawRequest } from '../support/http-client';
+import { makeTempDir, removeDir } from '../support/temp';
 import { createTempLab, type TempLab } from '../support/temp-lab';
 
 let dir: string;
@@ -16,7 +17,7 @@ let lab: LabService;
 let server: RunningServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
+  dir = makeTempDir();
   const renderer = path.join(dir, 'renderer');
   mkdirSync(path.join(renderer, 'assets'), { recursive: true });
   writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>cliplab</title>');
@@ -30,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
   await temp.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+  removeDir(dir);
 });
 
 const bearer = () => ({ Authorization: `Bearer ${server.token}` });

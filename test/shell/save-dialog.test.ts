@@ -4,12 +4,12 @@
  * refuses the call with the reason.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow } from 'electron';
 import { dispatch } from '../../src-main/lab';
 import { withDesktopCalls } from '../../src-main/shell/save-dialog';
+import { tempDir } from '../support/temp';
 import { createTempLab, type TempLab } from '../support/temp-lab';
 
 const showSaveDialog = vi.fn();
@@ -19,13 +19,10 @@ let temp: TempLab;
 let dir: string;
 beforeEach(() => {
   temp = createTempLab();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
+  dir = tempDir();
   showSaveDialog.mockReset();
 });
-afterEach(async () => {
-  await temp.cleanup();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.cleanup());
 
 const pdf = Buffer.from('%PDF-1.4 figure bytes');
 const window = {} as BrowserWindow;

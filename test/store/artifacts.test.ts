@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src-main/store';
-import { tempDbPath } from './temp';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src-main/store';
+import { bareRun, tempStore } from '../support/temp-store';
 
 let store: Store;
 let run: number;
 beforeEach(() => {
-  store = openStore(tempDbPath());
-  run = store.createRun({ name: 'r', origin: 'local', status: 'running', groupKey: 'g', appVersion: '0' });
+  store = tempStore();
+  run = bareRun(store, { status: 'running' });
 });
-afterEach(() => store.close());
 
 describe('samples', () => {
   it('stores one JSON document per step', () => {

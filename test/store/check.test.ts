@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/store';
-import { tempDbPath } from './temp';
+import { tempDbPath } from '../support/temp';
+import { bareRun } from '../support/temp-store';
 
 describe('store check', () => {
   it('passes a healthy database and counts its rows', () => {
     const file = tempDbPath();
     const store = openStore(file);
-    const id = store.createRun({ name: 'r', origin: 'local', status: 'queued', groupKey: 'g', appVersion: '0' });
+    const id = bareRun(store);
     store.appendMetrics(id, [{ key: 'entropy', step: 0, value: 1 }]);
     const report = store.check();
     expect(report).toMatchObject({
@@ -38,7 +39,7 @@ describe('store check', () => {
   it('reports damaged pages that opening does not touch', () => {
     const file = tempDbPath();
     const store = openStore(file);
-    const id = store.createRun({ name: 'r', origin: 'local', status: 'queued', groupKey: 'g', appVersion: '0' });
+    const id = bareRun(store);
     const steps = Array.from({ length: 5000 }, (_, i) => i);
     store.bulkInsertSeries(id, [{ key: 'entropy', steps, values: steps.map((s) => s / 7) }]);
     store.close();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src-main/store';
-import { tempDbPath } from './temp';
+import { tempDbPath } from '../support/temp';
 
 const child = path.join(import.meta.dirname, 'writer-child.ts');
 

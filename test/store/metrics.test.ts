@@ -1,14 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type MetricPoint, type Store } from '../../src-main/store';
-import { tempDbPath } from './temp';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { MetricPoint, Store } from '../../src-main/store';
+import { bareRun, tempStore } from '../support/temp-store';
 
 let store: Store;
 let run: number;
 beforeEach(() => {
-  store = openStore(tempDbPath());
-  run = store.createRun({ name: 'r', origin: 'local', status: 'running', groupKey: 'g', appVersion: '0' });
+  store = tempStore();
+  run = bareRun(store, { status: 'running' });
 });
-afterEach(() => store.close());
 
 /** Steps 0..n-1 of entropy (2 - step/100) and reward (step % 2), at 0.5 s per step. */
 function steps(from: number, to: number): MetricPoint[] {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, openStore } from '../../src-main/store';
 import { APPLICATION_ID, MIGRATIONS } from '../../src-main/store/schema';
-import { tempDbPath } from './temp';
+import { tempDbPath } from '../support/temp';
 
 /**
  * Schema version 1 exactly as the first cliplab release wrote it. Frozen here on purpose: if

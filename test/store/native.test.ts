@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src-main/store';
 import { ELECTRON_BINDING, ELECTRON_BUILD_INFO, nativeBindingOption } from '../../src-main/store/native';
-import { tempDir } from './temp';
+import { tempDir } from '../support/temp';
 
 /** A folder holding a loadable better-sqlite3 build (Node's, standing in for Electron's) and its build info. */
 function buildDir(electron: string | null): string {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, StoreError, openStore } from '../../src-main/store';
 import { APPLICATION_ID } from '../../src-main/store/schema';
-import { tempDbPath } from './temp';
+import { tempDbPath } from '../support/temp';
 
 /** Every file in the folder with its bytes, to prove a refused file (and its folder) was not touched. */
 function snapshot(file: string): Map<string, Buffer> {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type NewRun, type Store } from '../../src-main/store';
-import { tempDbPath } from './temp';
+import { tempDbPath } from '../support/temp';
 
 const base: NewRun = { name: 'r', origin: 'local', status: 'queued', groupKey: 'g', appVersion: '0.1.0' };
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openStore, SCHEMA_VERSION, type BaseModelBuild } from '../../src-main/store';
 import { APPLICATION_ID, MIGRATIONS } from '../../src-main/store/schema';
-import { tempDbPath } from './temp';
+import { tempDbPath } from '../support/temp';
 
 function newRun(store: ReturnType<typeof openStore>, name = 'r') {
   return store.createRun({ name, origin: 'local', status: 'queued', config: {}, groupKey: 'g', appVersion: '0' });

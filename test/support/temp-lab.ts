@@ -1,10 +1,9 @@
 /** A real lab on a temporary database, with runs put in through the lab itself, for transport tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { presetConfig, type RunStatus } from '../../src-main/contract';
 import { createLab, createLocalRun, setRunStatus, type LabService } from '../../src-main/lab';
 import type { MetricPoint } from '../../src-main/store';
+import { makeTempDir, removeDir } from './temp';
 
 export interface SeedRun {
   name: string;
@@ -40,7 +39,7 @@ export interface TempLab {
 }
 
 export function createTempLab(runs: SeedRun[] = []): TempLab {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cliplab-'));
+  const dir = makeTempDir();
   const dbPath = path.join(dir, 'lab.db');
   const real = createLab({ dbPath });
   for (const run of runs) seedRun(real, run);
@@ -64,7 +63,7 @@ export function createTempLab(runs: SeedRun[] = []): TempLab {
     listenerCount: () => listeners,
     async cleanup() {
       await real.close();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     },
   };
 }

@@ -10,7 +10,6 @@ import { figuresApi } from './figures';
 import { filesApi } from './files';
 import { followsApi } from './follows';
 import { importsApi } from './imports';
-import { openFileApi } from './open-file';
 import { runsApi } from './runs';
 import { trainingApi } from './training';
 
@@ -22,7 +21,6 @@ export const api = {
   ...filesApi,
   ...importsApi,
   ...followsApi,
-  ...openFileApi,
   ...trainingApi,
 };
 
@@ -51,6 +49,6 @@ export * from './errors';
 export * from './events';
 export * from './imports';
 export * from './follows';
-export * from './open-file';
+export * from './files';
 export * from './training';
 export { defineCall, defineEvent, type CallSpec } from './define';

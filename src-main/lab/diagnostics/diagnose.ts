@@ -96,15 +96,11 @@ export function diagnoseRun(series: SeriesByKey, meta: RunInputMeta, extras: Dia
     options,
   );
   const law = fitEntropyAccuracyLaw(keys);
+  const sections = { settings, collapse, clip, theory, control, law };
   const advice = adviseRun({
     runId: meta.id,
     origin: meta.origin,
-    settings,
-    collapse,
-    clip,
-    theory,
-    control,
-    law,
+    ...sections,
     seedsInGroup: extras.seedsInGroup ?? null,
     klPpo: keys.get('klPpo'),
   });
@@ -118,14 +114,9 @@ export function diagnoseRun(series: SeriesByKey, meta: RunInputMeta, extras: Dia
     },
     options,
     keys: keys.uses(),
-    settings,
-    collapse,
-    clip,
-    theory,
-    control,
-    law,
+    ...sections,
     advice,
-    scalars: scalarsOf({ collapse, clip, theory, control, law }, keys),
+    scalars: scalarsOf(sections, keys),
   };
 }
 

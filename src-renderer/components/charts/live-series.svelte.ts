@@ -4,13 +4,22 @@
  * (and the final `run.changed`) of a run shown fetches only the new steps (`runs.series` with
  * `from`) and appends them, so a chart updates in place without reloading what it already has.
  */
-import type { ApiError, FigureRunInput, LabEvent, RunRecord } from '../../../src-main/contract';
+import type { ApiError, FigureRunInput, FigureSpec, LabEvent, RunRecord } from '../../../src-main/contract';
 import type { LabClient } from '../../lib/api';
-import { appendSeries, lastStepOf, requestedRuns, SerialTasks, toApiError, type SeriesRequest } from './series';
+import { followLive, type LoadState } from '../../lib/live.svelte';
+import {
+  appendSeries,
+  lastStepOf,
+  requestedRuns,
+  SerialTasks,
+  seriesRequestOf,
+  toApiError,
+  type SeriesRequest,
+} from './series';
 
 export { appendSeries, lastStepOf, seriesRequestOf, toApiError, type SeriesRequest } from './series';
 
-export type LoadState = 'loading' | 'ready' | 'error';
+export type { LoadState } from '../../lib/live.svelte';
 
 /**
  * New steps reach `inputs` at most this often: every publish rebuilds each chart drawn from the data
@@ -146,4 +155,26 @@ export class LiveSeries {
       }
     });
   }
+}
+
+/**
+ * The series of the figure `spec()` describes (none while it is null), loaded and kept current while
+ * the calling component lives. Only the runs, groups and keys decide what is loaded: restyling a
+ * figure never refetches. Call it while a component initialises: it creates an effect.
+ */
+export function followSeries(
+  client: () => LabClient,
+  spec: () => Pick<FigureSpec, 'runs' | 'groups' | 'metrics' | 'xAxis'> | null,
+): { readonly current: LiveSeries | null } {
+  const requestKey = $derived.by(() => {
+    const wanted = spec();
+    return wanted ? JSON.stringify(seriesRequestOf(wanted)) : '';
+  });
+  const loader = $derived(requestKey ? new LiveSeries(client(), JSON.parse(requestKey)) : null);
+  followLive(() => loader);
+  return {
+    get current() {
+      return loader;
+    },
+  };
 }

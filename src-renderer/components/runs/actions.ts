@@ -1,5 +1,6 @@
 /** What a user can do to a run, depending on where it came from and where it stands. */
 import type { RunRecord, RunStatus } from '../../../src-main/contract';
+import type { LabClient } from '../../lib/api';
 
 export type RunActionId = 'rename' | 'tags' | 'notes' | 'cancel' | 'resume' | 'stopFollow' | 'control' | 'delete';
 
@@ -67,3 +68,31 @@ export function actionsFor(run: RunRecord): RunAction[] {
 /** An action waiting in its dialog: one run, or for delete possibly the whole selection. */
 export type PendingAction =
   { id: 'rename' | 'tags' | 'notes' | 'control'; run: RunRecord } | { id: 'delete'; runs: RunRecord[] };
+
+/** How a view answers an action: open its dialog, take the run the lab changed, or say what failed. */
+export interface RunActionHandlers {
+  dialog(action: PendingAction): void;
+  changed(run: RunRecord): void;
+  failed(message: string): void;
+}
+
+/**
+ * Carries out `id` on `run`: an action with a dialog opens it at once (before this returns); an
+ * immediate one calls the lab, and a failure says what could not be done to `subject` (e.g. “a run”).
+ */
+export async function runAction(
+  client: LabClient,
+  id: RunActionId,
+  run: RunRecord,
+  subject: string,
+  on: RunActionHandlers,
+): Promise<void> {
+  if (id === 'delete') return on.dialog({ id, runs: [run] });
+  if (!isImmediateAction(id)) return on.dialog({ id, run });
+  const { call, verb } = IMMEDIATE_ACTIONS[id];
+  try {
+    on.changed(await client.api[call]({ id: run.id }));
+  } catch (err) {
+    on.failed(`Could not ${verb} ${subject}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

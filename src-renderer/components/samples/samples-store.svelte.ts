@@ -2,16 +2,13 @@
  * The sample browser's data: the steps that kept samples (refreshed at most every few seconds while
  * the run trains, so a fast run does not flood the lab) and the samples of the chosen step.
  */
-import { ApiError, type LabEvent, type SampleRecord } from '../../../src-main/contract';
+import type { ApiError, LabEvent, SampleRecord } from '../../../src-main/contract';
 import type { LabClient } from '../../lib/api';
-
-export type LoadState = 'loading' | 'ready' | 'error';
+import type { LoadState } from '../../lib/live.svelte';
+import { toApiError } from '../charts/series';
 
 /** Least time between two `runs.sampleSteps` calls driven by progress events. */
 const REFRESH_MS = 2000;
-
-const asApiError = (err: unknown) =>
-  err instanceof ApiError ? err : new ApiError('internal', err instanceof Error ? err.message : String(err));
 
 export class SampleSteps {
   steps: number[] = $state.raw([]);
@@ -35,7 +32,7 @@ export class SampleSteps {
     this.#runId = runId;
   }
 
-  async loadSteps(): Promise<void> {
+  async load(): Promise<void> {
     this.#lastRefresh = Date.now();
     try {
       const steps = await this.#client.api['runs.sampleSteps']({ id: this.#runId });
@@ -45,7 +42,7 @@ export class SampleSteps {
       const newest = steps.length > 0 ? steps[steps.length - 1] : null;
       if (newest !== null && (this.follow || this.step === null || !steps.includes(this.step))) this.show(newest);
     } catch (err) {
-      this.error = asApiError(err);
+      this.error = toApiError(err);
       this.state = 'error';
     }
   }
@@ -65,7 +62,7 @@ export class SampleSteps {
       },
       (err: unknown) => {
         if (request !== this.#request) return;
-        this.samplesError = asApiError(err);
+        this.samplesError = toApiError(err);
         this.samplesState = 'error';
       },
     );
@@ -98,7 +95,7 @@ export class SampleSteps {
     const wait = Math.max(0, this.#lastRefresh + REFRESH_MS - Date.now());
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      void this.loadSteps();
+      void this.load();
     }, wait);
   }
 }

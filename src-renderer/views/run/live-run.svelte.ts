@@ -4,9 +4,8 @@
  */
 import { ApiError, type LabEvent, type RunRecord } from '../../../src-main/contract';
 import type { LabClient } from '../../lib/api';
+import type { LoadState } from '../../lib/live.svelte';
 import { applyRunEvent } from '../../lib/runs';
-
-export type LoadState = 'loading' | 'ready' | 'error';
 
 export class LiveRun {
   run: RunRecord | null = $state(null);

@@ -1,14 +1,13 @@
 /** The diagnostics API on a real lab and database: runs, controls, imports and seed groups as stored. */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig, type RunConfigInput } from '../../../src-main/contract';
 import { createImportedRun, createLab, createLocalRun, dispatch, type LabService } from '../../../src-main/lab';
 import type { SeriesInput } from '../../../src-main/store';
+import { fileTempDir } from '../../support/temp';
 import { gaussian, stepsFrom } from './synthetic';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
+const dir = fileTempDir();
 let lab: LabService;
 const ids: Record<string, number> = {};
 const steps = stepsFrom(0, 101);
@@ -53,10 +52,7 @@ beforeAll(() => {
   ids.imported = imported.id;
 });
 
-afterAll(async () => {
-  await lab.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => lab.close());
 
 describe('diagnostics API', () => {
   it('finds a run’s random-reward control in the store and splits the entropy change', async () => {

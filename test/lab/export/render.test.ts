@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildFigureData, figureSpecSchema, type FigureFormat, type FigureSpecInput } from '../../../src-main/contract';
 import { renderFigure } from '../../../src-main/lab/export/render';
 import { twoGroups } from '../../contract/chart/fixtures';
+import { fileTempDir } from '../../support/temp';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = fileTempDir();
 
 const groupSpec: FigureSpecInput = {
   runs: [1, 2, 3, 4, 5, 6],

@@ -10,7 +10,7 @@ import {
 import { figureHandlers, type FigureRunReader } from '../../../src-main/lab/export/service';
 import { renderFigure } from '../../../src-main/lab/export/render';
 import { openStore } from '../../../src-main/store';
-import { tempDbPath } from '../../store/temp';
+import { tempDbPath } from '../../support/temp';
 import { syntheticRun, twoGroups } from '../../contract/chart/fixtures';
 
 /** The run calls over an in-memory list of runs with series (what the lab answers from its store). */

@@ -3,19 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src-main/lab/import/errors';
 import { parseBuffer, type ParseResult } from '../../../src-main/lab/import/parse';
 import type { FormatName } from '../../../src-main/lab/import/types';
+import { rejectionOf } from '../../support/rejection';
 
 function parse(text: string, name: string, format?: FormatName): Promise<ParseResult> {
   return parseBuffer(Buffer.from(text), name, { format });
 }
 
-async function importError(text: string, name: string, format?: FormatName): Promise<ImportError> {
-  const err = await parse(text, name, format).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ImportError);
-  return err as ImportError;
-}
+const importError = (text: string, name: string, format?: FormatName) =>
+  rejectionOf(parse(text, name, format), ImportError);
 
 const points = (r: ParseResult, key: string) => {
   const s = r.series.get(key)!;

@@ -5,6 +5,7 @@ import { ImportError } from '../../../src-main/lab/import/errors';
 import { crc32c, maskedCrc32c } from '../../../src-main/lab/import/formats/crc32c';
 import { frameTfRecord } from '../../../src-main/lab/import/formats/tfrecord';
 import { parseBuffer, type ParseResult } from '../../../src-main/lab/import/parse';
+import { rejectionOf } from '../../support/rejection';
 import { EVENT_FIXTURE, generatedEventFile } from './eventFixture';
 import { eventFile, fileVersionEvent, simpleScalar } from './helpers';
 
@@ -13,14 +14,8 @@ const points = (r: ParseResult, key: string) => {
   return s.steps.map((step, i) => [step, s.values[i], s.times![i]]);
 };
 
-async function importError(bytes: Buffer, format?: 'tfevents'): Promise<ImportError> {
-  const err = await parseBuffer(bytes, 'events.out.tfevents.x', { format }).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ImportError);
-  return err as ImportError;
-}
+const importError = (bytes: Buffer, format?: 'tfevents') =>
+  rejectionOf(parseBuffer(bytes, 'events.out.tfevents.x', { format }), ImportError);
 
 /** Byte offsets of each record in a TFRecord file. */
 function recordOffsets(bytes: Buffer): number[] {

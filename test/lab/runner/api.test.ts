@@ -5,16 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, groupKey, METRIC, type LabEvent } from '../../../src-main/contract';
 import { dispatch, readRun, setRunStatus } from '../../../src-main/lab';
+import { rejectionOf } from '../../support/rejection';
 import { openLab, tinyTabular } from './helpers';
 
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
+const rejection = (p: Promise<unknown>) => rejectionOf(p, ApiError);
 
 describe('runs.start', () => {
   it('stores and queues a run; with control, also its random-reward twin', async () => {

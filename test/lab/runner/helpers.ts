@@ -4,7 +4,7 @@ import { METRIC, mergeConfig, type RunConfig, type RunConfigInput, type RunRecor
 import { createLab, readRun, type LabService } from '../../../src-main/lab';
 import type { TrainingOptions } from '../../../src-main/lab/runner';
 import type { Store } from '../../../src-main/store';
-import { tempDbPath } from '../../store/temp';
+import { tempDbPath } from '../../support/temp';
 
 /** `base` with `over` merged in key by key (nested sections keep what `over` does not name). */
 function merged(over: RunConfigInput, base: RunConfigInput): RunConfig {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { METRIC, type QueueState, type RunConfig, type RunRecord } from '../../../src-main/contract';
 import { createTrainer, DivergedError } from '../../../src-main/engine/trainer';
 import { dispatch, readRun } from '../../../src-main/lab';
-import { tempDbPath } from '../../store/temp';
+import { tempDbPath } from '../../support/temp';
 import { closeLab, openLab, tinyTabular, waitFor, waitForEnd } from './helpers';
 
 /** The most runs training at the same moment, from stored [startedAt, finishedAt] intervals. */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabEvent, RunConfig } from '../../../src-main/contract';
 import { createLocalRun, dispatch, readRun, type LabService } from '../../../src-main/lab';
 import { forkWorker } from '../../../src-main/lab/runner';
-import { tempDbPath } from '../../store/temp';
+import { tempDbPath } from '../../support/temp';
 import { closeLab, openLab, tinyGpt, tinyTabular, untimedMetrics, waitFor, waitForEnd } from './helpers';
 
 /** A step strictly after the first checkpoint and well before the end, chosen at random. */

@@ -7,24 +7,18 @@
  * aggregation the per-token gradient equals verl's GSPO-token form.
  */
 import { tf } from '../../tf';
-import { aggregateLoss, clippedSurrogate, maskedLogRatio } from './surrogate';
+import { clippedSurrogateLoss, maskedLogRatio } from './surrogate';
 import type { PolicyLoss } from './types';
 
 /** verl clamps log s_i at 10 so that exp cannot overflow on a wild sequence. */
 const MAX_SEQ_LOG_RATIO = 10;
 
-export const gspoLoss: PolicyLoss = ({ logp, oldLogp, advantages, mask, weights, params }) => {
+export const gspoLoss: PolicyLoss = (input) => {
+  const { logp, oldLogp, mask } = input;
   const logRatio = maskedLogRatio(logp, oldLogp, mask); // [B, T]
   const lengths = tf.maximum(tf.sum(mask, 1), 1); // [B] |o_i|
   const seqLogRatio = tf.minimum(tf.div(tf.sum(logRatio, 1), lengths), MAX_SEQ_LOG_RATIO); // [B]
   const seqRatio = tf.exp(seqLogRatio); // [B] s_i
   const ratio = tf.add(tf.zerosLike(logp), tf.expandDims(seqRatio, 1)) as tf.Tensor2D; // [B, T] s_i on each token
-  const s = clippedSurrogate(ratio, advantages, mask, params);
-  return {
-    loss: aggregateLoss(weights, s.objective),
-    ratio,
-    clipLow: s.clipLow,
-    clipHigh: s.clipHigh,
-    dualClip: s.dualClip,
-  };
+  return clippedSurrogateLoss(ratio, input);
 };

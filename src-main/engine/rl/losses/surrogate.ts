@@ -5,7 +5,7 @@
  */
 import { asMask } from '../../ops';
 import { tf } from '../../tf';
-import type { LossParams } from './types';
+import type { LossParams, PolicyLossInput, PolicyLossOutput } from './types';
 
 export interface ClippedSurrogate {
   objective: tf.Tensor2D; // [B, T] J per token (0 on padding)
@@ -61,4 +61,19 @@ export function clippedSurrogate(
 /** -sum(weights * J) */
 export function aggregateLoss(weights: tf.Tensor2D, objective: tf.Tensor): tf.Scalar {
   return tf.neg(tf.sum(tf.mul(weights, objective))) as tf.Scalar;
+}
+
+/** The clipped-surrogate loss on a given ratio (PPO's per token, GSPO's per sequence) with its clip events. */
+export function clippedSurrogateLoss(
+  ratio: tf.Tensor2D, // [B, T]
+  { advantages, mask, weights, params }: Pick<PolicyLossInput, 'advantages' | 'mask' | 'weights' | 'params'>,
+): PolicyLossOutput {
+  const s = clippedSurrogate(ratio, advantages, mask, params);
+  return {
+    loss: aggregateLoss(weights, s.objective),
+    ratio,
+    clipLow: s.clipLow,
+    clipHigh: s.clipHigh,
+    dualClip: s.dualClip,
+  };
 }

@@ -1,26 +1,14 @@
 /** What every advice rule sees: the run's computed sections and settings. Rules only read numbers. */
-import type {
-  Advice,
-  ClipBalance,
-  ClipSettingsInfo,
-  CollapseDiagnosis,
-  ControlSplit,
-  LawFit,
-  Section,
-  SweepSuggestion,
-  TheoryCheck,
-} from '../../../contract/diagnostics';
+import type { Advice, CollapseDiagnosis, RunDiagnosis, SweepSuggestion } from '../../../contract/diagnostics';
 import type { ResolvedSeries } from '../keys';
 
-export interface AdviceContext {
+/** The run's diagnosis sections, as RunDiagnosis holds them, and what the rules need besides. */
+export interface AdviceContext extends Pick<
+  RunDiagnosis,
+  'settings' | 'collapse' | 'clip' | 'theory' | 'control' | 'law'
+> {
   runId: number | null;
   origin: 'local' | 'imported';
-  settings: ClipSettingsInfo;
-  collapse: Section<CollapseDiagnosis>;
-  clip: ClipBalance;
-  theory: Section<TheoryCheck>;
-  control: Section<ControlSplit>;
-  law: Section<LawFit>;
   /** Seeds of this run's config in the store (null when unknown). */
   seedsInGroup: number | null;
   klPpo: ResolvedSeries | null;
