@@ -119,7 +119,8 @@ const RANDOM_REWARD_RULES: readonly ClaimRule[] = [
     a: 'sym',
     b: 'sym',
     holds: (s) => s.final.mean < s.start.mean,
-    evidence: (s) => `start ${fmt(s.start)}, final ${fmt(s.final)}`,
+    // The paper's mechanism: at 0.2/0.2 clip-high's entropy push outweighs clip-low's (ratio above 1).
+    evidence: (s) => `start ${fmt(s.start)}, final ${fmt(s.final)}; high/low drift ${fmt(s.driftRatio, 2)}`,
   },
   {
     text: 'clip-high alone lowers it more than 0.2/0.2',

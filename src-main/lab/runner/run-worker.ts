@@ -73,7 +73,14 @@ class RunSession {
     try {
       const config = this.loadConfig();
       const backend = await selectBackend(config.backend);
-      this.store.setRunStatus(this.runId, 'running', { backend: backend.name, backendDetail: backendDetail(backend) });
+      // Loading a backend takes a while: another process may have taken the run over meanwhile.
+      this.store.transaction(() => {
+        this.assertOwner();
+        this.store.setRunStatus(this.runId, 'running', {
+          backend: backend.name,
+          backendDetail: backendDetail(backend),
+        });
+      });
       this.hooks.report({ type: 'status', runId: this.runId, status: 'running' });
       const baseWeights = config.policy.kind === 'gpt' ? await this.baseWeights(config, backend) : undefined;
       if (baseWeights === null) return this.end(this.stopReason() ?? 'interrupted');
