@@ -104,8 +104,10 @@ async function benchParallel(backend: string): Promise<void> {
     console.log(`  skipped: the ${backend} backend shares one device between processes`);
     return;
   }
-  const [alone] = await parallelRun(backend, 1, REPS);
-  const pair = await parallelRun(backend, 2, REPS);
+  // Long enough (about 2 s at the default size) that both processes train over the same seconds.
+  const reps = Math.max(40, REPS);
+  const [alone] = await parallelRun(backend, 1, reps);
+  const pair = await parallelRun(backend, 2, reps);
   console.log(`  one process alone: ${ms(alone)}`);
   pair.forEach((t, i) =>
     console.log(

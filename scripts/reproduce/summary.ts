@@ -103,6 +103,15 @@ export function summarize(preset: string, label: string, runs: readonly RunSerie
 export const fmt = (s: Stat, digits = 3) =>
   Number.isFinite(s.mean) ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : 'n/a';
 
+/** Which clip side's first-order entropy push was larger over the group's runs, when they agree. */
+function pusher(s: GroupSummary): string {
+  const r = s.driftRatio;
+  if (!Number.isFinite(r.mean) || r.n === 0) return '';
+  if (r.mean - r.std > 1) return ' (clip-high pushed harder)';
+  if (r.mean + r.std < 1) return ' (clip-low pushed harder)';
+  return ' (the two sides pushed about equally)';
+}
+
 interface ClaimRule {
   text: string;
   /** Clip-setting ids (contract CLIP_SETTINGS) of the two groups compared (the same id for start vs final). */
@@ -120,7 +129,7 @@ const RANDOM_REWARD_RULES: readonly ClaimRule[] = [
     b: 'sym',
     holds: (s) => s.final.mean < s.start.mean,
     // The paper's mechanism: at 0.2/0.2 clip-high's entropy push outweighs clip-low's (ratio above 1).
-    evidence: (s) => `start ${fmt(s.start)}, final ${fmt(s.final)}; high/low drift ${fmt(s.driftRatio, 2)}`,
+    evidence: (s) => `start ${fmt(s.start)}, final ${fmt(s.final)}; high/low drift ${fmt(s.driftRatio, 2)}${pusher(s)}`,
   },
   {
     text: 'clip-high alone lowers it more than 0.2/0.2',

@@ -86,6 +86,13 @@ const tabularRandom: RunConfigInput = {
   backend: 'auto',
 };
 
+/**
+ * The small-GPT version (research/calibration.md's setup): 3-digit addition, a base model stopped at
+ * greedy accuracy 0.5 (entropy ~0.67), 64 prompts x 8, Adam lr 3e-4 with 2 x 4 updates per rollout so
+ * that ~3% of tokens clip. `npm run reproduce` (3 seeds, wasm, docs/results.md): from 0.667, final
+ * clip-high-only 0.10 < no clip 0.27 < 0.2/0.2 0.76 < DAPO 1.16 < clip-low-only 1.55 < 0.05/none 1.87.
+ * True rewards use lr 1e-4: greedy accuracy 0.55 -> 0.72 while entropy falls to 0.18.
+ */
 const gptBase: RunConfigInput = {
   steps: 200,
   task: { kind: 'add', size: 3 },

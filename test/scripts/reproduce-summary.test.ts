@@ -67,6 +67,8 @@ describe('reproduction summary', () => {
     expect(claims.map((c) => c.withinNoise)).toEqual([false, false, true, false]);
     expect(claims[2].evidence).toMatch(/within the seed-to-seed spread/);
     expect(claims[0].evidence).not.toMatch(/spread/);
+    // run() logs clip-high drift at 3x clip-low's: the 0.2/0.2 evidence names the side that pushed harder.
+    expect(claims[0].evidence).toMatch(/high\/low drift 3\.00 ± 0\.00 \(clip-high pushed harder\)$/);
   });
 
   it('leaves out a claim whose groups did not run', () => {
