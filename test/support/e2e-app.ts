@@ -66,8 +66,15 @@ export async function startE2eApp(options: E2eOptions = {}): Promise<E2eApp> {
     pageErrors,
     async openApp(hash = '', { viewport = { width: 1280, height: 800 }, acceptDownloads }: PageOptions = {}) {
       const page = await browser.newPage({ viewport, acceptDownloads });
-      page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-      page.on('pageerror', (e) => pageErrors.push(e.message));
+      // Requests cut off by closing the page (the event stream, a fetch in flight) are not the app's errors.
+      let closing = false;
+      const close = page.close.bind(page);
+      page.close = (opts) => {
+        closing = true;
+        return close(opts);
+      };
+      page.on('console', (m) => !closing && m.type() === 'error' && pageErrors.push(m.text()));
+      page.on('pageerror', (e) => !closing && pageErrors.push(e.message));
       await page.goto(serve.url + hash);
       return page;
     },
