@@ -60,7 +60,13 @@ describe('Run view', () => {
       await expect.poll(() => Chart.getChart(canvasOf(id))).toBeTruthy();
     }
     const change = Chart.getChart(canvasOf('entropy-change'))!;
-    expect(labels(change)).toEqual(['Measured entropy change', 'Predicted entropy change']);
+    // Measured and predicted, each in its own panel and y scale: a prediction orders of magnitude
+    // smaller than the measurement is not flattened to zero.
+    const titles = Object.entries(change.options.scales ?? {})
+      .filter(([k]) => k.startsWith('y'))
+      .map(([, scale]) => (scale as { title: { text: string } }).title.text);
+    expect(titles.sort()).toEqual(['measured', 'predicted']);
+    expect(change.data.datasets.length).toBeGreaterThanOrEqual(2);
     expect(labels(Chart.getChart(canvasOf('reward'))!)).toContain('Eval accuracy (greedy)');
 
     // Progress: only the steps after the last one shown are fetched, and the chart grows in place.

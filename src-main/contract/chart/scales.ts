@@ -43,7 +43,10 @@ export function chartScales(spec: FigureSpec, data: FigureData, style: FigureSty
       max: spec.yMax ?? undefined,
       ...axis,
       title: { display: true, text: data.panels[p].yLabel, color: style.textColor, font: fonts.text, padding: 2 },
-      ticks: spec.logY ? { ...axis.ticks, callback: (value) => logTickLabel(Number(value)) } : axis.ticks,
+      ticks: {
+        ...axis.ticks,
+        callback: (value) => (spec.logY ? logTickLabel(Number(value)) : linearTickLabel(Number(value))),
+      },
     };
   }
   return scales;
@@ -56,6 +59,21 @@ export function logTickLabel(value: number): string {
   if (!(value > 0)) return '';
   const mantissa = Math.round(value / 10 ** Math.floor(Math.log10(value)));
   return [1, 2, 3, 5].includes(mantissa) ? tickNumber.format(value) : '';
+}
+
+const linearNumber = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+
+/**
+ * Linear-axis tick labels: plain numbers without float noise (0.3, not 0.30000000000000004), and
+ * very small or large values as short exponents (2e-7, 1.5e-6), not Chart.js's "2.0000000E-7".
+ */
+export function linearTickLabel(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  const abs = Math.abs(value);
+  if (abs === 0) return '0';
+  if (abs >= 1e-3 && abs < 1e6) return linearNumber.format(value);
+  const [mantissa, exponent] = value.toExponential(2).split('e');
+  return `${mantissa.replace(/\.?0+$/, '')}e${Number(exponent)}`;
 }
 
 function axisLook(style: FigureStyle, fonts: Fonts) {

@@ -2,7 +2,7 @@
  * The Run view's charts: which metrics each overlays, and which of them a run can show. Local runs
  * log every canonical key; imported runs only those their file had (or an alias was made for).
  */
-import { METRIC, type MetricKeyInfo } from '../../../src-main/contract';
+import { METRIC, type FigureLayout, type MetricKeyInfo } from '../../../src-main/contract';
 
 export interface RunChart {
   id: string;
@@ -12,6 +12,10 @@ export interface RunChart {
   axis: string;
   /** Shown only when every metric exists: a prediction is never drawn without its measurement. */
   requireAll?: boolean;
+  /** `panels`: one panel per metric, each with its own y scale, on a shared x axis. */
+  layout?: FigureLayout;
+  /** With `panels`: each panel's y title (the legend, naming the one run, is left out). */
+  panelAxes?: Record<string, string>;
   note?: string;
 }
 
@@ -42,7 +46,11 @@ export const RUN_CHARTS: readonly RunChart[] = [
     metrics: [METRIC.entropyDelta, METRIC.entropyDeltaPred],
     axis: 'Δ entropy (nats)',
     requireAll: true,
-    note: 'The first-order prediction gets signs and ordering right but can be off in size: read it beside the measurement.',
+    // On a network the prediction can be orders of magnitude smaller than the measurement: one shared
+    // axis would draw it as a flat line at zero.
+    layout: 'panels',
+    panelAxes: { [METRIC.entropyDelta]: 'measured', [METRIC.entropyDeltaPred]: 'predicted' },
+    note: 'Δ entropy per step in nats, measured (top) and the first-order prediction (below), each on its own scale: the prediction tracks signs and timing but can be far off in size.',
   },
   { id: 'kl', title: 'KL', metrics: [METRIC.klPpo, METRIC.klRef], axis: 'nats' },
 ];

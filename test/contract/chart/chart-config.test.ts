@@ -8,6 +8,7 @@ import {
   type FigureChartConfig,
   type FigureSpecInput,
 } from '../../../src-main/contract';
+import { linearTickLabel } from '../../../src-main/contract/chart/scales';
 import { syntheticRun, twoGroups } from './fixtures';
 
 function configOf(input: FigureSpecInput, target: 'paper' | 'screen' = 'paper', inputs = twoGroups()) {
@@ -92,5 +93,25 @@ describe('buildChartConfig', () => {
     neg.series[0].values[5] = -1;
     const log = configOf({ runs: [1], metrics: ['entropy'], smoothing: 0, logY: true }, 'paper', [neg]);
     expect(Number.isNaN(datasets(log)[0].data[5].y)).toBe(true);
+  });
+});
+
+describe('linear tick labels', () => {
+  it('prints plain numbers without float noise and tiny or huge ones as short exponents', () => {
+    expect(linearTickLabel(0.1 + 0.2)).toBe('0.3');
+    expect(linearTickLabel(-0.025)).toBe('-0.025');
+    expect(linearTickLabel(1250)).toBe('1,250');
+    expect(linearTickLabel(0)).toBe('0');
+    expect(linearTickLabel(-0)).toBe('0');
+    expect(linearTickLabel(0.2e-6 * 1.0000000000000002)).toBe('2e-7');
+    expect(linearTickLabel(-1.5e-6)).toBe('-1.5e-6');
+    expect(linearTickLabel(4e7)).toBe('4e7');
+    expect(linearTickLabel(NaN)).toBe('');
+  });
+
+  it('labels the y axis of every linear figure with them', () => {
+    const config = configOf({ runs: [1], metrics: ['entropy'], smoothing: 0 }, 'screen');
+    const y = config.options?.scales?.y as { ticks: { callback: (v: number) => string } };
+    expect(y.ticks.callback(8e-7)).toBe('8e-7');
   });
 });
