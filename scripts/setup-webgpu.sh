@@ -23,7 +23,8 @@ give_up() {
   exit 0
 }
 
-has_vulkan_loader() { ldconfig -p | grep -q 'libvulkan\.so\.1 '; }
+# grep reads to the end (not -q): an early exit would kill ldconfig with SIGPIPE, which pipefail reports as failure.
+has_vulkan_loader() { ldconfig -p | grep 'libvulkan\.so\.1 ' >/dev/null; }
 missing_libs() { ldd "$1" | awk '/not found/ { print $1 }'; }
 icd_json() { printf '{\n  "file_format_version": "1.0.0",\n  "ICD": { "library_path": "%s", "api_version": "%s" }\n}\n' "$1" "$2"; }
 
@@ -44,13 +45,13 @@ if [ "$codename" = bookworm ]; then
     echo 'deb http://deb.debian.org/debian bookworm-backports main' >"$backports_list"
     say "added $backports_list"
   fi
-  if ! apt-cache madison mesa-vulkan-drivers 2>/dev/null | grep -q bookworm-backports; then
+  if ! apt-cache madison mesa-vulkan-drivers 2>/dev/null | grep bookworm-backports >/dev/null; then
     # Refresh only the backports list when it is ours: seconds instead of a full update.
     if [ -f "$backports_list" ]; then
       apt-get update -qq -o Dir::Etc::sourcelist="$backports_list" -o Dir::Etc::sourceparts=- \
         -o APT::Get::List-Cleanup=0 >/dev/null 2>&1
     fi
-    apt-cache madison mesa-vulkan-drivers 2>/dev/null | grep -q bookworm-backports || apt-get update -qq >/dev/null 2>&1
+    apt-cache madison mesa-vulkan-drivers 2>/dev/null | grep bookworm-backports >/dev/null || apt-get update -qq >/dev/null 2>&1
   fi
 else
   # Later Debian releases ship a Mesa recent enough for Dawn in their own suite.
@@ -69,7 +70,7 @@ version=$(dpkg-deb -f "$deb" Version)
 mapfile -t wanted < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed -E 's/\(.*\)//; s/\|.*//; s/[[:space:]]//g' | grep -v '^$')
 missing=()
 for pkg in "${wanted[@]}"; do
-  dpkg-query -W -f '${db:Status-Status}' "$pkg" 2>/dev/null | grep -q '^installed$' || missing+=("$pkg")
+  dpkg-query -W -f '${db:Status-Status}' "$pkg" 2>/dev/null | grep '^installed$' >/dev/null || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
