@@ -33,7 +33,7 @@ import torch.autograd.forward_ad as fwAD
 from torch.func import functional_call
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
-from .core import ClipSettings, Tally, TokenBatch, tally_entropy_push
+from .core import ClipSettings, Tally, TokenBatch, at_least_float32, tally_entropy_push
 from .distributed import all_reduce_tensors
 from .optim import coming_steps
 
@@ -63,7 +63,7 @@ def causal_lm_logits(model: nn.Module, params: Mapping[str, torch.Tensor] | None
 
 def token_logp_entropy(logits: torch.Tensor, targets: torch.Tensor, temperature: float):
     """log pi(target) and full-vocabulary entropy of softmax(logits / T). [B, T, V], [B, T] -> [B, T], [B, T]"""
-    logp_all = torch.log_softmax(logits.float() / temperature, dim=-1)  # [B, T, V]
+    logp_all = torch.log_softmax(at_least_float32(logits) / temperature, dim=-1)  # [B, T, V]
     entropy = -(logp_all.exp() * logp_all).sum(-1)  # [B, T]
     return logp_all.gather(-1, targets[..., None]).squeeze(-1), entropy
 
@@ -75,6 +75,22 @@ def _check_not_sharded(params: list[torch.Tensor]) -> None:
                 "exact attribution needs the full parameters on every rank (one process or DDP); "
                 "this model's parameters are sharded (FSDP / ZeRO-3). Set exact_every=0."
             )
+
+
+def directional_logp(model: nn.Module, logits_fn: LogitsFn, batch: ModelBatch, tangent: Mapping[str, torch.Tensor],
+                     temperature: float) -> torch.Tensor:
+    """c_t = d log pi_t(theta + eps v) / d eps at eps = 0 for every token of the batch at once, v given per
+    parameter name (missing names: 0). Forward-mode autodiff with dual numbers (torch.autograd.forward_ad)
+    rather than torch.func.jvp: models may carry hooks that call requires_grad_ (transformers'
+    input-embedding hook), which functorch transforms refuse. [B, T]"""
+    params: dict[str, torch.Tensor] = {n: p.detach() for n, p in model.named_parameters()}
+    params.update(dict(model.named_buffers()))
+    with fwAD.dual_level(), torch.no_grad(), sdpa_kernel([SDPBackend.MATH]):
+        for name, v in tangent.items():
+            params[name] = fwAD.make_dual(params[name], v)
+        lp, _ = token_logp_entropy(logits_fn(model, params, batch), batch.targets, temperature)
+        c = fwAD.unpack_dual(lp).tangent
+    return torch.zeros_like(lp) if c is None else c.detach()
 
 
 @contextmanager
@@ -130,19 +146,6 @@ class ExactAttribution:
         all_reduce_tensors(grads)
         return float(sums[0]), float(sums[1]), grads
 
-    def _directional(self, batch: ModelBatch, names: list[str], tangent: list[torch.Tensor]) -> torch.Tensor:
-        """c_t = d log pi_t / d eps at theta + eps v, for every token of the batch at once. [B, T]"""
-        params: dict[str, torch.Tensor] = {n: p.detach() for n, p in self.model.named_parameters()}
-        params.update(dict(self.model.named_buffers()))
-        # Dual numbers (torch.autograd.forward_ad) rather than torch.func.jvp: models may carry hooks
-        # that call requires_grad_ (transformers' input-embedding hook), which functorch transforms refuse.
-        with fwAD.dual_level(), torch.no_grad(), sdpa_kernel([SDPBackend.MATH]):
-            for name, v in zip(names, tangent, strict=True):
-                params[name] = fwAD.make_dual(params[name], v)
-            lp, _ = token_logp_entropy(self.logits_fn(self.model, params, batch), batch.targets, self.temperature)
-            c = fwAD.unpack_dual(lp).tangent
-        return torch.zeros_like(lp) if c is None else c.detach()
-
     def before_step(self, batches: list[ModelBatch], optimizer: Any, clip_scale: float) -> None:
         """At theta_k, gradients final: grad Hbar, v = s P grad Hbar, every token's c_t, a copy of theta_k."""
         with _eval_mode(self.model):
@@ -163,7 +166,8 @@ class ExactAttribution:
                 tangent[i] = clip_scale * ps.precond * grad_h[i]
         tally = Tally()
         for b in batches:
-            c = self._directional(b, names, tangent)
+            c = directional_logp(self.model, self.logits_fn, b, dict(zip(names, tangent, strict=True)),
+                                 self.temperature)
             tally.merge(tally_entropy_push(b.tokens, self.clip, torch.where(b.tokens.mask, c, torch.zeros_like(c)), "exact"))
         before = [p.detach().clone() for p in params]
         self._pending = _Pending(grad_h, before, h_sum / max(count, 1.0), tally, time.perf_counter() - started)

@@ -91,10 +91,15 @@ def unclipped_weights(batch: TokenBatch) -> torch.Tensor:
     return torch.where(batch.mask, batch.agg * batch.ratio * batch.advantages, torch.zeros_like(batch.ratio))
 
 
+def at_least_float32(x: torch.Tensor) -> torch.Tensor:
+    """Softmax statistics of half-precision logits in float32; float64 stays float64."""
+    return x.to(torch.promote_types(x.dtype, torch.float32))
+
+
 def softmax_stats(logits: torch.Tensor, targets: torch.Tensor, temperature: float) -> tuple[torch.Tensor, ...]:
-    """log pi(target), H and sum_b pi_b^2 (log pi_b + H) of softmax(logits / T), in float32.
+    """log pi(target), H and sum_b pi_b^2 (log pi_b + H) of softmax(logits / T), in at least float32.
     logits: [N, V], targets: [N] -> three [N] tensors."""
-    logp_all = torch.log_softmax(logits.float() / temperature, dim=-1)  # [N, V]
+    logp_all = torch.log_softmax(at_least_float32(logits) / temperature, dim=-1)  # [N, V]
     p = logp_all.exp()  # [N, V]
     entropy = -(p * logp_all).sum(-1)  # [N]
     sq_term = (p * p * (logp_all + entropy[:, None])).sum(-1)  # [N]

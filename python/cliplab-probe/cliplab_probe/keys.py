@@ -7,6 +7,8 @@ ENTROPY = "entropy"
 ENTROPY_DELTA = "entropy/delta"  # measured: mean entropy of the update's tokens after minus before
 ENTROPY_DELTA_PRED = "entropy/delta_pred"  # exact <grad H, theta_{k+1} - theta_k>
 ENTROPY_DELTA_PRED_UNCLIPPED = "entropy/delta_pred_unclipped"  # delta_pred minus every clip side's drift
+# the part of delta_pred no token owns: optimizer momentum, weight decay, KL and entropy-bonus terms
+ENTROPY_DELTA_PRED_CARRY = "entropy/delta_pred_carry"
 CLIP_LOW_FRAC = "clip/low_frac"
 CLIP_HIGH_FRAC = "clip/high_frac"
 CLIP_DUAL_FRAC = "clip/dual_frac"

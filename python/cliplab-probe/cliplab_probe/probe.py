@@ -120,7 +120,8 @@ class Probe:
 
 
 def exact_metrics(t: Tally, totals: dict[str, float]) -> dict[str, float]:
-    """delta_pred = delta_pred_unclipped + low + high + dual drift, by construction."""
+    """delta_pred = delta_pred_unclipped + low + high + dual drift, by construction; delta_pred_carry is
+    delta_pred minus what this update's tokens moved (sum_t applied_t c_t)."""
     drifts = {
         keys.CLIP_LOW_DRIFT: t.sums["exact_low_drift"],
         keys.CLIP_HIGH_DRIFT: t.sums["exact_high_drift"],
@@ -129,6 +130,7 @@ def exact_metrics(t: Tally, totals: dict[str, float]) -> dict[str, float]:
     return {
         keys.ENTROPY_DELTA_PRED: totals["delta_pred"],
         keys.ENTROPY_DELTA_PRED_UNCLIPPED: totals["delta_pred"] - sum(drifts.values()),
+        keys.ENTROPY_DELTA_PRED_CARRY: totals["delta_pred"] - t.sums["exact_pred"],
         keys.ENTROPY_DELTA: totals["delta"],
         **drifts,
     }
