@@ -16,6 +16,10 @@ fused CPU / flash kernels have no forward-mode formula. Cost per micro-batch: on
 for grad Hbar, one forward-mode pass (about two forwards), and one no-grad forward after the step
 for the measured change; plus one copy of the parameters for theta_{k+1} - theta_k.
 
+Caveat: an embedding with `padding_idx` gets no gradient through its padding row, so where that token
+id is sampled inside a response, backward-mode gradients (the optimizer's, grad Hbar) and forward-mode
+derivatives (c_t) disagree on that row; `entropy/delta_pred_carry` then shows the difference.
+
 Assumes every rank holds the full parameters (one process, or DDP); sharded parameters (FSDP,
 ZeRO-3) are refused with a clear error."""
 
@@ -83,11 +87,23 @@ def directional_logp(model: nn.Module, logits_fn: LogitsFn, batch: ModelBatch, t
     parameter name (missing names: 0). Forward-mode autodiff with dual numbers (torch.autograd.forward_ad)
     rather than torch.func.jvp: models may carry hooks that call requires_grad_ (transformers'
     input-embedding hook), which functorch transforms refuse. [B, T]"""
-    params: dict[str, torch.Tensor] = {n: p.detach() for n, p in model.named_parameters()}
-    params.update(dict(model.named_buffers()))
+    # Every name a parameter goes by (tied embeddings: the input embedding and the LM head) gets the same
+    # dual tensor; functional_call's own tie detection misses ties that a trainer set up after loading.
+    names_of: dict[int, list[str]] = {}
+    values: dict[int, torch.Tensor] = {}
+    for name, p in model.named_parameters(remove_duplicate=False):
+        names_of.setdefault(id(p), []).append(name)
+        values[id(p)] = p
+    by_name = {n: i for i, names in names_of.items() for n in names}
+    params: dict[str, torch.Tensor] = dict(model.named_buffers())
     with fwAD.dual_level(), torch.no_grad(), sdpa_kernel([SDPBackend.MATH]):
-        for name, v in tangent.items():
-            params[name] = fwAD.make_dual(params[name], v)
+        for i, names in names_of.items():
+            v = next((tangent[n] for n in names if n in tangent), None)
+            value = values[i].detach() if v is None else fwAD.make_dual(values[i].detach(), v)
+            params.update(dict.fromkeys(names, value))
+        unknown = set(tangent) - set(by_name)
+        if unknown:
+            raise KeyError(f"tangent for unknown parameters: {sorted(unknown)}")
         lp, _ = token_logp_entropy(logits_fn(model, params, batch), batch.targets, temperature)
         c = fwAD.unpack_dual(lp).tangent
     return torch.zeros_like(lp) if c is None else c.detach()

@@ -194,7 +194,10 @@ class _TrlHooks:
             logp, _, sq = softmax_stats(head(h).flatten(0, 1), targets.flatten(), self.probe.temperature)
         logp, sq = logp.view_as(batch.logp), sq.view_as(batch.logp)
         mismatch = float((logp - batch.logp).abs()[batch.mask].max()) if bool(batch.mask.any()) else 0.0
-        tolerance = 1e-3 if head.weight.dtype == torch.float32 else 5e-2
+        # bf16 / fp16 (weights or autocast) agree with a float32 re-projection only to a few digits
+        args = self.trainer.args
+        half = head.weight.dtype != torch.float32 or bool(args.bf16) or bool(args.fp16)
+        tolerance = 5e-2 if half else 1e-3
         if mismatch > tolerance:
             # The model transforms its logits beyond the LM head (soft-capping, scaling): do not guess.
             warnings.warn(f"cliplab-probe: the LM head's log-probs differ from TRL's by {mismatch:.2g}; "

@@ -91,7 +91,7 @@ def test_token_decomposition_is_the_real_step_when_nothing_is_carried(optimizer)
     assert clipped > 0
     # Adam's P is huge where a parameter's token gradients cancel (P ~ lr / |g|): the per-token sum
     # then loses digits to cancellation, hence the looser tolerance.
-    rel = 1e-6 if optimizer == "sgd" else 1e-4
+    rel = 1e-6 if optimizer == "sgd" else 1e-3
     assert tally.sums["exact_pred"] == pytest.approx(totals["delta_pred"], rel=rel)
     assert abs(tally.sums["exact_low_drift"]) + abs(tally.sums["exact_high_drift"]) > 0
 
