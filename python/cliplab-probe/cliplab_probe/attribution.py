@@ -18,7 +18,7 @@ for the measured change; plus one copy of the parameters for theta_{k+1} - theta
 
 Caveat: an embedding with `padding_idx` gets no gradient through its padding row, so where that token
 id is sampled inside a response, backward-mode gradients (the optimizer's, grad Hbar) and forward-mode
-derivatives (c_t) disagree on that row; `entropy/delta_pred_carry` then shows the difference.
+derivatives (c_t) disagree on that row; `entropy/delta_pred_other` then shows the difference.
 
 Assumes every rank holds the full parameters (one process, or DDP); sharded parameters (FSDP,
 ZeRO-3) are refused with a clear error."""
@@ -127,6 +127,7 @@ class _Pending:
     grad_h: list[torch.Tensor]  # grad of Hbar, aligned with `params`
     before: list[torch.Tensor]  # theta_k
     entropy_before: float  # Hbar(theta_k)
+    momentum: float  # <grad Hbar, the step's part carried by the optimizer's momentum>
     tally: Tally
     seconds: float
 
@@ -176,17 +177,21 @@ class ExactAttribution:
         grad_h = [g / max(count, 1.0) for g in grads]
         by_id = {id(p): i for i, p in enumerate(params)}
         tangent = [torch.zeros_like(p) for p in params]
+        momentum = 0.0
         for ps in coming_steps(optimizer):
             i = by_id.get(id(ps.param))
             if i is not None:
                 tangent[i] = clip_scale * ps.precond * grad_h[i]
+                if ps.momentum is not None:
+                    momentum += float((grad_h[i].double() * ps.momentum.double()).sum())
         tally = Tally()
         for b in batches:
             c = directional_logp(self.model, self.logits_fn, b, dict(zip(names, tangent, strict=True)),
                                  self.temperature)
             tally.merge(tally_entropy_push(b.tokens, self.clip, torch.where(b.tokens.mask, c, torch.zeros_like(c)), "exact"))
         before = [p.detach().clone() for p in params]
-        self._pending = _Pending(grad_h, before, h_sum / max(count, 1.0), tally, time.perf_counter() - started)
+        self._pending = _Pending(grad_h, before, h_sum / max(count, 1.0), momentum, tally,
+                                 time.perf_counter() - started)
 
     def after_step(self, batches: list[ModelBatch]) -> tuple[Tally, dict[str, float], float]:
         """At theta_{k+1}: the exact total and the measured change. Returns the per-token tally (to be
@@ -201,5 +206,6 @@ class ExactAttribution:
                         for g, p, b in zip(pending.grad_h, params, pending.before, strict=True))
         with _eval_mode(self.model):
             h_after, count, _ = self._entropy_sums(batches, False, params)
-        totals = {"delta_pred": total, "delta": h_after / max(count, 1.0) - pending.entropy_before}
+        totals = {"delta_pred": total, "momentum": pending.momentum,
+                  "delta": h_after / max(count, 1.0) - pending.entropy_before}
         return pending.tally, totals, pending.seconds + time.perf_counter() - started

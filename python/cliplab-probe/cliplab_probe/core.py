@@ -228,5 +228,4 @@ def logit_estimate_metrics(t: Tally, eta: float) -> dict[str, float]:
         keys.ENTROPY_DELTA_PRED_LOGIT: eta * t.sums["est_pred"],
         keys.CLIP_LOW_DRIFT_LOGIT: eta * t.sums["est_low_drift"],
         keys.CLIP_HIGH_DRIFT_LOGIT: eta * t.sums["est_high_drift"],
-        keys.CLIP_DUAL_DRIFT_LOGIT: eta * t.sums["est_dual_drift"],
     }

@@ -6,9 +6,11 @@ names without the suffix are the exact first-order attribution (autodiff, the op
 ENTROPY = "entropy"
 ENTROPY_DELTA = "entropy/delta"  # measured: mean entropy of the update's tokens after minus before
 ENTROPY_DELTA_PRED = "entropy/delta_pred"  # exact <grad H, theta_{k+1} - theta_k>
-ENTROPY_DELTA_PRED_UNCLIPPED = "entropy/delta_pred_unclipped"  # delta_pred minus every clip side's drift
-# the part of delta_pred no token owns: optimizer momentum, weight decay, KL and entropy-bonus terms
-ENTROPY_DELTA_PRED_CARRY = "entropy/delta_pred_carry"
+# delta_pred = unclipped + low_drift + high_drift + dual_drift + momentum + other
+ENTROPY_DELTA_PRED_UNCLIPPED = "entropy/delta_pred_unclipped"  # the unclipped surrogate's tokens (w_t c_t)
+ENTROPY_DELTA_PRED_MOMENTUM = "entropy/delta_pred_momentum"  # the optimizer's momentum from earlier updates
+# the rest no token owns: weight decay, KL-penalty and entropy-bonus gradients, rounding
+ENTROPY_DELTA_PRED_OTHER = "entropy/delta_pred_other"
 CLIP_LOW_FRAC = "clip/low_frac"
 CLIP_HIGH_FRAC = "clip/high_frac"
 CLIP_DUAL_FRAC = "clip/dual_frac"
@@ -26,7 +28,6 @@ LOGIT_SUFFIX = "_logit"
 ENTROPY_DELTA_PRED_LOGIT = ENTROPY_DELTA_PRED + LOGIT_SUFFIX
 CLIP_LOW_DRIFT_LOGIT = CLIP_LOW_DRIFT + LOGIT_SUFFIX
 CLIP_HIGH_DRIFT_LOGIT = CLIP_HIGH_DRIFT + LOGIT_SUFFIX
-CLIP_DUAL_DRIFT_LOGIT = CLIP_DUAL_DRIFT + LOGIT_SUFFIX
 
 # The probe's own cost, so its overhead is visible in the run it measures.
 PROBE_TIME = "probe/time_s"

@@ -23,9 +23,13 @@ from typing import Any
 
 import torch
 
-# (param, grad, group, state) -> (P, step): P a tensor shaped like param (or a float), step the
-# parameter change the coming optimizer.step() applies.
-StepFn = Callable[[torch.Tensor, torch.Tensor, dict[str, Any], dict[str, Any]], tuple[torch.Tensor | float, torch.Tensor]]
+# (param, grad, group, state) -> (P, step, momentum): P a tensor shaped like param (or a float), step
+# the parameter change the coming optimizer.step() applies, momentum its part carried from earlier
+# updates' gradients (None when there is none).
+StepFn = Callable[
+    [torch.Tensor, torch.Tensor, dict[str, Any], dict[str, Any]],
+    tuple[torch.Tensor | float, torch.Tensor, torch.Tensor | None],
+]
 
 
 def _float(x: Any) -> float:
@@ -39,13 +43,15 @@ def _sgd(p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[st
     d = g + wd * p if wd else g
     buf = state.get("momentum_buffer")
     if mu == 0:
-        return lr, -lr * d
+        return lr, -lr * d, None
     first = buf is None
     new_buf = d.clone() if first else mu * buf + (1 - damp) * d
     own = 1.0 if first else 1 - damp  # share of this gradient in the new buffer
-    if group.get("nesterov"):
-        return lr * (1 + mu * own), -lr * (d + mu * new_buf)
-    return lr * own, -lr * new_buf
+    nesterov = bool(group.get("nesterov"))
+    carried = None if first else -lr * (mu * mu if nesterov else mu) * buf
+    if nesterov:
+        return lr * (1 + mu * own), -lr * (d + mu * new_buf), carried
+    return lr * own, -lr * new_buf, carried
 
 
 def _adam(p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]):
@@ -63,10 +69,11 @@ def _adam(p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[s
         v = torch.maximum(state.get("max_exp_avg_sq", torch.zeros_like(p)), v)
     bc1, bc2 = 1 - beta1**t, 1 - beta2**t
     denom = v.sqrt() / bc2**0.5 + eps
-    step = -(lr / bc1) * (beta1 * m_prev + (1 - beta1) * g) / denom
+    carried = -(lr / bc1) * beta1 * m_prev / denom
+    step = carried - (lr / bc1) * (1 - beta1) * g / denom
     if wd and decoupled:
         step = step - lr * wd * p
-    return lr * (1 - beta1) / (bc1 * denom), step
+    return lr * (1 - beta1) / (bc1 * denom), step, carried
 
 
 STEP_MAPS: dict[type, StepFn] = {
@@ -98,6 +105,7 @@ class ParamStep:
     param: torch.Tensor
     precond: torch.Tensor | float  # P
     step: torch.Tensor  # the change optimizer.step() will apply
+    momentum: torch.Tensor | None  # the part of `step` carried from earlier updates' gradients
 
 
 def coming_steps(optimizer: Any) -> Iterator[ParamStep]:
@@ -114,8 +122,8 @@ def coming_steps(optimizer: Any) -> Iterator[ParamStep]:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                precond, step = fn(p.detach(), p.grad.detach(), group, opt.state.get(p, {}))
-                yield ParamStep(param=p, precond=precond, step=step)
+                precond, step, momentum = fn(p.detach(), p.grad.detach(), group, opt.state.get(p, {}))
+                yield ParamStep(param=p, precond=precond, step=step, momentum=momentum)
 
 
 def coming_step_norm(optimizer: Any) -> float:

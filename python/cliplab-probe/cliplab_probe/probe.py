@@ -120,17 +120,20 @@ class Probe:
 
 
 def exact_metrics(t: Tally, totals: dict[str, float]) -> dict[str, float]:
-    """delta_pred = delta_pred_unclipped + low + high + dual drift, by construction; delta_pred_carry is
-    delta_pred minus what this update's tokens moved (sum_t applied_t c_t)."""
+    """The exact total and its parts (the same decomposition as cliplab's local trainer):
+    delta_pred = unclipped + low_drift + high_drift + dual_drift + momentum + other, where unclipped is
+    what the tokens at their unclipped weights would have moved (sum_t w_t c_t)."""
     drifts = {
         keys.CLIP_LOW_DRIFT: t.sums["exact_low_drift"],
         keys.CLIP_HIGH_DRIFT: t.sums["exact_high_drift"],
         keys.CLIP_DUAL_DRIFT: t.sums["exact_dual_drift"],
     }
+    tokens = t.sums["exact_pred"]  # sum_t applied_t c_t = unclipped + drifts
     return {
         keys.ENTROPY_DELTA_PRED: totals["delta_pred"],
-        keys.ENTROPY_DELTA_PRED_UNCLIPPED: totals["delta_pred"] - sum(drifts.values()),
-        keys.ENTROPY_DELTA_PRED_CARRY: totals["delta_pred"] - t.sums["exact_pred"],
+        keys.ENTROPY_DELTA_PRED_UNCLIPPED: tokens - sum(drifts.values()),
+        keys.ENTROPY_DELTA_PRED_MOMENTUM: totals["momentum"],
+        keys.ENTROPY_DELTA_PRED_OTHER: totals["delta_pred"] - tokens - totals["momentum"],
         keys.ENTROPY_DELTA: totals["delta"],
         **drifts,
     }

@@ -57,6 +57,19 @@ def test_step_is_precond_times_gradient_when_nothing_is_carried(name):
     p.grad = torch.randn_like(p)
     (ps,) = list(coming_steps(opt))
     torch.testing.assert_close(ps.step, -ps.precond * p.grad)
+    assert ps.momentum is None or float(ps.momentum.abs().max()) == 0
+
+
+def test_momentum_is_the_part_of_the_step_from_earlier_gradients():
+    """With a zero gradient now, Adam (no decay) and SGD with momentum step by their momentum alone."""
+    for make in (lambda q: torch.optim.Adam(q, lr=0.01), lambda q: torch.optim.SGD(q, lr=0.1, momentum=0.9)):
+        p = torch.nn.Parameter(torch.randn(5, dtype=torch.float64))
+        opt = make([p])
+        p.grad = torch.randn_like(p)
+        opt.step()
+        p.grad = torch.zeros_like(p)
+        (ps,) = list(coming_steps(opt))
+        torch.testing.assert_close(ps.step, ps.momentum)
 
 
 def test_unknown_optimizers_are_named():

@@ -8,7 +8,15 @@ import type { RunRecord } from '../runs';
 import { defineCall, defineEvent } from './define';
 import { runId } from './runs';
 
-export const IMPORT_FORMATS = ['verl-jsonl', 'verl-console', 'trl-state', 'trl-console', 'tfevents', 'csv'] as const;
+export const IMPORT_FORMATS = [
+  'verl-jsonl',
+  'verl-console',
+  'trl-state',
+  'trl-console',
+  'tfevents',
+  'csv',
+  'cliplab-probe',
+] as const;
 export type ImportFormatName = (typeof IMPORT_FORMATS)[number];
 
 export const EXPORT_TARGETS = ['verl', 'trl'] as const;
