@@ -3,6 +3,9 @@ TRL's own clip_ratio/* figures, its metrics reach the trainer's log, and its str
 
 import json
 import math
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 import torch
@@ -79,3 +82,30 @@ def test_stream_header_and_exact_attribution(runs):
     assert any(m[keys.CLIP_LOW_DRIFT] != 0 for m in exact) and any(m[keys.CLIP_HIGH_DRIFT] != 0 for m in exact)
     tokens = [r["metrics"][keys.TOKENS] for r in lines[1:]]
     assert tokens == sorted(tokens) and all(math.isfinite(t) for t in tokens)
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed: the cliplab CLI cannot run")
+def test_cliplab_imports_the_stream_and_diagnoses_the_clip_balance(runs, tmp_path):
+    """End to end: the stream this TRL run wrote, through the cliplab CLI a user types."""
+    stream = Path(runs[1].args.output_dir).parent / "probe.jsonl"
+    db = str(tmp_path / "lab.db")
+
+    def cliplab(*argv):
+        done = subprocess.run(["node", str(ROOT / "bin" / "cliplab.js"), *argv, "--db", db], capture_output=True,
+                              text=True, timeout=300, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    imported = json.loads(cliplab("import", str(stream), "--json"))
+    assert imported["format"] == "cliplab-probe"
+    run_id = str(imported["run"]["id"])
+    (diagnosis,) = json.loads(cliplab("diagnose", run_id, "--json"))["runs"]
+    assert diagnosis["clip"]["attribution"] == "per-side"
+    assert diagnosis["clip"]["drift"] is not None
+    assert diagnosis["settings"]["clipLow"] == 0.2 and diagnosis["settings"]["clipHigh"] == 0.2
+    assert diagnosis["theory"]["status"] == "ok"
+    text = cliplab("diagnose", run_id)
+    assert "Clip balance:" in text and "clip-low" in text and "Theory check" in text
