@@ -12,9 +12,8 @@ from pathlib import Path
 root = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(root / "python" / "cliplab-probe" / "tests"))
 
-from trl_run import make_trainer  # noqa: E402
-
-from cliplab_probe.trl import attach_probe  # noqa: E402
+from cliplab_probe.trl import attach_probe
+from trl_run import make_trainer
 
 out = root / "test" / "fixtures" / "probe" / "trl-grpo-probe.jsonl"
 with tempfile.TemporaryDirectory() as tmp:

@@ -8,8 +8,8 @@ their trainer when used."""
 
 __version__ = "0.1.0"
 
-from .core import ClipSettings, TokenBatch  # noqa: E402
-from .probe import Probe, ProbeOptions  # noqa: E402
-from .stream import ProbeStream  # noqa: E402
+from .core import ClipSettings, TokenBatch
+from .probe import Probe, ProbeOptions
+from .stream import ProbeStream
 
 __all__ = ["ClipSettings", "Probe", "ProbeOptions", "ProbeStream", "TokenBatch", "__version__"]

@@ -11,8 +11,9 @@ weight w_t in the gradient moves entropy by w_t c_t to first order, so clip side
 
 All c_t of a micro-batch come from ONE directional derivative of log pi along v = s P grad Hbar,
 computed exactly with forward-mode autodiff (dual numbers, torch.autograd.forward_ad, through
-torch.func.functional_call), not a finite difference. These passes run in eval mode (no dropout, no gradient checkpointing). Attention runs through PyTorch's math SDPA kernel during that pass, because the
-fused CPU / flash kernels have no forward-mode formula. Cost per micro-batch: one forward+backward
+torch.func.functional_call), not a finite difference. These passes run in eval mode (no dropout, no
+gradient checkpointing); attention runs through PyTorch's math SDPA kernel during the forward-mode
+pass, because the fused CPU / flash kernels have no forward-mode formula. Cost per micro-batch: one forward+backward
 for grad Hbar, one forward-mode pass (about two forwards), and one no-grad forward after the step
 for the measured change; plus one copy of the parameters for theta_{k+1} - theta_k.
 
@@ -32,8 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-from torch import nn
 import torch.autograd.forward_ad as fwAD
+from torch import nn
 from torch.func import functional_call
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
@@ -62,10 +63,13 @@ def causal_lm_logits(model: nn.Module, params: Mapping[str, torch.Tensor] | None
     t = batch.targets.shape[1]
     kwargs = {**batch.inputs, "logits_to_keep": t + 1, "use_cache": False}
     out = model(**kwargs) if params is None else functional_call(model, dict(params), (), kwargs)
-    return out.logits[:, :-1]  # [B, T, V]
+    logits: torch.Tensor = out.logits[:, :-1]  # [B, T, V]
+    return logits
 
 
-def token_logp_entropy(logits: torch.Tensor, targets: torch.Tensor, temperature: float):
+def token_logp_entropy(
+    logits: torch.Tensor, targets: torch.Tensor, temperature: float
+) -> tuple[torch.Tensor, torch.Tensor]:
     """log pi(target) and full-vocabulary entropy of softmax(logits / T). [B, T, V], [B, T] -> [B, T], [B, T]"""
     logp_all = torch.log_softmax(at_least_float32(logits) / temperature, dim=-1)  # [B, T, V]
     entropy = -(logp_all.exp() * logp_all).sum(-1)  # [B, T]
@@ -81,8 +85,9 @@ def _check_not_sharded(params: list[torch.Tensor]) -> None:
             )
 
 
-def directional_logp(model: nn.Module, logits_fn: LogitsFn, batch: ModelBatch, tangent: Mapping[str, torch.Tensor],
-                     temperature: float) -> torch.Tensor:
+def directional_logp(
+    model: nn.Module, logits_fn: LogitsFn, batch: ModelBatch, tangent: Mapping[str, torch.Tensor], temperature: float
+) -> torch.Tensor:
     """c_t = d log pi_t(theta + eps v) / d eps at eps = 0 for every token of the batch at once, v given per
     parameter name (missing names: 0). Forward-mode autodiff with dual numbers (torch.autograd.forward_ad)
     rather than torch.func.jvp: models may carry hooks that call requires_grad_ (transformers'
@@ -143,7 +148,9 @@ class ExactAttribution:
     def _named_trainable(self) -> list[tuple[str, torch.Tensor]]:
         return [(n, p) for n, p in self.model.named_parameters() if p.requires_grad]
 
-    def _entropy_sums(self, batches: list[ModelBatch], with_grad: bool, params: list[torch.Tensor]):
+    def _entropy_sums(
+        self, batches: list[ModelBatch], with_grad: bool, params: list[torch.Tensor]
+    ) -> tuple[float, float, list[torch.Tensor]]:
         """sum of H over the response tokens (all ranks), the token count, and (with_grad) d(sum H)/d theta."""
         grads = [torch.zeros_like(p) for p in params] if with_grad else []
         total, count = 0.0, 0.0
@@ -186,12 +193,16 @@ class ExactAttribution:
                     momentum += float((grad_h[i].double() * ps.momentum.double()).sum())
         tally = Tally()
         for b in batches:
-            c = directional_logp(self.model, self.logits_fn, b, dict(zip(names, tangent, strict=True)),
-                                 self.temperature)
-            tally.merge(tally_entropy_push(b.tokens, self.clip, torch.where(b.tokens.mask, c, torch.zeros_like(c)), "exact"))
+            c = directional_logp(
+                self.model, self.logits_fn, b, dict(zip(names, tangent, strict=True)), self.temperature
+            )
+            tally.merge(
+                tally_entropy_push(b.tokens, self.clip, torch.where(b.tokens.mask, c, torch.zeros_like(c)), "exact")
+            )
         before = [p.detach().clone() for p in params]
-        self._pending = _Pending(grad_h, before, h_sum / max(count, 1.0), momentum, tally,
-                                 time.perf_counter() - started)
+        self._pending = _Pending(
+            grad_h, before, h_sum / max(count, 1.0), momentum, tally, time.perf_counter() - started
+        )
 
     def after_step(self, batches: list[ModelBatch]) -> tuple[Tally, dict[str, float], float]:
         """At theta_{k+1}: the exact total and the measured change. Returns the per-token tally (to be
@@ -202,10 +213,15 @@ class ExactAttribution:
         started = time.perf_counter()
         params = [p for _, p in self._named_trainable()]
         with torch.no_grad():
-            total = sum(float((g.double() * (p.detach().double() - b.double())).sum())
-                        for g, p, b in zip(pending.grad_h, params, pending.before, strict=True))
+            total = sum(
+                float((g.double() * (p.detach().double() - b.double())).sum())
+                for g, p, b in zip(pending.grad_h, params, pending.before, strict=True)
+            )
         with _eval_mode(self.model):
             h_after, count, _ = self._entropy_sums(batches, False, params)
-        totals = {"delta_pred": total, "momentum": pending.momentum,
-                  "delta": h_after / max(count, 1.0) - pending.entropy_before}
+        totals = {
+            "delta_pred": total,
+            "momentum": pending.momentum,
+            "delta": h_after / max(count, 1.0) - pending.entropy_before,
+        }
         return pending.tally, totals, pending.seconds + time.perf_counter() - started

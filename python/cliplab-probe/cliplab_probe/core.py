@@ -107,7 +107,9 @@ def softmax_stats(logits: torch.Tensor, targets: torch.Tensor, temperature: floa
     return logp, entropy, sq_term
 
 
-def pg_entropy_coefficient(logp: torch.Tensor, entropy: torch.Tensor, sq_term: torch.Tensor, temperature: float):
+def pg_entropy_coefficient(
+    logp: torch.Tensor, entropy: torch.Tensor, sq_term: torch.Tensor, temperature: float
+) -> torch.Tensor:
     """dH_a / (eta w) of the logit-space model dz = eta w (e_a - pi) / T (src-main/engine/rl/entropy.ts):
     -(1/T^2) [pi_a (log pi_a + H) - sum_b pi_b^2 (log pi_b + H)]. Shapes follow the inputs."""
     own = logp.exp() * (logp + entropy)  # pi_a (log pi_a + H)

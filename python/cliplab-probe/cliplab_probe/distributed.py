@@ -35,8 +35,9 @@ def all_reduce_tally(t: Tally, replicas: int = 1) -> Tally:
     device = _device()
     sums = torch.tensor([t.sums[k] for k in names[0]], dtype=torch.float64, device=device)
     # Minima ride along as negated maxima: one MAX collective for both extremes.
-    extremes = torch.tensor([-t.mins[k] for k in names[1]] + [t.maxs[k] for k in names[2]], dtype=torch.float64,
-                            device=device)
+    extremes = torch.tensor(
+        [-t.mins[k] for k in names[1]] + [t.maxs[k] for k in names[2]], dtype=torch.float64, device=device
+    )
     dist.all_reduce(sums, op=dist.ReduceOp.SUM)
     dist.all_reduce(extremes, op=dist.ReduceOp.MAX)
     out = Tally()

@@ -17,6 +17,7 @@ parameters. Formulas follow torch.optim's documented algorithms; tests check the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,35 +27,36 @@ import torch
 # (param, grad, group, state) -> (P, step, momentum): P a tensor shaped like param (or a float), step
 # the parameter change the coming optimizer.step() applies, momentum its part carried from earlier
 # updates' gradients (None when there is none).
-StepFn = Callable[
-    [torch.Tensor, torch.Tensor, dict[str, Any], dict[str, Any]],
-    tuple[torch.Tensor | float, torch.Tensor, torch.Tensor | None],
-]
+StepFn = Callable[[torch.Tensor, torch.Tensor, dict[str, Any], dict[str, Any]], "StepResult"]
 
 
 def _float(x: Any) -> float:
     return float(x.item()) if isinstance(x, torch.Tensor) else float(x)
 
 
-def _sgd(p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]):
+StepResult = tuple[torch.Tensor | float, torch.Tensor, torch.Tensor | None]
+
+
+def _sgd(p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]) -> StepResult:
     lr, mu, damp, wd = (_float(group[k]) for k in ("lr", "momentum", "dampening", "weight_decay"))
     if group.get("maximize"):
         g = -g
     d = g + wd * p if wd else g
-    buf = state.get("momentum_buffer")
+    buf: torch.Tensor | None = state.get("momentum_buffer")
     if mu == 0:
         return lr, -lr * d, None
-    first = buf is None
-    new_buf = d.clone() if first else mu * buf + (1 - damp) * d
-    own = 1.0 if first else 1 - damp  # share of this gradient in the new buffer
     nesterov = bool(group.get("nesterov"))
-    carried = None if first else -lr * (mu * mu if nesterov else mu) * buf
+    if buf is None:  # the first step fills the buffer with this gradient, undamped
+        new_buf, own, carried = d.clone(), 1.0, None
+    else:
+        new_buf, own = mu * buf + (1 - damp) * d, 1 - damp  # own: this gradient's share in the buffer
+        carried = -lr * (mu * mu if nesterov else mu) * buf
     if nesterov:
         return lr * (1 + mu * own), -lr * (d + mu * new_buf), carried
     return lr * own, -lr * new_buf, carried
 
 
-def _adam(p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]):
+def _adam(p: torch.Tensor, g: torch.Tensor, group: dict[str, Any], state: dict[str, Any]) -> StepResult:
     lr, eps, wd = _float(group["lr"]), _float(group["eps"]), _float(group["weight_decay"])
     beta1, beta2 = (_float(b) for b in group["betas"])
     if group.get("maximize"):
@@ -131,12 +133,16 @@ def coming_step_norm(optimizer: Any) -> float:
     total = 0.0
     for ps in coming_steps(optimizer):
         total += float(ps.step.double().pow(2).sum())
-    return total**0.5
+    return math.sqrt(total)
 
 
 def grad_norm(optimizer: Any) -> float:
     """||g|| of the gradients the optimizer holds now."""
     opt = unwrap_optimizer(optimizer)
-    sq = [p.grad.detach().double().pow(2).sum() for group in opt.param_groups for p in group["params"]
-          if p.grad is not None]
-    return float(torch.stack(sq).sum().sqrt()) if sq else 0.0
+    sq = [
+        p.grad.detach().double().pow(2).sum()
+        for group in opt.param_groups
+        for p in group["params"]
+        if p.grad is not None
+    ]
+    return float(torch.stack(sq).sum().sqrt().item()) if sq else 0.0

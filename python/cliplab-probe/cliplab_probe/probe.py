@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__, keys
-from .core import ClipSettings, Tally, TokenBatch, clip_metrics, logit_estimate_metrics, tally_clip_stats
-from .core import tally_logit_estimate
+from .core import (
+    ClipSettings,
+    Tally,
+    TokenBatch,
+    clip_metrics,
+    logit_estimate_metrics,
+    tally_clip_stats,
+    tally_logit_estimate,
+)
 from .distributed import all_reduce_tally, world
 from .stream import Mode, ProbeStream
 
@@ -59,8 +66,16 @@ class Probe:
     _seconds: float = field(default=0.0, init=False)
 
     @classmethod
-    def open(cls, clip: ClipSettings, temperature: float, options: ProbeOptions, path: str | os.PathLike[str] | None,
-             run: dict[str, Any], mode: Mode = "new", replicas: int = 1) -> Probe:
+    def open(
+        cls,
+        clip: ClipSettings,
+        temperature: float,
+        options: ProbeOptions,
+        path: str | os.PathLike[str] | None,
+        run: dict[str, Any],
+        mode: Mode = "new",
+        replicas: int = 1,
+    ) -> Probe:
         """A probe whose rank 0 writes `path` (None: metrics go to the trainer's logger only)."""
         rank, size = world()
         header = {

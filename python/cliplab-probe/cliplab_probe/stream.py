@@ -56,8 +56,11 @@ class ProbeStream:
             self._append({"cliplab_probe": FORMAT_VERSION, "run": header})
 
     def write_step(self, step: int, metrics: dict[str, float]) -> None:
-        record = {"step": int(step), "time": round(time.monotonic() - self.started, 3),
-                  "metrics": finite_metrics(metrics)}
+        record = {
+            "step": int(step),
+            "time": round(time.monotonic() - self.started, 3),
+            "metrics": finite_metrics(metrics),
+        }
         self._append(record)
 
     def close(self) -> None:

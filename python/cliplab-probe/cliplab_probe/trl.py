@@ -41,20 +41,46 @@ from .stream import Mode
 # Loss types whose surrogate is the clipped ratio times the advantage, token by token (TRL logs
 # clip_ratio/* for exactly these).
 SUPPORTED_LOSS_TYPES = ("grpo", "bnpo", "dr_grpo", "dapo", "luspo")
-PARAMS = ("learning_rate", "epsilon", "epsilon_high", "delta", "loss_type", "beta", "num_iterations",
-          "steps_per_generation", "gradient_accumulation_steps", "per_device_train_batch_size", "num_generations",
-          "max_completion_length", "temperature", "max_grad_norm", "optim", "weight_decay", "seed",
-          "importance_sampling_level", "scale_rewards")
+PARAMS = (
+    "learning_rate",
+    "epsilon",
+    "epsilon_high",
+    "delta",
+    "loss_type",
+    "beta",
+    "num_iterations",
+    "steps_per_generation",
+    "gradient_accumulation_steps",
+    "per_device_train_batch_size",
+    "num_generations",
+    "max_completion_length",
+    "temperature",
+    "max_grad_norm",
+    "optim",
+    "weight_decay",
+    "seed",
+    "importance_sampling_level",
+    "scale_rewards",
+)
 
 
-def attach_probe(trainer: Any, stream: str | os.PathLike[str] | None, *, exact_every: int = 0,
-                 logit_estimate: bool = True, mode: Mode = "new", name: str | None = None) -> Probe:
+def attach_probe(
+    trainer: Any,
+    stream: str | os.PathLike[str] | None,
+    *,
+    exact_every: int = 0,
+    logit_estimate: bool = True,
+    mode: Mode = "new",
+    name: str | None = None,
+) -> Probe:
     """Attaches the probe to a GRPOTrainer before `train()`. `stream`: the run's JSONL (rank 0 writes
     it; None: only the trainer's log gets the metrics). `exact_every`: exact attribution every N updates."""
     args = trainer.args
     if trainer.loss_type not in SUPPORTED_LOSS_TYPES:
-        raise ValueError(f"loss_type={trainer.loss_type!r}: cliplab-probe measures the clipped-ratio losses "
-                         f"{', '.join(SUPPORTED_LOSS_TYPES)}")
+        raise ValueError(
+            f"loss_type={trainer.loss_type!r}: cliplab-probe measures the clipped-ratio losses "
+            f"{', '.join(SUPPORTED_LOSS_TYPES)}"
+        )
     if trainer.importance_sampling_level != "token":
         raise ValueError("importance_sampling_level='sequence': cliplab-probe measures token-level clipping only")
     clip = ClipSettings(eps_low=trainer.epsilon_low, eps_high=trainer.epsilon_high, dual_clip=args.delta)
@@ -93,7 +119,7 @@ class _Pending:
 
 
 class _TrlHooks:
-    def __init__(self, trainer: Any, probe: Probe, model: torch.nn.Module) -> None:
+    def __init__(self, trainer: Any, probe: Probe, model: Any) -> None:
         self.trainer, self.probe, self.model = trainer, probe, model
         self.capture: dict[str, Any] | None = None
         self.pending: list[_Pending] = []
@@ -117,8 +143,9 @@ class _TrlHooks:
 
     # --- wrappers -------------------------------------------------------------------------------
     def _compute_loss(self, original: Callable[..., Any]) -> Callable[..., Any]:
-        def compute_loss(model: Any, inputs: dict[str, Any], return_outputs: bool = False,
-                         num_items_in_batch: Any = None) -> Any:
+        def compute_loss(
+            model: Any, inputs: dict[str, Any], return_outputs: bool = False, num_items_in_batch: Any = None
+        ) -> Any:
             if not model.training or not torch.is_grad_enabled():
                 return original(model, inputs, return_outputs, num_items_in_batch)
             t = inputs["completion_ids"].size(1)
@@ -169,8 +196,9 @@ class _TrlHooks:
         old = inputs.get("old_per_token_logps")
         old = logp if old is None else old.detach()
         ratio = torch.exp(logp - old)  # TRL's coef_1 at token level
-        batch = TokenBatch(ratio=ratio, logp=logp, old_logp=old, advantages=adv, mask=mask.bool(),
-                           entropy=cap["entropies"].detach())
+        batch = TokenBatch(
+            ratio=ratio, logp=logp, old_logp=old, advantages=adv, mask=mask.bool(), entropy=cap["entropies"].detach()
+        )
         if self.estimate and cap["hidden"]:
             self._add_softmax_stats(batch, torch.cat(cap["hidden"], 0), inputs["completion_ids"])
         clip = self.probe.clip
@@ -200,8 +228,11 @@ class _TrlHooks:
         tolerance = 5e-2 if half else 1e-3
         if mismatch > tolerance:
             # The model transforms its logits beyond the LM head (soft-capping, scaling): do not guess.
-            warnings.warn(f"cliplab-probe: the LM head's log-probs differ from TRL's by {mismatch:.2g}; "
-                          "the logit-space estimate is switched off for this run", stacklevel=2)
+            warnings.warn(
+                f"cliplab-probe: the LM head's log-probs differ from TRL's by {mismatch:.2g}; "
+                "the logit-space estimate is switched off for this run",
+                stacklevel=2,
+            )
             self.estimate = False
             return
         batch.sq_term = sq

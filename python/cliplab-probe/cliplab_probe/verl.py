@@ -53,8 +53,12 @@ def aggregation_weights(response_mask: torch.Tensor, loss_agg_mode: str, config:
     every mode and normaliser is verl's, never a copy. [B, T]"""
     x = torch.zeros(response_mask.shape, dtype=torch.float32, device=response_mask.device, requires_grad=True)
     with torch.enable_grad():
-        loss = agg_loss(loss_mat=x, loss_mask=response_mask, loss_agg_mode=loss_agg_mode,
-                        **dict(config.get("global_batch_info", {}) or {}))
+        loss = agg_loss(
+            loss_mat=x,
+            loss_mask=response_mask,
+            loss_agg_mode=loss_agg_mode,
+            **dict(config.get("global_batch_info", {}) or {}),
+        )
         (grad,) = torch.autograd.grad(loss, x)
     return grad
 
@@ -66,14 +70,25 @@ class _Session:
         self.clip = clip_settings(config)
         info = dict(config.get("global_batch_info", {}) or {})
         self.dp_size = int(info.get("dp_size") or 1)
-        run = {"name": os.environ.get("CLIPLAB_PROBE_NAME", "verl"), "trainer": "verl",
-               "trainer_version": _version(), "params": _params(config)}
+        run = {
+            "name": os.environ.get("CLIPLAB_PROBE_NAME", "verl"),
+            "trainer": "verl",
+            "trainer_version": _version(),
+            "params": _params(config),
+        }
         world = torch.distributed.get_world_size() if torch.distributed.is_initialized() else 1
         # Ranks beyond the data-parallel ones (sequence / tensor parallel) repeat the same tokens.
         replicas = max(1, world // self.dp_size)
         options = ProbeOptions(exact_every=0, logit_estimate=False)
-        self.probe = Probe.open(self.clip, 1.0, options, os.environ.get(STREAM_ENV) or None, run, mode="append"
-                                if os.environ.get("CLIPLAB_PROBE_RESUME") else "new", replicas=replicas)
+        self.probe = Probe.open(
+            self.clip,
+            1.0,
+            options,
+            os.environ.get(STREAM_ENV) or None,
+            run,
+            mode="append" if os.environ.get("CLIPLAB_PROBE_RESUME") else "new",
+            replicas=replicas,
+        )
         self.pending = 0
         self.updates = 0
 
@@ -98,11 +113,16 @@ def _open_session(config: Any) -> _Session:
     with _lock:
         if _session is None:
             _session = _Session(config)
-            register_optimizer_step_post_hook(lambda *_: _session and _session.on_optimizer_step())
+            register_optimizer_step_post_hook(_on_optimizer_step)
         return _session
 
 
-@register_policy_loss(LOSS_MODE)  # type: ignore[arg-type]
+def _on_optimizer_step(optimizer: Any, args: Any, kwargs: Any) -> None:
+    if _session is not None:
+        _session.on_optimizer_step()
+
+
+@register_policy_loss(LOSS_MODE)  # type: ignore[untyped-decorator]
 def compute_policy_loss_cliplab_probe(
     old_log_prob: torch.Tensor,
     log_prob: torch.Tensor,
@@ -114,21 +134,33 @@ def compute_policy_loss_cliplab_probe(
 ) -> tuple[torch.Tensor, dict[str, Any]]:
     """verl's vanilla PPO loss, unchanged, plus the probe's measurements of this micro-batch."""
     pg_loss, pg_metrics = get_policy_loss_fn("vanilla")(
-        old_log_prob=old_log_prob, log_prob=log_prob, advantages=advantages, response_mask=response_mask,
-        loss_agg_mode=loss_agg_mode, config=config, rollout_is_weights=rollout_is_weights,
+        old_log_prob=old_log_prob,
+        log_prob=log_prob,
+        advantages=advantages,
+        response_mask=response_mask,
+        loss_agg_mode=loss_agg_mode,
+        config=config,
+        rollout_is_weights=rollout_is_weights,
     )
     if log_prob.requires_grad and torch.is_grad_enabled():
-        batch = token_batch(old_log_prob, log_prob, advantages, response_mask, loss_agg_mode, config,
-                            rollout_is_weights)
+        batch = token_batch(
+            old_log_prob, log_prob, advantages, response_mask, loss_agg_mode, config, rollout_is_weights
+        )
         _open_session(config).add(batch)
         local = clip_metrics(tally_clip_stats(batch, clip_settings(config)))
         pg_metrics.update({k: local[k] for k in LOGGED if k in local})
     return pg_loss, pg_metrics
 
 
-def token_batch(old_log_prob: torch.Tensor, log_prob: torch.Tensor, advantages: torch.Tensor,
-                response_mask: torch.Tensor, loss_agg_mode: str, config: Any,
-                rollout_is_weights: torch.Tensor | None) -> TokenBatch:
+def token_batch(
+    old_log_prob: torch.Tensor,
+    log_prob: torch.Tensor,
+    advantages: torch.Tensor,
+    response_mask: torch.Tensor,
+    loss_agg_mode: str,
+    config: Any,
+    rollout_is_weights: torch.Tensor | None,
+) -> TokenBatch:
     """The micro-batch as the probe sees it, with vanilla's own ratio (log-ratio clamped to +-20)."""
     logp, old = log_prob.detach(), old_log_prob.detach()
     ratio = torch.exp(torch.clamp(logp - old, min=-20.0, max=20.0))  # [B, T]
@@ -143,8 +175,18 @@ def token_batch(old_log_prob: torch.Tensor, log_prob: torch.Tensor, advantages: 
 
 
 def _params(config: Any) -> dict[str, Any]:
-    names = ("clip_ratio", "clip_ratio_low", "clip_ratio_high", "clip_ratio_c", "loss_agg_mode", "ppo_epochs",
-             "ppo_mini_batch_size", "entropy_coeff", "use_kl_loss", "kl_loss_coef")
+    names = (
+        "clip_ratio",
+        "clip_ratio_low",
+        "clip_ratio_high",
+        "clip_ratio_c",
+        "loss_agg_mode",
+        "ppo_epochs",
+        "ppo_mini_batch_size",
+        "entropy_coeff",
+        "use_kl_loss",
+        "kl_loss_coef",
+    )
     out = {f"actor_rollout_ref.actor.{n}": config.get(n) for n in names}
     optim = config.get("optim")
     if optim is not None:

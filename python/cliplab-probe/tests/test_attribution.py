@@ -5,8 +5,13 @@ import pytest
 import torch
 from tiny_models import tiny_llama
 
-from cliplab_probe.attribution import ExactAttribution, ModelBatch, causal_lm_logits, directional_logp
-from cliplab_probe.attribution import token_logp_entropy
+from cliplab_probe.attribution import (
+    ExactAttribution,
+    ModelBatch,
+    causal_lm_logits,
+    directional_logp,
+    token_logp_entropy,
+)
 from cliplab_probe.core import ClipSettings, TokenBatch
 
 CLIP = ClipSettings(eps_low=0.2, eps_high=0.2)
@@ -27,8 +32,9 @@ def make_batch(model, seed=0, rows=4, prompt=5, response=6):
     old = logp + 0.3 * torch.randn(logp.shape, generator=g, dtype=logp.dtype)
     adv = torch.randn(rows, 1, generator=g, dtype=logp.dtype).expand(rows, response)
     agg = torch.full_like(logp, 1.0 / float(mask.sum()))  # token-mean
-    mb.tokens = TokenBatch(ratio=(logp - old).exp(), logp=logp, old_logp=old, advantages=adv, mask=mask,
-                           entropy=entropy, agg=agg)
+    mb.tokens = TokenBatch(
+        ratio=(logp - old).exp(), logp=logp, old_logp=old, advantages=adv, mask=mask, entropy=entropy, agg=agg
+    )
     return mb
 
 
@@ -83,8 +89,11 @@ def test_token_decomposition_is_the_real_step_when_nothing_is_carried(optimizer)
     change equals the sum over tokens of applied_t c_t: the carry is zero and the sides add up."""
     model = tiny_llama(dtype=torch.float64)
     batches = [make_batch(model, seed=s) for s in (0, 1)]
-    opt = torch.optim.SGD(model.parameters(), lr=0.05) if optimizer == "sgd" else torch.optim.Adam(
-        model.parameters(), lr=1e-3)
+    opt = (
+        torch.optim.SGD(model.parameters(), lr=0.05)
+        if optimizer == "sgd"
+        else torch.optim.Adam(model.parameters(), lr=1e-3)
+    )
     exact = ExactAttribution(model, TEMPERATURE, CLIP)
     tally, totals, _ = one_update(model, opt, batches, exact)
     clipped = sum(int((b.tokens.ratio < 0.8).sum() + (b.tokens.ratio > 1.2).sum()) for b in batches)
@@ -102,8 +111,9 @@ def test_prediction_over_measurement_tends_to_one_as_lr_shrinks():
     for lr in (3e-3, 3e-4, 3e-5):
         model = tiny_llama(dtype=torch.float64)
         batches = [make_batch(model)]
-        _, totals, _ = one_update(model, torch.optim.SGD(model.parameters(), lr=lr), batches,
-                                  ExactAttribution(model, TEMPERATURE, CLIP))
+        _, totals, _ = one_update(
+            model, torch.optim.SGD(model.parameters(), lr=lr), batches, ExactAttribution(model, TEMPERATURE, CLIP)
+        )
         errors.append(abs(totals["delta_pred"] / totals["delta"] - 1))
     assert errors[1] < errors[0] / 5 and errors[2] < errors[1] / 5
     assert errors[2] < 0.01

@@ -31,8 +31,11 @@ def batch(ratio, adv, mask=None, **extra):
 
 def test_clip_events_follow_the_paper_on_hand_made_ratios():
     # columns: low, not low (at the bound), high, not high (A < 0), dual, masked low
-    b = batch([[0.7, 0.8, 1.3, 1.5, 3.5, 0.1]], [[-1.0, -1.0, 1.0, -1.0, -1.0, -1.0]],
-              mask=[[True, True, True, True, True, False]])
+    b = batch(
+        [[0.7, 0.8, 1.3, 1.5, 3.5, 0.1]],
+        [[-1.0, -1.0, 1.0, -1.0, -1.0, -1.0]],
+        mask=[[True, True, True, True, True, False]],
+    )
     b.advantages = torch.tensor([[-1.0, -1.0, 1.0, -1.0, -1.0, -1.0]], dtype=torch.float64)
     e = clip_events(b.ratio, b.advantages, b.mask, CLIP)
     assert e.low.tolist() == [[True, False, False, False, False, False]]
@@ -109,8 +112,8 @@ def test_entropy_push_splits_applied_and_removed_weights():
     t = tally_entropy_push(b, CLIP, per_unit, "x")
     # token 0 clip-low (w = 0.5 * 0.5 * -2), token 2 clip-high (w = 0.5 * 1.5), token 1 applied (w = 0.5)
     assert t.sums["x_pred"] == pytest.approx(0.5 * 10)
-    assert t.sums["x_low_drift"] == pytest.approx(-(-0.5) * 1)
-    assert t.sums["x_high_drift"] == pytest.approx(-(0.75) * 100)
+    assert t.sums["x_low_drift"] == pytest.approx(0.5 * 1)  # minus the removed weight -0.5 times per_unit 1
+    assert t.sums["x_high_drift"] == pytest.approx(-0.75 * 100)
     assert t.sums["x_dual_drift"] == 0
 
 

@@ -61,18 +61,27 @@ def test_metrics_reach_the_trainers_own_log(runs):
 
 
 def test_stream_header_and_exact_attribution(runs):
-    _, probed, lines = runs
+    lines = runs[2]
     header = lines[0]
     assert header["cliplab_probe"] == 1
     run = header["run"]
-    assert run["trainer"] == "trl" and run["clip"] == {"clip_ratio_low": 0.2, "clip_ratio_high": 0.2,
-                                                       "clip_ratio_c": None}
+    assert run["trainer"] == "trl" and run["clip"] == {
+        "clip_ratio_low": 0.2,
+        "clip_ratio_high": 0.2,
+        "clip_ratio_c": None,
+    }
     assert run["params"]["num_iterations"] == 2 and run["attribution"]["exact_every"] == 2
     exact = [r["metrics"] for r in lines[1:] if r["step"] % 2 == 0]
     assert all(keys.ENTROPY_DELTA_PRED in m and keys.ENTROPY_DELTA in m for m in exact)
     assert not any(keys.ENTROPY_DELTA_PRED in r["metrics"] for r in lines[1:] if r["step"] % 2 == 1)
-    parts = [keys.ENTROPY_DELTA_PRED_UNCLIPPED, keys.CLIP_LOW_DRIFT, keys.CLIP_HIGH_DRIFT, keys.CLIP_DUAL_DRIFT,
-             keys.ENTROPY_DELTA_PRED_MOMENTUM, keys.ENTROPY_DELTA_PRED_OTHER]
+    parts = [
+        keys.ENTROPY_DELTA_PRED_UNCLIPPED,
+        keys.CLIP_LOW_DRIFT,
+        keys.CLIP_HIGH_DRIFT,
+        keys.CLIP_DUAL_DRIFT,
+        keys.ENTROPY_DELTA_PRED_MOMENTUM,
+        keys.ENTROPY_DELTA_PRED_OTHER,
+    ]
     for m in exact:
         assert sum(m[k] for k in parts) == pytest.approx(m[keys.ENTROPY_DELTA_PRED])
         # Plain SGD, no KL: the step is -lr * s * g, so the tokens' weights (read from TRL's own loss
@@ -94,8 +103,13 @@ def test_cliplab_imports_the_stream_and_diagnoses_the_clip_balance(runs, tmp_pat
     db = str(tmp_path / "lab.db")
 
     def cliplab(*argv):
-        done = subprocess.run(["node", str(ROOT / "bin" / "cliplab.js"), *argv, "--db", db], capture_output=True,
-                              text=True, timeout=300, cwd=ROOT)
+        done = subprocess.run(
+            ["node", str(ROOT / "bin" / "cliplab.js"), *argv, "--db", db],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+        )
         assert done.returncode == 0, done.stderr
         return done.stdout
 

@@ -15,8 +15,14 @@ MODES = ["token-mean", "token-sum", "seq-mean-token-sum", "seq-mean-token-mean",
 
 
 def actor_config(**overrides):
-    settings = dict(strategy="fsdp", rollout_n=4, ppo_micro_batch_size_per_gpu=2, clip_ratio_low=0.2,
-                    clip_ratio_high=0.28, clip_ratio_c=3.0)
+    settings = dict(
+        strategy="fsdp",
+        rollout_n=4,
+        ppo_micro_batch_size_per_gpu=2,
+        clip_ratio_low=0.2,
+        clip_ratio_high=0.28,
+        clip_ratio_c=3.0,
+    )
     return ActorConfig(**(settings | overrides))
 
 

@@ -11,11 +11,10 @@ from typing import Any
 
 import torch
 from datasets import Dataset
+from tiny_models import tiny_llama
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 from trl import GRPOConfig, GRPOTrainer
-
-from tiny_models import tiny_llama
 
 SYMBOLS = list("0123456789+=")
 
@@ -40,14 +39,36 @@ def make_trainer(output_dir: Path, steps: int = 8, **overrides: Any) -> GRPOTrai
         return [float(rng.random() < 0.5) for _ in completions]
 
     settings: dict[str, Any] = dict(
-        output_dir=str(output_dir), per_device_train_batch_size=8, num_generations=4, max_completion_length=8,
-        num_iterations=2, steps_per_generation=2, gradient_accumulation_steps=1, max_steps=steps,
-        learning_rate=0.3, optim="sgd", max_grad_norm=1.0, lr_scheduler_type="constant", logging_steps=1,
-        report_to=[], use_cpu=True, seed=0, save_strategy="no", beta=0.0, epsilon=0.2, temperature=1.0,
-        disable_tqdm=True, bf16=False,  # float32 throughout, so comparisons can be exact
+        output_dir=str(output_dir),
+        per_device_train_batch_size=8,
+        num_generations=4,
+        max_completion_length=8,
+        num_iterations=2,
+        steps_per_generation=2,
+        gradient_accumulation_steps=1,
+        max_steps=steps,
+        learning_rate=0.3,
+        optim="sgd",
+        max_grad_norm=1.0,
+        lr_scheduler_type="constant",
+        logging_steps=1,
+        report_to=[],
+        use_cpu=True,
+        seed=0,
+        save_strategy="no",
+        beta=0.0,
+        epsilon=0.2,
+        temperature=1.0,
+        disable_tqdm=True,
+        bf16=False,  # float32 throughout, so comparisons can be exact
     )
     settings.update(overrides)
     torch.manual_seed(0)
     model = tiny_llama(vocab=len(SYMBOLS) + 3)
-    return GRPOTrainer(model=model, reward_funcs=random_reward, args=GRPOConfig(**settings),
-                       train_dataset=arithmetic_prompts(), processing_class=char_tokenizer())
+    return GRPOTrainer(
+        model=model,
+        reward_funcs=random_reward,
+        args=GRPOConfig(**settings),
+        train_dataset=arithmetic_prompts(),
+        processing_class=char_tokenizer(),
+    )
