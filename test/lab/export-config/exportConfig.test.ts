@@ -212,7 +212,9 @@ describe('exportConfig with the probe (--probe)', () => {
     expect(probed['actor_rollout_ref.actor.policy_loss.loss_mode']).toBe('cliplab_probe');
     expect(probed['actor_rollout_ref.model.external_lib']).toBe('cliplab_probe.verl');
     const stream = exportConfig(ppo, 'verl', undefined, { probe: true });
-    expect(stream).toContain('    +ray_kwargs.ray_init.runtime_env.env_vars.CLIPLAB_PROBE_STREAM=$PWD/cliplab-probe.jsonl');
+    expect(stream).toContain(
+      '    +ray_kwargs.ray_init.runtime_env.env_vars.CLIPLAB_PROBE_STREAM=$PWD/cliplab-probe.jsonl',
+    );
     // everything else is the plain export
     const { ...rest } = probed;
     delete rest['actor_rollout_ref.actor.policy_loss.loss_mode'];
