@@ -8,7 +8,9 @@ it) and records the probe's metrics on the side. The three overrides that load i
 
 `external_lib` is imported by verl's model config in every worker process (HFModelConfig.__post_init__),
 which registers the loss there; the runtime_env variable reaches the Ray workers. Without
-CLIPLAB_PROBE_STREAM the metrics go to verl's own logger only.
+CLIPLAB_PROBE_STREAM the metrics go to verl's own logger only. A stream file that already holds a run
+is refused (one file per run); CLIPLAB_PROBE_RESUME=1 appends to it when resuming, and
+CLIPLAB_PROBE_NAME names the run.
 
 What a policy loss can see: the log-probabilities of the sampled tokens under pi_old and pi_theta, the
 advantages, the response mask, the aggregation mode and the actor config (clip_ratio_low/high/c).
