@@ -19,8 +19,8 @@ const USAGE = `cliplab import FILE [--format auto|${IMPORT_FORMATS.join('|')}] [
 
 Imports a training log as a run. The format is detected from the content (and the reason printed):
 verl file-logger JSONL or console log, TRL trainer_state.json or TRL/Unsloth console output,
-TensorBoard event file, or CSV with a header row. The run keeps the file's metric keys and also gets
-cliplab's canonical keys where they mean the same (verl actor/entropy -> entropy, ...). A malformed
+TensorBoard event file, a cliplab-probe stream (TRL or verl with the probe attached), or CSV with a
+header row. The run keeps the file's metric keys and also gets cliplab's canonical keys where they mean the same (verl actor/entropy -> entropy, ...). A malformed
 file is rejected with the line or record at fault and nothing is written.
 
   --format F         skip detection and read FILE as F

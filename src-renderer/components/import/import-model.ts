@@ -25,6 +25,7 @@ export const FORMAT_LABELS: Record<ImportFormatName, string> = {
   'trl-console': 'TRL / Unsloth console log',
   tfevents: 'TensorBoard event file',
   csv: 'CSV with a header row',
+  'cliplab-probe': 'cliplab-probe stream (TRL / verl)',
 };
 
 export const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...IMPORT_FORMATS];
