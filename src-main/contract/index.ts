@@ -11,3 +11,4 @@ export * from './presets';
 export * from './runs';
 export * from './tasks';
 export * from './validate';
+export * from './views';
