@@ -165,6 +165,34 @@ export function figureSizeInches(spec: Pick<FigureSpec, 'size' | 'layout' | 'met
   return { width, height: (width / aspect) * (1 + EXTRA_PANEL_HEIGHT * (panelCount(spec) - 1)) };
 }
 
+/**
+ * The most pixels a PNG export may have: 100 megapixels (400 MB of RGBA while drawing), enough for a
+ * three-panel double-column figure at 1200 dpi. Without a cap, 40 x 40 in at 1200 dpi asks for ~9 GB.
+ */
+export const MAX_PNG_PIXELS = 100_000_000;
+
+/** The PNG's pixel size for this spec (inches x dpi, rounded as the renderer rounds). */
+export function pngPixels(spec: Pick<FigureSpec, 'size' | 'layout' | 'metrics' | 'dpi'>): {
+  width: number;
+  height: number;
+} {
+  const { width, height } = figureSizeInches(spec);
+  return { width: Math.round(width * spec.dpi), height: Math.round(height * spec.dpi) };
+}
+
+/** Why a PNG of this spec is too large to draw (naming the dpi that would fit), or null. */
+export function pngSizeProblem(spec: Pick<FigureSpec, 'size' | 'layout' | 'metrics' | 'dpi'>): string | null {
+  const { width, height } = pngPixels(spec);
+  if (width * height <= MAX_PNG_PIXELS) return null;
+  const inches = figureSizeInches(spec);
+  const fits = Math.floor(Math.sqrt(MAX_PNG_PIXELS / (inches.width * inches.height)));
+  const megapixels = Math.round((width * height) / 1e6);
+  return (
+    `a ${width} x ${height} px PNG (${megapixels} megapixels) is over the ${MAX_PNG_PIXELS / 1e6}-megapixel limit; ` +
+    `at ${inches.width.toFixed(2)} x ${inches.height.toFixed(2)} in, use at most ${fits} dpi, or a smaller size (PDF and SVG have no limit)`
+  );
+}
+
 /** The figure's size in points (1/72 in), the drawing unit of paper figures. */
 export function figureSizePoints(spec: Pick<FigureSpec, 'size' | 'layout' | 'metrics'>): {
   width: number;
