@@ -7,7 +7,7 @@ import type { DiagnosisOptionsInput } from '../contract';
 import { dispatch } from '../lab';
 import { formatRunReport } from '../lab/diagnostics';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
-import { findRun, withLab } from './lab';
+import { findRun, readLab } from './lab';
 import { flagOption, stringOption } from './options';
 
 const USAGE = `cliplab diagnose RUN... [--json] [--collapse-fraction F] [--window N] [--control RUN] [--db FILE]
@@ -57,7 +57,7 @@ export const diagnoseCommand: Command = {
     if (controlRef !== undefined && args.positionals.length > 1) {
       throw new UsageError('--control: give a single RUN to pair with a control');
     }
-    return withLab(args, io, async (lab) => {
+    return readLab(args, io, async (lab) => {
       const runs = [];
       for (const ref of args.positionals) runs.push(await findRun(lab, ref));
       const control = controlRef === undefined ? undefined : await findRun(lab, controlRef);

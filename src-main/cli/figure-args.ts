@@ -16,7 +16,7 @@ import {
 import { dispatch, type Lab } from '../lab';
 import { writeFileAtomic } from '../lab/export/atomic';
 import { UsageError, type CliIo, type ParsedArgs } from './command';
-import { withLab } from './lab';
+import { readLab } from './lab';
 import { flagOption, listOption, positionals, stringOption } from './options';
 
 /** Options every figure command reads to build its spec (besides its own flags). */
@@ -187,7 +187,7 @@ export async function runExport<F extends string>(
   positionals(args, []);
   const out = outputFile(args);
   const format = outputFormat(args, formats, out);
-  return withLab(args, io, async (lab) => {
+  return readLab(args, io, async (lab) => {
     const spec = specFromOptions(args, await savedFigureSpec(lab, args), defaults);
     const file = await make(lab, spec, format);
     writeFileAtomic(out, file.contents);
