@@ -3,6 +3,7 @@
  * then clip balance, theory check, random-reward control, entropy–accuracy law and advice — or one
  * JSON document `{ "runs": [RunDiagnosis, ...] }` with --json.
  */
+import { documentJson } from '../contract';
 import type { DiagnosisOptionsInput } from '../contract';
 import { dispatch } from '../lab';
 import { formatRunReport } from '../lab/diagnostics';
@@ -65,7 +66,7 @@ export const diagnoseCommand: Command = {
       const controls = control ? [{ run: ids[0], control: control.id }] : undefined;
       const diagnoses = await dispatch(lab, 'diagnostics.run', { ids, options, controls });
       if (flagOption(args, 'json')) {
-        io.stdout.write(`${JSON.stringify({ runs: diagnoses }, null, 2)}\n`);
+        io.stdout.write(`${documentJson({ runs: diagnoses }, 2)}\n`);
       } else {
         io.stdout.write(`${diagnoses.map(formatRunReport).join('\n\n')}\n`);
       }

@@ -5,6 +5,7 @@
  * run `interrupted` (resumable); a second one ends the worker at once (the run is still interrupted,
  * from its last checkpoint). Either way this command waits for its worker, so none is left behind.
  */
+import { documentJson } from '../contract';
 import type { RunRecord } from '../contract';
 import { HEADLINE_KEYS, readRun, type LabService } from '../lab';
 import { finalMetrics, trainInChild } from '../lab/runner';
@@ -62,7 +63,7 @@ export async function trainHere(
     progress.line.done();
   }
   const result = { run: readRun(lab.context, runId), final: finalMetrics(lab.context, runId) };
-  io.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${summary(result)}\n`);
+  io.stdout.write(opts.json ? `${documentJson(result, 2)}\n` : `${summary(result)}\n`);
   if (outcome.status === 'completed') return 0;
   if (outcome.status === 'interrupted') {
     io.stderr.write(`run ${runId} interrupted at its last checkpoint; continue it with \`cliplab resume ${runId}\`\n`);

@@ -1,4 +1,5 @@
 /** `cliplab runs`: the stored runs as a table, or as JSON. */
+import { documentJson } from '../contract';
 import { dispatch } from '../lab';
 import type { ApiArgs, RunRecord, RunStatus } from '../contract';
 import type { CliIo, Command, ParsedArgs } from './command';
@@ -53,7 +54,7 @@ export const runsCommand: Command = {
     };
     return readLab(args, io, async (lab) => {
       const runs = await dispatch(lab, 'runs.list', filter);
-      if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+      if (flagOption(args, 'json')) io.stdout.write(`${documentJson(runs, 2)}\n`);
       else if (runs.length === 0) io.stdout.write(`no runs in ${lab.dbPath}\n`);
       else io.stdout.write(`${runsTable(runs)}\n`);
       return 0;

@@ -2,7 +2,7 @@
  * `cliplab sweep`: a grid of configs x seeds, trained through the run queue in worker processes
  * (at most --parallel at once), with each run's progress on stderr and a table (or JSON) at the end.
  */
-import { FINISHED_STATUSES, type LabEvent, type RunRecord } from '../contract';
+import { FINISHED_STATUSES, type LabEvent, type RunRecord, documentJson } from '../contract';
 import { createLab, dispatch, readRun, type LabService } from '../lab';
 import { finalMetrics } from '../lab/runner';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
@@ -151,7 +151,7 @@ async function sweep(args: ParsedArgs, io: CliIo): Promise<number> {
     const runs = ids.map((id) => readRun(lab.context, id));
     if (flagOption(args, 'json')) {
       const out = runs.map((run) => ({ run, final: finalMetrics(lab.context, run.id) }));
-      io.stdout.write(`${JSON.stringify({ runs: out }, null, 2)}\n`);
+      io.stdout.write(`${documentJson({ runs: out }, 2)}\n`);
     } else io.stdout.write(`${runsTable(runs)}\n`);
     if (interrupted) return exitCode ?? EXIT_INTERRUPTED;
     return runs.every((r) => r.status === 'completed') ? 0 : 1;

@@ -12,3 +12,4 @@ export * from './runs';
 export * from './tasks';
 export * from './validate';
 export * from './views';
+export * from './json';

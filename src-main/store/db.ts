@@ -146,7 +146,11 @@ function checkAccess(file: string): void {
     }
   }
   if (!writable(folder)) {
-    throw new StoreError('readonly', file, `this user cannot create files in ${folder} (the database's -wal and -shm go there)`);
+    throw new StoreError(
+      'readonly',
+      file,
+      `this user cannot create files in ${folder} (the database's -wal and -shm go there)`,
+    );
   }
 }
 

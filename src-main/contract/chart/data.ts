@@ -170,7 +170,8 @@ function runCurve(spec: FigureSpec, input: FigureRunInput, metric: string): Curv
   return {
     steps: [...series.steps],
     x: xValues(spec.xAxis, input, series),
-    raw: series.values.map((v) => (v !== null && Number.isFinite(v) ? v : null)),
+    // ±Infinity stays (the data export shows it; drawing skips it), NaN is null.
+    raw: series.values.map((v) => (v !== null && !Number.isNaN(v) ? v : null)),
     smoothed: smoothEma(series.values, spec.smoothing),
     band: null,
     group: null,

@@ -6,6 +6,7 @@
  */
 import {
   canonicalJson,
+  documentJson,
   figureFileStem,
   type DataFormat,
   type FigureData,
@@ -156,7 +157,10 @@ export function figureDataJson(data: FigureData): string {
       band: t.band,
     })),
   };
-  const pretty = JSON.stringify(doc, null, 2);
+  // ±Infinity as "Infinity" / "-Infinity", not null like NaN (contract/json.ts).
+  const pretty = documentJson(doc, 2);
   // Arrays of numbers on one line: a 10,000-step series would otherwise take 10,000 lines.
-  return `${pretty.replace(/\[\s+((?:-?[\d.eE+-]+|null)(?:,\s+(?:-?[\d.eE+-]+|null))*)\s+\]/g, (_m, inner: string) => `[${inner.replace(/,\s+/g, ',')}]`)}\n`;
+  const number = '(?:-?[\\d.eE+-]+|null|"-?Infinity")';
+  const array = new RegExp(`\\[\\s+(${number}(?:,\\s+${number})*)\\s+\\]`, 'g');
+  return `${pretty.replace(array, (_m, inner: string) => `[${inner.replace(/,\s+/g, ',')}]`)}\n`;
 }
