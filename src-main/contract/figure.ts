@@ -97,6 +97,10 @@ const figureSpecObject = z
     palette: z.enum(PALETTE_NAMES).default('okabe-ito'),
     /** @default false */
     logY: z.boolean().default(false),
+    /** x axis range in the axis's own units (as its ticks read); null is automatic. @default null */
+    xMin: z.number().nullable().default(null),
+    /** @default null */
+    xMax: z.number().nullable().default(null),
     /** @default null */
     yMin: z.number().nullable().default(null),
     /** @default null */
@@ -122,6 +126,9 @@ function checkSpec(spec: z.output<typeof figureSpecObject>, ctx: z.RefinementCtx
   const { from, to } = spec.steps;
   if (from !== null && to !== null && from > to) {
     ctx.addIssue({ code: 'custom', path: ['steps', 'to'], message: `expected a step >= steps.from (${from})` });
+  }
+  if (spec.xMin !== null && spec.xMax !== null && spec.xMin >= spec.xMax) {
+    ctx.addIssue({ code: 'custom', path: ['xMax'], message: `expected a value > xMin (${spec.xMin})` });
   }
   if (spec.yMin !== null && spec.yMax !== null && spec.yMin >= spec.yMax) {
     ctx.addIssue({ code: 'custom', path: ['yMax'], message: `expected a value > yMin (${spec.yMin})` });

@@ -146,7 +146,7 @@ function entityNames(spec: FigureSpec, entities: readonly Entity[]): string[] {
   const fallback = entities.map(({ kind, runs }) =>
     kind === 'run' ? runs[0].run.name : `${runs[0].run.name} (${runs.length} seed${runs.length > 1 ? 's' : ''})`,
   );
-  const names = legendNames(configs, { ignore: ['name', 'log'], fallback });
+  const names = legendNames(configs, { ignore: ['name', 'log'], fallback, paperNotation: true });
   return entities.map((e, i) => spec.labels[e.id] ?? names[i]);
 }
 
