@@ -45,9 +45,13 @@ describe('opening the browser privately', () => {
     process.env.PATH = `${bin}${path.delimiter}${savedPath}`;
     try {
       const server = await startServer({ lab: temp.lab, rendererDir: renderer, open: true });
+      // The stand-in writes its line in one go: wait for the whole line, not just the file.
       const argv = await waitFor(
         'the opener to run',
-        () => (fs.existsSync(seen) ? fs.readFileSync(seen, 'utf8') : undefined),
+        () => {
+          const text = fs.existsSync(seen) ? fs.readFileSync(seen, 'utf8') : '';
+          return text.endsWith('\n') ? text : undefined;
+        },
         10_000,
       );
       expect(argv).not.toContain(server.token);
