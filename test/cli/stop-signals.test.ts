@@ -89,6 +89,7 @@ describe.skipIf(!fs.existsSync('/proc/self/stat'))('SIGTERM stops train and swee
     const { code, stderr } = await ended;
     expect(code, stderr).toBe(143);
     expect(stderr).toMatch(/SIGTERM: stopping run 1 after the step in flight/);
+    expect(stderr).not.toContain('\u001b'); // stderr is a pipe here: plain lines, no escape codes
     await waitFor('the workers to be gone', () => (workers.some(running) ? undefined : true), 10_000);
     expect(statuses(db, [1])).toEqual(['interrupted']);
   });

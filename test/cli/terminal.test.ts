@@ -3,10 +3,14 @@
  * only on a real terminal (not in a pipe, not with TERM=dumb), stays whole at 0 columns, and shows one
  * line per run.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { escapeControl, escapingStream, fitLine, liveLines, usableColumns } from '../../src-main/cli/terminal';
 import { cliOn } from '../support/cli';
+import { tempDir } from '../support/temp';
 import { createTempLab } from '../support/temp-lab';
 
 const ESC = '\u001b';
@@ -114,5 +118,33 @@ describe('live progress lines', () => {
     live.update(lines);
     live.done();
     for (const line of lines) expect(term.text()).toContain(line);
+  });
+});
+
+const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'cliplab.js');
+const SCRIPT = ['/usr/bin/script', '/bin/script'].find((f) => fs.existsSync(f));
+const TINY =
+  '--preset tabular-random-sym --set steps=3 --set task.prompts=16 --set rollout.prompts=8 --set backend=cpu';
+
+/** `cliplab train` in a real pseudo-terminal (util-linux `script`), with `setup` run first in its shell. */
+function trainInTerminal(setup: string, term: string): string {
+  const db = path.join(tempDir(), 'lab.db');
+  const command = `${setup}; TERM=${term} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} train ${TINY} --db ${JSON.stringify(db)}`;
+  const r = spawnSync(SCRIPT!, ['-qec', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, r.stdout + r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe.skipIf(!SCRIPT)('cliplab train in a real terminal', () => {
+  it('writes no escape code with TERM=dumb', () => {
+    const out = trainInTerminal('stty cols 80', 'dumb');
+    expect(out).not.toContain(ESC);
+    expect(out).toMatch(/run 1 \[#+\] 3\/3/);
+  });
+
+  it('redraws in place on a terminal of 0 columns, keeping each line whole', () => {
+    const out = trainInTerminal('stty cols 0', 'xterm');
+    expect(out).toContain(ESC);
+    expect(out).toMatch(/run 1 \[#{24}\] 3\/3 .*entropy [\d.]+ {2}reward [\d.]+/);
   });
 });
