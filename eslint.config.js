@@ -103,6 +103,12 @@ export default ts.config(
     rules: restrict([sqlite], []),
   },
   {
+    // Tests of the shell mock electron; nothing else outside src-main/shell may use it.
+    files: ['test/**', 'bench/**', 'scripts/**', '*.{js,mjs,ts}'],
+    ignores: ['test/shell/**'],
+    rules: restrict([electron], []),
+  },
+  {
     files: ['test/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -9,6 +9,7 @@ import {
   type ImportProgressEvent,
   type ImportResult,
   type RunRecord,
+  documentJson,
 } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
@@ -97,7 +98,7 @@ async function importOnce(lab: LabService, file: string, args: ParsedArgs, io: C
   });
   try {
     const result = await dispatch(lab, 'imports.fromPath', sourceOf(file, args));
-    io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : describeImport(result));
+    io.stdout.write(json ? `${documentJson(result, 2)}\n` : describeImport(result));
     return 0;
   } finally {
     unsubscribe();
@@ -154,7 +155,7 @@ export async function followFile(
     const final = await ended;
     io.stdout.write(
       flagOption(args, 'json')
-        ? `${JSON.stringify(final, null, 2)}\n`
+        ? `${documentJson(final, 2)}\n`
         : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? '-'}\n`,
     );
     return final;
