@@ -11,6 +11,7 @@ import { selectBackend, tfjsNodeInstalled } from '../src-main/engine/backend';
 import { probeWebgpu } from '../src-main/engine/webgpu';
 import { ALL_KERNELS } from '../src-main/engine/gpt/kernels';
 import { tf } from '../src-main/engine/tf';
+import { benchThreads } from './gpt-threads';
 import { matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
 import {
   defaultWorkload,
@@ -196,6 +197,10 @@ async function benchBackend(requested: Backend): Promise<void> {
   await benchLayouts(workloads[1], updates[1].timing);
   console.log('\nTwo training processes side by side (default model)');
   await benchParallel(backend.name);
+  if (backend.name === 'wasm') {
+    console.log('\nOne run on more threads (default model, XNNPACK thread pool)');
+    benchThreads(Math.max(20, REPS));
+  }
   for (const [i, w] of workloads.entries()) {
     console.log(`\nPyTorch peer, ${w.label}`);
     await benchTorch(w, updates[i]);

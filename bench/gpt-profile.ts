@@ -1,0 +1,74 @@
+/**
+ * Where an update's time goes (issue 20): tf.profile's per-kernel times, summed by kernel name over
+ * a few updates, split into the matmul work the floor counts, the kernels XNNPACK spreads over its
+ * threads, and the rest; plus the time outside any kernel (JavaScript: autodiff bookkeeping, tidy,
+ * building inputs). Composite records (a customGrad op, a named op scope) time their nested
+ * kernels again; only kernels the backend registers are summed.
+ */
+import { tf } from '../src-main/engine/tf';
+
+/**
+ * wasm kernels that run on XNNPACK's thread pool (tfjs-backend-wasm 4.22, src/cc: every kernel
+ * passing `backend::threadpool` to an XNNPACK operator). A 2-D matmul is one; the transposed or
+ * batched fallback is a scalar loop on the calling thread (research/toolchain.md), which the GPT
+ * never takes on wasm.
+ */
+export const THREADED_WASM_KERNELS: ReadonlySet<string> = new Set([
+  ...['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'],
+  ...['Add', 'Sub', 'Multiply', 'RealDiv', 'SquaredDifference', 'Abs', 'Ceil', 'Floor', 'Neg', 'Round', 'Square'],
+  ...['Relu', 'Relu6', 'Elu', 'LeakyRelu', 'Prelu', 'Sigmoid', 'Softmax', 'ClipByValue', 'PadV2'],
+  ...['MaxPool', 'AvgPool', 'ResizeBilinear'],
+]);
+
+const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D']);
+
+export interface KernelTotal {
+  name: string;
+  /** Calls per update. */
+  calls: number;
+  /** Milliseconds per update. */
+  ms: number;
+}
+
+export interface UpdateProfile {
+  /** Wall milliseconds per profiled update (profiling adds a little). */
+  wall: number;
+  /** Kernel calls per update. */
+  kernels: number;
+  byKernel: KernelTotal[];
+  /** Milliseconds per update in matmuls (2-D and grouped), in all XNNPACK-threaded kernels, in every kernel. */
+  matmul: number;
+  threaded: number;
+  inKernels: number;
+}
+
+/** Profiles `reps` calls of `run` (one update each) on the current backend. */
+export async function profileUpdates(run: () => Promise<void>, reps: number): Promise<UpdateProfile> {
+  const backend = tf.getBackend();
+  const totals = new Map<string, { calls: number; ms: number }>();
+  let wall = 0;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    const info = await tf.profile(run);
+    wall += performance.now() - t0;
+    for (const k of info.kernels) {
+      if (!tf.getKernel(k.name, backend)) continue;
+      const t = totals.get(k.name) ?? { calls: 0, ms: 0 };
+      t.calls += 1;
+      t.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      totals.set(k.name, t);
+    }
+  }
+  const byKernel = [...totals]
+    .map(([name, t]) => ({ name, calls: t.calls / reps, ms: t.ms / reps }))
+    .sort((a, b) => b.ms - a.ms);
+  const sum = (keep: (k: KernelTotal) => boolean) => byKernel.filter(keep).reduce((s, k) => s + k.ms, 0);
+  return {
+    wall: wall / reps,
+    kernels: byKernel.reduce((s, k) => s + k.calls, 0),
+    byKernel,
+    matmul: sum((k) => MATMULS.has(k.name)),
+    threaded: sum((k) => THREADED_WASM_KERNELS.has(k.name)),
+    inKernels: sum(() => true),
+  };
+}
