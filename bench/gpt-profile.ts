@@ -22,6 +22,31 @@ export const THREADED_WASM_KERNELS: ReadonlySet<string> = new Set([
 
 const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D']);
 
+/** Kernel families for "where the rest goes"; anything unnamed is elementwise math or a reduction. */
+const FAMILIES: Record<string, readonly string[]> = {
+  'matmul (2-D and grouped)': [...MATMULS],
+  transpose: ['Transpose'],
+  'copies (identity, slice, split, concat, pad)': ['Identity', 'Slice', 'SplitV', 'Concat', 'PadV2', 'Reshape', 'Cast'],
+};
+
+/** Milliseconds per update by kernel family, largest first, then the time outside kernels. */
+export function families(p: UpdateProfile): { name: string; calls: number; ms: number }[] {
+  const of = (k: KernelTotal) =>
+    Object.keys(FAMILIES).find((f) => FAMILIES[f].includes(k.name)) ?? 'elementwise and reductions';
+  const out = new Map<string, { name: string; calls: number; ms: number }>();
+  for (const k of p.byKernel) {
+    const f = out.get(of(k)) ?? { name: of(k), calls: 0, ms: 0 };
+    f.calls += k.calls;
+    f.ms += k.ms;
+    out.set(f.name, f);
+  }
+  const sorted = [...out.values()].sort((a, b) => b.ms - a.ms);
+  return [
+    ...sorted,
+    { name: 'outside kernels (JavaScript: autodiff, bookkeeping)', calls: 0, ms: p.wall - p.inKernels },
+  ];
+}
+
 export interface KernelTotal {
   name: string;
   /** Calls per update. */
@@ -31,7 +56,7 @@ export interface KernelTotal {
 }
 
 export interface UpdateProfile {
-  /** Wall milliseconds per profiled update (profiling adds a little). */
+  /** Milliseconds per profiled update on the profile's clock (profiling adds a little). */
   wall: number;
   /** Kernel calls per update. */
   kernels: number;
@@ -42,15 +67,33 @@ export interface UpdateProfile {
   inKernels: number;
 }
 
-/** Profiles `reps` calls of `run` (one update each) on the current backend. */
-export async function profileUpdates(run: () => Promise<void>, reps: number): Promise<UpdateProfile> {
+/** CPU milliseconds of this process: unlike wall time, it does not count time other programs held the core. */
+export const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * Profiles `reps` calls of `run` (one update each) on the current backend. The `cpu` clock times
+ * kernels and updates in CPU time (through tfjs's platform clock), which a shared machine disturbs
+ * far less than wall time; use it for single-threaded runs only (threads add their CPU time up).
+ */
+export async function profileUpdates(
+  run: () => Promise<void>,
+  reps: number,
+  clock: 'cpu' | 'wall' = 'wall',
+): Promise<UpdateProfile> {
+  const platform = tf.env().platform;
+  const wallNow = platform.now.bind(platform);
+  const now = clock === 'cpu' ? cpuMs : wallNow;
   const backend = tf.getBackend();
   const totals = new Map<string, { calls: number; ms: number }>();
   let wall = 0;
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    const info = await tf.profile(run);
-    wall += performance.now() - t0;
+    platform.now = now;
+    const t0 = now();
+    const info = await tf.profile(run).finally(() => (platform.now = wallNow));
+    wall += now() - t0;
     for (const k of info.kernels) {
       if (!tf.getKernel(k.name, backend)) continue;
       const t = totals.get(k.name) ?? { calls: 0, ms: 0 };

@@ -13,13 +13,17 @@ import { ALL_KERNELS } from '../src-main/engine/gpt/kernels';
 import { tf } from '../src-main/engine/tf';
 import { benchThreads } from './gpt-threads';
 import { matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
+import { families, profileUpdates } from './gpt-profile';
 import {
+  adamFor,
   defaultWorkload,
   dimsOf,
+  fullBatch,
   kernelTrainable,
   plainTrainable,
   policyTrainable,
   referenceWorkload,
+  update,
   updateFlops,
   type Workload,
 } from './gpt-workload';
@@ -60,7 +64,28 @@ async function benchUpdate(w: Workload): Promise<UpdateResult> {
   const optim = await timeOptimizer(w, REPS);
   const share = `${fmt((100 * optim.timing.min) / timing.min, 0)}% of the update`;
   console.log(`    of which the optimizer step (clip + Adam, ${optim.kernels} kernels): ${ms(optim.timing)}, ${share}`);
+  await printWhereTimeGoes(w, floor);
   return { timing, flops };
+}
+
+/** The update's kernel profile in CPU time (steady on a shared machine), by kernel family. */
+async function printWhereTimeGoes(w: Workload, floor: number): Promise<void> {
+  const trainable = policyTrainable(w);
+  const optimizer = adamFor(w.config, trainable.variables);
+  const batch = fullBatch(w, w.updateRows);
+  const step = () => update(trainable, optimizer, batch);
+  for (let i = 0; i < 2; i++) await step();
+  const p = await profileUpdates(step, 3, 'cpu');
+  optimizer.dispose();
+  trainable.dispose();
+  console.log(`    where the time goes (CPU ms per profiled update of ${fmt(p.wall)}, ${fmt(p.kernels, 0)} kernels):`);
+  for (const f of families(p)) {
+    const calls = f.calls > 0 ? `, ${fmt(f.calls, 0)} calls` : '';
+    console.log(`      ${f.name.padEnd(52)} ${fmt(f.ms).padStart(6)} ms (${fmt((100 * f.ms) / p.wall, 0)}%${calls})`);
+  }
+  console.log(
+    `      (the floor is ${fmt(floor)} ms of matmul at the best rate; profiling adds a little to each kernel)`,
+  );
 }
 
 async function benchSampling(w: Workload): Promise<void> {

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Backend } from '../contract';
 import { tf } from './tf';
-import { startWasm } from './wasm-threads';
+import { startWasm } from './wasm';
 import { loadWebgpuBackend, type GpuAdapter } from './webgpu';
 
 export interface BackendInfo {

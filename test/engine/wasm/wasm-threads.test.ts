@@ -1,5 +1,5 @@
 /**
- * Multi-threaded wasm under Node (engine/wasm-threads.ts, issue 20): the threaded build starts with
+ * Multi-threaded wasm under Node (engine/wasm.ts, issue 20): the threaded build starts with
  * the threads asked for, its pool does not keep a process alive, and results are bit for bit the
  * same at 1 and 2 threads (XNNPACK splits output tiles across threads, never a reduction), so the
  * `threads` setting only changes speed. Each thread count needs its own process: the wasm module

@@ -1,7 +1,9 @@
 /**
- * Multi-threaded wasm under Node (issue 20): XNNPACK's thread pool on Node worker threads sharing
- * the wasm memory (SharedArrayBuffer), through tfjs-backend-wasm's own threaded SIMD build.
+ * Starting tfjs's wasm backend (issue 20): with XNNPACK's thread pool on Node worker threads, and
+ * with an Identity kernel that shares its input's buffer instead of copying it.
  *
+ * Threads. The pool runs on Node worker threads sharing the wasm memory (SharedArrayBuffer), through
+ * tfjs-backend-wasm's own threaded SIMD build.
  * tfjs 4.22 ships that build and its pthread worker script but switches it off under Node, for
  * three reasons read in its source (dist/tf-backend-wasm.node.js, src/cc/backend.cc):
  *  1. the `WASM_HAS_MULTITHREAD_SUPPORT` flag answers false when `IS_NODE` (tensorflow/tfjs#3830);
@@ -19,6 +21,11 @@
  * run asked for. The threads are XNNPACK's only: ops outside XNNPACK stay on the calling thread.
  *
  * The wasm backend starts once per process: the thread count is fixed by the first start.
+ *
+ * Identity. tfjs clones every tensor it keeps for a gradient (customGrad's `save`, and the inputs of
+ * every op recorded on the tape), and wasm's Identity copies the data: about 80 copies per update of
+ * the default GPT. Tensors are immutable, so the clone may share the buffer, as tfjs's cpu backend
+ * does for Identity and wasm's own Reshape does (a reference count keeps the buffer alive).
  */
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -64,6 +71,23 @@ function pthreadWorkerClass(build: { mainScript: string; workerSource: string })
   };
 }
 
+/** Identity without the copy: the output shares the input's buffer (one more reference). */
+function shareIdentityBuffers(): void {
+  const copying = tf.getKernel('Identity', 'wasm');
+  if (!copying) throw new Error('tfjs-backend-wasm registers no Identity kernel');
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      if (x.dtype === 'string') return copying.kernelFunc(args);
+      (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+}
+
 /** The threads of the first start: the wasm module starts once per process. */
 let started: number | null = null;
 
@@ -77,6 +101,7 @@ export async function startWasm(threads: number, activate: () => Promise<boolean
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (started !== null) return (await activate()) ? wasm.getThreadsCount() : null;
   wasm.setThreadsCount(threads);
+  shareIdentityBuffers();
   const restore = threads > 1 ? enableThreads(threads) : () => {};
   try {
     if (!(await activate())) return null;
