@@ -6,6 +6,7 @@
  * kernels again; only kernels the backend registers are summed.
  */
 import { tf } from '../src-main/engine/tf';
+import { cpuMs } from './gpt-timing';
 
 /**
  * wasm kernels that run on XNNPACK's thread pool (tfjs-backend-wasm 4.22, src/cc: every kernel
@@ -66,12 +67,6 @@ export interface UpdateProfile {
   threaded: number;
   inKernels: number;
 }
-
-/** CPU milliseconds of this process: unlike wall time, it does not count time other programs held the core. */
-export const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 /**
  * Profiles `reps` calls of `run` (one update each) on the current backend. The `cpu` clock times

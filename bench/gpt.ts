@@ -13,8 +13,8 @@ import { ALL_KERNELS } from '../src-main/engine/gpt/kernels';
 import { tf } from '../src-main/engine/tf';
 import { benchTorchPeers } from './gpt-peer';
 import { benchThreads } from './gpt-threads';
-import { matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
-import { cpuMs, families, profileUpdates } from './gpt-profile';
+import { cpuMs, matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
+import { families, profileUpdates } from './gpt-profile';
 import {
   adamFor,
   defaultWorkload,
@@ -38,15 +38,24 @@ interface UpdateResult {
   flops: number;
 }
 
-/** The 2-D matmul rate on the shapes of the workload's own linear layers (GFLOP/s, best shape). */
-async function workloadRate(w: Workload, positions: number): Promise<number> {
+async function wasmThreads(): Promise<number> {
+  return (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+}
+
+/** The shapes of the workload's own linear layers. */
+function layerShapes(w: Workload, positions: number): [number, number, number][] {
   const d = dimsOf(w.config, w.task).dModel;
   const n = w.updateRows * positions;
-  const rate = await matmulRate([
+  return [
     [n, d, 4 * d],
     [n, 4 * d, d],
     [n, d, d],
-  ]);
+  ];
+}
+
+/** The 2-D matmul rate on the shapes of the workload's own linear layers (GFLOP/s, best shape). */
+async function workloadRate(w: Workload, positions: number): Promise<number> {
+  const rate = await matmulRate(layerShapes(w, positions));
   console.log(`  2-D matmul rate on its layer shapes: ${fmt(rate.gflops)} GFLOP/s (${rate.shape})`);
   return rate.gflops;
 }
@@ -65,12 +74,18 @@ async function benchUpdate(w: Workload): Promise<UpdateResult> {
   const optim = await timeOptimizer(w, REPS);
   const share = `${fmt((100 * optim.timing.min) / timing.min, 0)}% of the update`;
   console.log(`    of which the optimizer step (clip + Adam, ${optim.kernels} kernels): ${ms(optim.timing)}, ${share}`);
-  await printWhereTimeGoes(w, floor);
+  // CPU time measures the work only where one thread does all of it.
+  if (tf.getBackend() === 'cpu' || (tf.getBackend() === 'wasm' && (await wasmThreads()) === 1)) {
+    await printWhereTimeGoes(w, flops, (await matmulRate(layerShapes(w, positions), 'cpu')).gflops);
+  }
   return { timing, flops };
 }
 
-/** The update's kernel profile in CPU time (steady on a shared machine), by kernel family. */
-async function printWhereTimeGoes(w: Workload, floor: number): Promise<void> {
+/**
+ * The update against its floor again, both in CPU time (steady on a shared machine, where wall
+ * times also count the time other programs held the core), and its kernel profile by family.
+ */
+async function printWhereTimeGoes(w: Workload, flops: number, cpuRate: number): Promise<void> {
   const trainable = policyTrainable(w);
   const optimizer = adamFor(w.config, trainable.variables);
   const batch = fullBatch(w, w.updateRows);
@@ -87,16 +102,17 @@ async function printWhereTimeGoes(w: Workload, floor: number): Promise<void> {
   trainable.dispose();
   // The profiler's own bookkeeping runs outside kernels: the time outside is read from unprofiled updates.
   const total = summarise(cpu).median;
+  const floor = flops / cpuRate / 1e6;
   console.log(
-    `    where the time goes (CPU ms of an update, ${fmt(total)} ms unprofiled; ${fmt(p.kernels, 0)} kernels):`,
+    `    in CPU time: update ${fmt(total)} ms (median of 5), matmul ${fmt(cpuRate)} GFLOP/s -> floor ${fmt(floor)} ms; ` +
+      `update / floor = ${fmt(total / floor, 2)}x`,
   );
+  console.log(`    where the time goes (CPU ms of an update, ${fmt(p.kernels, 0)} kernels):`);
   for (const f of families({ ...p, wall: Math.max(total, p.inKernels) })) {
     const calls = f.calls > 0 ? `, ${fmt(f.calls, 0)} calls` : '';
     console.log(`      ${f.name.padEnd(52)} ${fmt(f.ms).padStart(6)} ms (${fmt((100 * f.ms) / total, 0)}%${calls})`);
   }
-  console.log(
-    `      (the floor is ${fmt(floor)} ms of matmul at the best rate; profiling adds a little to each kernel)`,
-  );
+  console.log('      (profiling adds a little to each kernel; the time outside kernels is read unprofiled)');
 }
 
 async function benchSampling(w: Workload): Promise<void> {
