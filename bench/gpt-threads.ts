@@ -62,19 +62,25 @@ export function benchThreads(reps: number, rounds = 3): void {
   printModel(one[0], counts);
 }
 
-/** Amdahl's law from the 1-thread profile: what more threads can and cannot speed up. */
+/**
+ * Amdahl's law from the 1-thread run: the kernels XNNPACK spreads over its threads (their CPU time
+ * in the profile) against the CPU time of an unprofiled update (the profiler's own bookkeeping
+ * stays out of the serial part).
+ */
 function printModel(one: ThreadsChildResult, counts: number[]): void {
   const p = one.profile!;
+  const total = Math.max(one.updateCpu, p.threaded);
   const parallel = p.threaded;
-  const serial = p.wall - parallel;
-  const share = parallel / p.wall;
+  const serial = total - parallel;
+  const share = parallel / total;
   console.log(
-    `  model: of a ${fmt(p.wall)} ms profiled update, ${fmt(parallel)} ms (${fmt(100 * share, 0)}%) runs in kernels ` +
+    `  model: of a ${fmt(total)} CPU ms 1-thread update, ${fmt(parallel)} ms (${fmt(100 * share, 0)}%) runs in kernels ` +
       `XNNPACK spreads over its threads (matmuls ${fmt(p.matmul)} ms); ${fmt(serial)} ms stays on one thread`,
   );
   const predicted = [...new Set([...counts, 2, 4, 8])].sort((a, b) => a - b).filter((n) => n > 1);
-  const at = (n: number) => `${n}: x${fmt(p.wall / (serial + parallel / n), 2)}`;
+  const at = (n: number) => `${n}: x${fmt(total / (serial + parallel / n), 2)}`;
   console.log(
-    `  predicted speed-up t(1) / (serial + parallel / n), n = ${predicted.map(at).join(', ')}; limit x${fmt(1 / (1 - share), 2)}`,
+    `  predicted speed-up t(1) / (serial + parallel / n) on free cores, n = ${predicted.map(at).join(', ')}; ` +
+      `limit x${fmt(1 / (1 - share), 2)}`,
   );
 }
