@@ -18,8 +18,7 @@ export class LoadedCheckpoint {
     readonly weights: ReadonlyMap<string, tf.Tensor>,
   ) {}
 
-  static fromSource(source: ModelSource): LoadedCheckpoint {
-    const tokenizer = new TextTokenizer(source.tokenizer);
+  static fromSource(source: ModelSource, tokenizer = new TextTokenizer(source.tokenizer)): LoadedCheckpoint {
     const weights = new Map<string, tf.Tensor>();
     try {
       source.readWeights((name, shape, data) => weights.set(name, tf.tensor(data, shape, 'float32')));

@@ -12,8 +12,6 @@ import type { ModelSpec } from './spec';
 export interface LoraSettings {
   rank: number;
   alpha: number;
-  /** Hugging Face module names (PEFT's target_modules), e.g. ["q_proj", "v_proj"]. */
-  targets: readonly string[];
 }
 
 export interface Adapter {

@@ -8,7 +8,6 @@
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { ChatMessage, TextCodec } from '../../types';
-import { strftime } from './strftime';
 
 export interface TokenizerSource {
   /** tokenizer.json, parsed. */
@@ -108,10 +107,6 @@ export class TextTokenizer implements TextCodec {
       ...this.specials,
       messages: messages.map((m) => ({ ...m })),
       add_generation_prompt: opts.addGenerationPrompt ?? true,
-      raise_exception: (message: string) => {
-        throw new Error(`chat template: ${message}`);
-      },
-      strftime_now: (format: string) => strftime(new Date(), format),
-    });
+    }); // the library supplies raise_exception and strftime_now, as transformers does
   }
 }
