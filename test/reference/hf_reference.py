@@ -7,6 +7,7 @@ so a test file pays for importing torch and transformers once. Requests (`cmd` p
   logits    {dir, input_ids, attention_mask?}    -> {logits}
   tokenize  {dir, texts, chats}                  -> {ids, plain_ids, decoded, chat_text, chat_ids}
   grpo      {dir, ...one clipped GRPO batch}     -> {loss, logp, entropy, grads}
+  generate  {dir, input_ids, attention_mask, max_new_tokens, eos_token_id?} -> {tokens} (greedy)
 
 Models run in float32 with eager attention.
 """
@@ -133,6 +134,19 @@ def tokenize(path: str, req: dict) -> dict:
     }
 
 
+def generate(path: str, req: dict) -> dict:
+    """Greedy continuations of left-padded prompts with transformers' generate (KV cache on)."""
+    model = load(path)
+    ids = torch.tensor(req["input_ids"])
+    mask = torch.tensor(req["attention_mask"])
+    with torch.no_grad():
+        out = model.generate(
+            input_ids=ids, attention_mask=mask, max_new_tokens=req["max_new_tokens"], do_sample=False,
+            eos_token_id=req.get("eos_token_id"), pad_token_id=req.get("pad_token_id", 0),
+        )
+    return {"tokens": out[:, ids.shape[1]:].tolist()}
+
+
 def token_logp_entropy(model, ids, mask, prompt_len: int, temperature: float):
     """log pi(o_t) and the exact entropy at each response position, as verl and TRL compute them."""
     out = model(input_ids=ids, attention_mask=mask, position_ids=positions(mask)).logits
@@ -193,6 +207,7 @@ HANDLERS = {
     "logits": lambda r: logits(r["dir"], r),
     "tokenize": lambda r: tokenize(r["dir"], r),
     "grpo": lambda r: grpo(r["dir"], r),
+    "generate": lambda r: generate(r["dir"], r),
 }
 
 

@@ -89,6 +89,7 @@ export class TextTokenizer implements TextCodec {
   }
 
   decode(tokens: readonly number[], opts: { skipSpecialTokens?: boolean } = {}): string {
+    if (tokens.length === 0) return ''; // tokenizers.js refuses an empty list
     return this.tokenizer.decode([...tokens], { skip_special_tokens: opts.skipSpecialTokens ?? false });
   }
 
