@@ -97,7 +97,7 @@ describe.skipIf(!python)(`HF KV-cache generation${skipReason}`, () => {
         });
 
         const sampled = await policy.sample(prompts, { temperature: 1.3, rng: createRng(4, 's') });
-        const stats = tf.tidy(() => policy.tokenStats(sampled.batch, 1.3));
+        const stats = policy.tokenStats(sampled.batch, 1.3);
         const [logp, entropy] = [await stats.logp.data(), await stats.entropy.data()];
         tf.dispose(Object.values(stats));
         sampled.batch.mask.forEach((m, i) => {

@@ -111,7 +111,7 @@ describe.skipIf(!python)(`one clipped GRPO update matches PyTorch${skipReason}`,
         for (const [n, t] of Object.entries(w)) if (n.endsWith('.B')) t.data = t.data.map(() => 0.3 * rng.normal());
         policy.setWeights(w);
       }
-      const stats = tf.tidy(() => policy.tokenStats(batch, TEMPERATURE));
+      const stats = policy.tokenStats(batch, TEMPERATURE);
       const [logp, entropy] = [await stats.logp.data(), await stats.entropy.data()];
       tf.dispose(Object.values(stats));
       const rng = createRng(11, 'old');

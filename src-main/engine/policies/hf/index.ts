@@ -21,6 +21,7 @@ export { openModelSource, type ModelSource } from './source';
 export { planMemory, describePlan, memoryBudget, type MemoryPlan } from './memory';
 export { parameterCount, type ModelSpec } from './spec';
 export { TextTokenizer } from './tokenizer';
+export { estimateRun, inspectModel } from './inspect';
 
 export class HfPrepared {
   readonly tokenizer: TextTokenizer;
@@ -41,10 +42,11 @@ export class HfPrepared {
     return loraLayers(this.source.spec, targets);
   }
 
-  /** r * (in + out) per adapted layer. */
-  private loraParameters(layers: readonly string[]): number {
+  /** LoRA's trained parameters, r * (in + out) per adapted layer; 0 for full fine-tuning. */
+  loraParameterCount(): number {
+    if (this.config.policy.finetune !== 'lora') return 0;
     const shapes = new Map(weightSlots(this.source.spec).map((slot) => [slot.name, slot.shape]));
-    return layers.reduce((n, layer) => {
+    return this.loraLayers().reduce((n, layer) => {
       const [inDim, outDim] = shapes.get(`${layer}.w`)!;
       return n + this.config.policy.lora.rank * (inDim + outDim);
     }, 0);
@@ -52,11 +54,10 @@ export class HfPrepared {
 
   /** Plans memory for the task's prompt and answer lengths, refuses a run that cannot fit, then loads the weights. */
   ready(task: Task, backend: string): void {
-    const lora = this.config.policy.finetune === 'lora' ? this.loraParameters(this.loraLayers()) : 0;
     this.plan = planMemory(this.source.spec, this.config, {
       promptLen: task.promptLen,
       responseLen: task.maxAnswerLen,
-      loraParameters: lora,
+      loraParameters: this.loraParameterCount(),
     });
     assertFits(this.plan, this.config, backend);
     this.task = task;
