@@ -132,8 +132,14 @@ const loraSchema = z
     rank: positiveInt(4096).default(16),
     /** Scale alpha (the update is multiplied by alpha / r). @default 32 */
     alpha: z.number().gt(0).default(32),
-    /** Hugging Face module names (PEFT's target_modules), e.g. ["q_proj", "v_proj"]; null is every linear layer. @default null */
-    targets: z.array(z.string().min(1)).min(1).nullable().default(null),
+    /**
+     * Hugging Face module names (PEFT's target_modules), comma-separated, e.g. "q_proj,v_proj";
+     * "all-linear" (PEFT's name) is every linear layer. @default "all-linear"
+     */
+    targets: z
+      .string()
+      .regex(/^\s*[\w.-]+(\s*,\s*[\w.-]+)*\s*$/, 'expected module names separated by commas, or "all-linear"')
+      .default('all-linear'),
   })
   .strict();
 
@@ -145,8 +151,11 @@ const hfPolicy = z
     /** Train LoRA adapters only, or every weight. @default "lora" */
     finetune: z.enum(['lora', 'full']).default('lora'),
     lora: loraSchema.prefault({}),
-    /** Extra stop strings, each one token of the model's vocabulary, beside its end-of-sequence tokens. @default [] */
-    stop: z.array(z.string().min(1)).default([]),
+    /**
+     * Extra stop tokens beside the model's end-of-sequence tokens: token texts separated by commas,
+     * each one token of the vocabulary, e.g. "<|im_end|>,<|endoftext|>". @default ""
+     */
+    stop: z.string().default(''),
     /** Responses decoded together when sampling (KV-cache memory); null decodes the whole batch at once. @default null */
     sampleBatch: positiveInt(65_536).nullable().default(null),
   })

@@ -85,8 +85,10 @@ def legacy_rope(out: Path) -> None:
     path.write_text(json.dumps(cfg, indent=2))
 
 
-def make(arch: str, out: Path, dtype: str, shard: bool, seed: int) -> dict:
+def make(arch: str, out: Path, dtype: str, shard: bool, seed: int, dims: dict | None = None) -> dict:
     config, style = config_for(arch)
+    for key, value in (dims or {}).items():  # larger models for the benchmark
+        setattr(config, key, value)
     tok = hf_tokenizers.save(style, out, VOCAB)
     config.bos_token_id = tok.bos_token_id
     config.eos_token_id = tok.eos_token_id
@@ -203,7 +205,9 @@ def attach_lora(model, lora: dict) -> dict:
 
 
 HANDLERS = {
-    "make": lambda r: make(r["arch"], Path(r["out"]), r.get("dtype", "float32"), r.get("shard", False), r.get("seed", 1)),
+    "make": lambda r: make(
+        r["arch"], Path(r["out"]), r.get("dtype", "float32"), r.get("shard", False), r.get("seed", 1), r.get("dims")
+    ),
     "logits": lambda r: logits(r["dir"], r),
     "tokenize": lambda r: tokenize(r["dir"], r),
     "grpo": lambda r: grpo(r["dir"], r),

@@ -36,9 +36,10 @@ export class HfPrepared {
     this.tokenizer = new TextTokenizer(source.tokenizer);
   }
 
-  /** The linear layers LoRA trains (null: every linear layer of the family). */
+  /** The linear layers LoRA trains ("all-linear": every linear layer of the family). */
   loraLayers(): string[] {
-    const targets = this.config.policy.lora.targets ?? Object.keys(LORA_MODULES[this.source.spec.family]);
+    const given = this.config.policy.lora.targets.split(',').map((t) => t.trim());
+    const targets = given.length === 1 && given[0] === 'all-linear' ? Object.keys(LORA_MODULES[this.source.spec.family]) : given;
     return loraLayers(this.source.spec, targets);
   }
 
@@ -67,7 +68,8 @@ export class HfPrepared {
   /** Stop tokens: the model's end-of-sequence tokens and `policy.stop`, each one token. */
   private stopTokens(): Set<number> {
     const stops = new Set(this.tokenizer.stopTokens);
-    for (const text of this.config.policy.stop) {
+    const extra = this.config.policy.stop.split(',').map((t) => t.trim());
+    for (const text of extra.filter((t) => t !== '')) {
       const ids = this.tokenizer.encode(text, { addSpecialTokens: false });
       if (ids.length !== 1) throw new Error(`policy.stop: "${text}" is ${ids.length} tokens, expected one token`);
       stops.add(ids[0]);
