@@ -1,7 +1,8 @@
 /** What `cliplab train` prints about a Hugging Face model and its run's memory before training. */
 import type { ModelInspection } from '../contract';
 
-const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ? 2 : 1)} GiB`;
+const gib = (bytes: number) =>
+  bytes < 1024 ** 3 ? `${Math.ceil(bytes / 1024 ** 2)} MiB` : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 export function describeInspection({ model: m, memory: e }: ModelInspection): string[] {
   const lines = [

@@ -66,7 +66,8 @@ export class ModelSession {
   }
 }
 
-export const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ? 2 : 1)} GiB`;
+export const gib = (bytes: number): string =>
+  bytes < 1024 ** 3 ? `${Math.ceil(bytes / 1024 ** 2)} MiB` : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /** 134515008 -> "134.5M", 1.2e9 -> "1.2B". */
 export function parameterText(n: number): string {

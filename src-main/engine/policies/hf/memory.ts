@@ -78,7 +78,8 @@ export function memoryBudget(backend: string): number {
   return backend === 'wasm' ? WASM_LIMIT : Math.floor(os.totalmem() * HOST_SHARE);
 }
 
-export const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 1024 ** 3 ? 2 : 1)} GiB`;
+export const gib = (bytes: number) =>
+  bytes < 1024 ** 3 ? `${Math.ceil(bytes / 1024 ** 2)} MiB` : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /** One line per part, for `cliplab train` and the New run form. */
 export function describePlan(p: MemoryPlan): string {
