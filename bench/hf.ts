@@ -51,15 +51,26 @@ function makeModel(dir: string): void {
   if (r.status !== 0 || r.stdout.includes('"error"')) throw new Error(`making the model failed:\n${r.stdout}${r.stderr}`);
 }
 
-async function timed(f: () => Promise<unknown>): Promise<number> {
-  let best = Infinity;
+/** Seconds of wall clock and of CPU (what a busy machine distorts least): the fastest of REPS runs. */
+interface Time {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(f: () => Promise<unknown>): Promise<Time> {
+  const best = { wall: Infinity, cpu: Infinity };
   for (let i = 0; i < REPS; i++) {
-    const start = performance.now();
+    const [start, startCpu] = [performance.now(), process.cpuUsage()];
     await f();
-    best = Math.min(best, (performance.now() - start) / 1000);
+    const cpu = process.cpuUsage(startCpu);
+    best.wall = Math.min(best.wall, (performance.now() - start) / 1000);
+    best.cpu = Math.min(best.cpu, (cpu.user + cpu.system) / 1e6);
   }
   return best;
 }
+
+const both = (t: Time) => `${fmt(t.wall)} s (cpu ${fmt(t.cpu)} s)`;
+const ratio = (a: Time, b: Time) => `${fmt(a.wall / b.wall)}x (cpu ${fmt(a.cpu / b.cpu)}x)`;
 
 function policyFor(ckpt: LoadedCheckpoint, role: HfRole): HfPolicy {
   return new HfPolicy(ckpt, {
@@ -74,7 +85,7 @@ function policyFor(ckpt: LoadedCheckpoint, role: HfRole): HfPolicy {
 }
 
 /** One update of `policy` on the rollout, Adam, token-mean clipped surrogate at 0.2 / 0.2. */
-async function timeUpdate(policy: HfPolicy, rollout: Rollout, advantages: Float32Array): Promise<number> {
+async function timeUpdate(policy: HfPolicy, rollout: Rollout, advantages: Float32Array): Promise<Time> {
   const config = runConfigSchema.parse({
     task: { kind: 'dataset', path: 'x', maxNewTokens: NEW_TOKENS },
     policy: { kind: 'hf', path: 'x' },
@@ -123,6 +134,7 @@ export async function run(): Promise<void> {
     }));
     const frozen = policyFor(ckpt, 'frozen');
     let rollout: Rollout | null = null;
+    // Sampling draws from the seeded stream; every repetition draws afresh (same cost per token).
     const sampleS = await timed(async () => (rollout = await frozen.sample(prompts, { temperature: 1, rng })));
     frozen.dispose();
     const advantages = Float32Array.from(rollout!.batch.mask, (m, i) => m * (Math.floor(i / NEW_TOKENS) % 2 ? 1 : -1));
@@ -154,16 +166,18 @@ export async function run(): Promise<void> {
       threads: [1, os.cpus().length],
     });
     const tokens = ROWS * NEW_TOKENS;
+    const load = os.loadavg()[0];
     console.log(`  PyTorch ${torch.torch}, BLAS ${torch.blas}; cliplab ${backend.name} runs 1 thread per process`);
-    console.log(`  cliplab: sampling ${fmt(tokens / sampleS, 0)} tokens/s (${fmt(sampleS)} s); update LoRA ${fmt(loraS)} s, full ${fmt(fullS)} s`);
+    console.log(`  machine load average ${fmt(load)} on ${os.cpus().length} cores${load > os.cpus().length ? ' (busy: wall times are noisy, CPU times less so)' : ''}`);
+    console.log(`  cliplab: sampling ${fmt(tokens / sampleS.wall, 0)} tokens/s, ${both(sampleS)}; update LoRA ${both(loraS)}, full ${both(fullS)}`);
     for (const t of torch.results) {
+      const [sample, lora, full] = [t.sample, t.update_lora, t.update_full] as Time[];
       console.log(
-        `  PyTorch ${t.threads} thread${t.threads > 1 ? 's' : ''}: sampling ${fmt(tokens / t.sample_s, 0)} tokens/s (${fmt(t.sample_s)} s); ` +
-          `update LoRA ${fmt(t.update_lora_s)} s, full ${fmt(t.update_full_s)} s`,
+        `  PyTorch ${t.threads} thread${t.threads > 1 ? 's' : ''}: sampling ${fmt(tokens / sample.wall, 0)} tokens/s, ${both(sample)}; ` +
+          `update LoRA ${both(lora)}, full ${both(full)}`,
       );
       console.log(
-        `    cliplab / PyTorch time: sampling ${fmt(sampleS / t.sample_s)}x, update LoRA ${fmt(loraS / t.update_lora_s)}x, ` +
-          `full ${fmt(fullS / t.update_full_s)}x`,
+        `    cliplab / PyTorch time: sampling ${ratio(sampleS, sample)}, update LoRA ${ratio(loraS, lora)}, full ${ratio(fullS, full)}`,
       );
     }
   } finally {

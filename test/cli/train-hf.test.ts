@@ -58,7 +58,7 @@ describe.skipIf(!python)(`cliplab train on Hugging Face checkpoints${skipReason}
       const r = await cliplab(['train', '--preset', preset, ...paths, ...SMALL, ...extra, '--db', db, '--json']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(new RegExp(`model .*${arch}: ${arch}, 0\\.0M parameters \\(F32 on disk\\), vocabulary \\d+`));
-      expect(r.stderr).toMatch(/memory estimate: peak .* GiB .* wasm 4\.0 GiB: fits/);
+      expect(r.stderr).toMatch(/memory estimate: peak \d+ MiB .* wasm 4\.0 GiB: fits/);
       const { run, final } = JSON.parse(r.stdout) as { run: RunRecord; final: Record<string, number | null> };
       expect(run).toMatchObject({ status: 'completed', step: 2, backend: 'wasm' });
       const optional = new Set<string>([METRIC.clipLowGap, METRIC.clipHighGap]);
