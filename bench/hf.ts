@@ -26,13 +26,25 @@ const ROWS = 16;
 const PROMPT_LEN = 64;
 const NEW_TOKENS = 32;
 /** A small Llama-family model: big enough that matmuls, not per-op overhead, dominate. */
-const DIMS = { hidden_size: 256, intermediate_size: 688, num_hidden_layers: 4, num_attention_heads: 8, num_key_value_heads: 2, vocab_size: 2048 };
-const LORA = { rank: 16, alpha: 32, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] };
+const DIMS = {
+  hidden_size: 256,
+  intermediate_size: 688,
+  num_hidden_layers: 4,
+  num_attention_heads: 8,
+  num_key_value_heads: 2,
+  vocab_size: 2048,
+};
+const LORA = {
+  rank: 16,
+  alpha: 32,
+  targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'],
+};
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const python = pythonPath();
 const root = path.resolve(import.meta.dirname, '..');
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the Python side's JSON, read field by field below
 function runPythonJson(script: string, args: string[], input: unknown): any {
   const r = spawnSync(python!, [script, ...args], {
     input: JSON.stringify(input),
@@ -48,7 +60,8 @@ function makeModel(dir: string): void {
   const ref = path.join(root, 'test', 'reference', 'hf_reference.py');
   const request = { cmd: 'make', arch: 'llama', out: dir, dims: DIMS, seed: 3 };
   const r = spawnSync(python!, [ref, 'serve'], { input: JSON.stringify(request) + '\n', encoding: 'utf8' });
-  if (r.status !== 0 || r.stdout.includes('"error"')) throw new Error(`making the model failed:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0 || r.stdout.includes('"error"'))
+    throw new Error(`making the model failed:\n${r.stdout}${r.stderr}`);
 }
 
 /** Seconds of wall clock and of CPU (what a busy machine distorts least): the fastest of REPS runs. */
@@ -100,7 +113,12 @@ async function timeUpdate(policy: HfPolicy, rollout: Rollout, advantages: Float3
     refLogp: rollout.logp,
     advantages,
     contextWeights: new Float32Array(batch.mask.length),
-    weights: aggregationWeights('token-mean', { mask: batch.mask, rows: batch.size, cols: batch.responseLen, maxAnswerLen: NEW_TOKENS }),
+    weights: aggregationWeights('token-mean', {
+      mask: batch.mask,
+      rows: batch.size,
+      cols: batch.responseLen,
+      maxAnswerLen: NEW_TOKENS,
+    }),
     uniforms: new Float32Array(batch.mask.length),
     tokenCount: batch.mask.reduce((a, b) => a + b, 0),
   };
@@ -123,7 +141,9 @@ export async function run(): Promise<void> {
     makeModel(dir);
     const ckpt = LoadedCheckpoint.open(dir).acquire();
     const s = ckpt.spec;
-    console.log(`  model: llama, d ${s.dModel}, ${s.layers} layers, ${s.heads} heads / ${s.kvHeads} kv, ffn ${s.ffn}, vocab ${s.vocab}`);
+    console.log(
+      `  model: llama, d ${s.dModel}, ${s.layers} layers, ${s.heads} heads / ${s.kvHeads} kv, ffn ${s.ffn}, vocab ${s.vocab}`,
+    );
     console.log(`  batch: ${ROWS} rows, prompts of ${PROMPT_LEN} tokens, ${NEW_TOKENS} new tokens; best of ${REPS}`);
     console.log(`  cliplab backend: ${backend.detail}`);
     const rng = createRng(2, 'prompts');
@@ -151,7 +171,8 @@ export async function run(): Promise<void> {
       ...batch.prompts.subarray(r * batch.promptLen, (r + 1) * batch.promptLen),
       ...batch.responses.subarray(r * batch.responseLen, (r + 1) * batch.responseLen),
     ]);
-    const rows = (a: Float32Array) => Array.from({ length: ROWS }, (_, r) => Array.from(a.subarray(r * NEW_TOKENS, (r + 1) * NEW_TOKENS)));
+    const rows = (a: Float32Array) =>
+      Array.from({ length: ROWS }, (_, r) => Array.from(a.subarray(r * NEW_TOKENS, (r + 1) * NEW_TOKENS)));
     const torch = runPythonJson(path.join(root, 'bench', 'hf_torch.py'), [], {
       dir,
       prompts: prompts.map((p) => p.tokens),
@@ -168,8 +189,12 @@ export async function run(): Promise<void> {
     const tokens = ROWS * NEW_TOKENS;
     const load = os.loadavg()[0];
     console.log(`  PyTorch ${torch.torch}, BLAS ${torch.blas}; cliplab ${backend.name} runs 1 thread per process`);
-    console.log(`  machine load average ${fmt(load)} on ${os.cpus().length} cores${load > os.cpus().length ? ' (busy: wall times are noisy, CPU times less so)' : ''}`);
-    console.log(`  cliplab: sampling ${fmt(tokens / sampleS.wall, 0)} tokens/s, ${both(sampleS)}; update LoRA ${both(loraS)}, full ${both(fullS)}`);
+    console.log(
+      `  machine load average ${fmt(load)} on ${os.cpus().length} cores${load > os.cpus().length ? ' (busy: wall times are noisy, CPU times less so)' : ''}`,
+    );
+    console.log(
+      `  cliplab: sampling ${fmt(tokens / sampleS.wall, 0)} tokens/s, ${both(sampleS)}; update LoRA ${both(loraS)}, full ${both(fullS)}`,
+    );
     for (const t of torch.results) {
       const [sample, lora, full] = [t.sample, t.update_lora, t.update_full] as Time[];
       console.log(

@@ -26,9 +26,16 @@ def blas() -> str:
 
 
 def load(path: str, lora: dict | None):
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, attn_implementation="sdpa")
+    model = AutoModelForCausalLM.from_pretrained(
+        path, dtype=torch.float32, attn_implementation="sdpa"
+    )
     if lora:
-        cfg = LoraConfig(r=lora["rank"], lora_alpha=lora["alpha"], target_modules=lora["targets"], lora_dropout=0.0)
+        cfg = LoraConfig(
+            r=lora["rank"],
+            lora_alpha=lora["alpha"],
+            target_modules=lora["targets"],
+            lora_dropout=0.0,
+        )
         model = get_peft_model(model, cfg)
     return model
 
@@ -40,7 +47,10 @@ def best_of(reps: int, step) -> dict:
     for _ in range(reps):
         start, start_cpu = time.perf_counter(), time.process_time()
         step()
-        wall, cpu = min(wall, time.perf_counter() - start), min(cpu, time.process_time() - start_cpu)
+        wall, cpu = (
+            min(wall, time.perf_counter() - start),
+            min(cpu, time.process_time() - start_cpu),
+        )
     return {"wall": wall, "cpu": cpu}
 
 
@@ -51,15 +61,32 @@ def time_sampling(model, req: dict) -> dict:
     def step():
         with torch.no_grad():
             model.generate(
-                input_ids=ids, attention_mask=mask, do_sample=True, temperature=1.0, top_p=1.0, top_k=0,
-                max_new_tokens=req["new_tokens"], min_new_tokens=req["new_tokens"], use_cache=True,
+                input_ids=ids,
+                attention_mask=mask,
+                do_sample=True,
+                temperature=1.0,
+                top_p=1.0,
+                top_k=0,
+                max_new_tokens=req["new_tokens"],
+                min_new_tokens=req["new_tokens"],
+                use_cache=True,
                 pad_token_id=0,
             )
 
     return best_of(req["reps"], step)
 
 
-def grpo_loss(model, ids, prompt_len: int, old_logp, advantages, mask, temperature: float, eps_low: float, eps_high: float):
+def grpo_loss(
+    model,
+    ids,
+    prompt_len: int,
+    old_logp,
+    advantages,
+    mask,
+    temperature: float,
+    eps_low: float,
+    eps_high: float,
+):
     """TRL's GRPO loss (loss_type "dapo": token-mean over the batch) with its entropy logging."""
     logits = model(input_ids=ids).logits[:, prompt_len - 1 : -1, :] / temperature
     logp_all = torch.log_softmax(logits, dim=-1)
@@ -81,7 +108,9 @@ def time_update(model, req: dict) -> dict:
     opt = torch.optim.AdamW(params, lr=1e-6, weight_decay=0.0)
 
     def step():
-        loss, _ = grpo_loss(model, ids, req["prompt_len"], old, adv, mask, 1.0, 0.2, 0.2)
+        loss, _ = grpo_loss(
+            model, ids, req["prompt_len"], old, adv, mask, 1.0, 0.2, 0.2
+        )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()

@@ -47,7 +47,7 @@ const sequenceTask = z
 /** Default prompt text per dataset format (the instruction verl's GSM8K and MATH recipes append). */
 export const DATASET_PROMPTS = {
   gsm8k: '{question} Let\'s think step by step and output the final answer after "####".',
-  math: '{question} Let\'s think step by step and output the final answer within \\boxed{}.',
+  math: "{question} Let's think step by step and output the final answer within \\boxed{}.",
 } as const;
 
 const datasetTask = z
@@ -375,6 +375,9 @@ function checkHf(cfg: ConfigObject, ctx: z.RefinementCtx, needPaths: boolean): v
     issue(['task', 'path'], 'expected the path of a JSONL or Parquet file');
   }
   if (cfg.rollout.topP < 1 && cfg.policy.kind !== 'hf') {
-    issue(['rollout', 'topP'], `expected 1 for the ${cfg.policy.kind} policy (nucleus sampling is for policy.kind "hf")`);
+    issue(
+      ['rollout', 'topP'],
+      `expected 1 for the ${cfg.policy.kind} policy (nucleus sampling is for policy.kind "hf")`,
+    );
   }
 }

@@ -148,8 +148,18 @@ export const PRESETS: readonly Preset[] = [
   ...family('tabular-random', 'Tabular bandit, random rewards', tabularRandom),
   ...family('gpt-random', 'GPT on addition, random rewards', gptRandom),
   ...family('gpt-true', 'GPT on addition, verifier rewards', gptTrue),
-  ...family('hf-gsm8k-random', 'HF model on GSM8K, random rewards', { ...hfBase, reward: { kind: 'bernoulli', p: 0.5 } }, HF_NEEDS),
-  ...family('hf-gsm8k-true', 'HF model on GSM8K, verifier rewards', { ...hfBase, reward: { kind: 'verifier' } }, HF_NEEDS),
+  ...family(
+    'hf-gsm8k-random',
+    'HF model on GSM8K, random rewards',
+    { ...hfBase, reward: { kind: 'bernoulli', p: 0.5 } },
+    HF_NEEDS,
+  ),
+  ...family(
+    'hf-gsm8k-true',
+    'HF model on GSM8K, verifier rewards',
+    { ...hfBase, reward: { kind: 'verifier' } },
+    HF_NEEDS,
+  ),
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -57,7 +57,9 @@ describe.skipIf(!python)(`cliplab train on Hugging Face checkpoints${skipReason}
       const paths = ['--set', `policy.path=${model}`, '--set', `task.path=${data}`];
       const r = await cliplab(['train', '--preset', preset, ...paths, ...SMALL, ...extra, '--db', db, '--json']);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(new RegExp(`model .*${arch}: ${arch}, 0\\.0M parameters \\(F32 on disk\\), vocabulary \\d+`));
+      expect(r.stderr).toMatch(
+        new RegExp(`model .*${arch}: ${arch}, 0\\.0M parameters \\(F32 on disk\\), vocabulary \\d+`),
+      );
       expect(r.stderr).toMatch(/memory estimate: peak \d+ MiB .* wasm 4\.0 GiB: fits/);
       const { run, final } = JSON.parse(r.stdout) as { run: RunRecord; final: Record<string, number | null> };
       expect(run).toMatchObject({ status: 'completed', step: 2, backend: 'wasm' });
@@ -73,9 +75,21 @@ describe.skipIf(!python)(`cliplab train on Hugging Face checkpoints${skipReason}
     const db = path.join(tmp.dir, 'refuse.db');
     const paths = ['--set', `policy.path=${model}`, '--set', `task.path=${data}`];
     const huge = ['--set', 'task.maxNewTokens=200', '--set', 'rollout.prompts=512', '--set', 'rollout.groupSize=64'];
-    const r = await cliplab(['train', '--preset', 'hf-gsm8k-random-sym', ...paths, ...huge, '--set', 'backend=wasm', '--db', db]);
+    const r = await cliplab([
+      'train',
+      '--preset',
+      'hf-gsm8k-random-sym',
+      ...paths,
+      ...huge,
+      '--set',
+      'backend=wasm',
+      '--db',
+      db,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/memory: this run needs about .* GiB on the wasm backend, which has 4\.0 GiB .*sampling 5\.\d GiB.* Lower: policy\.sampleBatch/);
+    expect(r.stderr).toMatch(
+      /memory: this run needs about .* GiB on the wasm backend, which has 4\.0 GiB .*sampling 5\.\d GiB.* Lower: policy\.sampleBatch/,
+    );
     const missing = await cliplab(['train', '--preset', 'hf-gsm8k-random-sym', '--db', db]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/policy\.path: expected the path of a Hugging Face model folder/);

@@ -38,11 +38,20 @@ describe('run config schema', () => {
     [{ task: { kind: 'dataset', path: 'a.jsonl' }, policy: { kind: 'gpt' } }, 'policy.kind'],
     [{ task: { kind: 'add' }, policy: { kind: 'hf', path: 'm' } }, 'policy.kind'],
     [{ rollout: { topP: 0.9 } }, 'rollout.topP'],
-    [{ task: { kind: 'dataset', path: 'a', promptFormat: 'no slot' }, policy: { kind: 'hf', path: 'm' } }, 'task.promptFormat'],
+    [
+      { task: { kind: 'dataset', path: 'a', promptFormat: 'no slot' }, policy: { kind: 'hf', path: 'm' } },
+      'task.promptFormat',
+    ],
     [{ task: { kind: 'dataset', path: 'a', format: 'aime' }, policy: { kind: 'hf', path: 'm' } }, 'task.format'],
-    [{ task: { kind: 'dataset', path: 'a' }, policy: { kind: 'hf', path: 'm', lora: { rank: 0 } } }, 'policy.lora.rank'],
+    [
+      { task: { kind: 'dataset', path: 'a' }, policy: { kind: 'hf', path: 'm', lora: { rank: 0 } } },
+      'policy.lora.rank',
+    ],
     [{ optim: { microBatch: 0 } }, 'optim.microBatch'],
-    [{ task: { kind: 'dataset', path: 'a' }, policy: { kind: 'hf', path: 'm', lora: { targets: 'q_proj;v' } } }, 'policy.lora.targets'],
+    [
+      { task: { kind: 'dataset', path: 'a' }, policy: { kind: 'hf', path: 'm', lora: { targets: 'q_proj;v' } } },
+      'policy.lora.targets',
+    ],
   ])('names the field in %j', (input, path) => {
     const v = validateWith(runConfigSchema, input);
     expect(v.ok).toBe(false);
@@ -56,7 +65,11 @@ describe('run config schema', () => {
       rollout: { topP: 0.95 },
       optim: { microBatch: 4 },
     });
-    expect(c.policy).toMatchObject({ kind: 'hf', finetune: 'lora', lora: { rank: 16, alpha: 32, targets: 'all-linear' } });
+    expect(c.policy).toMatchObject({
+      kind: 'hf',
+      finetune: 'lora',
+      lora: { rank: 16, alpha: 32, targets: 'all-linear' },
+    });
     expect(c.task).toMatchObject({ format: 'gsm8k', maxNewTokens: 256, chatTemplate: true, evalPath: null });
   });
 

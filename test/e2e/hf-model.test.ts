@@ -45,13 +45,19 @@ describe.skipIf(!python)(`a Hugging Face run in the workbench${skipReason}`, () 
     expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
 
     await panel.locator('input[name="policy.path"]').fill(`${model}-missing`);
-    await panel.getByRole('alert').getByText(/does not exist/).waitFor();
+    await panel
+      .getByRole('alert')
+      .getByText(/does not exist/)
+      .waitFor();
     await panel.locator('input[name="policy.path"]').fill(model);
     const facts = panel.getByRole('definition');
     await panel.getByText(/qwen2, [\d.]+k parameters \(F32 on disk\)/).waitFor();
     expect(await facts.allTextContents()).toContain('392 tokens');
     await panel.locator('input[name="task.path"]').fill(data);
-    await panel.getByText(/tokens$/).first().waitFor();
+    await panel
+      .getByText(/tokens$/)
+      .first()
+      .waitFor();
     await panel.getByText(/^4\.0 GiB: fits$/).waitFor();
     await saveScreenshot(page, 'new-run-hf', true);
 
@@ -73,7 +79,10 @@ describe.skipIf(!python)(`a Hugging Face run in the workbench${skipReason}`, () 
     await page.getByText('completed').first().waitFor({ timeout: 170_000 });
     await page.reload();
     await page.locator('tr[data-response]').first().waitFor();
-    await page.getByText(/Tom has \d+ apples/).first().waitFor();
+    await page
+      .getByText(/Tom has \d+ apples/)
+      .first()
+      .waitFor();
     await saveScreenshot(page, 'run-hf', true);
     // The one failed request is the wrong path above, answered 400 with its reason.
     expect(app.pageErrors.filter((e) => !/status of 400/.test(e))).toEqual([]);

@@ -9,7 +9,16 @@ import json
 import random
 from pathlib import Path
 
-from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from tokenizers import (
+    Regex,
+    Tokenizer,
+    decoders,
+    models,
+    normalizers,
+    pre_tokenizers,
+    processors,
+    trainers,
+)
 from transformers import PreTrainedTokenizerFast
 
 # Llama 3's pre-tokenization pattern (a published fact of its tokenizer.json).
@@ -48,13 +57,103 @@ CHATML_TEMPLATE = (
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
 )
 
-WORDS = (
-    "the a of to and in is it you that he was for on are with as his they be at one have this from "
-    "or had by word but what some we can out other were all there when up use your how said an each "
-    "she which do their time if will way about many then them write would like so these her long make "
-    "number answer total apples costs dollars hours minutes natalia sold clips friends half altogether"
-).split()
-UNICODE = ["café", "naïve", "Übermaß", "日本語", "数学", "Ελληνικά", "😀", "🚀", "—", "…", "½", "€"]
+WORDS = [
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "in",
+    "is",
+    "it",
+    "you",
+    "that",
+    "he",
+    "was",
+    "for",
+    "on",
+    "are",
+    "with",
+    "as",
+    "his",
+    "they",
+    "be",
+    "at",
+    "one",
+    "have",
+    "this",
+    "from",
+    "or",
+    "had",
+    "by",
+    "word",
+    "but",
+    "what",
+    "some",
+    "we",
+    "can",
+    "out",
+    "other",
+    "were",
+    "all",
+    "there",
+    "when",
+    "up",
+    "use",
+    "your",
+    "how",
+    "said",
+    "an",
+    "each",
+    "she",
+    "which",
+    "do",
+    "their",
+    "time",
+    "if",
+    "will",
+    "way",
+    "about",
+    "many",
+    "then",
+    "them",
+    "write",
+    "would",
+    "like",
+    "so",
+    "these",
+    "her",
+    "long",
+    "make",
+    "number",
+    "answer",
+    "total",
+    "apples",
+    "costs",
+    "dollars",
+    "hours",
+    "minutes",
+    "natalia",
+    "sold",
+    "clips",
+    "friends",
+    "half",
+    "altogether",
+]
+UNICODE = [
+    "café",
+    "naïve",
+    "Übermaß",
+    "日本語",
+    "数学",
+    "Ελληνικά",
+    "😀",
+    "🚀",
+    "—",
+    "…",
+    "½",
+    "€",
+]
 
 
 def corpus_lines(seed: int = 0, n: int = 3000) -> list[str]:
@@ -73,7 +172,21 @@ def corpus_lines(seed: int = 0, n: int = 3000) -> list[str]:
             elif r < 0.88:
                 parts.append(rng.choice(UNICODE))
             else:
-                parts.append(rng.choice(["####", "\\boxed{42}", "$3.50", "1,234", "3/4", "x^2", "(a+b)", "=", "\n"]))
+                parts.append(
+                    rng.choice(
+                        [
+                            "####",
+                            "\\boxed{42}",
+                            "$3.50",
+                            "1,234",
+                            "3/4",
+                            "x^2",
+                            "(a+b)",
+                            "=",
+                            "\n",
+                        ]
+                    )
+                )
         lines.append(" ".join(parts))
     return lines
 
@@ -98,7 +211,13 @@ def build(style: str, vocab: int) -> tuple[Tokenizer, dict]:
         _train(tok, ["<|endoftext|>"], vocab)
         return tok, {"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>"}
     if style == "llama3":
-        specials = ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"]
+        specials = [
+            "<|begin_of_text|>",
+            "<|end_of_text|>",
+            "<|start_header_id|>",
+            "<|end_header_id|>",
+            "<|eot_id|>",
+        ]
         tok.pre_tokenizer = pre_tokenizers.Sequence(
             [
                 pre_tokenizers.Split(Regex(LLAMA3_SPLIT), behavior="isolated"),
@@ -108,17 +227,30 @@ def build(style: str, vocab: int) -> tuple[Tokenizer, dict]:
         _train(tok, specials, vocab)
         bos = tok.token_to_id("<|begin_of_text|>")
         tok.post_processor = processors.TemplateProcessing(
-            single="<|begin_of_text|> $A", pair="<|begin_of_text|> $A <|begin_of_text|> $B", special_tokens=[("<|begin_of_text|>", bos)]
+            single="<|begin_of_text|> $A",
+            pair="<|begin_of_text|> $A <|begin_of_text|> $B",
+            special_tokens=[("<|begin_of_text|>", bos)],
         )
-        return tok, {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>", "chat_template": LLAMA3_TEMPLATE}
+        return tok, {
+            "bos_token": "<|begin_of_text|>",
+            "eos_token": "<|eot_id|>",
+            "chat_template": LLAMA3_TEMPLATE,
+        }
     if style == "chatml":
         specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
         tok.normalizer = normalizers.NFC()
         tok.pre_tokenizer = pre_tokenizers.Sequence(
-            [pre_tokenizers.Digits(individual_digits=True), pre_tokenizers.ByteLevel(add_prefix_space=False)]
+            [
+                pre_tokenizers.Digits(individual_digits=True),
+                pre_tokenizers.ByteLevel(add_prefix_space=False),
+            ]
         )
         _train(tok, specials, vocab)
-        return tok, {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>", "chat_template": CHATML_TEMPLATE}
+        return tok, {
+            "eos_token": "<|im_end|>",
+            "pad_token": "<|endoftext|>",
+            "chat_template": CHATML_TEMPLATE,
+        }
     raise ValueError(f"unknown tokenizer style {style}")
 
 

@@ -47,7 +47,9 @@ describe('files.openPath', () => {
     const opened = await dispatch(desktop, 'files.openPath', { title: 'Choose a model folder', kind: 'folder' });
     expect(opened).toEqual({ path: '/models/SmolLM2-135M-Instruct' });
     expect(showOpenDialog.mock.calls[0][1]).toEqual({ title: 'Choose a model folder', properties: ['openDirectory'] });
-    await expect(dispatch(desktop, 'files.openPath', { kind: 'drive' })).rejects.toThrow(/kind: expected one of "file", "folder"/);
+    await expect(dispatch(desktop, 'files.openPath', { kind: 'drive' })).rejects.toThrow(
+      /kind: expected one of "file", "folder"/,
+    );
   });
 
   it('answers null when the user cancels, without a window too', async () => {

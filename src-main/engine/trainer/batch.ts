@@ -136,7 +136,9 @@ export function minibatchSplits(rng: Rng, rows: number, epochs: number, minibatc
  */
 export function microChunks(chunks: readonly number[][], rows: number | null): number[][] {
   if (rows === null) return chunks.map((c) => [...c]);
-  return chunks.flatMap((c) => Array.from({ length: Math.ceil(c.length / rows) }, (_, i) => c.slice(i * rows, (i + 1) * rows)));
+  return chunks.flatMap((c) =>
+    Array.from({ length: Math.ceil(c.length / rows) }, (_, i) => c.slice(i * rows, (i + 1) * rows)),
+  );
 }
 
 /** Mean number of distinct responses per group of G consecutive rows. */

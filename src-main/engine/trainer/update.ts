@@ -142,7 +142,11 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
  * weights' gradients also yields each token's applied gradient weight. Returns the gradients
  * aligned with the variables and [loss, ...diagnostics].
  */
-function microGradients(policy: Policy, config: RunConfig, mb: Minibatch): { grads: tf.Tensor[]; scalars: tf.Tensor1D } {
+function microGradients(
+  policy: Policy,
+  config: RunConfig,
+  mb: Minibatch,
+): { grads: tf.Tensor[]; scalars: tf.Tensor1D } {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {

@@ -42,7 +42,10 @@ export class ModelSession {
       [this.inspection, this.error] = [answer, null];
     } catch (err) {
       if (request !== this.latest) return;
-      [this.inspection, this.error] = [null, err instanceof ApiError || err instanceof Error ? err.message : String(err)];
+      [this.inspection, this.error] = [
+        null,
+        err instanceof ApiError || err instanceof Error ? err.message : String(err),
+      ];
     } finally {
       if (request === this.latest) this.busy = false;
     }

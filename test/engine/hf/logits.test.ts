@@ -87,7 +87,11 @@ describe.skipIf(!python)(`HF models match transformers${skipReason}`, () => {
       const ckpt = LoadedCheckpoint.open(dir).acquire();
       try {
         const { padded, mask } = layout(ROWS, 0);
-        const expected = await ref.request<{ logits: number[][][] }>('logits', { dir, input_ids: padded, attention_mask: mask });
+        const expected = await ref.request<{ logits: number[][][] }>('logits', {
+          dir,
+          input_ids: padded,
+          attention_mask: mask,
+        });
         for (const kernels of ALL_KERNELS) {
           const ours = await ourLogits(ckpt, ROWS, kernels);
           expect(maxDiff(ours, expected.logits, mask), kernels.name).toBeLessThan(TOL);

@@ -15,7 +15,11 @@ import { python } from '../../support/python';
 import { useCpuBackend } from '../support';
 import { Reference, skipReason, tempDir, type Arch } from './support';
 
-const PROMPT_TOKENS = [[5, 17, 99, 230, 7], [250, 3], [33, 120, 9, 200]];
+const PROMPT_TOKENS = [
+  [5, 17, 99, 230, 7],
+  [250, 3],
+  [33, 120, 9, 200],
+];
 const G = 2;
 const prompts: Prompt[] = PROMPT_TOKENS.flatMap((tokens, i) =>
   Array.from({ length: G }, () => ({ key: `p${i}`, tokens, meta: null })),
@@ -41,7 +45,9 @@ describe('top-p draws', () => {
 
   it('top-p 1 draws every token; greedy takes the most likely', () => {
     const rng = createRng(2, 'draws');
-    const seen = new Set(Array.from({ length: 2000 }, () => drawFromLogProbs(lp, 0, 4, { greedy: false, topP: 1, rng }).token));
+    const seen = new Set(
+      Array.from({ length: 2000 }, () => drawFromLogProbs(lp, 0, 4, { greedy: false, topP: 1, rng }).token),
+    );
     expect(seen.size).toBe(4);
     expect(drawFromLogProbs(lp, 0, 4, { greedy: true, topP: 1, rng }).token).toBe(0);
   });
@@ -88,9 +94,9 @@ describe.skipIf(!python)(`HF KV-cache generation${skipReason}`, () => {
         const { batch } = greedy;
         const stops = new Set(LoadedCheckpoint.open(dir).tokenizer.stopTokens);
         prompts.forEach((_, row) => {
-          const ours = Array.from(batch.responses.subarray(row * batch.responseLen, (row + 1) * batch.responseLen)).filter(
-            (_, t) => batch.mask[row * batch.responseLen + t] > 0,
-          );
+          const ours = Array.from(
+            batch.responses.subarray(row * batch.responseLen, (row + 1) * batch.responseLen),
+          ).filter((_, t) => batch.mask[row * batch.responseLen + t] > 0);
           const theirs = answer.tokens[row];
           const end = theirs.findIndex((t) => stops.has(t));
           expect(ours).toEqual(end < 0 ? theirs : theirs.slice(0, end + 1));

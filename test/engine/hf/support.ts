@@ -47,7 +47,8 @@ export class Reference {
     this.child.stderr.on('data', (d) => (this.stderr = (this.stderr + String(d)).slice(-4000)));
     createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(line));
     this.child.on('exit', (code) => {
-      for (const w of this.waiting.splice(0)) w(JSON.stringify({ error: `reference exited (${code}): ${this.stderr}` }));
+      for (const w of this.waiting.splice(0))
+        w(JSON.stringify({ error: `reference exited (${code}): ${this.stderr}` }));
     });
   }
 

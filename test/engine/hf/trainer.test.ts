@@ -26,7 +26,9 @@ describe.skipIf(!python)(`HF policy in the trainer${skipReason}`, () => {
   });
 
   const config = () =>
-    runConfigSchema.parse(tinyHfConfig(model, data, { steps: 2, backend: 'wasm', eval: { every: 0, prompts: 2, k: 2 } }));
+    runConfigSchema.parse(
+      tinyHfConfig(model, data, { steps: 2, backend: 'wasm', eval: { every: 0, prompts: 2, k: 2 } }),
+    );
 
   it('checkpoints LoRA adapters only and resumes exactly', async () => {
     const straight = await createTrainer(config());
@@ -46,7 +48,10 @@ describe.skipIf(!python)(`HF policy in the trainer${skipReason}`, () => {
     const resumed = await createTrainer(config(), { resume: state });
     try {
       const again = await resumed.runStep();
-      expect(again.metrics).toEqual({ ...second.metrics, ...pick(again.metrics, ['time/step_s', 'throughput/tokens_per_s']) });
+      expect(again.metrics).toEqual({
+        ...second.metrics,
+        ...pick(again.metrics, ['time/step_s', 'throughput/tokens_per_s']),
+      });
       expect(again.samples).toEqual(second.samples);
     } finally {
       resumed.dispose();

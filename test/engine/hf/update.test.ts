@@ -21,8 +21,18 @@ import { python } from '../../support/python';
 import { tinyHfConfig } from './fixtures';
 import { Reference, skipReason, tempDir, type Arch } from './support';
 
-const PROMPTS = [[5, 17, 99, 230], [250, 3], [33, 120, 9], [7, 7, 300]];
-const RESPONSES = [[12, 40, 41, 2, 9], [77, 18, 91], [200, 55, 71, 14, 260], [8, 150]];
+const PROMPTS = [
+  [5, 17, 99, 230],
+  [250, 3],
+  [33, 120, 9],
+  [7, 7, 300],
+];
+const RESPONSES = [
+  [12, 40, 41, 2, 9],
+  [77, 18, 91],
+  [200, 55, 71, 14, 260],
+  [8, 150],
+];
 const ADVANTAGES = [1, -1, 0.7, -0.4];
 const TEMPERATURE = 0.9;
 
@@ -100,7 +110,10 @@ describe.skipIf(!python)(`one clipped GRPO update matches PyTorch${skipReason}`,
     const dir = await ref.make(tmp.dir, arch, {}, `${arch}-${role}`);
     const ckpt = LoadedCheckpoint.open(dir);
     const spec = ckpt.spec;
-    const layers = role === 'lora' ? loraLayers(spec, spec.family === 'gpt2' ? ['c_attn', 'c_fc'] : ['q_proj', 'v_proj', 'down_proj']) : null;
+    const layers =
+      role === 'lora'
+        ? loraLayers(spec, spec.family === 'gpt2' ? ['c_attn', 'c_fc'] : ['q_proj', 'v_proj', 'down_proj'])
+        : null;
     const policy = new HfPolicy(ckpt, settings(role, layers));
     try {
       const batch = batchOf();
@@ -156,7 +169,9 @@ describe.skipIf(!python)(`one clipped GRPO update matches PyTorch${skipReason}`,
             const slot = weightSlots(spec).find((s) => s.name === `${l}.w`)!;
             const reshape = (n: string) => {
               const t = before[n];
-              return Array.from({ length: t.shape[0] }, (_, r) => Array.from(t.data.subarray(r * t.shape[1], (r + 1) * t.shape[1])));
+              return Array.from({ length: t.shape[0] }, (_, r) =>
+                Array.from(t.data.subarray(r * t.shape[1], (r + 1) * t.shape[1])),
+              );
             };
             return [slot.hf.replace(/\.weight$/, ''), { A: reshape(`lora.${l}.A`), B: reshape(`lora.${l}.B`) }];
           }),
@@ -185,12 +200,16 @@ describe.skipIf(!python)(`one clipped GRPO update matches PyTorch${skipReason}`,
         for (const slot of weightSlots(spec)) {
           const theirs = answer.grads[slot.hf];
           expect(theirs, slot.hf).toBeTruthy();
-          expect(relativeError(grads.get(slot.name)!, ourLayout(theirs!, slot.transpose)), slot.name).toBeLessThan(1e-4);
+          expect(relativeError(grads.get(slot.name)!, ourLayout(theirs!, slot.transpose)), slot.name).toBeLessThan(
+            1e-4,
+          );
           checked++;
         }
       } else {
         for (const [module, _] of Object.entries(loraSpec!.layers)) {
-          const ours = layers!.find((l) => weightSlots(spec).find((s) => s.name === `${l}.w`)!.hf === `${module}.weight`)!;
+          const ours = layers!.find(
+            (l) => weightSlots(spec).find((s) => s.name === `${l}.w`)!.hf === `${module}.weight`,
+          )!;
           for (const m of ['A', 'B']) {
             const theirs = (answer.grads[`${module}.${m}`] as number[][]).flat();
             expect(relativeError(grads.get(`lora.${ours}.${m}`)!, theirs), `${ours}.${m}`).toBeLessThan(1e-4);

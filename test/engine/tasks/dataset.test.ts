@@ -26,14 +26,17 @@ const codec: TextCodec = {
       .filter((t) => !(opts?.skipSpecialTokens && t === 3))
       .map((t) => String.fromCharCode(t))
       .join(''),
-  chatPrompt: (messages: readonly ChatMessage[]) => messages.map((m) => `<${m.role}>${m.content}</${m.role}>`).join('') + '<assistant>',
+  chatPrompt: (messages: readonly ChatMessage[]) =>
+    messages.map((m) => `<${m.role}>${m.content}</${m.role}>`).join('') + '<assistant>',
 };
 
 describe('answers', () => {
   it('reads GSM8K answers after "####" and MATH answers in the last \\boxed{}', () => {
     expect(gsm8kReference('She sold 48/2 = 24 clips.\n#### 72')).toBe('72');
     expect(gsm8kReference('no marker')).toBeNull();
-    expect(lastBoxed('So $x = \\boxed{\\frac{3}{4}}$, not \\boxed{1}. Final: \\boxed{\\frac{1}{2}}')).toBe('\\frac{1}{2}');
+    expect(lastBoxed('So $x = \\boxed{\\frac{3}{4}}$, not \\boxed{1}. Final: \\boxed{\\frac{1}{2}}')).toBe(
+      '\\frac{1}{2}',
+    );
     expect(lastBoxed('\\boxed{\\{1, 2\\} \\cup \\{3\\}}')).toBe('\\{1, 2\\} \\cup \\{3\\}');
     expect(lastBoxed('\\boxed{unbalanced')).toBeNull();
   });
@@ -82,7 +85,9 @@ describe('dataset task', () => {
     const task = await openTask(config({ path: file, systemPrompt: 'Be brief.', maxNewTokens: 32 }), { codec });
     expect(task.maxAnswerLen).toBe(32);
     const [p] = task.sampleTrain(createRng(1, 'p'), 1);
-    expect(p.text).toMatch(/^<system>Be brief\.<\/system><user>Tom has \d+ apples .* after "####"\.<\/user><assistant>$/);
+    expect(p.text).toMatch(
+      /^<system>Be brief\.<\/system><user>Tom has \d+ apples .* after "####"\.<\/user><assistant>$/,
+    );
     expect(p.tokens).toEqual(codec.encode(p.text!));
     const answer = (p.meta as { answer: string }).answer;
     expect(task.verify(p, codec.encode(`so ... #### ${answer}`))).toBe(true);
@@ -119,7 +124,7 @@ describe('dataset task', () => {
     const task = await openTask(config({ path: file, format: 'math', chatTemplate: false }), { codec });
     const all = [...task.evalPrompts(10), ...task.sampleTrain(createRng(3, 'p'), 20)];
     const half = all.find((p) => p.text!.startsWith('What is 1/2'))!;
-    expect(half.text).toBe('What is 1/2 + 1/4? Let\'s think step by step and output the final answer within \\boxed{}.');
+    expect(half.text).toBe("What is 1/2 + 1/4? Let's think step by step and output the final answer within \\boxed{}.");
     expect(task.verify(half, codec.encode('so \\boxed{0.75}'))).toBe(true);
     expect(task.verify(half, codec.encode('\\boxed{3/5}'))).toBe(false);
   });
@@ -127,10 +132,14 @@ describe('dataset task', () => {
   it('names the file, record and field of bad input', async () => {
     const bad = path.join(tmp.dir, 'bad.jsonl');
     fs.writeFileSync(bad, JSON.stringify({ question: 'q', answer: 'no marker' }) + '\n');
-    await expect(openTask(config({ path: bad }), { codec })).rejects.toThrow(/bad\.jsonl record 1: field "answer" has no final answer after "####"/);
+    await expect(openTask(config({ path: bad }), { codec })).rejects.toThrow(
+      /bad\.jsonl record 1: field "answer" has no final answer after "####"/,
+    );
     fs.writeFileSync(bad, '{"question": "q", \n');
     await expect(openTask(config({ path: bad }), { codec })).rejects.toThrow(/bad\.jsonl line 1: not valid JSON/);
-    await expect(openTask(config({ path: path.join(tmp.dir, 'none.jsonl') }), { codec })).rejects.toThrow(/task\.path: .* does not exist/);
+    await expect(openTask(config({ path: path.join(tmp.dir, 'none.jsonl') }), { codec })).rejects.toThrow(
+      /task\.path: .* does not exist/,
+    );
     await expect(openTask(config({ path: bad }), {})).rejects.toThrow(/needs a policy with a tokenizer/);
   });
 

@@ -39,7 +39,8 @@ export class HfPrepared {
   /** The linear layers LoRA trains ("all-linear": every linear layer of the family). */
   loraLayers(): string[] {
     const given = this.config.policy.lora.targets.split(',').map((t) => t.trim());
-    const targets = given.length === 1 && given[0] === 'all-linear' ? Object.keys(LORA_MODULES[this.source.spec.family]) : given;
+    const targets =
+      given.length === 1 && given[0] === 'all-linear' ? Object.keys(LORA_MODULES[this.source.spec.family]) : given;
     return loraLayers(this.source.spec, targets);
   }
 

@@ -38,7 +38,9 @@ export function inspectModel(path: string): ModelInfo {
 }
 
 /** The memory of an HF run on wasm and on the host's memory, from the dataset's prompts when readable. */
-export async function estimateRun(config: RunConfig & { policy: HfConfig }): Promise<{ model: ModelInfo; memory: MemoryEstimate }> {
+export async function estimateRun(
+  config: RunConfig & { policy: HfConfig },
+): Promise<{ model: ModelInfo; memory: MemoryEstimate }> {
   const source = openModelSource(config.policy.path);
   const prepared = new HfPrepared(config, source);
   let promptLen = ASSUMED_PROMPT;
@@ -53,7 +55,11 @@ export async function estimateRun(config: RunConfig & { policy: HfConfig }): Pro
     }
   }
   const responseLen = task.kind === 'dataset' ? task.maxNewTokens : ASSUMED_PROMPT;
-  const plan = planMemory(source.spec, config, { promptLen, responseLen, loraParameters: prepared.loraParameterCount() });
+  const plan = planMemory(source.spec, config, {
+    promptLen,
+    responseLen,
+    loraParameters: prepared.loraParameterCount(),
+  });
   // wasm addresses 4 GiB; the other backends are bounded by the machine's memory.
   const budgets = [
     { backend: 'wasm', bytes: memoryBudget('wasm') },

@@ -82,7 +82,8 @@ export class HfModel {
 
   private checkLength(keys: number): void {
     const s = this.spec;
-    if (keys > s.maxPositions) throw new Error(`sequence of ${keys} tokens exceeds the model's ${s.maxPositions} positions`);
+    if (keys > s.maxPositions)
+      throw new Error(`sequence of ${keys} tokens exceeds the model's ${s.maxPositions} positions`);
     if (s.slidingWindow !== null && keys > s.slidingWindow) {
       throw new Error(`sequence of ${keys} tokens exceeds the attention window of ${s.slidingWindow} (not supported)`);
     }

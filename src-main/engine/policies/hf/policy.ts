@@ -51,7 +51,8 @@ function targets(batch: SequenceBatch, vocab: number) {
     for (let s = 0; s < t; s++) {
       if (batch.mask[row * t + s] === 0) continue;
       const token = batch.responses[row * t + s];
-      if (!(token >= 0 && token < vocab)) throw new Error(`HF policy: response token ${token} is outside the vocabulary of ${vocab}`);
+      if (!(token >= 0 && token < vocab))
+        throw new Error(`HF policy: response token ${token} is outside the vocabulary of ${vocab}`);
       index[s * b + row] = (s * b + row) * vocab + token;
       mask[s * b + row] = 1;
     }
@@ -118,7 +119,8 @@ export class HfPolicy implements Policy {
   async getWeights(): Promise<TensorMap> {
     if (this.lora) return this.lora.weights();
     const out: TensorMap = {};
-    for (const [name, v] of this.full ?? []) out[name] = { shape: [...v.shape], data: new Float32Array(await v.data()) };
+    for (const [name, v] of this.full ?? [])
+      out[name] = { shape: [...v.shape], data: new Float32Array(await v.data()) };
     return out;
   }
 
@@ -132,7 +134,13 @@ export class HfPolicy implements Policy {
       }
     }
     const unknown = Object.keys(weights).filter((n) => !full.has(n));
-    if (unknown.length) throw new Error(`HF weights: unexpected ${unknown.slice(0, 5).map((n) => `"${n}"`).join(', ')}`);
+    if (unknown.length)
+      throw new Error(
+        `HF weights: unexpected ${unknown
+          .slice(0, 5)
+          .map((n) => `"${n}"`)
+          .join(', ')}`,
+      );
     tf.tidy(() => full.forEach((v, n) => v.assign(tf.tensor(weights[n].data, weights[n].shape))));
   }
 

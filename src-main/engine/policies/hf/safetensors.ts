@@ -40,7 +40,8 @@ export function readSafetensorsHeader(file: string): TensorEntry[] {
   try {
     const size = fs.fstatSync(fd).size;
     const prefix = Buffer.alloc(8);
-    if (size < 8 || fs.readSync(fd, prefix, 0, 8, 0) !== 8) throw new Error(`${file}: too short for a safetensors file`);
+    if (size < 8 || fs.readSync(fd, prefix, 0, 8, 0) !== 8)
+      throw new Error(`${file}: too short for a safetensors file`);
     const headerBytes = Number(prefix.readBigUInt64LE(0));
     if (headerBytes > MAX_HEADER_BYTES || 8 + headerBytes > size) {
       throw new Error(`${file}: header length ${headerBytes} does not fit the file (${size} bytes)`);
@@ -51,7 +52,7 @@ export function readSafetensorsHeader(file: string): TensorEntry[] {
     try {
       json = JSON.parse(header.toString('utf8'));
     } catch (err) {
-      throw new Error(`${file}: the header is not JSON (${(err as Error).message})`);
+      throw new Error(`${file}: the header is not JSON (${(err as Error).message})`, { cause: err });
     }
     if (typeof json !== 'object' || json === null) throw new Error(`${file}: the header is not a JSON object`);
     const dataStart = 8 + headerBytes;
@@ -134,7 +135,7 @@ function shardFiles(indexFile: string): string[] {
   try {
     index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
   } catch (err) {
-    throw new Error(`${indexFile}: not readable JSON (${(err as Error).message})`);
+    throw new Error(`${indexFile}: not readable JSON (${(err as Error).message})`, { cause: err });
   }
   const map = (index as { weight_map?: unknown })?.weight_map;
   if (typeof map !== 'object' || map === null) throw new Error(`${indexFile}: field "weight_map" is missing`);

@@ -37,9 +37,10 @@ function readJson(file: string, required: boolean): Json | null {
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${file}: not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${file}: not a JSON object`);
   return value as Json;
 }
 
@@ -73,11 +74,19 @@ function checkCoverage(reader: TensorReader, spec: ModelSpec, claimed: Set<strin
   }
 }
 
-function readFolderWeights(reader: TensorReader, spec: ModelSpec, dir: string, visit: Parameters<ModelSource['readWeights']>[0]) {
+function readFolderWeights(
+  reader: TensorReader,
+  spec: ModelSpec,
+  dir: string,
+  visit: Parameters<ModelSource['readWeights']>[0],
+) {
   const has = (n: string) => reader.entries.has(n);
   const slots = weightSlots(spec).map((slot) => {
     const hf = resolveName(slot, has);
-    if (hf === null) throw new Error(`${dir}: the checkpoint has no tensor "${slot.hf}" (config.json describes a ${spec.modelType} model)`);
+    if (hf === null)
+      throw new Error(
+        `${dir}: the checkpoint has no tensor "${slot.hf}" (config.json describes a ${spec.modelType} model)`,
+      );
     return { slot, hf };
   });
   checkCoverage(reader, spec, new Set(slots.map((s) => s.hf)), dir);

@@ -59,7 +59,7 @@ export class TextTokenizer implements TextCodec {
     try {
       this.tokenizer = new Tokenizer(source.tokenizer, source.config);
     } catch (err) {
-      throw new Error(`${source.origin}: the tokenizer cannot be built (${(err as Error).message})`);
+      throw new Error(`${source.origin}: the tokenizer cannot be built (${(err as Error).message})`, { cause: err });
     }
     this.specials = {};
     for (const key of SPECIAL_KEYS) {
@@ -80,7 +80,7 @@ export class TextTokenizer implements TextCodec {
     try {
       this.template = this.chatTemplate === null ? null : new Template(this.chatTemplate);
     } catch (err) {
-      throw new Error(`${source.origin}: the chat template does not parse (${(err as Error).message})`);
+      throw new Error(`${source.origin}: the chat template does not parse (${(err as Error).message})`, { cause: err });
     }
   }
 

@@ -9,7 +9,10 @@
 export function gsm8kReference(text: string): string | null {
   const at = text.lastIndexOf('####');
   if (at < 0) return null;
-  const answer = text.slice(at + 4).split('\n')[0].trim();
+  const answer = text
+    .slice(at + 4)
+    .split('\n')[0]
+    .trim();
   return answer === '' ? null : answer;
 }
 

@@ -49,7 +49,12 @@ export async function openDatasetTask(config: DatasetConfig, codec: TextCodec | 
   const addSpecialTokens = !(config.chatTemplate && codec.chatPrompt([{ role: 'user', content: '' }]) !== null);
   const toPrompt = (p: Problem, split: string): Prompt => {
     const text = promptText(config, codec, p.question);
-    return { key: `${split}:${p.index}`, tokens: codec.encode(text, { addSpecialTokens }), meta: { answer: p.answer }, text };
+    return {
+      key: `${split}:${p.index}`,
+      tokens: codec.encode(text, { addSpecialTokens }),
+      meta: { answer: p.answer },
+      text,
+    };
   };
   const trainPrompts = train.map((p) => toPrompt(p, 'train'));
   const evalSet = held.map((p) => toPrompt(p, config.evalPath === null ? 'train' : 'eval'));

@@ -30,7 +30,7 @@ function readJsonl(file: string): Row[] {
       try {
         value = JSON.parse(line);
       } catch (err) {
-        throw new Error(`${file} line ${i + 1}: not valid JSON (${(err as Error).message})`);
+        throw new Error(`${file} line ${i + 1}: not valid JSON (${(err as Error).message})`, { cause: err });
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new Error(`${file} line ${i + 1}: expected a JSON object`);
@@ -48,7 +48,7 @@ async function readParquet(file: string): Promise<Row[]> {
   try {
     return (await parquetReadObjects({ file: buffer, compressors })) as Row[];
   } catch (err) {
-    throw new Error(`${file}: not a readable Parquet file (${(err as Error).message})`);
+    throw new Error(`${file}: not a readable Parquet file (${(err as Error).message})`, { cause: err });
   }
 }
 
