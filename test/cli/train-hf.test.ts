@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVAL_METRICS, METRIC, STEP_METRICS, type RunRecord } from '../../src-main/contract';
 import { writeGsm8k } from '../engine/hf/fixtures';
-import { Reference, skipReason, tempDir } from '../engine/hf/support';
+import { Reference, skipReason, tempDir, START_TIMEOUT_MS } from '../engine/hf/support';
 import { python } from '../support/python';
 
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'cliplab.js');
@@ -36,10 +36,10 @@ describe.skipIf(!python)(`cliplab train on Hugging Face checkpoints${skipReason}
   const tmp = tempDir();
   let ref: Reference;
   let data: string;
-  beforeAll(() => {
-    ref = new Reference();
+  beforeAll(async () => {
+    ref = await Reference.start();
     data = writeGsm8k(tmp.dir);
-  });
+  }, START_TIMEOUT_MS);
   afterAll(() => {
     ref?.close();
     tmp.remove();

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeGsm8k } from '../engine/hf/fixtures';
-import { Reference, skipReason, tempDir } from '../engine/hf/support';
+import { Reference, skipReason, tempDir, START_TIMEOUT_MS } from '../engine/hf/support';
 import { saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { python } from '../support/python';
 
@@ -23,7 +23,7 @@ describe.skipIf(!python)(`a Hugging Face run in the workbench${skipReason}`, () 
   let model: string;
   let data: string;
   beforeAll(async () => {
-    const ref = new Reference();
+    const ref = await Reference.start();
     try {
       model = await ref.make(tmp.dir, 'qwen2');
     } finally {
@@ -31,7 +31,7 @@ describe.skipIf(!python)(`a Hugging Face run in the workbench${skipReason}`, () 
     }
     data = writeGsm8k(tmp.dir);
     app = await startE2eApp({ env: { CLIPLAB_MAX_RUNS: '1' } });
-  }, 240_000); // torch and transformers import slowly on a busy machine
+  }, START_TIMEOUT_MS);
   afterAll(async () => {
     await app?.close();
     tmp.remove();

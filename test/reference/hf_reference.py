@@ -336,7 +336,10 @@ HANDLERS = {
 
 
 def serve() -> None:
-    """Answers requests line by line until stdin closes; an error answers {"error": message}."""
+    """Says it is ready (imports done), then answers requests line by line until stdin closes; an
+    error answers {"error": message}."""
+    sys.stdout.write(json.dumps({"ready": True}) + "\n")
+    sys.stdout.flush()
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -10,7 +10,7 @@ import { HfModel } from '../../../src-main/engine/policies/hf/model';
 import { tf } from '../../../src-main/engine/tf';
 import { python } from '../../support/python';
 import { useCpuBackend } from '../support';
-import { ARCHS, Reference, skipReason, tempDir, type Arch, type MakeOptions } from './support';
+import { ARCHS, Reference, skipReason, tempDir, type Arch, type MakeOptions, START_TIMEOUT_MS } from './support';
 
 const TOL = 1e-4;
 
@@ -70,8 +70,8 @@ describe.skipIf(!python)(`HF models match transformers${skipReason}`, () => {
   let ref: Reference;
   beforeAll(async () => {
     await useCpuBackend();
-    ref = new Reference();
-  });
+    ref = await Reference.start();
+  }, START_TIMEOUT_MS);
   afterAll(() => {
     ref?.close();
     tmp.remove();

@@ -13,7 +13,7 @@ import { tf } from '../../../src-main/engine/tf';
 import type { Prompt } from '../../../src-main/engine/types';
 import { python } from '../../support/python';
 import { useCpuBackend } from '../support';
-import { Reference, skipReason, tempDir, type Arch } from './support';
+import { Reference, skipReason, tempDir, type Arch, START_TIMEOUT_MS } from './support';
 
 const PROMPT_TOKENS = [
   [5, 17, 99, 230, 7],
@@ -58,8 +58,8 @@ describe.skipIf(!python)(`HF KV-cache generation${skipReason}`, () => {
   let ref: Reference;
   beforeAll(async () => {
     await useCpuBackend();
-    ref = new Reference();
-  });
+    ref = await Reference.start();
+  }, START_TIMEOUT_MS);
   afterAll(() => {
     ref?.close();
     tmp.remove();

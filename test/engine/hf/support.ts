@@ -27,12 +27,24 @@ export function tempDir(prefix = 'cliplab-hf-'): { dir: string; remove: () => vo
   return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** How long torch and transformers may take to import on a busy machine. */
+const START_TIMEOUT_MS = 240_000;
+
 export class Reference {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiting: ((line: string) => void)[] = [];
   private stderr = '';
+  /** Resolves once the script has imported its libraries (its first line). */
+  private readonly ready: Promise<void>;
 
-  constructor() {
+  /** A started reference process, ready for requests (call in beforeAll with START_TIMEOUT_MS). */
+  static async start(): Promise<Reference> {
+    const ref = new Reference();
+    await ref.ready;
+    return ref;
+  }
+
+  private constructor() {
     if (!python) throw new Error('no Python environment');
     this.child = spawn(python, [SCRIPT, 'serve'], {
       env: {
@@ -50,6 +62,9 @@ export class Reference {
       for (const w of this.waiting.splice(0))
         w(JSON.stringify({ error: `reference exited (${code}): ${this.stderr}` }));
     });
+    this.ready = new Promise((resolve, reject) =>
+      this.waiting.push((line) => (JSON.parse(line).ready ? resolve() : reject(new Error(line)))),
+    );
   }
 
   request<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
@@ -75,6 +90,8 @@ export class Reference {
     this.child.stdin.end();
   }
 }
+
+export { START_TIMEOUT_MS };
 
 /** Why the reference checks skip, for the test title; empty when they run. */
 export const skipReason = python ? '' : ' (skipped: no Python environment; run `npm run setup:python`)';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openModelSource } from '../../../src-main/engine/policies/hf/source';
 import { TextTokenizer } from '../../../src-main/engine/policies/hf/tokenizer';
 import { python } from '../../support/python';
-import { Reference, skipReason, tempDir, type Arch } from './support';
+import { Reference, skipReason, tempDir, type Arch, START_TIMEOUT_MS } from './support';
 
 const CORPUS = [
   'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.',
@@ -46,7 +46,9 @@ interface Answer {
 describe.skipIf(!python)(`tokenizers and chat templates match transformers${skipReason}`, () => {
   const tmp = tempDir();
   let ref: Reference;
-  beforeAll(() => (ref = new Reference()));
+  beforeAll(async () => {
+    ref = await Reference.start();
+  }, START_TIMEOUT_MS);
   afterAll(() => {
     ref?.close();
     tmp.remove();

@@ -8,7 +8,7 @@ import { createTrainer } from '../../../src-main/engine/trainer';
 import type { StepResult, TrainerState } from '../../../src-main/engine/types';
 import { python } from '../../support/python';
 import { tinyHfConfig, writeGsm8k } from './fixtures';
-import { Reference, skipReason, tempDir } from './support';
+import { Reference, skipReason, tempDir, START_TIMEOUT_MS } from './support';
 
 describe.skipIf(!python)(`HF policy in the trainer${skipReason}`, () => {
   const tmp = tempDir();
@@ -16,10 +16,10 @@ describe.skipIf(!python)(`HF policy in the trainer${skipReason}`, () => {
   let model: string;
   let data: string;
   beforeAll(async () => {
-    ref = new Reference();
+    ref = await Reference.start();
     model = await ref.make(tmp.dir, 'llama');
     data = writeGsm8k(tmp.dir);
-  });
+  }, START_TIMEOUT_MS);
   afterAll(() => {
     ref?.close();
     tmp.remove();

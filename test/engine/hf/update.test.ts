@@ -19,7 +19,7 @@ import { tf } from '../../../src-main/engine/tf';
 import type { SequenceBatch, TensorMap } from '../../../src-main/engine/types';
 import { python } from '../../support/python';
 import { tinyHfConfig } from './fixtures';
-import { Reference, skipReason, tempDir, type Arch } from './support';
+import { Reference, skipReason, tempDir, type Arch, START_TIMEOUT_MS } from './support';
 
 const PROMPTS = [
   [5, 17, 99, 230],
@@ -97,9 +97,9 @@ interface Answer {
 describe.skipIf(!python)(`one clipped GRPO update matches PyTorch${skipReason}`, () => {
   const tmp = tempDir();
   let ref: Reference;
-  beforeAll(() => {
-    ref = new Reference();
-  });
+  beforeAll(async () => {
+    ref = await Reference.start();
+  }, START_TIMEOUT_MS);
   afterAll(() => {
     ref?.close();
     tmp.remove();
