@@ -58,7 +58,7 @@ describe.skipIf(!python)(`cliplab train on Hugging Face checkpoints${skipReason}
       const r = await cliplab(['train', '--preset', preset, ...paths, ...SMALL, ...extra, '--db', db, '--json']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(
-        new RegExp(`model .*${arch}: ${arch}, 0\\.0M parameters \\(F32 on disk\\), vocabulary \\d+`),
+        new RegExp(`model .*${arch}: ${arch}, [\\d.]+k parameters \\(F32 on disk\\), vocabulary \\d+`),
       );
       expect(r.stderr).toMatch(/memory estimate: peak \d+ MiB .* wasm 4\.0 GiB: fits/);
       const { run, final } = JSON.parse(r.stdout) as { run: RunRecord; final: Record<string, number | null> };
