@@ -4,11 +4,11 @@
  * the step in flight, checkpoints, and leaves the run `interrupted` (resumable); a second Ctrl-C
  * ends the worker at once (the run is still interrupted, from its last checkpoint).
  */
-import type { RunRecord } from '../contract';
+import { formatClock, formatNumber, type RunRecord } from '../contract';
 import { HEADLINE_KEYS, readRun, type LabService } from '../lab';
 import { finalMetrics, trainInChild } from '../lab/runner';
 import type { CliIo } from './command';
-import { formatDuration, runProgress } from './progress';
+import { runProgress } from './progress';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 const EXIT_INTERRUPTED = 130;
@@ -23,11 +23,11 @@ function summary(result: ForegroundResult): string {
   const steps = run.step === null ? 0 : run.step + 1;
   const parts = [`run ${run.id} ${run.status}: ${steps}/${run.steps} steps`];
   for (const key of HEADLINE_KEYS) {
-    if (final[key] !== undefined && final[key] !== null) parts.push(`${key} ${Number(final[key]!.toPrecision(4))}`);
+    if (final[key] !== undefined && final[key] !== null) parts.push(`${key} ${formatNumber(final[key])}`);
   }
   if (run.backend) parts.push(`backend ${run.backendDetail ?? run.backend}`);
   if (run.startedAt && run.finishedAt) {
-    parts.push(`${formatDuration((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)} since it started`);
+    parts.push(`${formatClock((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)} since it started`);
   }
   return parts.join(', ');
 }

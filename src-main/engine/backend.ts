@@ -9,16 +9,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Backend } from '../contract';
 import { tf } from './tf';
-import { loadWebgpuBackend, type GpuAdapter } from './webgpu';
+import type { BackendInfo } from './backend-info';
+import { loadWebgpuBackend } from './webgpu';
 
-export interface BackendInfo {
-  /** tfjs backend name that runs the math: "tensorflow", "wasm", "cpu", "webgpu". */
-  name: string;
-  /** Human detail, e.g. "tfjs-node-gpu (CUDA)" or "wasm (SIMD, 1 thread)". */
-  detail: string;
-  /** The GPU that ran the math, for the webgpu backend. */
-  adapter?: GpuAdapter;
-}
+export type { BackendInfo } from './backend-info';
 
 type Loader = () => Promise<BackendInfo | null>;
 
