@@ -16,7 +16,7 @@ import type { LabClient } from '../../lib/transport';
 import { draftOf, paperSpecOf, specFromDraft, type FigureDraft } from './draft';
 import { saveFile, textToBase64 } from './save-file';
 
-export const FIGURE_FORMATS: Record<FigureFormat, { label: string; kind: string; note: string }> = {
+export const FORMAT_INFO: Record<FigureFormat, { label: string; kind: string; note: string }> = {
   pdf: { label: 'PDF', kind: 'PDF figure', note: 'vector, fonts embedded, text selectable' },
   svg: { label: 'SVG', kind: 'SVG figure', note: 'vector; text as outlines for LaTeX pipelines if asked' },
   png: { label: 'PNG', kind: 'PNG image', note: 'bitmap at the chosen resolution' },
@@ -60,7 +60,7 @@ export class ExportSession {
   saveFigure(spec: FigureSpec, format: FigureFormat): Promise<void> {
     return this.#act('figure', async () => {
       const { filename, mime, base64 } = await this.#client.api['figures.render']({ spec, format });
-      return (await saveFile(this.#client, { filename, mime, base64, kind: FIGURE_FORMATS[format].kind })).message;
+      return (await saveFile(this.#client, { filename, mime, base64, kind: FORMAT_INFO[format].kind })).message;
     });
   }
 
