@@ -92,7 +92,8 @@ export interface AttentionShape {
 function lastRows(t: T2, shape: AttentionShape): T2 {
   if (shape.queries === shape.positions) return t;
   const batch = t.shape[0] / shape.positions;
-  return t.slice([(shape.positions - shape.queries) * batch, 0], [shape.queries * batch, t.shape[1]]); // [queries * B, d]
+  // [queries * B, d]
+  return t.slice([(shape.positions - shape.queries) * batch, 0], [shape.queries * batch, t.shape[1]]);
 }
 
 /** Zero rows in front of the last positions' rows: the gradient of `lastRows`, [positions * B, d]. */

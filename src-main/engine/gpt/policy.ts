@@ -41,7 +41,8 @@ function responseTargets(batch: SequenceBatch, supportIndex: Map<number, number>
       mask[s * b + row] = 1;
     }
   }
-  return { target: tf.tensor2d(target, [t * b, support]), mask: tf.tensor2d(mask, [t * b, 1]) }; // [T * B, A], [T * B, 1]
+  // [T * B, A], [T * B, 1]
+  return { target: tf.tensor2d(target, [t * b, support]), mask: tf.tensor2d(mask, [t * b, 1]) };
 }
 
 /** Inputs of every position that predicts a response token: prompt then response[:-1], position-major. */

@@ -41,7 +41,8 @@ export function referenceLogits(
   const d = dims.dModel;
   const oneHot = tf.oneHot(tokens.reshape([b * t]), dims.vocab); // [B * T, vocab]
   const pos = tf.tile(tf.oneHot(tf.range(0, t, 1, 'int32'), dims.context), [b, 1]); // [B * T, context]
-  let x = tf.add(tf.matMul(oneHot, weights.wte), tf.matMul(pos, weights.wpe)).reshape([b, t, d]) as tf.Tensor3D; // [B, T, d]
+  // [B, T, d]
+  let x = tf.add(tf.matMul(oneHot, weights.wte), tf.matMul(pos, weights.wpe)).reshape([b, t, d]) as tf.Tensor3D;
   for (let i = 0; i < dims.layers; i++) {
     const w = (n: string) => weights[`h${i}.${n}`];
     x = tf.add(x, attention(layerNorm(x, w('ln1.g'), w('ln1.b')) as tf.Tensor3D, w, dims.heads));
@@ -49,5 +50,6 @@ export function referenceLogits(
     x = tf.add(x, tf.matMul(h, w('mlp.w2')).reshape([b, t, d])); // [B, T, d]
   }
   const out = tf.matMul(weights.head, select); // [d, A]
-  return tf.matMul(layerNorm(x, weights['lnf.g'], weights['lnf.b']).reshape([b * t, d]), out).reshape([b, t, -1]); // [B, T, A]
+  // [B, T, A]
+  return tf.matMul(layerNorm(x, weights['lnf.g'], weights['lnf.b']).reshape([b * t, d]), out).reshape([b, t, -1]);
 }

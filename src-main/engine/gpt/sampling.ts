@@ -104,7 +104,8 @@ function prefill(model: GptModel, prompts: readonly Prompt[], promptLen: number,
     const [p, g, d] = t.shape; // g = distinct prompts x heads
     return expandRows(t.reshape([p, u, (g / u) * d]), of).reshape([p, -1, d]) as tf.Tensor3D; // [P, B * heads, D]
   };
-  const logits = expandRows(state.logits.reshape([1, u, -1]), of).reshape([prompts.length, -1]) as tf.Tensor2D; // [B, A]
+  // [B, A]
+  const logits = expandRows(state.logits.reshape([1, u, -1]), of).reshape([prompts.length, -1]) as tf.Tensor2D;
   return { logits, cache: { ...state.cache, k: state.cache.k.map(expandCache), v: state.cache.v.map(expandCache) } };
 }
 
