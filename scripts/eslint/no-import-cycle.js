@@ -114,25 +114,30 @@ export default {
   create(context) {
     const file = path.resolve(context.filename);
     const roots = (context.options[0]?.roots ?? ['.']).map((r) => path.resolve(context.cwd, r));
-    const own = resolvedImports(file, context.sourceCode.text);
-    if (own.length === 0) return {};
-    const graph = new Map(scan(roots));
-    graph.set(file, own);
     const name = (f) => path.relative(context.cwd, f);
-
-    function check(node) {
+    /** This file's imports as the linter parsed them (the text being linted, saved or not). */
+    const imports = [];
+    const collect = (node) => {
       if (typeof node.source?.value !== 'string') return;
       const target = resolve(file, node.source.value);
       // A component that renders itself (a recursive tree) imports itself: not a cycle between files.
-      if (target === file) return;
-      const route = target && pathBack(graph, target, file);
-      if (route) context.report({ node, messageId: 'cycle', data: { route: [file, ...route].map(name).join(' -> ') } });
-    }
+      if (target && target !== file) imports.push({ node, target });
+    };
     return {
-      ImportDeclaration: check,
-      ExportNamedDeclaration: check,
-      ExportAllDeclaration: check,
-      ImportExpression: check,
+      ImportDeclaration: collect,
+      ExportNamedDeclaration: collect,
+      ExportAllDeclaration: collect,
+      ImportExpression: collect,
+      'Program:exit'() {
+        if (imports.length === 0) return;
+        const graph = new Map(scan(roots));
+        graph.set(file, [...new Set(imports.map((i) => i.target))]);
+        for (const { node, target } of imports) {
+          const route = pathBack(graph, target, file);
+          if (route)
+            context.report({ node, messageId: 'cycle', data: { route: [file, ...route].map(name).join(' -> ') } });
+        }
+      },
     };
   },
 };
