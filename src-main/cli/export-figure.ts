@@ -1,5 +1,5 @@
 /** `cliplab export-figure`: a figure of runs or seed groups as PDF, SVG or PNG, as the app exports it. */
-import { FIGURE_FORMATS, type ApiResult } from '../contract';
+import { FIGURE_FORMATS, formatNumber, type ApiResult } from '../contract';
 import { dispatch } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { LOOK_OPTIONS, runExport, SPEC_OPTIONS } from './figure-args';
@@ -54,7 +54,7 @@ export const exportFigureCommand: Command = {
       return {
         contents: Buffer.from(file.base64, 'base64'),
         json: { widthIn, heightIn, pixels },
-        detail: `${+widthIn.toFixed(3)} x ${+heightIn.toFixed(3)} in${px}`,
+        detail: `${formatNumber(widthIn)} x ${formatNumber(heightIn)} in${px}`,
       };
     });
   },

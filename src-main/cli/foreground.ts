@@ -5,12 +5,11 @@
  * run `interrupted` (resumable); a second one ends the worker at once (the run is still interrupted,
  * from its last checkpoint). Either way this command waits for its worker, so none is left behind.
  */
-import { documentJson } from '../contract';
-import type { RunRecord } from '../contract';
+import { documentJson, formatClock, formatNumber, type RunRecord } from '../contract';
 import { HEADLINE_KEYS, readRun, type LabService } from '../lab';
 import { finalMetrics, trainInChild } from '../lab/runner';
 import type { CliIo } from './command';
-import { formatDuration, runProgress } from './progress';
+import { runProgress } from './progress';
 import { onStopSignals, signalExitCode, type StopSignal } from './terminal';
 
 /** Exit code of an interrupted run when no signal says otherwise (128 + SIGINT), as shells expect. */
@@ -26,11 +25,11 @@ function summary(result: ForegroundResult): string {
   const steps = run.step === null ? 0 : run.step + 1;
   const parts = [`run ${run.id} ${run.status}: ${steps}/${run.steps} steps`];
   for (const key of HEADLINE_KEYS) {
-    if (final[key] !== undefined && final[key] !== null) parts.push(`${key} ${Number(final[key]!.toPrecision(4))}`);
+    if (final[key] !== undefined && final[key] !== null) parts.push(`${key} ${formatNumber(final[key])}`);
   }
   if (run.backend) parts.push(`backend ${run.backendDetail ?? run.backend}`);
   if (run.startedAt && run.finishedAt) {
-    parts.push(`${formatDuration((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)} since it started`);
+    parts.push(`${formatClock((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000)} since it started`);
   }
   return parts.join(', ');
 }

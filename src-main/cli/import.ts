@@ -5,6 +5,7 @@
  */
 import {
   IMPORT_FORMATS,
+  MISSING,
   type ImportFormatName,
   type ImportProgressEvent,
   type ImportResult,
@@ -81,7 +82,7 @@ function progressLine(io: CliIo): (p: ImportProgressEvent) => void {
 export function describeImport(result: ImportResult): string {
   const run = result.run;
   const lines = [`imported run ${run.id} "${run.name}": ${result.format} (${result.reason})`];
-  lines.push(`  ${result.keys} keys, ${result.points} points, last step ${run.step ?? '-'}`);
+  lines.push(`  ${result.keys} keys, ${result.points} points, last step ${run.step ?? MISSING}`);
   if (run.origin === 'imported') {
     const aliases = Object.entries(run.source.aliases ?? {}).filter(([c, k]) => c !== k);
     if (aliases.length > 0) lines.push(`  aliases   ${aliases.map(([c, k]) => `${c} <- ${k}`).join(', ')}`);
@@ -112,7 +113,7 @@ function followProgress(lab: LabService, runId: number, io: CliIo): () => Promis
     const followed = (await dispatch(lab, 'imports.following', {})).find((f) => f.runId === runId);
     if (!followed || followed.points === shown) return;
     io.stderr.write(
-      `step ${followed.lastStep ?? '-'}: +${followed.points - shown} points (${followed.points} in all)\n`,
+      `step ${followed.lastStep ?? MISSING}: +${followed.points - shown} points (${followed.points} in all)\n`,
     );
     shown = followed.points;
   };
@@ -156,7 +157,7 @@ export async function followFile(
     io.stdout.write(
       flagOption(args, 'json')
         ? `${documentJson(final, 2)}\n`
-        : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? '-'}\n`,
+        : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? MISSING}\n`,
     );
     return final;
   } finally {

@@ -3,7 +3,7 @@
  * the lines reach the terminal (redrawn in place, or plain lines where there is no terminal) is
  * terminal.ts's part.
  */
-import { METRIC } from '../contract';
+import { formatClock, formatNumber, METRIC } from '../contract';
 import type { WorkerMessage } from '../lab/runner/protocol';
 import { formatValue } from './format';
 import { liveLines } from './terminal';
@@ -16,15 +16,6 @@ type BaseProgress = Extract<WorkerMessage, { type: 'basemodel' }>;
 export function bar(fraction: number, width = BAR_WIDTH): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-}
-
-/** `1:05`, `12:00:03`; `?` when unknown. */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return hms[0] > 0 ? `${hms[0]}:${pad(hms[1])}:${pad(hms[2])}` : `${hms[1]}:${pad(hms[2])}`;
 }
 
 /** Steps per second from the observed pace (an average since the first report), not one step's time. */
@@ -45,8 +36,8 @@ export function runLine(label: string, p: Progress, rate: number | null): string
   const eta = rate ? (p.steps - done) / rate : null;
   return [
     `${label} ${bar(done / p.steps)} ${done}/${p.steps}`,
-    rate === null ? '' : `${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)} step/s`,
-    `ETA ${formatDuration(done >= p.steps ? 0 : eta)}`,
+    rate === null ? '' : `${formatNumber(rate, rate >= 10 ? 3 : 2)} step/s`,
+    `ETA ${formatClock(done >= p.steps ? 0 : eta)}`,
     `entropy ${formatValue(p.latest[METRIC.entropy])}`,
     `reward ${formatValue(p.latest[METRIC.rewardMean])}`,
   ]

@@ -1,7 +1,7 @@
 /** `cliplab runs`: the stored runs as a table, or as JSON. */
 import { documentJson } from '../contract';
 import { dispatch } from '../lab';
-import type { ApiArgs, RunRecord, RunStatus } from '../contract';
+import { MISSING, type ApiArgs, type RunRecord, type RunStatus } from '../contract';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table, truncate } from './format';
 import { readLab } from './lab';
@@ -19,7 +19,7 @@ Lists the runs in the database, oldest first.
   --db FILE       database (default: the app's; CLIPLAB_DB overrides)`;
 
 function progress(run: RunRecord): string {
-  const done = run.step === null ? '-' : String(run.step + 1);
+  const done = run.step === null ? MISSING : String(run.step + 1);
   return run.steps === null ? done : `${done}/${run.steps}`;
 }
 

@@ -1,5 +1,5 @@
 /** `cliplab show RUN`: one run with its config and metrics, readable or as one JSON document. */
-import { ApiError, type MetricKeyInfo, type RunRecord, type Series, documentJson } from '../contract';
+import { ApiError, MISSING, type MetricKeyInfo, type RunRecord, type Series, documentJson } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table } from './format';
@@ -61,7 +61,7 @@ function header(run: RunRecord): string[] {
     `  status    ${run.status} (${step})`,
     `  origin    ${run.origin}${run.backend ? `, backend ${run.backendDetail ?? run.backend}` : ''}, cliplab ${run.appVersion}`,
     `  times     created ${formatTime(run.createdAt)}, started ${formatTime(run.startedAt)}, finished ${formatTime(run.finishedAt)}`,
-    `  seed      ${run.seed ?? '-'}   group ${run.groupKey}`,
+    `  seed      ${run.seed ?? MISSING}   group ${run.groupKey}`,
   ];
   if (run.tags.length > 0) lines.push(`  tags      ${run.tags.join(', ')}`);
   if (run.notes) lines.push(`  notes     ${run.notes.replace(/\n/g, '\n            ')}`);
@@ -95,8 +95,8 @@ function metricsTable(keys: readonly MetricKeyInfo[], series: readonly Series[])
       `${info.firstStep}-${info.lastStep}`,
       formatValue(s.values[0]),
       formatValue(s.values[s.values.length - 1]),
-      min <= max ? formatValue(min) : '-',
-      min <= max ? formatValue(max) : '-',
+      min <= max ? formatValue(min) : MISSING,
+      min <= max ? formatValue(max) : MISSING,
     ];
   });
   return table(['METRIC', 'POINTS', 'STEPS', 'FIRST', 'LAST', 'MIN', 'MAX'], rows);

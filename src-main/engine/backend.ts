@@ -9,19 +9,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Backend } from '../contract';
 import { tf } from './tf';
+import type { BackendInfo } from './backend-info';
 import { startWasm } from './wasm';
-import { loadWebgpuBackend, type GpuAdapter } from './webgpu';
+import { loadWebgpuBackend } from './webgpu';
 
-export interface BackendInfo {
-  /** tfjs backend name that runs the math: "tensorflow", "wasm", "cpu", "webgpu". */
-  name: string;
-  /** Human detail, e.g. "tfjs-node-gpu (CUDA)" or "wasm (SIMD, 1 thread)". */
-  detail: string;
-  /** The GPU that ran the math, for the webgpu backend. */
-  adapter?: GpuAdapter;
-  /** Threads the backend computes with, where it is a choice (wasm). */
-  threads?: number;
-}
+export type { BackendInfo } from './backend-info';
 
 export interface BackendOptions {
   /** Threads for backends that can use several (wasm's XNNPACK pool). @default 1 */

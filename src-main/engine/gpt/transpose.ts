@@ -16,7 +16,7 @@ export function tiledTranspose(x: tf.Tensor2D): tf.Tensor2D {
   if (b === undefined || n * m < TILED_MIN_SIZE) return tf.transpose(x);
   return tf.tidy(() => {
     const tiles = tf.transpose(x.reshape([n / b, b, m / b, b]), [0, 2, 1, 3]); // [n/b, m/b, b, b]
-    return tf.transpose(tiles, [1, 3, 0, 2]).reshape([m, n]);
+    return tf.transpose(tiles, [1, 3, 0, 2]).reshape([m, n]); // [m/b, b, n/b, b] -> [m, n]
   });
 }
 

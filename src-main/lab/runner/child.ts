@@ -4,10 +4,10 @@
  * busy, so a Ctrl-C is best handled by an idle parent that stores a stop request the worker reads
  * between steps (and a second Ctrl-C can end the worker at once). No TensorFlow.js is loaded here.
  */
-import { ApiError, type RunRecord, type RunStatus } from '../../contract';
+import { ApiError, RESUMABLE, type RunRecord, type RunStatus } from '../../contract';
 import type { LabContext } from '../context';
 import { announceRun, readRun } from '../records';
-import { assertResumable, RESUMABLE } from './handlers';
+import { assertResumable } from './handlers';
 import { settleWorkerExit } from './liveness';
 import type { EndStatus, StopReason, WorkerMessage } from './protocol';
 import type { WorkerOutcome } from './run-worker';

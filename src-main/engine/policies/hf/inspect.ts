@@ -4,7 +4,7 @@
  */
 import type { MemoryEstimate, ModelInfo, RunConfig } from '../../../contract';
 import { openTask } from '../../tasks';
-import { HfPrepared } from './index';
+import { HfPrepared } from './prepared';
 import { memoryBudget, planMemory } from './memory';
 import { openModelSource, type ModelSource } from './source';
 import type { HfConfig } from './policy';

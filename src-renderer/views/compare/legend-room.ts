@@ -3,7 +3,7 @@
  * figure instead of squeezing the plot into a strip. Mirrors Chart.js's legend layout: items packed
  * into rows, each a line symbol, a gap and the label.
  */
-import { FIGURE_FONT_STACK } from '../../src-main/contract';
+import { FIGURE_FONT_STACK } from '../../../src-main/contract';
 
 export interface LegendMetrics {
   fontSize: number;

@@ -1,7 +1,5 @@
-/** How run fields read in tables: short, unit-aware, and an em dash where a value is unknown. */
-import type { RunConfig, RunRecord } from '../../src-main/contract';
-
-export const MISSING = '—';
+/** How a run's settings read in tables and headers: short, and MISSING where the run does not say. */
+import { MISSING, type RunConfig, type RunRecord } from '../../src-main/contract';
 
 type TaskConfig = RunConfig['task'];
 type RewardConfig = RunConfig['reward'];
@@ -55,30 +53,4 @@ export function stepLabel(run: RunRecord): string {
   // A trainer numbers its own steps (often from 1) and rarely logs its plan: show the last one logged.
   if (run.origin === 'imported') return run.step === null ? MISSING : String(run.step);
   return `${stepsDone(run)} / ${run.steps ?? '?'}`;
-}
-
-export function formatNumber(value: number | null | undefined, digits = 3): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
-  return value.toFixed(digits);
-}
-
-export function formatPercent(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING;
-  return `${(value * 100).toFixed(1)}%`;
-}
-
-const dateFormat = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const yearFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-
-export function formatDate(iso: string | null): string {
-  if (!iso) return MISSING;
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return MISSING;
-  // Within the current year the time of day matters more than the year.
-  return date.getFullYear() === new Date().getFullYear() ? dateFormat.format(date) : yearFormat.format(date);
 }

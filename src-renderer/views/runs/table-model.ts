@@ -3,7 +3,7 @@
  * share a group key are seeds of one experiment). Pure, so the view's behaviour is testable without DOM.
  */
 import { METRIC, type RunRecord, type RunStatus } from '../../../src-main/contract';
-import { clipLabel, originLabel, rewardLabel, stepsDone, taskLabel } from '../../lib/format';
+import { clipLabel, originLabel, rewardLabel, stepsDone, taskLabel } from '../../lib/run-labels';
 
 export type SortValue = string | number | null;
 
@@ -157,18 +157,6 @@ export function sharedName(names: readonly string[]): string {
   }
   const trimmed = prefix.replace(/[\s,;:·(#-]*(seed\s*[\d=]*)?[\s,;:·(#=-]*$/i, '');
   return trimmed.length >= 3 ? trimmed : (names[0] ?? '');
-}
-
-const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const dayOfYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const fullDate = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-
-/** A creation time for a narrow column: `14:05` today, `Nov 27` this year, else the full date. */
-export function formatCreated(iso: string, now = new Date()): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '—';
-  if (date.toDateString() === now.toDateString()) return timeOfDay.format(date);
-  return (date.getFullYear() === now.getFullYear() ? dayOfYear : fullDate).format(date);
 }
 
 /** A seed's name under its group's row: what follows the shared part (`seed 2`), or the whole name. */
