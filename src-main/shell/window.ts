@@ -1,5 +1,5 @@
 /** The main window and the rules every web page in the app lives by: no navigation, no new windows. */
-import { BrowserWindow, shell, type WebContents } from 'electron';
+import { BrowserWindow, nativeTheme, shell, type WebContents } from 'electron';
 import { viewHash, type ViewId } from '../contract/views';
 import { isSafeExternalUrl, type AppPages } from './pages';
 
@@ -45,7 +45,8 @@ export function createMainWindow(pages: AppPages, { dev }: WindowOptions = { dev
     minWidth: 900,
     minHeight: 560,
     show: false,
-    backgroundColor: '#f6f7f9',
+    // The page's --bg in the system's theme (styles/app.css), seen while a resize repaints.
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#0f1217' : '#f5f6f8',
     webPreferences: {
       preload: pages.preload,
       contextIsolation: true,

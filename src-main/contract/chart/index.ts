@@ -7,5 +7,6 @@ export * from './decimate';
 export * from './legend';
 export * from './palette';
 export * from './smoothing';
+export * from './theme';
 export * from './xaxis';
 export * from './paper-legend';
