@@ -25,6 +25,8 @@ export const FORMAT_LABELS: Record<ImportFormatName, string> = {
   'trl-console': 'TRL / Unsloth console log',
   tfevents: 'TensorBoard event file',
   csv: 'CSV with a header row',
+  wandb: 'W&B run (.wandb file or run folder)',
+  mlflow: 'MLflow store (mlruns folder or mlflow.db)',
 };
 
 export const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...IMPORT_FORMATS];

@@ -172,10 +172,13 @@ describe('imports.follow', () => {
     expect((await apiError('imports.follow', { path: tmp.dir })).message).toBe(
       `${tmp.dir} is a folder; expected a log file inside it`,
     );
-    // The one-shot calls by path check it the same way.
+    // The one-shot calls by path take run folders (W&B, MLflow) too, and refuse any other folder.
     for (const method of ['imports.detect', 'imports.fromPath'] as const) {
       expect((await apiError(method, { path: tmp.dir })).fields).toEqual([
-        { path: 'path', message: `${tmp.dir} is a folder; expected a log file inside it` },
+        {
+          path: 'path',
+          message: `${tmp.dir} is a folder but not a W&B or MLflow run folder; expected a log file, a W&B run folder or an MLflow mlruns folder`,
+        },
       ]);
     }
     const file = tmp.file('t.jsonl', line(1, 0.5));
