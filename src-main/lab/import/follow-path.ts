@@ -45,7 +45,7 @@ export async function resolveLogPath(input: string, cwd = process.cwd(), folders
     if (folders && (await runFolderKind(file))) return file;
     if (folders) {
       throw refuse(
-        `${file} is a folder but not a W&B or MLflow run folder; expected a log file, a W&B run folder or an MLflow mlruns folder`,
+        `${file} is a folder without runs; expected a log file, a W&B run folder, an MLflow mlruns folder or a TensorBoard log folder`,
       );
     }
   }

@@ -36,10 +36,7 @@ type FollowCalls = 'imports.follow' | 'imports.following' | 'imports.stopFollow'
 const NO_METRICS_YET = 'to follow a log that has no metrics yet, choose its format';
 
 /** The format of a log about to be followed: chosen, or told by what the file holds now. */
-async function formatToFollow(
-  file: string,
-  format: ApiParsedArgs<'imports.follow'>['format'],
-): Promise<FileDetection> {
+async function formatToFollow(file: string, format: ApiParsedArgs<'imports.follow'>['format']): Promise<FileDetection> {
   if (format !== 'auto' && isStoreFormat(format)) {
     throw new ApiError('bad_request', `an MLflow store cannot be followed; import ${file} instead`, [
       { path: 'format', message: 'expected a log format' },

@@ -70,20 +70,16 @@ export function toSeriesInputs(series: Map<string, ImportedSeries>): SeriesInput
 }
 
 /** The name each run gets: the user's, else the tool's run name, else one made from the file name. */
-function runNames(runs: SourceRun[], name: string | undefined, file: string): string[] {
+function runNames(runs: SourceRun[], name: string | undefined): string[] {
   return runs.map((run, i) => {
-    const own = run.external?.name ?? defaultRunName(run.file === file ? file : run.file);
-    if (name === undefined) return own;
-    return runs.length === 1 ? name : `${name}/${run.external?.name ?? i + 1}`;
+    const own = run.external?.name ?? run.name;
+    if (name === undefined) return own ?? defaultRunName(run.file);
+    return runs.length === 1 ? name : `${name}/${own ?? i + 1}`;
   });
 }
 
 /** Creates the runs and writes their series (aliases included) in one transaction: all or none. */
-export function writeImport(
-  store: ImportStore,
-  runs: AliasedImport<SourceRun>[],
-  names: string[],
-): ImportOutcome {
+export function writeImport(store: ImportStore, runs: AliasedImport<SourceRun>[], names: string[]): ImportOutcome {
   let points = 0;
   const runIds = store.transaction(() =>
     runs.map((run, i) => {
@@ -129,7 +125,7 @@ function progressReporter(file: string, opts: ImportOptions) {
 function report(store: ImportStore, parsed: SourceRun[], file: string, opts: ImportOptions, total: number) {
   opts.onProgress?.({ file, phase: 'writing', bytesRead: total, totalBytes: total, points: 0, runId: null });
   const runs = parsed.map((run) => withAliases(run));
-  const outcome = writeImport(store, runs, runNames(parsed, opts.name, file));
+  const outcome = writeImport(store, runs, runNames(parsed, opts.name));
   opts.onProgress?.({
     file,
     phase: 'done',
@@ -159,7 +155,13 @@ export async function importFile(
       onProgress?.(p);
     },
   });
-  return report(store, parsed.map((run) => ({ ...run, file: path.resolve(run.file) })), file, opts, total);
+  return report(
+    store,
+    parsed.map((run) => ({ ...run, file: path.resolve(run.file) })),
+    file,
+    opts,
+    total,
+  );
 }
 
 /** Imports bytes a client uploaded (web mode); `fileName` names the run and the messages. */

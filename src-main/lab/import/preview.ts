@@ -38,7 +38,7 @@ function summarise(parsed: ParseResult, file: string, partial: boolean, runs?: S
     params: run.params,
     warnings: run.warnings,
     ...(parsed.container ? { container: parsed.container } : {}),
-    ...(runs && runs.length > 1 ? { runs: runs.map((r, i) => r.external?.name ?? `run ${i + 1}`) } : {}),
+    ...(runs && runs.length > 1 ? { runs: runs.map((r, i) => r.external?.name ?? r.name ?? `run ${i + 1}`) } : {}),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * What a path or an upload names, read into runs. A log file, plain or inside a Kaggle log or a
  * notebook, is one run; a W&B run folder is its `.wandb` file, and a `wandb/` folder each run folder
- * in it; an MLflow run, experiment or store folder, or an `mlflow.db`, is every run it holds.
+ * in it; an MLflow run, experiment or store folder, or an `mlflow.db`, is every run it holds; a
+ * TensorBoard log folder is one run per folder of event files.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -21,6 +22,8 @@ export interface SourceRequest extends Omit<ParseRequest, 'format'> {
 /** One run read from a source, with the path its import records. */
 export interface SourceRun extends ParseResult {
   file: string;
+  /** A name for the run where the file name says little (a TensorBoard run folder). */
+  name?: string;
 }
 
 const FOLDER_REASON: Record<MlflowFolderKind, string> = {
@@ -30,6 +33,9 @@ const FOLDER_REASON: Record<MlflowFolderKind, string> = {
 };
 
 const WANDB_RUN_FILE = /^run-.+\.wandb$/;
+const EVENT_FILE = /^events\.out\.tfevents\./;
+/** How deep a TensorBoard log folder's runs are looked for (TensorBoard itself has no limit). */
+const MAX_TENSORBOARD_DEPTH = 4;
 const WANDB_RUN_FOLDER = /^(offline-)?run-/;
 
 /** The `run-<id>.wandb` file of a W&B run folder, or null when the folder is not one. */
@@ -77,7 +83,36 @@ export async function runFolderKind(dir: string): Promise<string | null> {
   const kind = await mlflowFolderKind(dir);
   if (kind) return FOLDER_REASON[kind];
   if (await wandbRunFile(dir).catch(() => 'several')) return 'a W&B run folder';
-  return (await wandbRunFiles(dir)).length > 0 ? 'a wandb/ folder of runs' : null;
+  if ((await wandbRunFiles(dir)).length > 0) return 'a wandb/ folder of runs';
+  return (await tensorboardRunFolders(dir)).length > 0 ? 'a TensorBoard log folder' : null;
+}
+
+/**
+ * TensorBoard's log folders: every folder that directly holds event files is one run (a resumed
+ * writer adds a file; they are read in name order, which is time order), as TensorBoard shows them.
+ */
+async function tensorboardRunFolders(dir: string, depth = 0): Promise<{ dir: string; files: string[] }[]> {
+  const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [] as Dirent[])).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
+  const files = entries.filter((e) => e.isFile() && EVENT_FILE.test(e.name)).map((e) => path.join(dir, e.name));
+  const runs = files.length > 0 ? [{ dir, files }] : [];
+  if (depth >= MAX_TENSORBOARD_DEPTH) return runs;
+  for (const e of entries) {
+    if (e.isDirectory()) runs.push(...(await tensorboardRunFolders(path.join(dir, e.name), depth + 1)));
+  }
+  return runs;
+}
+
+async function parseEventFolders(root: string, req: SourceRequest): Promise<SourceRun[]> {
+  const runs: SourceRun[] = [];
+  for (const { dir, files } of await tensorboardRunFolders(root)) {
+    const bytes = Buffer.concat(await Promise.all(files.map((f) => readFile(f))));
+    const parsed = await parseBuffer(bytes, files.length === 1 ? files[0] : dir, fileRequest(req, dir));
+    const name = path.relative(path.dirname(root), dir);
+    runs.push({ ...parsed, name, file: files.length === 1 ? files[0] : dir });
+  }
+  return runs;
 }
 
 async function parseFolder(dir: string, req: SourceRequest): Promise<SourceRun[]> {
@@ -85,16 +120,17 @@ async function parseFolder(dir: string, req: SourceRequest): Promise<SourceRun[]
   if (kind) return fromStore(await readMlflowFolder(dir, kind), dir, FOLDER_REASON[kind]);
   const runFile = await wandbRunFile(dir);
   const runFiles = runFile ? [runFile] : await wandbRunFiles(dir);
-  if (runFiles.length === 0) {
-    throw new ImportError(
-      dir,
-      'a folder that is neither a W&B run folder (run-<id>.wandb inside) nor a wandb/ folder of them, nor an ' +
-        'MLflow run, experiment or mlruns folder; expected one of these, or a log file',
-    );
-  }
   const runs: SourceRun[] = [];
   for (const file of runFiles) {
     runs.push({ ...(await parseFile(file, { ...fileRequest(req, file), name: file })), file });
+  }
+  if (runs.length === 0) runs.push(...(await parseEventFolders(dir, req)));
+  if (runs.length === 0) {
+    throw new ImportError(
+      dir,
+      'a folder without runs cliplab reads; expected a W&B run folder (run-<id>.wandb inside) or a wandb/ ' +
+        'folder of them, an MLflow run, experiment or mlruns folder, or a TensorBoard log folder (events.out.tfevents.*)',
+    );
   }
   return runs;
 }

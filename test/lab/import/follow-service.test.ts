@@ -177,7 +177,7 @@ describe('imports.follow', () => {
       expect((await apiError(method, { path: tmp.dir })).fields).toEqual([
         {
           path: 'path',
-          message: `${tmp.dir} is a folder but not a W&B or MLflow run folder; expected a log file, a W&B run folder or an MLflow mlruns folder`,
+          message: `${tmp.dir} is a folder without runs; expected a log file, a W&B run folder, an MLflow mlruns folder or a TensorBoard log folder`,
         },
       ]);
     }

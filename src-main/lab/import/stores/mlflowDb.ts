@@ -55,7 +55,10 @@ function points(db: ForeignDatabase, runId: string): MlflowPoint[] {
 function pairs(db: ForeignDatabase, table: string, runId: string): [string, string][] {
   if (!db.tables().includes(table)) return [];
   return db
-    .all<{ key: string; value: string | null }>(`SELECT key, value FROM ${table} WHERE run_uuid = ? ORDER BY key`, runId)
+    .all<{ key: string; value: string | null }>(
+      `SELECT key, value FROM ${table} WHERE run_uuid = ? ORDER BY key`,
+      runId,
+    )
     .map((r) => [r.key, r.value ?? '']);
 }
 
@@ -66,10 +69,14 @@ export function readMlflowDb(bytes: Buffer, file: string): StoreRun[] {
     const tables = db.tables();
     const missing = REQUIRED_TABLES.filter((t) => !tables.includes(t));
     if (missing.length > 0) {
-      throw new ImportError(file, `an SQLite database without MLflow's ${missing.join(', ')} tables; expected mlflow.db`);
+      throw new ImportError(
+        file,
+        `an SQLite database without MLflow's ${missing.join(', ')} tables; expected mlflow.db`,
+      );
     }
     const experiments = new Map(
-      db.all<{ experiment_id: number | string; name: string }>('SELECT experiment_id, name FROM experiments')
+      db
+        .all<{ experiment_id: number | string; name: string }>('SELECT experiment_id, name FROM experiments')
         .map((e) => [String(e.experiment_id), e.name]),
     );
     const runs = db.all<RunRow>(

@@ -24,7 +24,8 @@ export function readFlatYaml(text: string): Record<string, string> {
     const m = /^([A-Za-z_]\w*):\s*(.*?)\s*$/.exec(line);
     if (!m) continue;
     let value = m[2];
-    if (value.startsWith("'") && value.endsWith("'") && value.length >= 2) value = value.slice(1, -1).replace(/''/g, "'");
+    if (value.startsWith("'") && value.endsWith("'") && value.length >= 2)
+      value = value.slice(1, -1).replace(/''/g, "'");
     else if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = JSON.parse(value) as string;
     out[m[1]] = value;
   }
@@ -79,7 +80,11 @@ async function metricPoints(dir: string, file: string): Promise<MlflowPoint[]> {
     lines.forEach((line, i) => {
       if (line.trim().length === 0) return;
       const [ts, value, step] = line.trim().split(/\s+/);
-      const parsed = { timestamp: numberFromText(ts ?? ''), value: numberFromText(value ?? ''), step: Number(step ?? i) };
+      const parsed = {
+        timestamp: numberFromText(ts ?? ''),
+        value: numberFromText(value ?? ''),
+        step: Number(step ?? i),
+      };
       if (parsed.timestamp === undefined || parsed.value === undefined || !Number.isInteger(parsed.step)) {
         const at = `${path.relative(file, metricFile)}: line ${i + 1}`;
         throw new ImportError(file, `expected "timestamp value step", got ${JSON.stringify(line)}`, { at });
@@ -96,7 +101,13 @@ async function texts(dir: string): Promise<[string, string][]> {
   return out;
 }
 
-const STATUS: Record<string, string> = { '1': 'RUNNING', '2': 'SCHEDULED', '3': 'FINISHED', '4': 'FAILED', '5': 'KILLED' };
+const STATUS: Record<string, string> = {
+  '1': 'RUNNING',
+  '2': 'SCHEDULED',
+  '3': 'FINISHED',
+  '4': 'FAILED',
+  '5': 'KILLED',
+};
 
 async function readRun(dir: string, experimentName: string | null): Promise<StoreRun> {
   const meta = (await metaOf(dir)) ?? {};
@@ -112,7 +123,7 @@ async function readRun(dir: string, experimentName: string | null): Promise<Stor
     params: await texts(path.join(dir, 'params')),
     tags: await texts(path.join(dir, 'tags')),
   });
-  if (meta.lifecycle_stage === 'deleted') parsed.warnings.push('the run is in MLflow\'s trash (deleted)');
+  if (meta.lifecycle_stage === 'deleted') parsed.warnings.push("the run is in MLflow's trash (deleted)");
   return { parsed, file: dir };
 }
 
