@@ -64,8 +64,10 @@ export function lineDecoder(onLine: LineHandler, onEnd: () => void = () => {}, w
 }
 
 export function cutLineWarning(lineNo: number, text: string): string {
-  const shown = text.length > 60 ? `${text.slice(0, 60)}...` : text;
-  return `left out line ${lineNo}: it has no line end, so it was cut while being written (${JSON.stringify(shown)})`;
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/[\x00-\x1f]+/g, ' ').trim();
+  const shown = plain.length > 60 ? `${plain.slice(0, 60)}...` : plain;
+  return `left out line ${lineNo}: it has no line end, so it was cut while being written: ${shown}`;
 }
 
 /** Up to `max` complete, non-blank lines of the head (a cut last line is left out unless the head is whole). */
