@@ -29,7 +29,8 @@ const points = (r: ParseResult, key: string) => {
   return s.steps.map((step, i) => [step, s.values[i]]);
 };
 
-const bar = (k: number, n = 6) => `\r${Math.round((100 * k) / n)}%|${'█'.repeat(k)}| ${k}/${n} [00:0${k}<00:10, 1.00s/it]`;
+const bar = (k: number, n = 6) =>
+  `\r${Math.round((100 * k) / n)}%|${'█'.repeat(k)}| ${k}/${n} [00:0${k}<00:10, 1.00s/it]`;
 const dict = (loss: number) => `{'loss': ${loss}, 'reward': ${loss / 2}, 'epoch': 0.5}\n`;
 
 describe('Kaggle kernel logs', () => {
@@ -62,7 +63,9 @@ describe('Kaggle kernel logs', () => {
   });
 
   it('names the record at fault, in the log and in the text it holds', async () => {
-    const badRecord = Buffer.from('[{"stream_name":"stdout","time":1,"data":"x\\n"}\n,{"stream_name":"stdout","time":2}\n]');
+    const badRecord = Buffer.from(
+      '[{"stream_name":"stdout","time":1,"data":"x\\n"}\n,{"stream_name":"stdout","time":2}\n]',
+    );
     const shape = await rejectionOf(parse(badRecord, 'kernel.log'), ImportError);
     expect(shape.message).toMatch(/^kernel\.log: record 2: expected a Kaggle log record/);
     const ok = '{"step": 1, "data": {"a": 1}}\n';
@@ -96,7 +99,11 @@ describe('Jupyter notebooks', () => {
         stream('stdout', ["{'loss': 0.5, 're", "ward': 0.25}\n"]),
         stream('stderr', '\r 50%|█ | 1/2 [00:01<00:01]'),
         stream('stdout', "{'loss': 0.4, 'reward': 0.3}\n"),
-        { output_type: 'display_data', data: { 'text/html': '<table/>', 'text/plain': '<IPython HTML>' }, metadata: {} },
+        {
+          output_type: 'display_data',
+          data: { 'text/html': '<table/>', 'text/plain': '<IPython HTML>' },
+          metadata: {},
+        },
         { output_type: 'error', ename: 'KeyError', evalue: 'x', traceback: ["{'loss': 7.0}"] },
       ]),
       code([{ output_type: 'execute_result', data: { 'text/plain': "{'loss': 0.3, 'reward': 0.35}" }, metadata: {} }]),
@@ -111,7 +118,22 @@ describe('Jupyter notebooks', () => {
     const v3 = Buffer.from(
       JSON.stringify({
         nbformat: 3,
-        worksheets: [{ cells: [{ cell_type: 'code', outputs: [{ output_type: 'stream', stream: 'stdout', text: ['step:1 - actor/entropy:0.61 - critic/score/mean:0.5\n'] }] }] }],
+        worksheets: [
+          {
+            cells: [
+              {
+                cell_type: 'code',
+                outputs: [
+                  {
+                    output_type: 'stream',
+                    stream: 'stdout',
+                    text: ['step:1 - actor/entropy:0.61 - critic/score/mean:0.5\n'],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       }),
     );
     expect(points(await parse(v3, 'old.ipynb'), 'actor/entropy')).toEqual([[1, 0.61]]);

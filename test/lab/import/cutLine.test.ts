@@ -27,7 +27,12 @@ const values = (r: ParseResult, key: string) => r.series.get(key)?.values;
 describe('one-shot import of a log cut inside its last line', () => {
   it.each([
     ['verl JSONL', 'run.jsonl', '{"step": 1, "data": {"len": 2945.0}}\n{"step": 2, "data": {"len": 2945.0}}', 'len'],
-    ['verl console', 'run.log', 'step:1 - actor/entropy:0.980 - x:1\nstep:2 - actor/entropy:0.980 - x:1', 'actor/entropy'],
+    [
+      'verl console',
+      'run.log',
+      'step:1 - actor/entropy:0.980 - x:1\nstep:2 - actor/entropy:0.980 - x:1',
+      'actor/entropy',
+    ],
     ['CSV', 'run.csv', 'step,len\n1,2945.0\n2,2945.0', 'len'],
     ['TRL console', 'run.log', "{'loss': 0.5, 'reward': 2945.0}\n{'loss': 0.5, 'reward': 2945.0}", 'reward'],
   ])('%s: leaves the cut line out and warns, for every cut point of it', async (_kind, name, whole, key) => {
@@ -105,7 +110,14 @@ describe('following', () => {
         nbformat: 4,
         nbformat_minor: 5,
         metadata: {},
-        cells: [{ cell_type: 'code', metadata: {}, source: '', outputs: [{ output_type: 'stream', name: 'stdout', text: lines }] }],
+        cells: [
+          {
+            cell_type: 'code',
+            metadata: {},
+            source: '',
+            outputs: [{ output_type: 'stream', name: 'stdout', text: lines }],
+          },
+        ],
       });
     const line = (step: number) => `step:${step} - actor/entropy:0.${9 - step} - critic/score/mean:0.5\n`;
     const file = tmp.file('train.ipynb', nb([line(1), line(2)]));

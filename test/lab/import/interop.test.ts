@@ -32,7 +32,7 @@ describe('canonical names over the tools', () => {
   ];
 
   it.each(['trl-wandb', 'trl-tensorboard-torch', 'trl-tensorboard-tensorboardx', 'trl-mlflow-run'])(
-    '%s: TRL keys (with or without the writers\' train/ prefix) get the same canonical aliases',
+    "%s: TRL keys (with or without the writers' train/ prefix) get the same canonical aliases",
     async (id) => {
       const run = await load(id);
       expect(run.trainer).toBe('trl');
@@ -67,7 +67,10 @@ describe('canonical names over the tools', () => {
 describe('W&B runs', () => {
   it('take their name, ids, config and summary from the run file', async () => {
     const run = await load('verl-wandb');
-    expect(run.external).toMatchObject({ name: 'verl-grpo-gsm8k', ids: { run_id: 'verlfix1', project: 'cliplab-fixtures' } });
+    expect(run.external).toMatchObject({
+      name: 'verl-grpo-gsm8k',
+      ids: { run_id: 'verlfix1', project: 'cliplab-fixtures' },
+    });
     // verl hands W&B its whole resolved config: hundreds of keys, flattened as verl's own overrides.
     expect(Object.keys(run.params).length).toBeGreaterThan(300);
     expect(run.params['actor_rollout_ref.actor.clip_ratio_high']).toBe(0.28);

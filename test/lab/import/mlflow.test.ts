@@ -37,11 +37,19 @@ function fileRun(experiment: string, id: string, meta: Record<string, string>, m
 
 describe('MLflow file store', () => {
   it('reads nested metric keys, nan, params as values; leaves trashed runs out and notes a running one', async () => {
-    write(path.join(tmp.dir, 'mlruns', '7', 'meta.yaml'), "experiment_id: '7'\nname: grpo sweep\nlifecycle_stage: active\n");
-    fileRun('7', 'aaa', { run_name: 'seed-1', status: '3', start_time: '1000' }, {
-      'eval/acc': '2000 0.5 10\n3000 0.75 20\n',
-      grad_norm: '2000 nan 10\n',
-    });
+    write(
+      path.join(tmp.dir, 'mlruns', '7', 'meta.yaml'),
+      "experiment_id: '7'\nname: grpo sweep\nlifecycle_stage: active\n",
+    );
+    fileRun(
+      '7',
+      'aaa',
+      { run_name: 'seed-1', status: '3', start_time: '1000' },
+      {
+        'eval/acc': '2000 0.5 10\n3000 0.75 20\n',
+        grad_norm: '2000 nan 10\n',
+      },
+    );
     fileRun('7', 'bbb', { run_name: 'seed-2', status: '1', start_time: '1000' }, { 'eval/acc': '2500 0.25 10\n' });
     fileRun('7', 'ccc', { run_name: 'trashed', status: '3', lifecycle_stage: 'deleted' }, { 'eval/acc': '1 1 1\n' });
     const runs = await parseSource(path.join(tmp.dir, 'mlruns'));
@@ -86,7 +94,9 @@ describe('MLflow SQLite store (mlflow.db)', () => {
       );
       copyRun.run('second', 'failed-seed', 'FAILED', 'active', id);
       copyRun.run('third', 'trashed', 'FINISHED', 'deleted', id);
-      const metric = db.prepare('INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
+      const metric = db.prepare(
+        'INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)',
+      );
       metric.run('actor/grad_norm', 0, 5, 'second', 1, 1);
       metric.run('actor/grad_norm', 0.5, 6, 'second', 2, 0);
       db.pragma('journal_mode = WAL');
@@ -109,7 +119,9 @@ describe('MLflow SQLite store (mlflow.db)', () => {
     db.exec('CREATE TABLE metrics (run_uuid TEXT, key TEXT)');
     db.close();
     const err = await rejectionOf(parseSource(other, { format: 'mlflow' }), ImportError);
-    expect(err.problem).toBe("an SQLite database without MLflow's experiments, runs, params tables; expected mlflow.db");
+    expect(err.problem).toBe(
+      "an SQLite database without MLflow's experiments, runs, params tables; expected mlflow.db",
+    );
     const log = tmp.file('a.jsonl', '{"step": 1, "data": {"a": 1}}\n');
     const notDb = await rejectionOf(parseSource(log, { format: 'mlflow' }), ImportError);
     expect(notDb.problem).toBe('not an SQLite database (no SQLite header)');

@@ -28,7 +28,14 @@ describe('W&B framing', () => {
   it('reads a record split over three blocks and the rows after it', async () => {
     const big = 'x'.repeat(70_000);
     const bytes = wandbFile([
-      run({ config: { update: [{ key: 'notes', value_json: json(big) }, { key: 'lr', value_json: '0.001' }] } }),
+      run({
+        config: {
+          update: [
+            { key: 'notes', value_json: json(big) },
+            { key: 'lr', value_json: '0.001' },
+          ],
+        },
+      }),
       historyRow({ _step: 0, loss: 1.5 }),
       historyRow({ _step: 1, loss: 1.25 }),
       exit,
@@ -147,7 +154,14 @@ describe('W&B history, config and summary', () => {
         { config: { update: [{ key: 'actor', value_json: json({ clip: { low: 0.2 } }) }] } },
         { config: { update: [{ key: '_wandb', value_json: '{}' }] } },
         historyRow({ _step: 0, loss: 1 }),
-        { summary: { update: [{ nested_key: ['best', 'acc'], value_json: '0.5' }, { key: 'tmp', value_json: '1' }] } },
+        {
+          summary: {
+            update: [
+              { nested_key: ['best', 'acc'], value_json: '0.5' },
+              { key: 'tmp', value_json: '1' },
+            ],
+          },
+        },
         { summary: { update: [{ nested_key: ['best', 'acc'], value_json: '0.7' }], remove: [{ key: 'tmp' }] } },
         exit,
       ]),
