@@ -118,7 +118,12 @@ export const rewardSchema = z.discriminatedUnion('kind', [
 
 export const ADVANTAGE_ESTIMATORS = ['grpo', 'dr_grpo', 'rloo', 'reinforce_pp'] as const;
 export const LOSSES = ['ppo', 'gspo', 'cispo', 'clip_cov', 'kl_cov'] as const;
-export const AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
+export const AGGREGATIONS = [
+  'token-mean',
+  'seq-mean-token-mean',
+  'seq-mean-token-sum',
+  'seq-mean-token-sum-norm',
+] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 
 export const objectiveSchema = z

@@ -42,6 +42,10 @@ const FIELDS = [
   'klPpoSum',
   'ratioMin',
   'ratioMax',
+  'clipLowPositive',
+  'clipHighNegative',
+  'lowPosDriftUnit',
+  'highNegDriftUnit',
 ] as const;
 
 export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
@@ -52,6 +56,10 @@ export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
   deltaPred: number;
   lowDrift: number;
   highDrift: number;
+  /** The loss clipped importance weights of either advantage sign (CISPO): the *Positive / *Negative fields count. */
+  weightClip: boolean;
+  lowPosDrift: number;
+  highNegDrift: number;
 };
 
 interface MinibatchTensors {
@@ -119,6 +127,8 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
   const perUnit = tf.mul(tf.where(tokens, coefficient, tf.zerosLike(coefficient)), x.contextWeights); // dH / (eta w)
   const surprisalGap = tf.sub(tf.neg(x.oldLogp), x.oldEntropy); // s - H under pi_old
   const sum = (t: tf.Tensor) => tf.sum(t) as tf.Scalar;
+  const lowPositive = out.clipLowPositive ?? tf.zerosLike(x.mask);
+  const highNegative = out.clipHighNegative ?? tf.zerosLike(x.mask);
   return [
     out.loss,
     sum(out.clipLow),
@@ -132,6 +142,10 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
     sum(tf.where(tokens, tf.sub(x.oldLogp, stats.logp), tf.zerosLike(stats.logp))),
     tf.min(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, Infinity))) as tf.Scalar,
     tf.max(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, -Infinity))) as tf.Scalar,
+    sum(lowPositive),
+    sum(highNegative),
+    tf.neg(sum(tf.mul(tf.mul(lowPositive, removed), perUnit))),
+    tf.neg(sum(tf.mul(tf.mul(highNegative, removed), perUnit))),
   ];
 }
 
@@ -139,7 +153,12 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
  * Forward + backward + optimizer step. The policy loss sees log pi through a gradient tap, so the
  * same backward pass that trains the weights also yields each token's applied gradient weight.
  */
-function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConfig, mb: Minibatch): tf.Tensor1D {
+function updateAndDiagnose(
+  policy: Policy,
+  optimizer: Optimizer,
+  config: RunConfig,
+  mb: Minibatch,
+): { packed: tf.Tensor1D; weightClip: boolean } {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -160,7 +179,8 @@ function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConf
     }, variables);
     const norms = optimizer.apply(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
     const diag = diagnostics(forward as Forward, x, config);
-    return tf.stack([value, norms.gradNorm, norms.updateNorm, ...diag]) as tf.Tensor1D;
+    const weightClip = (forward as Forward).out.clipLowPositive !== undefined;
+    return { packed: tf.stack([value, norms.gradNorm, norms.updateNorm, ...diag]) as tf.Tensor1D, weightClip };
   } finally {
     tf.dispose(kept);
   }
@@ -179,7 +199,12 @@ export async function runUpdate(
   config: RunConfig,
   mb: Minibatch,
 ): Promise<UpdateRecord> {
-  const packed = tf.tidy(() => updateAndDiagnose(policy, optimizer, config, mb));
+  let weightClip = false;
+  const packed = tf.tidy(() => {
+    const done = updateAndDiagnose(policy, optimizer, config, mb);
+    weightClip = done.weightClip;
+    return done.packed;
+  });
   const values = await packed.data();
   packed.dispose();
   const raw = Object.fromEntries(FIELDS.map((name, i) => [name, values[i]])) as Record<(typeof FIELDS)[number], number>;
@@ -191,5 +216,8 @@ export async function runUpdate(
     deltaPred: eta * raw.predUnit,
     lowDrift: eta * raw.lowDriftUnit,
     highDrift: eta * raw.highDriftUnit,
+    weightClip,
+    lowPosDrift: eta * raw.lowPosDriftUnit,
+    highNegDrift: eta * raw.highNegDriftUnit,
   };
 }
