@@ -53,10 +53,7 @@ export function openForeignDatabase(bytes: Buffer, name: string): ForeignDatabas
   }
   return {
     tables: () =>
-      sql
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-        .pluck()
-        .all() as string[],
+      sql.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[],
     columns: (table) => (sql.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]) ?? [],
     all: <R>(text: string, ...params: unknown[]) => sql.prepare(text).all(...params) as R[],
     close: () => sql.close(),

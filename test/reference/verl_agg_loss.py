@@ -1,7 +1,7 @@
 """verl's own loss aggregation (verl.trainer.ppo.core_algos.agg_loss) on cases read from stdin.
 
-    stdin:  [{"mode": "...", "loss_mat": [[...]], "mask": [[...]], "loss_scale_factor": L | null}, ...]
-    stdout: [loss, ...]   (float64, one process, no data parallelism: verl's defaults)
+stdin:  [{"mode": "...", "loss_mat": [[...]], "mask": [[...]], "loss_scale_factor": L | null}, ...]
+stdout: [loss, ...]   (float64, one process, no data parallelism: verl's defaults)
 """
 
 from __future__ import annotations

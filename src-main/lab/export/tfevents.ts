@@ -76,8 +76,8 @@ function pointsByStep(series: Series[]): Map<number, Point[]> {
   const byStep = new Map<number, Point[]>();
   for (const s of series) {
     s.steps.forEach((step, i) => {
-      const value = s.values[i];
-      if (value === null) return; // nothing logged at this step
+      // The store keeps NaN as null (SQLite has no NaN); a point that exists was logged, so it is NaN.
+      const value = s.values[i] ?? NaN;
       const list = byStep.get(step) ?? [];
       list.push({ tag: s.key, value, time: s.times[i] });
       byStep.set(step, list);

@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLab } from '../../../src-main/lab';
-import { parseRelaxedJson } from '../../../src-main/lab/import/values';
 import { cliOn } from '../../support/cli';
 import { python, pythonMissing, runPython } from '../../support/python';
 import { seedRun } from '../../support/temp-lab';
@@ -64,9 +63,8 @@ describe('cliplab export-data --format tfevents', () => {
     for (const [i, id] of [1, 3].entries()) {
       for (const s of await storedSeries(id)) {
         const got = back[i].series.get(s.key)!;
-        const kept = s.steps.map((step, j) => [step, s.values[j]] as const).filter(([, v]) => v !== null);
-        expect(got.steps, `${id} ${s.key}`).toEqual(kept.map(([step]) => step));
-        expect(got.values.map(Math.fround), `${id} ${s.key}`).toEqual(kept.map(([, v]) => Math.fround(v!)));
+        expect(got.steps, `${id} ${s.key}`).toEqual(s.steps);
+        expect(got.values.map(Math.fround), `${id} ${s.key}`).toEqual(s.values.map((v) => Math.fround(v ?? NaN)));
       }
     }
   });
@@ -74,7 +72,7 @@ describe('cliplab export-data --format tfevents', () => {
   it.skipIf(!python)(needsPython("reads back in TensorBoard's own EventAccumulator"), async () => {
     const out = path.join(dir, 'tb-group');
     expect((await cli('export-data', '--groups', groupKey, '--format', 'tfevents', '--out', out)).code).toBe(0);
-    const read = parseRelaxedJson(runPython(READER, [out])) as Record<
+    const read = JSON.parse(runPython(READER, [out])) as Record<
       string,
       { scalars: Record<string, [number, number, number][]>; text: Record<string, string[]> }
     >;
@@ -85,8 +83,8 @@ describe('cliplab export-data --format tfevents', () => {
     ] as const) {
       const run = read[folder];
       const entropy = run.scalars.entropy;
-      expect(entropy.map(([step]) => step)).toEqual([0, 1]); // step 2 logged nothing
-      expect(entropy.map(([, v]) => v)).toEqual([Math.fround(0.1 * id), Math.fround(0.6931471805599453)]);
+      expect(entropy.map(([step]) => step)).toEqual([0, 1, 2]); // step 2 logged NaN (the store's null)
+      expect(entropy.map(([, v]) => v)).toEqual([Math.fround(0.1 * id), Math.fround(0.6931471805599453), null]);
       expect(run.scalars['clip/low_frac'].map(([step, v]) => [step, v])).toEqual([
         [1, 2945],
         [3, Math.fround(1e-7 * id)],
@@ -101,7 +99,7 @@ describe('cliplab export-data --format tfevents', () => {
   it.skipIf(!python)(needsPython("holds NaN and the imported run's own keys for TensorBoard too"), async () => {
     const out = path.join(dir, 'tb-verl');
     expect((await cli('export-data', '--runs', '3', '--format', 'tfevents', '--out', out)).code).toBe(0);
-    const read = parseRelaxedJson(runPython(READER, [out])) as Record<
+    const read = JSON.parse(runPython(READER, [out])) as Record<
       string,
       { scalars: Record<string, [number, number][]> }
     >;
@@ -113,7 +111,7 @@ describe('cliplab export-data --format tfevents', () => {
         key,
       ).toEqual(want.steps);
       const got = scalars[key].map(([, v]) => v);
-      expect(got, key).toEqual(want.values.map((v) => (v === null ? NaN : Math.fround(v))));
+      expect(got, key).toEqual(want.values.map((v) => (v === null ? null : Math.fround(v))));
     }
     expect(scalars.entropy).toEqual(scalars['actor/entropy']); // canonical aliases travel too
   });

@@ -14,16 +14,19 @@ const SCRIPT = path.join(import.meta.dirname, '..', '..', '..', 'scripts', 'fixt
 /** Importing wandb, mlflow, torch, transformers and verl takes most of it; ~40 s on an idle machine. */
 const TIMEOUT_MS = 600_000;
 
-describe.skipIf(!python)(`fixtures regenerated with the real tools${python ? '' : ` (skipped: ${pythonMissing})`}`, () => {
-  it(
-    'import exactly as the tools were given them',
-    async () => {
-      const out = path.join(tempDir(), 'interop');
-      runPython(SCRIPT, ['--out', out, '--full-mlflow-db'], { timeoutMs: TIMEOUT_MS });
-      const expected = loadExpected(out);
-      expect(Object.keys(expected).length).toBeGreaterThanOrEqual(11);
-      for (const [id, fixture] of Object.entries(expected)) await checkFixture(out, id, fixture);
-    },
-    TIMEOUT_MS,
-  );
-});
+describe.skipIf(!python)(
+  `fixtures regenerated with the real tools${python ? '' : ` (skipped: ${pythonMissing})`}`,
+  () => {
+    it(
+      'import exactly as the tools were given them',
+      async () => {
+        const out = path.join(tempDir(), 'interop');
+        runPython(SCRIPT, ['--out', out, '--full-mlflow-db'], { timeoutMs: TIMEOUT_MS });
+        const expected = loadExpected(out);
+        expect(Object.keys(expected).length).toBeGreaterThanOrEqual(11);
+        for (const [id, fixture] of Object.entries(expected)) await checkFixture(out, id, fixture);
+      },
+      TIMEOUT_MS,
+    );
+  },
+);
