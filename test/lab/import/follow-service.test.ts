@@ -164,6 +164,15 @@ describe('imports.follow', () => {
     await waitFor(async () => expect(await stepsOf(run.id, 'entropy')).toEqual([7]));
   });
 
+  it('refuses to follow an MLflow store (a store is imported, not followed)', async () => {
+    const file = tmp.file('mlflow.db', 'not yet');
+    const err = await apiError('imports.follow', { path: file, format: 'mlflow' });
+    expect(err).toMatchObject({
+      code: 'bad_request',
+      message: `an MLflow store cannot be followed; import ${file} instead`,
+    });
+  });
+
   it('refuses missing files, folders and a file already followed, naming the path', async () => {
     const missing = path.join(tmp.dir, 'nope.jsonl');
     const err = await apiError('imports.follow', { path: missing });
