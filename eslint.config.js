@@ -20,7 +20,19 @@ function restrict(paths, patterns) {
 }
 
 export default ts.config(
-  { ignores: ['out/**', 'node_modules/**', 'docs/**', '.vendor/**', 'test/screenshots/**', 'resources/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      '.venv/**',
+      '.models/**',
+      'python/**/build/**',
+      'docs/**',
+      '.vendor/**',
+      'test/screenshots/**',
+      'resources/**',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
@@ -89,6 +101,12 @@ export default ts.config(
   {
     files: ['src-main/shell/**'],
     rules: restrict([sqlite], []),
+  },
+  {
+    // Tests of the shell mock electron; nothing else outside src-main/shell may use it.
+    files: ['test/**', 'bench/**', 'scripts/**', '*.{js,mjs,ts}'],
+    ignores: ['test/shell/**'],
+    rules: restrict([electron], []),
   },
   {
     files: ['test/**', 'bench/**', 'scripts/**'],

@@ -1,7 +1,12 @@
 /** Plain-text tables and numbers for the CLI's readable output. */
+import { escapeControl } from './terminal';
 
-/** Columns padded to their widest cell; numeric-looking columns are right-aligned. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/**
+ * Columns padded to their widest cell; numeric-looking columns are right-aligned. Cells are escaped
+ * first (a run's name may hold control characters), so widths are those of what is shown.
+ */
+export function table(header: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((r) => r.map(escapeControl));
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.,/e]*$|^-$/.test(r[c])));
   const line = (cells: readonly string[]) =>

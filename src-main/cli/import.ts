@@ -9,6 +9,7 @@ import {
   type ImportProgressEvent,
   type ImportResult,
   type RunRecord,
+  documentJson,
 } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
@@ -20,12 +21,13 @@ const USAGE = `cliplab import PATH [--format auto|${IMPORT_FORMATS.join('|')}] [
 Imports a training log as a run. The format is detected from the content (and the reason printed):
 verl file-logger JSONL or console log, TRL trainer_state.json or TRL/Unsloth console output,
 TensorBoard event file or log folder, a W&B run file or folder (wandb/offline-run-*), an MLflow
-store (mlruns folder, one experiment or run in it, or mlflow.db), or CSV with a header row; a Kaggle
-kernel log or Jupyter notebook is unwrapped first and the text inside it detected. A folder or
-store with several runs imports each as a run. The run keeps the file's metric keys and also gets
-cliplab's canonical keys where they mean the same (verl actor/entropy -> entropy, ...). A malformed
-file is rejected with the line, record or cell at fault and nothing is written; a last line without
-its line end (a log cut mid-write) is left out and noted.
+store (mlruns folder, one experiment or run in it, or mlflow.db), a cliplab-probe stream (TRL or
+verl with the probe attached), or CSV with a header row; a Kaggle kernel log or Jupyter notebook is
+unwrapped first and the text inside it detected. A folder or store with several runs imports each
+as a run. The run keeps the file's metric keys and also gets cliplab's canonical keys where they
+mean the same (verl actor/entropy -> entropy, ...). A malformed file is rejected with the line,
+record or cell at fault and nothing is written; a last line without its line end (a log cut
+mid-write) is left out and noted.
 
   --format F         skip detection and read FILE as F
   --name N           run name (default: from the file name)
@@ -111,7 +113,7 @@ async function importOnce(lab: LabService, file: string, args: ParsedArgs, io: C
   });
   try {
     const result = await dispatch(lab, 'imports.fromPath', sourceOf(file, args));
-    io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : describeImport(result));
+    io.stdout.write(json ? `${documentJson(result, 2)}\n` : describeImport(result));
     return 0;
   } finally {
     unsubscribe();
@@ -168,7 +170,7 @@ export async function followFile(
     const final = await ended;
     io.stdout.write(
       flagOption(args, 'json')
-        ? `${JSON.stringify(final, null, 2)}\n`
+        ? `${documentJson(final, 2)}\n`
         : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? '-'}\n`,
     );
     return final;

@@ -1,5 +1,5 @@
 /** `cliplab show RUN`: one run with its config and metrics, readable or as one JSON document. */
-import { ApiError, type MetricKeyInfo, type RunRecord, type Series } from '../contract';
+import { ApiError, type MetricKeyInfo, type RunRecord, type Series, documentJson } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table } from './format';
@@ -40,7 +40,7 @@ async function readSeries(lab: LabService, id: number, keys: readonly string[]):
 function asJson(run: RunRecord, series: readonly Series[]): string {
   const metrics: Record<string, { step: number; value: number | null }[]> = {};
   for (const s of series) metrics[s.key] = s.steps.map((step, i) => ({ step, value: s.values[i] }));
-  return JSON.stringify({ run, metrics }, null, 2);
+  return documentJson({ run, metrics }, 2);
 }
 
 /** `key=value` pairs of one config section, nested sections flattened (`base.steps=800`). */

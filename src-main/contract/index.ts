@@ -11,3 +11,5 @@ export * from './presets';
 export * from './runs';
 export * from './tasks';
 export * from './validate';
+export * from './views';
+export * from './json';

@@ -51,8 +51,8 @@ export function detectFormat(head: Head): FileDetection {
 function expectedFormats(): string {
   return (
     'a verl JSONL or console log, a TRL trainer_state.json or console log, a TensorBoard event file, ' +
-    'a W&B run file, an MLflow mlruns folder or mlflow.db, a Kaggle log or Jupyter notebook of one of ' +
-    `these, or a CSV with a header row (--format ${DETECTION_ORDER.join('|')}|mlflow)`
+    'a cliplab-probe stream, a W&B run file, an MLflow mlruns folder or mlflow.db, a Kaggle log or Jupyter ' +
+    `notebook of one of these, or a CSV with a header row (--format ${DETECTION_ORDER.join('|')}|mlflow)`
   );
 }
 

@@ -27,6 +27,7 @@ export const FORMAT_LABELS: Record<ImportFormatName, string> = {
   csv: 'CSV with a header row',
   wandb: 'W&B run (.wandb file or run folder)',
   mlflow: 'MLflow store (mlruns folder or mlflow.db)',
+  'cliplab-probe': 'cliplab-probe stream (TRL / verl)',
 };
 
 export const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...IMPORT_FORMATS];

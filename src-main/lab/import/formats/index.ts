@@ -2,6 +2,7 @@
 import type { FileFormatName } from '../types';
 import { csv } from './csv';
 import type { ImportFormat } from './format';
+import { probeStream } from './probeStream';
 import { tfevents } from './tfevents';
 import { trlConsole } from './trlConsole';
 import { trlState } from './trlState';
@@ -10,6 +11,7 @@ import { verlJsonl } from './verlJsonl';
 import { wandb } from './wandb';
 
 export const FORMATS: Record<FileFormatName, ImportFormat> = {
+  'cliplab-probe': probeStream,
   'verl-jsonl': verlJsonl,
   'verl-console': verlConsole,
   'trl-state': trlState,
@@ -26,6 +28,8 @@ export const FORMATS: Record<FileFormatName, ImportFormat> = {
 export const DETECTION_ORDER: readonly FileFormatName[] = [
   'tfevents',
   'wandb',
+  // before verl-jsonl: both are JSON lines, and only the probe's header names itself
+  'cliplab-probe',
   'trl-state',
   'verl-jsonl',
   'verl-console',
