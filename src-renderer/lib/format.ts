@@ -13,6 +13,7 @@ const taskLabels: { [K in TaskConfig['kind']]: (task: TaskConfig & { kind: K }) 
   divisor: (t) => `divisor, ${t.size} digits`,
   sort: (t) => `sort, ${t.size} items`,
   reverse: (t) => `reverse, ${t.size} items`,
+  dataset: (t) => `${t.format}, ${t.path.split(/[\\/]/).pop() || t.path}`,
 };
 
 const rewardLabels: { [K in RewardConfig['kind']]: (reward: Extract<RewardConfig, { kind: K }>) => string } = {

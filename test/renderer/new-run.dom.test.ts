@@ -52,7 +52,15 @@ describe('config form generated from the schema', () => {
     const objective = fields.find((f) => f.path === 'objective');
     expect(objective?.type).toBe('object');
     const task = fields.find((f) => f.path === 'task');
-    expect(task?.type === 'union' && task.kinds).toEqual(['bandit', 'add', 'sort', 'reverse', 'mod', 'divisor']);
+    expect(task?.type === 'union' && task.kinds).toEqual([
+      'bandit',
+      'add',
+      'sort',
+      'reverse',
+      'mod',
+      'divisor',
+      'dataset',
+    ]);
     const clipHigh = objective?.type === 'object' ? objective.fields.find((f) => f.key === 'clipHigh') : undefined;
     expect(clipHigh).toMatchObject({ type: 'number', nullable: true, min: { value: 0, inclusive: false } });
   });

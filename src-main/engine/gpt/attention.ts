@@ -33,8 +33,14 @@ export interface AttentionGrads {
 }
 
 export interface AttentionCore {
-  /** o [Tq, G, D] = softmax(q k^T / sqrt(D) + causal mask) v; query i sits at key position i + Tk - Tq. */
-  forward(q: T3, k: T3, v: T3): { o: T3; saved: AttentionSaved };
+  /** Layout of the scores: [Tq, G, Tk] ("qgk") or [G, Tq, Tk] ("gqk"). */
+  readonly scoreLayout: 'qgk' | 'gqk';
+  /**
+   * o [Tq, G, D] = softmax(q k^T / sqrt(D) + mask) v. Without `bias` the mask is causal, query i
+   * sitting at key position i + Tk - Tq; an explicit additive `bias` (broadcastable to the scores in
+   * `scoreLayout`, null for none) replaces it, for callers with padding or several queries per position.
+   */
+  forward(q: T3, k: T3, v: T3, bias?: tf.Tensor | null): { o: T3; saved: AttentionSaved };
   backward(dO: T3, saved: AttentionSaved): AttentionGrads;
 }
 
@@ -92,14 +98,15 @@ function groupedMatMulKM(a: T3, b: T3): T3 {
  * Every operand is either in its native layout or one cheap 3-D transpose away.
  */
 export const groupedCore: AttentionCore = {
-  forward(q, k, v) {
+  scoreLayout: 'qgk',
+  forward(q, k, v, bias) {
     const [tq, , d] = q.shape;
     const tk = k.shape[0];
     const s = groupedMatMulMK(tf.transpose(q, [0, 2, 1]), reverseAxes3d(k)); // [Tq, G, Tk]
     const p = attentionWeights(
       s,
       1 / Math.sqrt(d),
-      causalMask(tq, tk, (a, b) => [a, 1, b]),
+      bias !== undefined ? bias : causalMask(tq, tk, (a, b) => [a, 1, b]),
     );
     const pAlt = tf.transpose(p, [0, 2, 1]); // [Tq, Tk, G]
     const o = groupedMatMulMK(pAlt, v); // [Tq, G, D]
@@ -118,7 +125,8 @@ export const groupedCore: AttentionCore = {
 
 /** Batched-matmul core: heads moved to the front, [G, T, D]. p is [G, Tq, Tk]; pAlt is p. */
 export const batchedCore: AttentionCore = {
-  forward(q, k, v) {
+  scoreLayout: 'gqk',
+  forward(q, k, v, bias) {
     const [tq, , d] = q.shape;
     const tk = k.shape[0];
     const qg = tf.transpose(q, [1, 0, 2]);
@@ -128,7 +136,7 @@ export const batchedCore: AttentionCore = {
     const p = attentionWeights(
       s,
       1 / Math.sqrt(d),
-      causalMask(tq, tk, (a, b) => [1, a, b]),
+      bias !== undefined ? bias : causalMask(tq, tk, (a, b) => [1, a, b]),
     );
     const o = tf.transpose(tf.matMul(p, vg), [1, 0, 2]) as T3; // [Tq, G, D]
     return { o, saved: { q: qg, k: kg, v: vg, p, pAlt: p } };

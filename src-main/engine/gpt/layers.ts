@@ -36,7 +36,7 @@ type Body = (save: (tensors: tf.Tensor[]) => void) => {
  * every intermediate of the forward pass, inputs included, unless saved: gradFunc may only use what
  * `save` kept.
  */
-function withGradient<R extends tf.Tensor>(inputs: tf.Tensor[], body: Body): R {
+export function withGradient<R extends tf.Tensor>(inputs: tf.Tensor[], body: Body): R {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
     body(args[args.length - 1] as tf.GradSaveFunc),
   );

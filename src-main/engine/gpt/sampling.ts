@@ -57,7 +57,7 @@ function promptGrid(prompts: readonly Prompt[], promptLen: number): Int32Array {
 }
 
 /** The distinct prompts (by tokens) and, for each row, which of them it is. */
-function distinctPrompts(prompts: readonly Prompt[]): { distinct: Prompt[]; of: Int32Array } {
+export function distinctPrompts(prompts: readonly Prompt[]): { distinct: Prompt[]; of: Int32Array } {
   const seen = new Map<string, number>();
   const distinct: Prompt[] = [];
   const of = Int32Array.from(prompts, (p) => {
@@ -83,7 +83,7 @@ function consecutiveGroups(of: Int32Array, distinct: number): number | null {
  * groups use a broadcasting add, wasm's fast way to repeat rows (its gather and tile copy element by
  * element, ~50x slower); any other order uses gather.
  */
-function expandRows(t: tf.Tensor3D, of: Int32Array): tf.Tensor3D {
+export function expandRows(t: tf.Tensor3D, of: Int32Array): tf.Tensor3D {
   const [p, u, w] = t.shape;
   const group = consecutiveGroups(of, u);
   if (group !== null) return tf.add(t.reshape([p, u, 1, w]), tf.zeros([1, 1, group, 1])).reshape([p, u * group, w]);

@@ -72,9 +72,11 @@ function lossMode(config: RunConfig, plan: ExportPlan): void {
   }
 }
 
-/** L of Dr. GRPO's constant normaliser: the task's longest answer (engine/rl/aggregate.ts). */
+/** L of Dr. GRPO's constant normaliser: the task's longest answer (engine/rl/aggregate.ts, tasks/). */
 export function answerLength(task: RunConfig['task']): number {
-  return task.kind === 'bandit' ? 1 : sequenceTaskShape(task).maxAnswerLen;
+  if (task.kind === 'bandit') return 1;
+  if (task.kind === 'dataset') return task.maxNewTokens;
+  return sequenceTaskShape(task).maxAnswerLen;
 }
 
 /**

@@ -12,6 +12,7 @@ import { settleWorkerExit } from './liveness';
 import type { EndStatus, StopReason, WorkerMessage } from './protocol';
 import type { WorkerOutcome } from './run-worker';
 import { forkWorker, type SpawnWorker } from './spawn';
+import { configuredThreads, coresTaken, machineCores, shareOfFreeCores } from './threads';
 
 /** Makes this process the run's owner: it must be queued, or resumable when `resume` is set. */
 export function claimForeground(ctx: LabContext, runId: number, resume: boolean): void {
@@ -46,9 +47,12 @@ export function trainInChild(
   opts: { resume: boolean; report(msg: WorkerMessage): void; spawn?: SpawnWorker },
 ): ChildRun {
   claimForeground(ctx, runId, opts.resume);
+  const threads =
+    configuredThreads(ctx.store, runId) ?? shareOfFreeCores(machineCores(), coresTaken(ctx.store, new Map(), runId), 1);
   let handle;
   try {
-    handle = (opts.spawn ?? forkWorker)({ dbPath: ctx.dbPath, runId, resume: opts.resume, claimedBy: process.pid });
+    const job = { dbPath: ctx.dbPath, runId, resume: opts.resume, claimedBy: process.pid, threads };
+    handle = (opts.spawn ?? forkWorker)(job);
   } catch (err) {
     // Nothing trained: a resumable run stays resumable; a new one failed to start.
     const status = opts.resume ? 'interrupted' : 'failed';
