@@ -239,6 +239,17 @@ describe('first-order entropy prediction', () => {
     const [{ metrics }] = await steps(ppo, 1);
     ppo.dispose();
     for (const key of WEIGHT_CLIP_METRICS) expect(metrics).not.toHaveProperty([key]);
+    // Gradient accumulation over micro-batches counts the same clipped tokens as one pass.
+    const one = { ...cfg, optim: { ...cfg.optim, epochs: 1 } };
+    const split = await createTrainer({ ...one, optim: { ...one.optim, microBatch: 100 } }, { backend: CPU });
+    const whole = await createTrainer(one, { backend: CPU });
+    const [[a], [b]] = [await steps(split, 1), await steps(whole, 1)];
+    split.dispose();
+    whole.dispose();
+    for (const key of [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipLowPosFrac, METRIC.clipHighNegFrac]) {
+      expect(a.metrics[key], key).toBe(b.metrics[key]);
+    }
+    expect(a.metrics[METRIC.clipLowPosDrift]).toBeCloseTo(b.metrics[METRIC.clipLowPosDrift], 6);
   });
 
   it('credits clip-low with a positive drift and clip-high with a negative one', async () => {
