@@ -95,6 +95,82 @@ describe('dark mode', () => {
   });
 });
 
+/**
+ * Text whose colour has less than `minimum` contrast with the background it is drawn on (the first
+ * opaque one up its ancestors), as `selector: colour on background (ratio)`. Disabled controls and
+ * text hidden from view are left out, as WCAG does.
+ */
+function lowContrastText(page: Page, minimum: number): Promise<string[]> {
+  return page.evaluate((min) => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]: number[]) => {
+      const [lr, lg, lb] = [r, g, b].map((c) => {
+        const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * lr + 0.7152 * lg + 0.0722 * lb;
+    };
+    const backgroundOf = (el: Element | null): string => {
+      for (let at = el; at; at = at.parentElement) {
+        const bg = getComputedStyle(at).backgroundColor;
+        const alpha = rgb(bg)[3];
+        if (bg !== 'transparent' && (alpha === undefined || alpha > 0.9)) return bg;
+      }
+      return getComputedStyle(document.documentElement).backgroundColor;
+    };
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || !node.textContent?.trim() || el.closest('[disabled], .visually-hidden, canvas, svg')) continue;
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (box.width === 0 || style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+      const [fg, bg] = [rgb(style.color), rgb(backgroundOf(el))];
+      const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      if (ratio < min) {
+        found.push(
+          `${el.tagName.toLowerCase()}.${el.className} "${node.textContent.trim().slice(0, 30)}": ${style.color} on ${backgroundOf(el)} (${ratio.toFixed(2)})`,
+        );
+      }
+    }
+    return found;
+  }, minimum);
+}
+
+describe('every view in both themes', () => {
+  it('draws its text with at least 4.5:1 contrast on its background', async () => {
+    const views = [
+      '#/runs',
+      `#/run/${ids[0]}`,
+      '#/new',
+      `#/compare?runs=${ids.slice(0, 3).join(',')}`,
+      '#/diagnostics',
+    ];
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
+      for (const view of views) {
+        await page.goto(`${app.serve.url}${view}`);
+        await page.locator('main h1').first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const name = view.replace(/[#/?=,]+/g, '-').replace(/^-|-$/g, '');
+        await saveScreenshot(page, `theme-${scheme}-${name}`, true);
+        expect(await lowContrastText(page, 4.5), `${scheme} ${view}`).toEqual([]);
+      }
+      // The check sees what it is for: a line in the light theme's text colour on this page.
+      await page.evaluate(() => {
+        const probe = document.createElement('p');
+        probe.textContent = 'probe';
+        probe.style.color = '#1b1f24';
+        document.querySelector('main')!.append(probe);
+      });
+      expect((await lowContrastText(page, 4.5)).length).toBe(scheme === 'dark' ? 1 : 0);
+      await page.close();
+    }
+  });
+});
+
 describe('the Runs table’s columns', () => {
   const header = (page: Page, column: string) => page.locator(`thead th[data-column="${column}"]`);
   const resizer = (page: Page, label: string) => page.getByRole('separator', { name: `Resize ${label}` });
