@@ -1,7 +1,8 @@
 /** The main window and the rules every web page in the app lives by: no navigation, no new windows. */
-import { BrowserWindow, nativeTheme, shell, type WebContents } from 'electron';
+import { BrowserWindow, shell, type WebContents } from 'electron';
 import { viewHash, type ViewId } from '../contract/views';
 import { isSafeExternalUrl, type AppPages } from './pages';
+import { windowBackground } from './theme';
 
 /** External links go to the system browser; everything else is simply refused. */
 function openOutside(url: string): void {
@@ -45,8 +46,8 @@ export function createMainWindow(pages: AppPages, { dev }: WindowOptions = { dev
     minWidth: 900,
     minHeight: 560,
     show: false,
-    // The page's --bg in the system's theme (styles/app.css), seen while a resize repaints.
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#0f1217' : '#f5f6f8',
+    // The page's --bg in the theme in effect, seen while a resize repaints.
+    backgroundColor: windowBackground(),
     webPreferences: {
       preload: pages.preload,
       contextIsolation: true,

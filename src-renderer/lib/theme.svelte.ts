@@ -8,7 +8,7 @@
  * from `chartTheme()`, which is reactive: a chart drawn in an effect redraws when the theme changes.
  */
 import { z } from 'zod';
-import { CHART_THEMES, THEMES, type ChartTheme, type ThemeName } from '../../src-main/contract';
+import { BRIDGE_GLOBAL, CHART_THEMES, THEMES, type ChartTheme, type ThemeName } from '../../src-main/contract';
 import { readStored, writeStored } from './stored';
 
 export const THEME_CHOICES = ['system', ...THEMES] as const;
@@ -56,6 +56,10 @@ export class ThemeState {
     const stop = $effect.root(() => {
       $effect(() => {
         root.dataset.theme = this.resolved;
+      });
+      // In the desktop app, what Electron draws itself (title bar, menus, scroll bars) follows too.
+      $effect(() => {
+        window[BRIDGE_GLOBAL]?.setTheme(this.choice);
       });
     });
     return () => {

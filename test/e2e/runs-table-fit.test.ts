@@ -102,7 +102,7 @@ describe('the Runs table at 1280×800', () => {
     expect(await link.getAttribute('title')).toBe('hanlindu_verl_gsm8k_qwen2.5-7b-instruct_grpo_long_run_name');
     // The link's parts (a shared start, the part that differs) each end in an ellipsis when cut.
     const cut = await link.evaluate((el) =>
-      [...(el as unknown as { children: ArrayLike<BoxLike> }).children].some(
+      Array.from((el as unknown as { children: ArrayLike<BoxLike> }).children).some(
         (part) => part.scrollWidth > part.clientWidth,
       ),
     );
