@@ -116,6 +116,24 @@ describe('every view in both themes', () => {
         await saveScreenshot(page, `theme-${scheme}-${name}`, true);
         expect(await lowContrastText(page, 4.5), `${scheme} ${view}`).toEqual([]);
       }
+      // The dialogs: a chart's Export (its preview on paper whatever the theme) and Import.
+      const dialogs = [
+        {
+          view: `#/run/${ids[0]}`,
+          open: page.locator('[data-chart="entropy"]').getByRole('button', { name: 'Export…' }),
+        },
+        { view: '#/runs', open: page.getByRole('button', { name: 'Import…' }) },
+      ];
+      for (const { view, open } of dialogs) {
+        await page.goto(`${app.serve.url}${view}`);
+        await open.click();
+        await page.getByRole('dialog').waitFor();
+        await page.waitForLoadState('networkidle');
+        const name = view.includes('run/') ? 'export' : 'import';
+        await saveScreenshot(page, `theme-${scheme}-${name}-dialog`);
+        expect(await lowContrastText(page, 4.5), `${scheme} ${name} dialog`).toEqual([]);
+        await page.keyboard.press('Escape');
+      }
       // The check sees what it is for: a line in the light theme's text colour on this page.
       // (Coloured through the CSSOM: the page's CSP refuses inline style attributes.)
       await page.evaluate(`{
