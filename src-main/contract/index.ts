@@ -9,5 +9,7 @@ export * from './identity';
 export * from './metrics';
 export * from './presets';
 export * from './runs';
+export * from './settings-text';
+export * from './summary';
 export * from './tasks';
 export * from './validate';

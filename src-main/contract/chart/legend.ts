@@ -3,6 +3,7 @@
  * W&B #2470). The config diff of the Compare view uses the same helpers.
  */
 import { canonicalJson } from '../identity';
+import { isOffSetting, settingText } from '../settings-text';
 
 /** A config flattened to dotted leaf paths (`objective.clipLow`), arrays kept whole as leaves. */
 export function flattenConfig(config: unknown, prefix = ''): Map<string, unknown> {
@@ -65,9 +66,12 @@ export function shortKeyNames(keys: readonly string[]): string[] {
   });
 }
 
-/** How a config value reads in a legend: numbers as written, null as "none". */
-export function formatConfigValue(value: unknown): string {
-  if (value === null || value === undefined) return 'none';
+/**
+ * How a config value reads in a legend or diff: numbers as written, a switched-off setting as "off"
+ * (settings-text.ts; `path` tells which values mean off), other nulls as what they mean.
+ */
+export function formatConfigValue(value: unknown, path = ''): string {
+  if (value === null || value === undefined || isOffSetting(path, value)) return settingText(path, value);
   if (typeof value === 'string') return value;
   return canonicalJson(value);
 }
@@ -95,6 +99,6 @@ export function legendNames(configs: readonly unknown[], options: LegendNameOpti
     const flat = flattenConfig(config);
     const own = keys.filter((k) => flat.has(k));
     if (own.length === 0 || own.length > maxKeys) return fallback;
-    return own.map((k) => `${short.get(k)}=${formatConfigValue(flat.get(k))}`).join(', ');
+    return own.map((k) => `${short.get(k)}=${formatConfigValue(flat.get(k), k)}`).join(', ');
   });
 }

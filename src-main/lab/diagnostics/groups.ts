@@ -14,19 +14,15 @@ import {
   type RunDiagnosis,
   type ScalarTest,
 } from '../../contract/diagnostics';
+import { meanAndStd } from '../../contract/summary';
 import { MIN_SEEDS } from './advice';
 import { fmt } from './format';
-import { mean, sampleStd } from './stats';
 import { cohensD, hedgesG, welchTTest } from './welch';
 
+/** Mean ± sample std of the seeds' values, by the same arithmetic as Compare's (contract/summary.ts). */
 export function aggregate(values: readonly (number | null)[]): Aggregate {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  return {
-    n: present.length,
-    mean: present.length > 0 ? mean(present) : null,
-    std: present.length > 1 ? sampleStd(present) : null,
-    values: [...values],
-  };
+  return { ...meanAndStd(present), values: [...values] };
 }
 
 export function fmtAggregate(a: Aggregate): string {

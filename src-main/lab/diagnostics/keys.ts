@@ -4,7 +4,8 @@
  * key first and then the names verl, TRL and OpenRLHF use for the same meaning. A pattern entry
  * matches trainer keys that embed a dataset name (verl `val-core/<source>/acc/mean@1`).
  */
-import type { KeyUse, Points, SeriesPoints } from '../../contract/diagnostics';
+import type { KeyUse } from '../../contract/diagnostics';
+import type { Points, SeriesPoints } from '../../contract/summary';
 import { METRIC } from '../../contract/metrics';
 import { finitePoints } from './series';
 
@@ -25,6 +26,7 @@ export const QUANTITY_KEYS = {
   clipHighFrac: [METRIC.clipHighFrac, 'clip_ratio/high_mean', 'train/clip_ratio/high_mean'],
   /** Both sides counted together: all verl and OpenRLHF report. */
   clipCombinedFrac: [
+    METRIC.clipFrac,
     'actor/pg_clipfrac', // verl
     'train/ppo_clip_ratio', // OpenRLHF
     'clip_ratio/region_mean', // TRL
@@ -42,6 +44,16 @@ export const QUANTITY_KEYS = {
   ratioMin: [METRIC.ratioMin],
   ratioMax: [METRIC.ratioMax],
   klPpo: [METRIC.klPpo, 'actor/ppo_kl', 'train/ppo_kl'],
+  lenMean: [
+    METRIC.lenMean,
+    'response_length/mean', // verl
+    'completions/mean_length', // TRL
+    'train/completions/mean_length',
+    'completion_length', // older TRL
+    'train/response_length', // OpenRLHF
+  ],
+  /** Share of groups whose rewards are all equal (no advantage, no gradient). */
+  groupZeroStdFrac: [METRIC.groupZeroStdFrac, 'frac_reward_zero_std', 'train/frac_reward_zero_std'],
 } satisfies Record<string, readonly KeyCandidate[]>;
 
 export type Quantity = keyof typeof QUANTITY_KEYS;

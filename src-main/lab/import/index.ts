@@ -4,7 +4,8 @@
  * leaves no half-imported run behind.
  */
 import path from 'node:path';
-import { groupKey, type ImportProgressEvent, type ImportSource } from '../../contract';
+import { groupKey, type DiagnosticCoverage, type ImportProgressEvent, type ImportSource } from '../../contract';
+import { diagnosticCoverage } from '../diagnostics/coverage';
 import type { SeriesInput, Store } from '../../store';
 import { APP_VERSION } from '../version';
 import { withAliases, type AliasedImport } from './aliases';
@@ -28,6 +29,7 @@ export interface ImportOutcome {
   reason: string;
   points: number;
   keys: number;
+  coverage: DiagnosticCoverage[];
   warnings: string[];
 }
 
@@ -94,6 +96,7 @@ export function writeImport(
     reason: run.detection.reason,
     points: inputs.reduce((n, s) => n + s.steps.length, 0),
     keys: run.series.size - aliasOnly,
+    coverage: diagnosticCoverage([...run.series.keys()], run.aliases),
     warnings: run.warnings,
   };
 }

@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { ImportPreview } from '../../contract';
+import { diagnosticCoverage } from '../diagnostics/coverage';
 import { withAliases } from './aliases';
 import { detectFormat, headFromBuffer, HEAD_BYTES, readHead, type Detection } from './detect';
 import { FORMATS, type Head } from './formats';
@@ -36,6 +37,7 @@ function summarise(parsed: ParseResult, file: string, partial: boolean): ImportP
     steps: { count: sorted.length, first: sorted[0] ?? null, last: sorted[sorted.length - 1] ?? null },
     aliases: run.aliases,
     clipFractionCombined: run.clipFractionCombined,
+    coverage: diagnosticCoverage([...parsed.series.keys()], run.aliases),
     params: run.params,
     warnings: run.warnings,
   };

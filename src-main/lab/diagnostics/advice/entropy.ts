@@ -117,7 +117,7 @@ export const theoryAgreement: AdviceRule = (ctx) => {
 
 export const lawCeiling: AdviceRule = (ctx): Advice | null => {
   const law = ctx.law;
-  if (law.status !== 'ok' || law.a <= 0 || law.r2 === null || law.r2 < 0.5) return null;
+  if (law.status !== 'ok' || law.weak || law.a <= 0) return null;
   return {
     id: 'law-ceiling',
     severity: 'info',
