@@ -20,7 +20,19 @@ function restrict(paths, patterns) {
 }
 
 export default ts.config(
-  { ignores: ['out/**', 'node_modules/**', 'docs/**', '.vendor/**', 'test/screenshots/**', 'resources/**'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      '.venv/**',
+      '.models/**',
+      'python/**/build/**',
+      'docs/**',
+      '.vendor/**',
+      'test/screenshots/**',
+      'resources/**',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
