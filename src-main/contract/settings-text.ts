@@ -16,7 +16,7 @@ interface OffSetting {
 /** Config paths that can be switched off, and what off means for each. */
 export const OFF_SETTINGS: Readonly<Record<string, OffSetting>> = {
   'objective.clipLow': {
-    isOff: (v) => typeof v === 'number' && v >= 1,
+    isOff: (v) => v === 1,
     meaning: 'clip-low off: ε_low = 1 puts the lower bound 1 − ε_low at ratio 0, which never binds',
   },
   'objective.clipHigh': {

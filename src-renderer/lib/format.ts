@@ -1,5 +1,5 @@
 /** How run fields read in tables: short, unit-aware, and an em dash where a value is unknown. */
-import type { RunConfig, RunRecord } from '../../src-main/contract';
+import { clipPairText, type RunConfig, type RunRecord } from '../../src-main/contract';
 
 export const MISSING = '—';
 
@@ -33,11 +33,11 @@ export function rewardLabel(run: RunRecord): string {
   return (rewardLabels[reward.kind] as (r: RewardConfig) => string)(reward);
 }
 
-/** eps_low / eps_high; eps_low = 1 (bound at ratio 0) and eps_high = null mean that side never clips. */
+/** eps_low / eps_high; "off" (eps_low = 1, eps_high = null) means that side never clips. */
 export function clipLabel(run: RunRecord): string {
   if (!run.config) return MISSING;
   const { clipLow, clipHigh } = run.config.objective;
-  return `${clipLow >= 1 ? 'off' : clipLow} / ${clipHigh === null ? 'off' : clipHigh}`;
+  return clipPairText(clipLow, clipHigh);
 }
 
 export function originLabel(run: RunRecord): string {

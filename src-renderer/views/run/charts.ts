@@ -30,8 +30,11 @@ export const RUN_CHARTS: readonly RunChart[] = [
   {
     id: 'clip-fractions',
     title: 'Clipped tokens',
-    metrics: [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipDualFrac],
+    // By meaning, whatever the trainer called them: verl's actor/pg_clipfrac is clip/frac (both sides
+    // together) and its actor/pg_clipfrac_lower is clip/dual_frac, never clip-low.
+    metrics: [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipFrac, METRIC.clipDualFrac],
     axis: 'share of tokens',
+    note: 'Clip-low and clip-high apart where the run logs them; "both sides" counts either (all verl and OpenRLHF log); dual clip counts negative-advantage tokens floored at c·A, a separate event.',
   },
   {
     id: 'clip-drift',
