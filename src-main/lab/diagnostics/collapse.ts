@@ -27,6 +27,9 @@ import { lastPoints } from './series';
 import { fitLine } from './stats';
 import { studentTTwoSided } from './student-t';
 
+/** Summary numbers read with 4 significant digits, as every view shows them (charts/numbers.ts, cli/format.ts). */
+const fmt4 = (x: number) => fmt(x, 4);
+
 /** Significance level a trailing slope must reach to count as a trend. */
 export const TREND_SIGNIFICANCE = 0.01;
 
@@ -92,7 +95,7 @@ function describeCollapse(c: Crossing, start: number, level: number, fraction: n
     c.pointsPast === c.pointsFrom
       ? `and at every one of the ${c.pointsFrom} logged points from there on`
       : `and at ${c.pointsPast} of the ${c.pointsFrom} logged points from there on`;
-  return `entropy fell below ${fmtPercent(fraction)} of its first logged value ${fmt(start)} (${fmt(level)}) at ${describeCrossing(c)} ${stays}; final ${fmt(final)} = ${fmtPercent(final / start)} of start`;
+  return `entropy fell below ${fmtPercent(fraction)} of its first logged value ${fmt4(start)} (${fmt4(level)}) at ${describeCrossing(c)} ${stays}; final ${fmt4(final)} = ${fmtPercent(final / start)} of start`;
 }
 
 export function diagnoseCollapse(
@@ -115,7 +118,7 @@ export function diagnoseCollapse(
   const verdict: CollapseVerdict = collapse ? 'collapsed' : trendVerdict(trend, options.trendThreshold);
   const decidedBy = collapse
     ? describeCollapse(collapse, start.value, collapseLevel, options.collapseFraction, final.value)
-    : `${describeTrend(trend, verdict, options.trendThreshold)}; never stayed below ${fmtPercent(options.collapseFraction)} of its first logged value ${fmt(start.value)} (${fmt(collapseLevel)})`;
+    : `${describeTrend(trend, verdict, options.trendThreshold)}; never stayed below ${fmtPercent(options.collapseFraction)} of its first logged value ${fmt4(start.value)} (${fmt4(collapseLevel)})`;
   return {
     status: 'ok',
     key: entropy.key,

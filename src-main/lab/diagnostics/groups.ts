@@ -27,7 +27,8 @@ export function aggregate(values: readonly (number | null)[]): Aggregate {
 
 export function fmtAggregate(a: Aggregate): string {
   if (a.mean === null) return 'n/a (n = 0)';
-  return a.std === null ? `${fmt(a.mean)} (n = ${a.n})` : `${fmt(a.mean)} ± ${fmt(a.std)} (n = ${a.n})`;
+  // Means in 4 significant digits and spreads in 3, as Compare and Diagnostics show them.
+  return a.std === null ? `${fmt(a.mean, 4)} (n = ${a.n})` : `${fmt(a.mean, 4)} ± ${fmt(a.std)} (n = ${a.n})`;
 }
 
 function tooFewSeedsWarning(na: number, nb?: number): string {

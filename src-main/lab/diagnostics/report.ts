@@ -26,7 +26,7 @@ function collapseLines(d: RunDiagnosis): string[] {
   const logged = c.logEvery > 1 ? `, ${c.points} points logged about every ${fmt(c.logEvery)} steps` : '';
   return [
     `Entropy: ${c.verdict.toUpperCase()} — ${c.decidedBy}`,
-    `  start ${fmt(c.start)} (step ${c.startStep}), final ${fmt(c.final)} (step ${c.finalStep}, ${fmtPercent(c.finalOverStart)} of start), peak ${fmt(c.peak.value)} (step ${c.peak.step}) over ${fmtSteps(c.firstStep, c.lastStep)}${logged} [key "${c.key}"]`,
+    `  start ${fmt(c.start, 4)} (step ${c.startStep}), final ${fmt(c.final, 4)} (step ${c.finalStep}, ${fmtPercent(c.finalOverStart)} of start), peak ${fmt(c.peak.value, 4)} (step ${c.peak.step}) over ${fmtSteps(c.firstStep, c.lastStep)}${logged} [key "${c.key}"]`,
     `  collapse step (below ${fmtPercent(c.collapseFraction)} of start, lasting): ${describeCrossing(c.collapse, 'none')}; half-life: ${describeCrossing(c.halfLife, 'none')}`,
   ];
 }

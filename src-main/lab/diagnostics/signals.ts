@@ -43,7 +43,7 @@ export const SIGNAL_RULES: readonly SignalRule[] = [
       return crossing ? { threshold, crossing } : null;
     },
     describe: (s) =>
-      `response length collapsed: from ${fmt(s.start.value)} tokens at step ${s.start.step} it fell below ${fmtPercent(LENGTH_COLLAPSE_FRACTION)} of that (${fmt(s.threshold)}) at ${describeCrossing(s.crossing)} and stayed there (${fmt(s.final.value)} at step ${s.final.step})${leadText(s)}`,
+      `response length collapsed: from ${fmt(s.start.value, 4)} tokens at step ${s.start.step} it fell below ${fmtPercent(LENGTH_COLLAPSE_FRACTION)} of that (${fmt(s.threshold, 4)}) at ${describeCrossing(s.crossing)} and stayed there (${fmt(s.final.value, 4)} at step ${s.final.step})${leadText(s)}`,
   },
   {
     kind: 'reward-saturation',
