@@ -41,6 +41,28 @@ describe('command-line values', () => {
     expect(parseValueText('bare')).toBe('bare');
   });
 
+  it('switches a clip off with "off", and still reads the older spellings (issue 14)', () => {
+    const base = presetConfig('tabular-random-sym');
+    const off = applied(
+      base,
+      'objective.clipHigh=off',
+      'objective.clipLow=off',
+      'objective.dualClip=off',
+      'optim.gradClip=off',
+    );
+    expect(off.objective).toMatchObject({ clipHigh: null, clipLow: 1, dualClip: null });
+    expect(off.optim.gradClip).toBeNull();
+    for (const word of ['none', 'inf', 'null', 'OFF', 'Infinity']) {
+      expect(applied(base, `objective.clipHigh=${word}`).objective.clipHigh, word).toBeNull();
+    }
+    expect(applied(base, 'objective.clipLow=none').objective.clipLow).toBe(1);
+    // A JSON config file may say so too.
+    expect(mergeConfig(base, { objective: { clipHigh: 'off', clipLow: 'off' } })).toMatchObject({
+      ok: true,
+      value: { objective: { clipHigh: null, clipLow: 1 } },
+    });
+  });
+
   it('splits key=value at the first "=" and refuses text without one', () => {
     expect(parseAssignment('name=a=b')).toEqual({ path: 'name', raw: 'a=b' });
     expect(() => parseAssignment('steps')).toThrow(/expected key=value/);

@@ -137,7 +137,7 @@ export function estimateSweep(
     const timed = [...used.values()].reduce((n, t) => n + t.length, 0);
     const perStep = median([...used.values()].flat());
     basis.push(
-      `${estimated} of ${toTrain.length} runs estimated from ${timed} run(s) with the same policy, task, batch and backend timed on this machine (median ${perStep.toPrecision(2)} s per training step); ${formatDuration(total)} of training, about ${formatDuration(total / parallel)} with ${parallel} at once`,
+      `${estimated} of ${toTrain.length} runs estimated from ${timed} run(s) with the same policy, task, batch and backend timed on this machine (median ${Number(perStep.toPrecision(2))} s per training step); ${formatDuration(total)} of training, about ${formatDuration(total / parallel)} with ${parallel} at once`,
     );
     basis.push(
       'evaluation steps and the queue add to this; runs training at once share the cores, so each may go slower',
