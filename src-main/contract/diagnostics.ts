@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { COLLAPSE_FRACTION, type Crossing, type Points, type StepValue } from './summary';
 
-
 export const diagnosisOptionsSchema = z
   .object({
     /** Entropy counts as collapsed once it stays below this fraction of its start. @default 0.1 */

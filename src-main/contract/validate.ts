@@ -58,7 +58,9 @@ function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
   const got = `, got ${shown(value)}`;
   if (issue.origin === 'string') {
     const n = Number('maximum' in issue ? issue.maximum : issue.minimum);
-    return 'maximum' in issue ? `expected at most ${n} characters` : `expected at least ${n} character${n === 1 ? '' : 's'}`;
+    return 'maximum' in issue
+      ? `expected at most ${n} characters`
+      : `expected at least ${n} character${n === 1 ? '' : 's'}`;
   }
   if (issue.origin === 'array' || issue.origin === 'set') {
     const n = Number('maximum' in issue ? issue.maximum : issue.minimum);
@@ -67,10 +69,14 @@ function boundMessage(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall, 
   const word = numberWord(issue);
   if (issue.code === 'too_big') {
     const max = String(issue.maximum);
-    return issue.inclusive ? `expected ${word} no larger than ${max}${got}` : `expected ${word} smaller than ${max}${got}`;
+    return issue.inclusive
+      ? `expected ${word} no larger than ${max}${got}`
+      : `expected ${word} smaller than ${max}${got}`;
   }
   const min = String(issue.minimum);
-  return issue.inclusive ? `expected ${word} no smaller than ${min}${got}` : `expected ${word} larger than ${min}${got}`;
+  return issue.inclusive
+    ? `expected ${word} no smaller than ${min}${got}`
+    : `expected ${word} larger than ${min}${got}`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { cleanup, render, screen, within } from '@testing-library/svelte';
 import { userEvent } from 'vitest/browser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { figureSpecSchema, type ImportPreview, type RunRecord } from '../../src-main/contract';
+import { figureSpecSchema, type ImportPreview, type LocalRun, type RunRecord } from '../../src-main/contract';
 import { diagnosticCoverage } from '../../src-main/lab/diagnostics/coverage';
 import ExportDialog from '../../src-renderer/components/export/ExportDialog.svelte';
 import ExportConfigDialog from '../../src-renderer/components/export-config/ExportConfigDialog.svelte';
@@ -45,7 +45,7 @@ const trlPreview = (file: string): ImportPreview => ({
 describe('Import dialog with a keyboard', () => {
   it('switches to a server path, previews on Enter, picks a format and names the run, then imports', async () => {
     const lab = scriptedApi({
-      'imports.detect': (a) => trlPreview('path' in a ? a.path : 'upload'),
+      'imports.detect': (a) => trlPreview(('path' in a && a.path) || 'upload'),
       'imports.fromPath': () => ({
         run: { ...localRun(5), name: 'typed name' } as RunRecord,
         format: 'trl-console',
@@ -91,7 +91,9 @@ describe('export-config tabs with a keyboard', () => {
     const lab = scriptedApi({
       'runs.exportConfig': ({ to }) => `${to} settings`,
     });
-    render(ExportConfigDialog, { props: { client: lab.client, run: localRun(3), onclose: () => undefined } });
+    render(ExportConfigDialog, {
+      props: { client: lab.client, run: localRun(3) as LocalRun, onclose: () => undefined },
+    });
     const verl = screen.getByRole('tab', { name: 'verl' });
     await screen.findByText('verl settings');
     await userEvent.click(verl);

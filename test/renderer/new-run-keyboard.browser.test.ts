@@ -128,9 +128,9 @@ describe('the clip editor with a keyboard', () => {
     // 1.5, and the box must not lock there.
     await retype(low, '1.5');
     expect(low.value).toBe('1.5');
-    await expect.poll(() => errorOf('clip-low')).toBe(
-      'expected a number from 0 to 1, or off (= 1) for no lower clip, got 1.5',
-    );
+    await expect
+      .poll(() => errorOf('clip-low'))
+      .toBe('expected a number from 0 to 1, or off (= 1) for no lower clip, got 1.5');
     const off = within(low.closest('.control') as HTMLElement).getByRole('checkbox', { name: 'off' });
     await userEvent.click(off);
     expect(low.disabled).toBe(true);
@@ -142,7 +142,9 @@ describe('the clip editor with a keyboard', () => {
     expect(low.disabled).toBe(false);
     await userEvent.keyboard('{Tab}');
     expect(low.disabled).toBe(true);
-    expect((within(low.closest('.control') as HTMLElement).getByRole('checkbox') as HTMLInputElement).checked).toBe(true);
+    expect((within(low.closest('.control') as HTMLElement).getByRole('checkbox') as HTMLInputElement).checked).toBe(
+      true,
+    );
   });
 });
 

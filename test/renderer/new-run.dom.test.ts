@@ -43,7 +43,15 @@ function acceptingLab(extra: Handlers = {}) {
         cells: [],
         toCreate: cells * (control ? 2 : 1),
         existing: 0,
-        estimate: { totalSeconds: null, wallSeconds: null, parallel: 2, estimated: 0, unknown: cells, baseModels: 0, basis: [] },
+        estimate: {
+          totalSeconds: null,
+          wallSeconds: null,
+          parallel: 2,
+          estimated: 0,
+          unknown: cells,
+          baseModels: 0,
+          basis: [],
+        },
       };
     },
     'sweeps.start': ({ seeds }) => ({

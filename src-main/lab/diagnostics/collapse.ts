@@ -105,11 +105,15 @@ export function diagnoseCollapse(
   if (!entropy) return { status: 'unavailable', reason: 'no entropy series (looked for entropy, actor/entropy, ...)' };
   const { steps } = entropy.points;
   const n = steps.length;
-  if (n < 3) return { status: 'unavailable', reason: `entropy has ${n} logged point(s) in "${entropy.key}"; need at least 3` };
+  if (n < 3)
+    return { status: 'unavailable', reason: `entropy has ${n} logged point(s) in "${entropy.key}"; need at least 3` };
   const summary = summarizePoints(entropy.points);
   const [start, final, peak] = [summary.start!, summary.final!, summary.peak!];
   if (!(start.value > 0)) {
-    return { status: 'unavailable', reason: `the first logged entropy is ${fmt(start.value)}: nothing to collapse from` };
+    return {
+      status: 'unavailable',
+      reason: `the first logged entropy is ${fmt(start.value)}: nothing to collapse from`,
+    };
   }
   const collapseLevel = levelOf(start.value, options.collapseFraction);
   const collapse = collapseCrossing(entropy.points, options.collapseFraction);

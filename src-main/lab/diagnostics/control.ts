@@ -46,10 +46,7 @@ function change(values: readonly number[]): number {
   return values[values.length - 1] - values[0];
 }
 
-export function splitByControl(
-  run: ControlSide,
-  control: ControlSide | null,
-): Section<ControlSplit> {
+export function splitByControl(run: ControlSide, control: ControlSide | null): Section<ControlSplit> {
   if (!control) return { status: 'unavailable', reason: 'no random-reward control run for this run' };
   if (!run.entropy || !control.entropy) {
     const which = run.entropy ? `control "${control.name}"` : 'run';

@@ -34,7 +34,9 @@ export const COVERAGE_RULES: readonly CoverageRule[] = [
       ['clipLowFrac', 'clipHighFrac'],
       ['clipLowDrift', 'clipHighDrift'],
     ],
-    partial: [{ quantities: ['clipCombinedFrac'], what: 'combined clip fraction only: the sides cannot be told apart' }],
+    partial: [
+      { quantities: ['clipCombinedFrac'], what: 'combined clip fraction only: the sides cannot be told apart' },
+    ],
   },
   { id: 'theory', label: 'Theory check', full: [['entropyDelta', 'entropyDeltaPred']] },
   {
@@ -50,7 +52,11 @@ export const COVERAGE_RULES: readonly CoverageRule[] = [
 const canonical = (q: Quantity) => QUANTITY_KEYS[q][0] as string;
 
 /** The log's key for a quantity (a canonical alias names the trainer key it came from), or null. */
-function keyFor(q: Quantity, keys: readonly string[], aliases: Record<string, string>): { key: string; from: string } | null {
+function keyFor(
+  q: Quantity,
+  keys: readonly string[],
+  aliases: Record<string, string>,
+): { key: string; from: string } | null {
   for (const candidate of QUANTITY_KEYS[q] as readonly (string | RegExp)[]) {
     const hit = keys.find((k) => (typeof candidate === 'string' ? candidate === k : candidate.test(k)));
     if (hit !== undefined) return { key: canonical(q), from: aliases[hit] ?? hit };
@@ -58,7 +64,12 @@ function keyFor(q: Quantity, keys: readonly string[], aliases: Record<string, st
   return null;
 }
 
-function describe(rule: CoverageRule, status: DiagnosticCoverage['status'], missing: string[], partial?: string): string {
+function describe(
+  rule: CoverageRule,
+  status: DiagnosticCoverage['status'],
+  missing: string[],
+  partial?: string,
+): string {
   const names = missing.map((k) => `${k} (${metricLabel(k)})`).join(', ');
   if (status === 'ready') return `${rule.label}: ready.`;
   if (status === 'partial') return `${rule.label}: ${partial}; a full diagnosis needs ${names}.`;
@@ -66,7 +77,10 @@ function describe(rule: CoverageRule, status: DiagnosticCoverage['status'], miss
 }
 
 /** Coverage of every diagnostic for a log with these keys (`aliases`: canonical key -> the log's key). */
-export function diagnosticCoverage(keys: readonly string[], aliases: Record<string, string> = {}): DiagnosticCoverage[] {
+export function diagnosticCoverage(
+  keys: readonly string[],
+  aliases: Record<string, string> = {},
+): DiagnosticCoverage[] {
   const all = [...new Set([...keys, ...Object.keys(aliases)])];
   return COVERAGE_RULES.map((rule) => {
     const present = (qs: Quantity[]) => qs.map((q) => keyFor(q, all, aliases));
@@ -76,6 +90,13 @@ export function diagnosticCoverage(keys: readonly string[], aliases: Record<stri
     const found = present(used).filter((f): f is { key: string; from: string } => f !== null);
     const status: DiagnosticCoverage['status'] = fullSet ? 'ready' : partial ? 'partial' : 'missing';
     const missing = fullSet ? [] : rule.full[0].filter((q) => !keyFor(q, all, aliases)).map(canonical);
-    return { id: rule.id, label: rule.label, status, found, missing, text: describe(rule, status, missing, partial?.what) };
+    return {
+      id: rule.id,
+      label: rule.label,
+      status,
+      found,
+      missing,
+      text: describe(rule, status, missing, partial?.what),
+    };
   });
 }

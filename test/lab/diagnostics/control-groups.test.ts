@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src-main/contract/config';
-import { diagnosisOptionsSchema, type RunDiagnosis } from '../../../src-main/contract/diagnostics';
+import type { RunDiagnosis } from '../../../src-main/contract/diagnostics';
 import { controlMismatches, splitByControl } from '../../../src-main/lab/diagnostics/control';
 import { compareGroups, diagnoseGroup, diagnoseGroupOf } from '../../../src-main/lab/diagnostics';
 import { resolveQuantity } from '../../../src-main/lab/diagnostics/keys';
 import { cohensD, hedgesG, welchTTest } from '../../../src-main/lab/diagnostics/welch';
 import { gaussian, seriesOf, stepsFrom } from './synthetic';
 
-const options = diagnosisOptionsSchema.parse({});
 const steps = stepsFrom(0, 101);
 const entropyOf = (f: (s: number) => number) => resolveQuantity({ entropy: seriesOf(steps, f) }, 'entropy');
 

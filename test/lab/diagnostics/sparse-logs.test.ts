@@ -115,7 +115,9 @@ describe('a real TRL console log, entropy logged every 10 steps', () => {
   it('gives the same numbers in the CLI report', async () => {
     const { formatRunReport } = await import('../../../src-main/lab/diagnostics');
     const report = formatRunReport(d);
-    expect(report.split('\n')[1]).toMatch(/^Entropy: COLLAPSED — entropy fell below 10% of its first logged value 3\.758 \(0\.3758\)/);
+    expect(report.split('\n')[1]).toMatch(
+      /^Entropy: COLLAPSED — entropy fell below 10% of its first logged value 3\.758 \(0\.3758\)/,
+    );
     expect(report).toContain('start 3.758 (step 10), final 0.004792 (step 490, 0.128% of start)');
     expect(report).toContain('collapse step (below 10% of start, lasting): step 60 (between steps 50 and 60)');
     expect(report).toContain('Leading signal: response length collapsed: from 23.65 tokens at step 10');

@@ -40,7 +40,10 @@ describe('imports.fromPath', () => {
     // 65 keys at every step and 3 at 34 of them, plus 9 canonical aliases at every step.
     expect(result).toMatchObject({ format: 'verl-console', keys: 68, points: 335 * 65 + 34 * 3 + 335 * 9 });
     const coverage = Object.fromEntries(result.coverage.map((c) => [c.id, c]));
-    expect(coverage.collapse).toMatchObject({ status: 'ready', found: [{ key: 'entropy', from: 'actor/entropy_loss' }] });
+    expect(coverage.collapse).toMatchObject({
+      status: 'ready',
+      found: [{ key: 'entropy', from: 'actor/entropy_loss' }],
+    });
     expect(coverage.clip).toMatchObject({ status: 'partial', missing: ['clip/low_frac', 'clip/high_frac'] });
     expect(coverage.clip.found).toEqual([{ key: 'clip/frac', from: 'actor/pg_clipfrac' }]);
     const run = result.run;

@@ -4,12 +4,12 @@
  * does not run in these labs.
  */
 import { describe, expect, it } from 'vitest';
-import { METRIC, type RunConfig } from '../../../src-main/contract';
+import { METRIC, type RunConfig, type RunStatus } from '../../../src-main/contract';
 import { createLocalRun, dispatch, setRunStatus, type LabService } from '../../../src-main/lab';
 import { openLab, tinyTabular } from './helpers';
 
 /** A finished run of `config` whose steps each took the given seconds (as the trainer logs them). */
-function timedRun(lab: LabService, config: RunConfig, stepSeconds: number[], status = 'completed' as const): number {
+function timedRun(lab: LabService, config: RunConfig, stepSeconds: number[], status: RunStatus = 'completed'): number {
   const { id } = createLocalRun(lab.context, config);
   setRunStatus(lab.context, id, 'running', { backend: 'cpu' });
   lab.context.store.appendMetrics(
@@ -52,9 +52,7 @@ describe('sweeps.plan and skipping cells that exist', () => {
     // Launching the same grid again creates nothing: every cell has a run now.
     const again = await dispatch(lab, 'sweeps.plan', { config: base, grid, seeds: 2, skipExisting: true });
     expect(again.toCreate).toBe(0);
-    expect((await dispatch(lab, 'sweeps.start', { config: base, grid, seeds: 2, skipExisting: true })).ids).toEqual(
-      [],
-    );
+    expect((await dispatch(lab, 'sweeps.start', { config: base, grid, seeds: 2, skipExisting: true })).ids).toEqual([]);
     // Asked to, it trains them all again.
     expect((await dispatch(lab, 'sweeps.plan', { config: base, grid, seeds: 2 })).toCreate).toBe(4);
   });
