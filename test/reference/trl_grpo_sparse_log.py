@@ -19,11 +19,11 @@ import string
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("WANDB_DISABLED", "true")
 
-import torch  # noqa: E402
-from datasets import Dataset  # noqa: E402
-from tokenizers import Regex, Tokenizer, models, pre_tokenizers  # noqa: E402
-from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast  # noqa: E402
-from trl import GRPOConfig, GRPOTrainer  # noqa: E402
+import torch
+from datasets import Dataset
+from tokenizers import Regex, Tokenizer, models, pre_tokenizers
+from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+from trl import GRPOConfig, GRPOTrainer
 
 MAX_COMPLETION = 48
 STEPS = 490
@@ -38,7 +38,11 @@ def char_tokenizer() -> PreTrainedTokenizerFast:
     tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.Split(Regex("."), behavior="isolated")
     return PreTrainedTokenizerFast(
-        tokenizer_object=tok, pad_token="<pad>", bos_token="<bos>", eos_token="<eos>", unk_token="<unk>"
+        tokenizer_object=tok,
+        pad_token="<pad>",
+        bos_token="<bos>",
+        eos_token="<eos>",
+        unk_token="<unk>",
     )
 
 
@@ -62,7 +66,9 @@ def tiny_llama(vocab_size: int) -> LlamaForCausalLM:
 
 def seven_and_stop(completions: list[str], **_: object) -> list[float]:
     """1 for a completion that starts with "7", minus its length as a share of the longest allowed."""
-    return [float(c.strip().startswith("7")) - len(c) / MAX_COMPLETION for c in completions]
+    return [
+        float(c.strip().startswith("7")) - len(c) / MAX_COMPLETION for c in completions
+    ]
 
 
 def main() -> None:
@@ -88,7 +94,11 @@ def main() -> None:
         bf16=False,
     )
     trainer = GRPOTrainer(
-        model=model, reward_funcs=seven_and_stop, args=args, train_dataset=dataset, processing_class=tokenizer
+        model=model,
+        reward_funcs=seven_and_stop,
+        args=args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
     )
     trainer.train()
 
