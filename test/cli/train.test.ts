@@ -75,7 +75,10 @@ describe('cliplab train', () => {
   it('names the option, the key and what was expected when --set is wrong', async () => {
     const db = path.join(tempDir(), 'lab.db');
     const cases: [string[], RegExp][] = [
-      [['--set', 'objective.clipLow=5'], /--set objective\.clipLow=5: objective\.clipLow: .*<=1/],
+      [
+        ['--set', 'objective.clipLow=5'],
+        /--set objective\.clipLow=5: objective\.clipLow: expected a number from 0 to 1, or off \(= 1\) for no lower clip, got 5/,
+      ],
       [
         ['--set', 'objective.clipHihg=inf'],
         /objective\.clipHihg: unknown key; expected one of loss, clipLow, clipHigh/,
