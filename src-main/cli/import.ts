@@ -5,10 +5,12 @@
  */
 import {
   IMPORT_FORMATS,
+  MISSING,
   type ImportFormatName,
   type ImportProgressEvent,
   type ImportResult,
   type RunRecord,
+  documentJson,
 } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
@@ -19,8 +21,8 @@ const USAGE = `cliplab import FILE [--format auto|${IMPORT_FORMATS.join('|')}] [
 
 Imports a training log as a run. The format is detected from the content (and the reason printed):
 verl file-logger JSONL or console log, TRL trainer_state.json or TRL/Unsloth console output,
-TensorBoard event file, or CSV with a header row. The run keeps the file's metric keys and also gets
-cliplab's canonical keys where they mean the same (verl actor/entropy -> entropy, ...). A malformed
+TensorBoard event file, a cliplab-probe stream (TRL or verl with the probe attached), or CSV with a
+header row. The run keeps the file's metric keys and also gets cliplab's canonical keys where they mean the same (verl actor/entropy -> entropy, ...). A malformed
 file is rejected with the line or record at fault and nothing is written.
 
   --format F         skip detection and read FILE as F
@@ -80,7 +82,7 @@ function progressLine(io: CliIo): (p: ImportProgressEvent) => void {
 export function describeImport(result: ImportResult): string {
   const run = result.run;
   const lines = [`imported run ${run.id} "${run.name}": ${result.format} (${result.reason})`];
-  lines.push(`  ${result.keys} keys, ${result.points} points, last step ${run.step ?? '-'}`);
+  lines.push(`  ${result.keys} keys, ${result.points} points, last step ${run.step ?? MISSING}`);
   if (run.origin === 'imported') {
     const aliases = Object.entries(run.source.aliases ?? {}).filter(([c, k]) => c !== k);
     if (aliases.length > 0) lines.push(`  aliases   ${aliases.map(([c, k]) => `${c} <- ${k}`).join(', ')}`);
@@ -98,7 +100,7 @@ async function importOnce(lab: LabService, file: string, args: ParsedArgs, io: C
   });
   try {
     const result = await dispatch(lab, 'imports.fromPath', sourceOf(file, args));
-    io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : describeImport(result));
+    io.stdout.write(json ? `${documentJson(result, 2)}\n` : describeImport(result));
     return 0;
   } finally {
     unsubscribe();
@@ -112,7 +114,7 @@ function followProgress(lab: LabService, runId: number, io: CliIo): () => Promis
     const followed = (await dispatch(lab, 'imports.following', {})).find((f) => f.runId === runId);
     if (!followed || followed.points === shown) return;
     io.stderr.write(
-      `step ${followed.lastStep ?? '-'}: +${followed.points - shown} points (${followed.points} in all)\n`,
+      `step ${followed.lastStep ?? MISSING}: +${followed.points - shown} points (${followed.points} in all)\n`,
     );
     shown = followed.points;
   };
@@ -155,8 +157,8 @@ export async function followFile(
     const final = await ended;
     io.stdout.write(
       flagOption(args, 'json')
-        ? `${JSON.stringify(final, null, 2)}\n`
-        : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? '-'}\n`,
+        ? `${documentJson(final, 2)}\n`
+        : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? MISSING}\n`,
     );
     return final;
   } finally {

@@ -3,9 +3,11 @@ import {
   ApiError,
   collapseCrossing,
   describeCrossing,
+  documentJson,
   finitePoints,
   halfLifeCrossing,
   METRIC,
+  MISSING,
   summarizeSeries,
   SUMMARY_DEFINITIONS,
   type MetricKeyInfo,
@@ -64,7 +66,7 @@ function asJson(run: RunRecord, series: readonly Series[]): string {
     metrics[s.key] = s.steps.map((step, i) => ({ step, value: s.values[i] }));
     summary[s.key] = summarizeSeries(s);
   }
-  return JSON.stringify({ run, metrics, summary }, null, 2);
+  return documentJson({ run, metrics, summary }, 2);
 }
 
 /** `key=value` pairs of one config section, nested sections flattened (`base.steps=800`). */
@@ -85,7 +87,7 @@ function header(run: RunRecord): string[] {
     `  status    ${run.status} (${step})`,
     `  origin    ${run.origin}${run.backend ? `, backend ${run.backendDetail ?? run.backend}` : ''}, cliplab ${run.appVersion}`,
     `  times     created ${formatTime(run.createdAt)}, started ${formatTime(run.startedAt)}, finished ${formatTime(run.finishedAt)}`,
-    `  seed      ${run.seed ?? '-'}   group ${run.groupKey}`,
+    `  seed      ${run.seed ?? MISSING}   group ${run.groupKey}`,
   ];
   if (run.tags.length > 0) lines.push(`  tags      ${run.tags.join(', ')}`);
   if (run.notes) lines.push(`  notes     ${run.notes.replace(/\n/g, '\n            ')}`);
@@ -103,7 +105,7 @@ function header(run: RunRecord): string[] {
   return lines;
 }
 
-const valueAt = (p: StepValue | null) => (p ? `${formatValue(p.value)} @${p.step}` : '-');
+const valueAt = (p: StepValue | null) => (p ? `${formatValue(p.value)} @${p.step}` : MISSING);
 
 function metricsTable(keys: readonly MetricKeyInfo[], series: readonly Series[]): string {
   const rows = series.map((s) => {

@@ -4,15 +4,9 @@
  * large queue at a terminal, a question that must be answered yes.
  */
 import { createInterface } from 'node:readline/promises';
-import { LARGE_SWEEP_HOURS, LARGE_SWEEP_RUNS, settingText, type SweepPlan } from '../contract';
+import { formatDuration, LARGE_SWEEP_HOURS, LARGE_SWEEP_RUNS, settingText, type SweepPlan } from '../contract';
 import type { CliIo } from './command';
 import { table } from './format';
-
-function duration(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
 
 /** The grid as a table: one row per cell, with the run that has it already. */
 export function describeSweepPlan(plan: SweepPlan, skipExisting: boolean): string {
@@ -32,7 +26,7 @@ export function describeSweepPlan(plan: SweepPlan, skipExisting: boolean): strin
     );
   }
   const e = plan.estimate;
-  const time = e.wallSeconds === null ? 'time unknown' : `about ${duration(e.wallSeconds)} here`;
+  const time = e.wallSeconds === null ? 'time unknown' : `about ${formatDuration(e.wallSeconds)} here`;
   lines.push(`queues ${plan.toCreate} run(s), ${time}`);
   for (const b of e.basis) lines.push(`  ${b}`);
   return `${lines.join('\n')}\n`;
@@ -49,7 +43,7 @@ export async function confirmLargeSweep(plan: SweepPlan, io: CliIo): Promise<boo
   if (!io.stdin?.isTTY) return true;
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
-    const time = plan.estimate.wallSeconds === null ? '' : ` (about ${duration(plan.estimate.wallSeconds)})`;
+    const time = plan.estimate.wallSeconds === null ? '' : ` (about ${formatDuration(plan.estimate.wallSeconds)})`;
     const answer = await rl.question(`Queue ${plan.toCreate} runs${time}? [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   } finally {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  formatNumber,
   METRIC,
   presetConfig,
   type ApiArgs,
@@ -18,7 +19,6 @@ import {
   type RunConfig,
 } from '../../src-main/contract';
 import { createLocalRun, setRunStatus } from '../../src-main/lab';
-import { formatValue } from '../../src-renderer/components/charts/numbers';
 import { saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { apiCall } from '../support/http-client';
 
@@ -31,7 +31,7 @@ const tiny: RunConfig = {
   steps: 6,
   backend: 'cpu',
   task: { kind: 'bandit', prompts: 16, actions: 8, correct: 1, seed: 7 },
-  rollout: { prompts: 16, groupSize: 4, temperature: 1 },
+  rollout: { ...presetConfig('tabular-random-sym').rollout, prompts: 16, groupSize: 4 },
   eval: { every: 0, prompts: 16, k: 4 },
   log: { samplesPerStep: 1, checkpointEvery: 0 },
 };
@@ -210,7 +210,7 @@ describe('issue 14 in Chromium, with keyboard and mouse', () => {
   it("reads one run's summary numbers the same in Runs, Run, Compare and Diagnostics", async () => {
     // By hand: the last logged entropy that is a number is step 60's 0.1234567 (step 61 is NaN); the
     // first is 2.1; below 0.21 to stay from step 40 (0.15), after step 35.
-    const final = formatValue(0.1234567);
+    const final = formatNumber(0.1234567);
     const runs = await app.openApp('#/runs');
     const row = runs.locator(`tr[data-run-id="${summaryId}"]`);
     await row.waitFor();
@@ -225,7 +225,7 @@ describe('issue 14 in Chromium, with keyboard and mouse', () => {
     const cell = (stat: string) =>
       compare.locator(`tr[data-series="run:${summaryId}"] td[data-metric="entropy"][data-stat="${stat}"]`);
     await cell('final').waitFor();
-    expect([await cell('start').innerText(), await cell('final').innerText()]).toEqual([formatValue(2.1), final]);
+    expect([await cell('start').innerText(), await cell('final').innerText()]).toEqual([formatNumber(2.1), final]);
     await expect.poll(() => compare.locator('td[data-stat="collapse"]').innerText()).toBe('step 40');
     await compare.close();
 
@@ -233,7 +233,7 @@ describe('issue 14 in Chromium, with keyboard and mouse', () => {
     const numbers = diagnostics.locator('dl[aria-label="Collapse numbers"]');
     await numbers.waitFor();
     const text = await numbers.innerText();
-    expect(text).toContain(`Start entropy\n${formatValue(2.1)}`);
+    expect(text).toContain(`Start entropy\n${formatNumber(2.1)}`);
     expect(text).toContain(`Final entropy\n${final}`);
     expect(text).toContain('Collapse step\nstep 40 (between steps 35 and 40)');
     // A collapsed run shows no trailing-trend statistic beside its red badge.

@@ -16,7 +16,7 @@ import {
 } from '../../src-main/contract';
 import { createLab, createLocalRun, dispatch, setRunStatus, type LabService } from '../../src-main/lab';
 import { summarize } from '../../src-renderer/components/compare/summary';
-import { groupBySeed } from '../../src-renderer/components/runs/table-model';
+import { groupBySeed } from '../../src-renderer/views/runs/table-model';
 import { cliOn } from '../support/cli';
 import { fileTempDir } from '../support/temp';
 

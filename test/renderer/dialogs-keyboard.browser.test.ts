@@ -12,6 +12,7 @@ import ExportDialog from '../../src-renderer/components/export/ExportDialog.svel
 import ExportConfigDialog from '../../src-renderer/components/export-config/ExportConfigDialog.svelte';
 import ImportDialog from '../../src-renderer/components/import/ImportDialog.svelte';
 import RunActionDialog from '../../src-renderer/components/runs/RunActionDialog.svelte';
+import { appContext } from '../../src-renderer/lib/context';
 import { localRun } from '../support/run-records';
 import { scriptedApi } from './scripted-api';
 
@@ -57,7 +58,7 @@ describe('Import dialog with a keyboard', () => {
       }),
     });
     const onimported = vi.fn();
-    render(ImportDialog, { props: { client: lab.client, onclose: () => undefined, onimported } });
+    render(ImportDialog, { props: { onclose: () => undefined, onimported }, context: appContext(lab.client) });
     // The mode is a radio group drawn as a segmented control: its label takes the click, and the
     // arrow keys move between its options.
     await userEvent.click(screen.getByText('Upload a file'));
@@ -92,7 +93,8 @@ describe('export-config tabs with a keyboard', () => {
       'runs.exportConfig': ({ to }) => `${to} settings`,
     });
     render(ExportConfigDialog, {
-      props: { client: lab.client, run: localRun(3) as LocalRun, onclose: () => undefined },
+      props: { run: localRun(3) as LocalRun, onclose: () => undefined },
+      context: appContext(lab.client),
     });
     const verl = screen.getByRole('tab', { name: 'verl' });
     await screen.findByText('verl settings');
@@ -108,12 +110,8 @@ describe("the random-reward control's p with a keyboard", () => {
     const run = localRun(8, {}, 'gpt-true-sym');
     const lab = scriptedApi({ 'runs.control': ({ id }) => localRun(id + 1) });
     render(RunActionDialog, {
-      props: {
-        client: lab.client,
-        action: { id: 'control', run },
-        onclose: () => undefined,
-        ondone: () => undefined,
-      },
+      props: { action: { id: 'control', run }, onclose: () => undefined, ondone: () => undefined },
+      context: appContext(lab.client),
     });
     const p = screen.getByRole('spinbutton', { name: /^p \(empty: the run’s mean reward/ }) as HTMLInputElement;
     const queue = screen.getByRole('button', { name: 'Queue control' }) as HTMLButtonElement;
@@ -144,7 +142,7 @@ describe("the Export dialog's number boxes with a keyboard", () => {
       'figures.list': () => [],
     });
     const spec = figureSpecSchema.parse({ runs: [2], metrics: ['entropy'] });
-    render(ExportDialog, { props: { client: lab.client, spec, onclose: () => undefined } });
+    render(ExportDialog, { props: { spec, onclose: () => undefined }, context: appContext(lab.client) });
     const dialog = await screen.findByRole('dialog');
     await userEvent.click(within(dialog).getByLabelText('Custom'));
     const width = within(dialog).getByRole('spinbutton', { name: 'Width (in)' }) as HTMLInputElement;

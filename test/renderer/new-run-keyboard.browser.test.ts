@@ -16,7 +16,8 @@ import {
   type RunConfig,
   type SweepPlan,
 } from '../../src-main/contract';
-import NewRunView from '../../src-renderer/views/NewRunView.svelte';
+import { appContext } from '../../src-renderer/lib/context';
+import NewRunView from '../../src-renderer/views/new-run/NewRunView.svelte';
 import { localRun } from '../support/run-records';
 import { scriptedApi, type Handlers } from './scripted-api';
 
@@ -54,7 +55,7 @@ function lab(extra: Handlers = {}) {
 
 function renderNewRun(query: string, handlers: Handlers = {}) {
   const api = lab(handlers);
-  render(NewRunView, { props: { client: api.client, query: new URLSearchParams(query) } });
+  render(NewRunView, { props: { query: new URLSearchParams(query) }, context: appContext(api.client) });
   return api;
 }
 

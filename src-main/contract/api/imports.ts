@@ -9,7 +9,15 @@ import type { RunRecord } from '../runs';
 import { defineCall, defineEvent } from './define';
 import { runId } from './runs';
 
-export const IMPORT_FORMATS = ['verl-jsonl', 'verl-console', 'trl-state', 'trl-console', 'tfevents', 'csv'] as const;
+export const IMPORT_FORMATS = [
+  'verl-jsonl',
+  'verl-console',
+  'trl-state',
+  'trl-console',
+  'tfevents',
+  'csv',
+  'cliplab-probe',
+] as const;
 export type ImportFormatName = (typeof IMPORT_FORMATS)[number];
 
 export const EXPORT_TARGETS = ['verl', 'trl'] as const;
@@ -101,8 +109,13 @@ export const importsApi = {
   ),
   'imports.fromPath': defineCall<ImportResult>()(z.object({ path, ...options }).strict()),
   'imports.fromContent': defineCall<ImportResult>()(z.object({ fileName, contentBase64, ...options }).strict()),
-  /** The run's config as verl Hydra overrides or TRL GRPOConfig arguments, with a comment block of gaps. */
-  'runs.exportConfig': defineCall<string>()(z.object({ id: runId, to: z.enum(EXPORT_TARGETS) }).strict()),
+  /**
+   * The run's config as verl Hydra overrides or TRL GRPOConfig arguments, with a comment block of gaps;
+   * `probe` adds the lines that attach cliplab-probe (python/cliplab-probe).
+   */
+  'runs.exportConfig': defineCall<string>()(
+    z.object({ id: runId, to: z.enum(EXPORT_TARGETS), probe: z.boolean().default(false) }).strict(),
+  ),
 };
 
 export const importEvents = {

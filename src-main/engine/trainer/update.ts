@@ -11,6 +11,7 @@ import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOu
 import { gradientTap } from '../ops';
 import { tf } from '../tf';
 import type { Policy, SequenceBatch, TokenStats } from '../types';
+import { selectRows } from './batch';
 
 /** One minibatch, rows of the step's batch; every per-token array is [rows * T]. */
 export interface Minibatch {
@@ -136,10 +137,16 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
 }
 
 /**
- * Forward + backward + optimizer step. The policy loss sees log pi through a gradient tap, so the
- * same backward pass that trains the weights also yields each token's applied gradient weight.
+ * Loss, gradients and diagnostics of one micro-batch at the current weights; nothing is applied.
+ * The policy loss sees log pi through a gradient tap, so the same backward pass that yields the
+ * weights' gradients also yields each token's applied gradient weight. Returns the gradients
+ * aligned with the variables and [loss, ...diagnostics].
  */
-function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConfig, mb: Minibatch): tf.Tensor1D {
+function microGradients(
+  policy: Policy,
+  config: RunConfig,
+  mb: Minibatch,
+): { grads: tf.Tensor[]; scalars: tf.Tensor1D } {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -158,12 +165,73 @@ function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConf
       forward = { stats: keepAll(stats, keep), out: keepAll(out, keep) };
       return regularizedLoss(config.objective, out.loss, { ...x, logp: stats.logp, entropy: stats.entropy });
     }, variables);
-    const norms = optimizer.apply(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
     const diag = diagnostics(forward as Forward, x, config);
-    return tf.stack([value, norms.gradNorm, norms.updateNorm, ...diag]) as tf.Tensor1D;
+    return {
+      grads: variables.map((v) => grads[v.name] ?? tf.zerosLike(v)),
+      scalars: tf.stack([value, ...diag]) as tf.Tensor1D,
+    };
   } finally {
     tf.dispose(kept);
   }
+}
+
+/** The minibatch in consecutive parts of at most `rows` rows (gradient accumulation); whole when null. */
+export function microBatches(mb: Minibatch, rows: number | null): Minibatch[] {
+  const B = mb.batch.size;
+  if (rows === null || rows >= B) return [mb];
+  const T = mb.batch.responseLen;
+  const parts: Minibatch[] = [];
+  for (let first = 0; first < B; first += rows) {
+    const picked = Array.from({ length: Math.min(rows, B - first) }, (_, i) => first + i);
+    const cut = (a: Float32Array) => a.slice(first * T, (first + picked.length) * T);
+    const batch = selectRows(mb.batch, picked);
+    parts.push({
+      batch,
+      oldLogp: cut(mb.oldLogp),
+      oldEntropy: cut(mb.oldEntropy),
+      refLogp: cut(mb.refLogp),
+      advantages: cut(mb.advantages),
+      contextWeights: cut(mb.contextWeights),
+      weights: cut(mb.weights), // the minibatch's aggregation weights: the parts' losses add up to its loss
+      uniforms: cut(mb.uniforms),
+      tokenCount: batch.mask.reduce((a, m) => a + m, 0),
+    });
+  }
+  return parts;
+}
+
+/** [loss, ...diagnostics] of the parts combined: sums, except the ratio range (min, max). */
+function combineParts(scalars: tf.Tensor1D[]): tf.Tensor1D {
+  if (scalars.length === 1) return scalars[0];
+  const all = tf.stack(scalars) as tf.Tensor2D; // [parts, fields]
+  const n = all.shape[1];
+  return tf.concat([
+    tf.sum(all.slice([0, 0], [-1, n - 2]), 0),
+    tf.min(all.slice([0, n - 2], [-1, 1]), 0),
+    tf.max(all.slice([0, n - 1], [-1, 1]), 0),
+  ]) as tf.Tensor1D;
+}
+
+/**
+ * Forward + backward over the minibatch's micro-batches (`optim.microBatch` rows each), gradients
+ * summed, then one optimizer step. Call inside tf.tidy.
+ */
+function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConfig, mb: Minibatch): tf.Tensor1D {
+  let grads: tf.Tensor[] | null = null;
+  const scalars: tf.Tensor1D[] = [];
+  for (const part of microBatches(mb, config.optim.microBatch)) {
+    const r = tf.tidy(() => microGradients(policy, config, part));
+    if (grads) {
+      const previous: tf.Tensor[] = grads;
+      grads = previous.map((g, i) => tf.add(g, r.grads[i]));
+      tf.dispose([...previous, ...r.grads]); // keep one running sum in memory
+    } else grads = r.grads;
+    scalars.push(r.scalars);
+  }
+  const norms = optimizer.apply(grads ?? []);
+  const s = combineParts(scalars);
+  const [loss, rest] = [s.slice(0, 1), s.slice(1)];
+  return tf.concat([loss, tf.stack([norms.gradNorm, norms.updateNorm]), rest]) as tf.Tensor1D;
 }
 
 /** Keeps every tensor field of a record (they must outlive the gradient's internal tidy). */

@@ -15,6 +15,7 @@ import {
   type ScalarTest,
 } from '../../contract/diagnostics';
 import { meanAndStd } from '../../contract/summary';
+import { MISSING } from '../../contract/format';
 import { MIN_SEEDS } from './advice';
 import { fmt } from './format';
 import { cohensD, hedgesG, welchTTest } from './welch';
@@ -26,7 +27,7 @@ export function aggregate(values: readonly (number | null)[]): Aggregate {
 }
 
 export function fmtAggregate(a: Aggregate): string {
-  if (a.mean === null) return 'n/a (n = 0)';
+  if (a.mean === null) return `${MISSING} (n = 0)`;
   // Means in 4 significant digits and spreads in 3, as Compare and Diagnostics show them.
   return a.std === null ? `${fmt(a.mean, 4)} (n = ${a.n})` : `${fmt(a.mean, 4)} ± ${fmt(a.std)} (n = ${a.n})`;
 }

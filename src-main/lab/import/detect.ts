@@ -46,6 +46,7 @@ export function detectFormat(head: Head): Detection {
 function expectedFormats(): string {
   return (
     'a verl JSONL or console log, a TRL trainer_state.json or console log, a TensorBoard event file, ' +
+    'a cliplab-probe stream, ' +
     `or a CSV with a header row (--format ${DETECTION_ORDER.join('|')})`
   );
 }

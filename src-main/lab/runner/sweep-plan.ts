@@ -6,6 +6,8 @@
  */
 import {
   canonicalJson,
+  formatDuration,
+  formatNumber,
   groupKey,
   METRIC,
   runConfigSchema,
@@ -105,12 +107,6 @@ function measuredStepTimes(ctx: LabContext, runs: readonly LocalRunRow[]): Map<s
   return out;
 }
 
-function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
 export function estimateSweep(
   ctx: LabContext,
   toTrain: readonly RunConfig[],
@@ -137,7 +133,7 @@ export function estimateSweep(
     const timed = [...used.values()].reduce((n, t) => n + t.length, 0);
     const perStep = median([...used.values()].flat());
     basis.push(
-      `${estimated} of ${toTrain.length} runs estimated from ${timed} run(s) with the same policy, task, batch and backend timed on this machine (median ${Number(perStep.toPrecision(2))} s per training step); ${formatDuration(total)} of training, about ${formatDuration(total / parallel)} with ${parallel} at once`,
+      `${estimated} of ${toTrain.length} runs estimated from ${timed} run(s) with the same policy, task, batch and backend timed on this machine (median ${formatNumber(perStep, 2)} s per training step); ${formatDuration(total)} of training, about ${formatDuration(total / parallel)} with ${parallel} at once`,
     );
     basis.push(
       'evaluation steps and the queue add to this; runs training at once share the cores, so each may go slower',

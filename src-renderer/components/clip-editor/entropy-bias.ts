@@ -7,7 +7,7 @@
  * reports entropy falling at 0.2 / 0.2 on LLMs, cliplab's small-GPT reproduction did not (issue 14),
  * so the readout says which bound binds first and never states the outcome as a rule.
  */
-import { CLIP_SETTINGS, type ObjectiveConfig } from '../../../src-main/contract';
+import { CLIP_SETTINGS, formatFixed, type ObjectiveConfig } from '../../../src-main/contract';
 import { logBalancedClipLow, type ClipParams } from './surrogate';
 
 export type BiasDirection = 'down' | 'up' | 'balanced' | 'none';
@@ -42,7 +42,7 @@ const BALANCE_TOLERANCE = 0.005;
  */
 const NEAR_BALANCE_RATIO = 1.15;
 
-const f3 = (x: number) => x.toFixed(3);
+const f3 = (x: number) => formatFixed(x);
 
 export function entropyBias(p: ClipParams, context: BiasContext = {}): EntropyBias {
   const lowDistance = p.clipLow < 1 ? -Math.log(1 - p.clipLow) : null;
@@ -101,7 +101,7 @@ function bothSides(p: ClipParams, low: number, high: number): Verdict {
     const nearer = high < low ? 'upper' : 'lower';
     return {
       direction: 'balanced',
-      headline: `Near balance: the ${nearer} bound is only ${ratio.toFixed(2)}× nearer`,
+      headline: `Near balance: the ${nearer} bound is only ${formatFixed(ratio, 2)}× nearer`,
       reasons: [
         `The bounds are almost equally far from r = 1 in log space (${distances}), the ${nearer} one slightly nearer. So close to balance the bounds alone do not settle the sign: expect entropy near what no clipping gives, and measure it against a random-reward control.`,
         `The ${balanced}.`,
@@ -115,7 +115,7 @@ function bothSides(p: ClipParams, low: number, high: number): Verdict {
       direction: 'down',
       headline: 'Clip-high binds first: a pull toward lower entropy',
       reasons: [
-        `The upper bound is nearer to r = 1 in log space (${distances}; ${ratio.toFixed(2)}× nearer), so ratios reach it first and clip-high binds before clip-low does. ${measured}`,
+        `The upper bound is nearer to r = 1 in log space (${distances}; ${formatFixed(ratio, 2)}× nearer), so ratios reach it first and clip-high binds before clip-low does. ${measured}`,
         `An eps_low below the ${balanced} puts the lower bound nearer instead.`,
       ],
     };
@@ -124,7 +124,7 @@ function bothSides(p: ClipParams, low: number, high: number): Verdict {
     direction: 'up',
     headline: 'Clip-low binds first: a pull toward higher entropy',
     reasons: [
-      `The lower bound is nearer to r = 1 in log space (${distances}; ${ratio.toFixed(2)}× nearer), so ratios reach it first and clip-low binds before clip-high does. ${measured}`,
+      `The lower bound is nearer to r = 1 in log space (${distances}; ${formatFixed(ratio, 2)}× nearer), so ratios reach it first and clip-low binds before clip-high does. ${measured}`,
     ],
   };
 }

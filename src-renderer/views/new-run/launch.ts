@@ -4,7 +4,7 @@
  * (`config.validate`). Errors come back keyed by config path.
  */
 import { ApiError, type ApiArgs, type FieldError, type RunConfig } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
+import type { LabClient } from '../../lib/transport';
 import type { SweepPlan } from '../../components/sweep/sweep';
 
 export interface LaunchRequest {

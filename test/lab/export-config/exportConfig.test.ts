@@ -201,3 +201,40 @@ describe('TRL GRPOConfig', () => {
     expect(comments(rloo)).toMatch(/scale_rewards=none: RLOO's advantages are G\/\(G-1\) = 1\.3333333333333333 times/);
   });
 });
+
+describe('exportConfig with the probe (--probe)', () => {
+  const ppo = presetConfig('tabular-random-sym');
+
+  it('replaces verl vanilla by the probe loss and adds the lines that load it in the workers', () => {
+    const plain = verlOverrides(exportConfig(ppo, 'verl'));
+    const probed = verlOverrides(exportConfig(ppo, 'verl', undefined, { probe: true }));
+    expect(plain['actor_rollout_ref.actor.policy_loss.loss_mode']).toBe('vanilla');
+    expect(probed['actor_rollout_ref.actor.policy_loss.loss_mode']).toBe('cliplab_probe');
+    expect(probed['actor_rollout_ref.model.external_lib']).toBe('cliplab_probe.verl');
+    const stream = exportConfig(ppo, 'verl', undefined, { probe: true });
+    expect(stream).toContain(
+      '    +ray_kwargs.ray_init.runtime_env.env_vars.CLIPLAB_PROBE_STREAM=$PWD/cliplab-probe.jsonl',
+    );
+    // everything else is the plain export
+    const { ...rest } = probed;
+    delete rest['actor_rollout_ref.actor.policy_loss.loss_mode'];
+    delete rest['actor_rollout_ref.model.external_lib'];
+    const { ...plainRest } = plain;
+    delete plainRest['actor_rollout_ref.actor.policy_loss.loss_mode'];
+    expect(rest).toEqual(plainRest);
+  });
+
+  it('leaves other verl losses alone and says why', () => {
+    const gspo = config({ ...presetConfig('tabular-random-sym'), objective: { loss: 'gspo' } } as RunConfigInput);
+    const text = exportConfig(gspo, 'verl', undefined, { probe: true });
+    expect(verlOverrides(text)['actor_rollout_ref.model.external_lib']).toBeUndefined();
+    expect(comments(text)).toContain("--probe: cliplab-probe measures verl's vanilla loss");
+  });
+
+  it('adds the import and the attach call to the TRL export', () => {
+    const text = exportConfig(ppo, 'trl', undefined, { probe: true });
+    expect(text.startsWith(exportConfig(ppo, 'trl'))).toBe(true);
+    expect(text).toContain('from cliplab_probe.trl import attach_probe');
+    expect(text).toContain('attach_probe(trainer, "cliplab-probe.jsonl")');
+  });
+});

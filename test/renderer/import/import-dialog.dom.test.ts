@@ -12,6 +12,7 @@ import {
   type ImportResult,
   type RunRecord,
 } from '../../../src-main/contract';
+import { appContext } from '../../../src-renderer/lib/context';
 import ImportDialog from '../../../src-renderer/components/import/ImportDialog.svelte';
 import { errorsByField, importRequest } from '../../../src-renderer/components/import/import-model';
 import { diagnosticCoverage } from '../../../src-main/lab/diagnostics/coverage';
@@ -56,7 +57,7 @@ function importedRun(id: number, name: string): RunRecord {
 function open(lab: ScriptedApi, client = lab.client) {
   const onimported = vi.fn();
   const onclose = vi.fn();
-  render(ImportDialog, { props: { client, onclose, onimported } });
+  render(ImportDialog, { props: { onclose, onimported }, context: appContext(client) });
   return { onimported, onclose };
 }
 

@@ -2,6 +2,7 @@
 import type { FormatName } from '../types';
 import { csv } from './csv';
 import type { ImportFormat } from './format';
+import { probeStream } from './probeStream';
 import { tfevents } from './tfevents';
 import { trlConsole } from './trlConsole';
 import { trlState } from './trlState';
@@ -9,6 +10,7 @@ import { verlConsole } from './verlConsole';
 import { verlJsonl } from './verlJsonl';
 
 export const FORMATS: Record<FormatName, ImportFormat> = {
+  'cliplab-probe': probeStream,
   'verl-jsonl': verlJsonl,
   'verl-console': verlConsole,
   'trl-state': trlState,
@@ -23,6 +25,8 @@ export const FORMATS: Record<FormatName, ImportFormat> = {
  */
 export const DETECTION_ORDER: readonly FormatName[] = [
   'tfevents',
+  // before verl-jsonl: both are JSON lines, and only the probe's header names itself
+  'cliplab-probe',
   'trl-state',
   'verl-jsonl',
   'verl-console',
