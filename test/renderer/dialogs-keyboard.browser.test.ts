@@ -47,15 +47,19 @@ describe('Import dialog with a keyboard', () => {
   it('switches to a server path, previews on Enter, picks a format and names the run, then imports', async () => {
     const lab = scriptedApi({
       'imports.detect': (a) => trlPreview(('path' in a && a.path) || 'upload'),
-      'imports.fromPath': () => ({
-        run: { ...localRun(5), name: 'typed name' } as RunRecord,
-        format: 'trl-console',
-        reason: '',
-        points: 94,
-        keys: 3,
-        coverage: [],
-        warnings: [],
-      }),
+      'imports.fromPath': () => {
+        const run = { ...localRun(5), name: 'typed name' } as RunRecord;
+        return {
+          run,
+          runs: [run],
+          format: 'trl-console',
+          reason: '',
+          points: 94,
+          keys: 3,
+          coverage: [],
+          warnings: [],
+        };
+      },
     });
     const onimported = vi.fn();
     render(ImportDialog, { props: { onclose: () => undefined, onimported }, context: appContext(lab.client) });

@@ -111,6 +111,7 @@ describe('ImportSession', () => {
     expect(session.fraction).toBe(0.25);
     done.resolve({
       run: localRun(6),
+      runs: [localRun(6)],
       format: 'verl-jsonl',
       reason: 'verl keys',
       points: 30,

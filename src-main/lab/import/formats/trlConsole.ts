@@ -104,6 +104,7 @@ class TrlConsoleDecoder implements Decoder {
     this.lines = lineDecoder(
       (line) => consoleSegments(line).forEach((segment) => this.segment(segment)),
       () => this.finish(),
+      ctx.out,
     );
   }
 
