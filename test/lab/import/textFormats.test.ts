@@ -165,6 +165,8 @@ describe('TRL / Unsloth console', () => {
       // tqdm.write redraws the bar after the dict: 10/490 again, then on to 20.
       '\r  1%|          | 10/490 [00:51<30:36,  3.83s/it]\r  2%|          | 20/490 [01:40<30:00,  3.80s/it]',
       "{'loss': '0.4', 'entropy': '1e-05', 'num_tokens': '2.3e+03', 'grad_norm': '1.2', 'mode': 'train', 'epoch': '0.0025'}",
+      // The file ends with a line end; a last line without one is a cut line and is left out.
+      '',
     ].join('\n');
     const r = await parse(text, 'train.log');
     expect(r.detection.format).toBe('trl-console');
