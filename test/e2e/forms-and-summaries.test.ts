@@ -175,9 +175,13 @@ describe('issue 14 in Chromium, with keyboard and mouse', () => {
     await page.waitForURL(/#\/run\/\d+$/, { timeout: 60_000 });
     await page.getByRole('heading', { level: 1, name: 'gsm8k by keyboard' }).waitFor();
     // Its "Clipped tokens" chart names metric and run, and draws verl's combined fraction by meaning.
+    // (the file's pg_clipfrac 0.468 at step 3 is clip/frac; its pg_clipfrac_lower 0.012 the dual clip).
     const chart = page.locator('[data-chart="clip-fractions"]');
     await chart.waitFor();
-    expect(await chart.innerText()).toContain('both sides');
+    expect(await chart.getAttribute('data-metrics')).toBe('clip/frac clip/dual_frac');
+    expect(await chart.getByRole('img').getAttribute('aria-label')).toMatch(
+      /^Clipped tokens of run \d+: Clip fraction \(both sides\), Dual-clip fraction$/,
+    );
     await page.close();
   });
 

@@ -195,4 +195,32 @@ describe('Run view', () => {
       'verl clip · Dual-clip fraction',
     ]);
   });
+
+  it('charts the weight clips of a CISPO run apart from the paper’s clip events, and only for CISPO', async () => {
+    const ppo = localRun(12, { name: 'ppo run' });
+    const cispo = localRun(13, { name: 'cispo run' });
+    if (cispo.origin !== 'local') throw new Error('a local run');
+    cispo.config = { ...cispo.config, objective: { ...cispo.config.objective, loss: 'cispo' } };
+    for (const run of [ppo, cispo]) {
+      const lab = scriptedApi({
+        'runs.get': () => run,
+        'runs.list': () => [run],
+        'runs.series': ({ keys }) => seriesFor(keys, 4),
+        'runs.sampleSteps': () => [],
+      });
+      render(RunView, { props: { id: run.id }, context: appContext(lab.client) });
+      await expect.poll(() => Chart.getChart(canvasOf('clip-fractions'))).toBeTruthy();
+      if (run === ppo) expect(document.querySelector('[data-chart="weight-clips"]')).toBeNull();
+      else {
+        await expect.poll(() => Chart.getChart(canvasOf('weight-clips'))).toBeTruthy();
+        expect(labels(Chart.getChart(canvasOf('weight-clips'))!)).toEqual([
+          'cispo run · Lower-bound weight clips, A > 0 (CISPO)',
+          'cispo run · Upper-bound weight clips, A < 0 (CISPO)',
+        ]);
+        // The paper's events stay under their own names in the clipped-tokens chart.
+        expect(labels(Chart.getChart(canvasOf('clip-fractions'))!)).toContain('cispo run · Clip-low fraction');
+      }
+      cleanup();
+    }
+  });
 });

@@ -3,6 +3,12 @@
  * imported runs keep their trainer's names (research/anchors.md), so each quantity lists the canonical
  * key first and then the names verl, TRL and OpenRLHF use for the same meaning. A pattern entry
  * matches trainer keys that embed a dataset name (verl `val-core/<source>/acc/mean@1`).
+ *
+ * A trainer key whose meaning depends on the run's settings or on which trainer wrote it is left out
+ * here, so only the import's canonical alias (lab/import/aliasTable.ts decides it) feeds the quantity:
+ * `actor/entropy_loss` is verl's entropy under token-mean aggregation only, `train/entropy_loss` is
+ * OpenRLHF's entropy but Stable-Baselines' minus the entropy, and `actor/pg_clipfrac_lower` counts
+ * dual-clip events under verl's vanilla loss only.
  */
 import type { KeyUse } from '../../contract/diagnostics';
 import type { Points, SeriesPoints } from '../../contract/summary';
@@ -16,8 +22,6 @@ export const QUANTITY_KEYS = {
     METRIC.entropy,
     'actor/entropy', // verl
     'train/entropy', // TRL through TensorBoard / W&B
-    'actor/entropy_loss', // older verl: the mean entropy despite the name
-    'train/entropy_loss', // OpenRLHF: the mean entropy
   ],
   evalEntropy: [METRIC.evalEntropy],
   evalAcc: [METRIC.evalAcc, /^val-core\/.+\/acc\/mean@1$/, /^eval\/eval_.+_pass1$/, 'eval_accuracy', 'eval/accuracy'],
@@ -33,8 +37,8 @@ export const QUANTITY_KEYS = {
     'train/clip_ratio/region_mean',
     'clip_ratio', // older TRL
   ],
-  /** Dual-clip events (A < 0, r > c): verl's `pg_clipfrac_lower` counts these, not clip-low. */
-  clipDualFrac: [METRIC.clipDualFrac, 'actor/pg_clipfrac_lower'],
+  /** Dual-clip events (A < 0, r > c); verl's `pg_clipfrac_lower` arrives as the alias (see above). */
+  clipDualFrac: [METRIC.clipDualFrac],
   clipLowGap: [METRIC.clipLowGap],
   clipHighGap: [METRIC.clipHighGap],
   clipLowDrift: [METRIC.clipLowDrift],
