@@ -23,6 +23,8 @@ import { saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { apiCall } from '../support/http-client';
 
 const realLog = (name: string) => path.resolve(import.meta.dirname, '..', 'fixtures', 'real-logs', name);
+/** A real TRL 1.16 GRPOTrainer console log, entropy logged every 10 steps (test/fixtures/trl-sparse). */
+const sparseTrlLog = path.resolve(import.meta.dirname, '..', 'fixtures', 'trl-sparse', 'grpo_console.log');
 
 /** A bandit small enough to train in seconds on the pure-JS backend. */
 const tiny: RunConfig = {
@@ -244,5 +246,22 @@ describe('issue 14 in Chromium, with keyboard and mouse', () => {
     expect(text).not.toContain('Δ ln H');
     await saveScreenshot(diagnostics, 'issue14-diagnostics-collapse', true);
     await diagnostics.close();
+  });
+
+  it('dates a real sparse TRL log where its entropy falls below a tenth of its first value', async () => {
+    const { run } = await api('imports.fromPath', { path: sparseTrlLog, name: 'trl sparse' });
+    const page = await app.openApp(`#/diagnostics?runs=${run.id}`);
+    const numbers = page.locator('dl[aria-label="Collapse numbers"]');
+    await numbers.waitFor();
+    const text = await numbers.innerText();
+    // By hand (test/lab/diagnostics/sparse-logs.test.ts reads the file): 3.758 at step 10, a tenth is
+    // 0.3758; step 50 logged 0.5786 and step 60 0.1456, with every later point lower.
+    expect(text).toContain(`Start entropy\n${formatNumber(3.758)}`);
+    expect(text).toContain('Collapse step\nstep 60 (between steps 50 and 60)');
+    const length = page.locator('li[data-signal="length-collapse"]');
+    expect(await length.innerText()).toContain('20 steps before entropy collapsed');
+    expect(await length.innerText()).toContain('key completions/mean_length');
+    expect(await page.locator('li[data-signal="reward-saturation"]').count()).toBe(1);
+    await page.close();
   });
 });
