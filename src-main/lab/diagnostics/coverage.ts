@@ -57,6 +57,9 @@ function keyFor(
   keys: readonly string[],
   aliases: Record<string, string>,
 ): { key: string; from: string } | null {
+  // The import's alias decides a key whose meaning depends on the trainer or its settings (keys.ts).
+  const aliased = aliases[canonical(q)];
+  if (aliased !== undefined) return { key: canonical(q), from: aliased };
   for (const candidate of QUANTITY_KEYS[q] as readonly (string | RegExp)[]) {
     const hit = keys.find((k) => (typeof candidate === 'string' ? candidate === k : candidate.test(k)));
     if (hit !== undefined) return { key: canonical(q), from: aliases[hit] ?? hit };

@@ -38,21 +38,22 @@ function csv(header: string[], row: (step: number, falling: number) => (number |
   return `${lines.join('\n')}\n`;
 }
 
+/** A Stable-Baselines3 PPO progress.csv (its column names), entropy_loss rising from -1 to -0.05. */
+function sb3Csv(): string {
+  const header = [
+    'time/total_timesteps',
+    'rollout/ep_rew_mean',
+    'train/approx_kl',
+    'train/clip_fraction',
+    'train/entropy_loss',
+    'train/policy_gradient_loss',
+  ];
+  return csv(header, (step, falling) => [step, 10 * (1 - falling), 0.01, 0.1, -falling, -0.01]);
+}
+
 describe('a trainer key is diagnosed only in the meaning its import gave it', () => {
   it("Stable-Baselines' train/entropy_loss (minus the entropy) is not entropy", async () => {
-    // The columns of a Stable-Baselines3 PPO progress.csv.
-    const header = [
-      'time/total_timesteps',
-      'rollout/ep_rew_mean',
-      'train/approx_kl',
-      'train/clip_fraction',
-      'train/entropy_loss',
-      'train/policy_gradient_loss',
-    ];
-    const d = await importAndDiagnose(
-      'progress.csv',
-      csv(header, (step, falling) => [step, 10 * (1 - falling), 0.01, 0.1, -falling, -0.01]),
-    );
+    const d = await importAndDiagnose('progress.csv', sb3Csv());
     expect(d.collapse).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('no entropy') });
     expect(d.keys.find((k) => k.quantity === 'entropy')).toBeUndefined();
     // |r - 1| > eps whatever A's sign is not the binding clip fraction either.
@@ -130,5 +131,20 @@ describe("a real verl log's clipped tokens, by meaning", () => {
     expect(d.keys.find((k) => k.quantity === 'clipCombinedFrac')?.aliasOf).toBe('actor/pg_clipfrac');
     expect(d.keys.find((k) => k.quantity === 'clipLowFrac')).toBeUndefined();
     expect(d.collapse).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('no entropy') });
+  });
+});
+
+describe('the import preview names the same keys the diagnosis reads', () => {
+  it("a verl log's old entropy_loss (token-mean) feeds collapse; an SB3 entropy_loss does not", async () => {
+    const verl = await dispatch(lab, 'imports.detect', { path: realLog('dstack_verl_demo.log') });
+    expect(verl.coverage.find((c) => c.id === 'collapse')).toMatchObject({
+      status: 'ready',
+      found: [{ key: 'entropy', from: 'actor/entropy_loss' }],
+    });
+    const sb3 = path.join(dir, 'preview-progress.csv');
+    fs.writeFileSync(sb3, sb3Csv());
+    const preview = await dispatch(lab, 'imports.detect', { path: sb3 });
+    expect(preview.trainer).toBe('sb3');
+    expect(preview.coverage.find((c) => c.id === 'collapse')?.status).toBe('missing');
   });
 });
