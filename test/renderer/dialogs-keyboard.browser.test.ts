@@ -4,7 +4,7 @@
  * dialog's number boxes. userEvent drives Playwright's keyboard and mouse: trusted input events.
  */
 import { cleanup, render, screen, within } from '@testing-library/svelte';
-import { userEvent } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { figureSpecSchema, type ImportPreview, type LocalRun, type RunRecord } from '../../src-main/contract';
 import { diagnosticCoverage } from '../../src-main/lab/diagnostics/coverage';
@@ -62,6 +62,9 @@ describe('Import dialog with a keyboard', () => {
       },
     });
     const onimported = vi.fn();
+    // A desktop window: at the test frame's phone width the dialog's second column (Run name) and its
+    // buttons sit outside the frame, where no click reaches them.
+    await page.viewport(1280, 900);
     render(ImportDialog, { props: { onclose: () => undefined, onimported }, context: appContext(lab.client) });
     // The mode is a radio group drawn as a segmented control: its label takes the click, and the
     // arrow keys move between its options.
@@ -81,7 +84,10 @@ describe('Import dialog with a keyboard', () => {
     await expect.poll(() => lab.callsOf('imports.detect').map((c) => c.format)).toEqual(['auto', 'trl-console']);
     await userEvent.click(screen.getByLabelText('Run name'));
     await userEvent.keyboard('typed name');
-    await userEvent.click(screen.getByRole('button', { name: 'Import' }));
+    // The new format is previewed again first; the button waits for it, as a person would.
+    const importButton = screen.getByRole('button', { name: 'Import' }) as HTMLButtonElement;
+    await expect.poll(() => importButton.disabled).toBe(false);
+    await userEvent.click(importButton);
     await expect.poll(() => lab.callsOf('imports.fromPath').length).toBe(1);
     expect(lab.callsOf('imports.fromPath')[0]).toMatchObject({
       path: '/data/runs/train.log',

@@ -6,7 +6,7 @@
  * events, not synthetic ones (the ε boxes passed synthetic-event tests while typing snapped them back).
  */
 import { cleanup, render, screen, within } from '@testing-library/svelte';
-import { userEvent } from 'vitest/browser';
+import { page, userEvent } from 'vitest/browser';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   groupKey,
@@ -238,6 +238,8 @@ describe('the launch panel and sweep builder with a keyboard', () => {
   };
 
   it('types value lists, seeds and p; reviews the grid and asks before a large queue', async () => {
+    // A desktop window: at the test frame's phone width the review dialog's buttons sit outside it.
+    await page.viewport(1280, 900);
     const api = renderNewRun('preset=gpt-true-sym', {
       'sweeps.plan': () => plan,
       'sweeps.start': () => ({ ids: [10, 11], runs: [], skipped: [9] }),
