@@ -3,11 +3,13 @@
  * share a group key are seeds of one experiment). Pure, so the view's behaviour is testable without DOM.
  */
 import {
-  formatFixed,
+  formatNumber,
   formatPercent,
   formatShortDate,
+  meanAndStd,
   METRIC,
   MISSING,
+  SUMMARY_DEFINITIONS,
   type RunRecord,
   type RunStatus,
 } from '../../../src-main/contract';
@@ -62,7 +64,7 @@ export const COLUMNS = [
   {
     id: 'clip',
     label: 'Clip ε',
-    title: 'eps_low / eps_high: clip-low and clip-high bounds',
+    title: 'eps_low / eps_high: clip-low and clip-high bounds; off: that side never clips',
     numeric: false,
     width: 80,
     value: (r) => clipLabel(r),
@@ -88,16 +90,16 @@ export const COLUMNS = [
   {
     id: 'entropy',
     label: 'Entropy',
-    title: 'Latest entropy (nats)',
+    title: `Final entropy in nats: ${SUMMARY_DEFINITIONS.final} (the latest while a run trains)`,
     numeric: true,
     width: 68,
     value: metric(METRIC.entropy),
-    text: (r) => formatFixed(r.latest[METRIC.entropy]),
+    text: (r) => formatNumber(r.latest[METRIC.entropy]),
   },
   {
     id: 'acc',
     label: 'Acc',
-    title: 'Eval accuracy (greedy)',
+    title: `Final eval accuracy (greedy): ${SUMMARY_DEFINITIONS.final}`,
     numeric: true,
     width: 56,
     value: metric(METRIC.evalAcc),
@@ -200,8 +202,10 @@ export interface SeedGroupRow {
   /** Task, reward and clip setting of the group, where the runs have a config. */
   settings: string;
   runs: RunRecord[];
-  /** Mean of the latest entropy over the seeds that logged one. */
+  /** Mean of the final entropy over the seeds that logged one (Compare's and Diagnostics' arithmetic). */
   meanEntropy: number | null;
+  /** Sample std of those final entropies; null for fewer than 2. */
+  stdEntropy: number | null;
   /** Seeds with an entropy value (the mean's n). */
   entropyN: number;
 }
@@ -212,13 +216,15 @@ export function groupBySeed(runs: readonly RunRecord[]): SeedGroupRow[] {
   for (const run of runs) groups.set(run.groupKey, [...(groups.get(run.groupKey) ?? []), run]);
   return [...groups.entries()].map(([key, members]) => {
     const entropies = members.map((r) => r.latest[METRIC.entropy]).filter((v): v is number => Number.isFinite(v));
+    const spread = meanAndStd(entropies);
     const first = members[0];
     return {
       groupKey: key,
       label: sharedName(members.map((r) => r.name)),
       settings: first.config ? `${taskLabel(first)} · ${rewardLabel(first)} · clip ${clipLabel(first)}` : '',
       runs: members,
-      meanEntropy: entropies.length > 0 ? entropies.reduce((s, v) => s + v, 0) / entropies.length : null,
+      meanEntropy: spread.mean,
+      stdEntropy: spread.std,
       entropyN: entropies.length,
     };
   });
