@@ -3,7 +3,14 @@
  * and lowest values, read from the stored series at full resolution (never from the decimated
  * chart), plus the entropy-collapse step from the diagnostics.
  */
-import type { CollapseDiagnosis, FigureData, FigureRunInput, RunDiagnosis, Series } from '../../../src-main/contract';
+import type {
+  CollapseDiagnosis,
+  FigureData,
+  FigureRunInput,
+  FigureTrace,
+  RunDiagnosis,
+  Series,
+} from '../../../src-main/contract';
 
 /** One value of one run: where it was logged. */
 export interface PointStat {
@@ -70,8 +77,14 @@ export function statOf(points: readonly (PointStat | null)[]): Stat | null {
   return { mean, std, n, step: n === 1 ? found[0].step : null };
 }
 
+/** What the summary reads of a figure (FigureData or its packed form): step range, series and their runs. */
+export interface SummarizedFigure {
+  spec: Pick<FigureData['spec'], 'steps'>;
+  traces: readonly Pick<FigureTrace, 'id' | 'label' | 'kind' | 'runIds' | 'metric'>[];
+}
+
 /** One entry per series of the figure (in legend order), with every metric's final, peak and min. */
-export function summarize(data: FigureData, inputs: readonly FigureRunInput[]): SummaryEntry[] {
+export function summarize(data: SummarizedFigure, inputs: readonly FigureRunInput[]): SummaryEntry[] {
   const byRun = new Map(inputs.map((i) => [i.run.id, i]));
   const { from, to } = data.spec.steps;
   const entries = new Map<string, SummaryEntry>();
