@@ -75,10 +75,15 @@ export class ScreenChart {
   #figure: PackedFigure;
   #range: XRange | null = null;
   #stopPan: () => void;
-  #onRange: (range: XRange) => void;
+  #onRange: (range: XRange | null) => void;
 
-  /** `onRange` hears every x range the user zooms or pans to. */
-  constructor(canvas: HTMLCanvasElement, spec: FigureSpec, figure: PackedFigure, onRange: (range: XRange) => void) {
+  /** `onRange` hears every x range the user zooms or pans to (null: zoomed back out to all of it). */
+  constructor(
+    canvas: HTMLCanvasElement,
+    spec: FigureSpec,
+    figure: PackedFigure,
+    onRange: (range: XRange | null) => void,
+  ) {
     this.#spec = spec;
     this.#figure = figure;
     this.#onRange = onRange;
@@ -103,6 +108,22 @@ export class ScreenChart {
     if (sameRange(range, this.#range)) return;
     this.#range = range;
     this.#redraw();
+  }
+
+  /** Zooms x by `factor` (above 1 narrows) about the middle of the shown range (keyboard zoom). */
+  zoomBy(factor: number): void {
+    const shown = this.#shown();
+    if (!shown) return;
+    const [middle, half] = [(shown.min + shown.max) / 2, (shown.max - shown.min) / (2 * factor)];
+    this.#keyed({ min: middle - half, max: middle + half });
+  }
+
+  /** Moves the shown x range by `fraction` of its width (keyboard pan; negative: to the left). */
+  panBy(fraction: number): void {
+    const shown = this.#shown();
+    if (!shown) return;
+    const shift = (shown.max - shown.min) * fraction;
+    this.#keyed({ min: shown.min + shift, max: shown.max + shift });
   }
 
   destroy(): void {
@@ -133,6 +154,27 @@ export class ScreenChart {
     if (this.#range) Object.assign(x, this.#range);
     options.plugins = { ...options.plugins, zoom: zoomOptions(xExtent(this.#figure), (chart) => this.#zoomed(chart)) };
     return config;
+  }
+
+  /** The zoomed range, or all of the data (the axis itself may reach past it to round ticks). */
+  #shown(): XRange | null {
+    return this.#range ?? xExtent(this.#figure);
+  }
+
+  /** `wanted` kept inside the data as the plugin's limits keep a drag or a wheel; all of it: null. */
+  #keyed(wanted: XRange): void {
+    const extent = xExtent(this.#figure);
+    if (!extent) return;
+    const full = extent.max - extent.min;
+    const span = Math.min(full, Math.max(wanted.max - wanted.min, full / 5000));
+    if (span >= full) {
+      this.setRange(null);
+      this.#onRange(null);
+      return;
+    }
+    const min = Math.min(Math.max(wanted.min, extent.min), extent.max - span);
+    this.setRange({ min, max: min + span });
+    this.#onRange(this.#range);
   }
 
   #zoomed(chart: Chart): void {
