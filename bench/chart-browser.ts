@@ -23,9 +23,14 @@ const ROUNDS = Number(process.env.BENCH_REPEATS ?? 7);
 /** Rounds of the two slow baselines (each draws hundreds of thousands of Chart.js points). */
 const BASELINE_ROUNDS = Number(process.env.BENCH_BASELINE_REPEATS ?? 3);
 
+/** Where a task's wall time went (chart-page/main.ts): figure built, chart drawn, frame painted. */
+const STAGES = ['build', 'draw', 'paint'] as const;
+type Stage = (typeof STAGES)[number];
+
 interface TaskResult {
   ms: number;
   points: number;
+  stages?: Record<Stage, number>;
   error?: string;
 }
 
@@ -98,6 +103,7 @@ function serve(dir: string): Promise<http.Server & { url: string }> {
 interface Timings {
   wall: number[];
   cpu: number[];
+  stages: Record<Stage, number[]>;
   points: number;
 }
 
@@ -113,11 +119,12 @@ async function task(page: Page, name: string, into?: Timings): Promise<void> {
   if (into) {
     into.wall.push(r.ms);
     into.cpu.push(cpu * 1000);
+    for (const stage of STAGES) into.stages[stage].push(r.stages?.[stage] ?? Number.NaN);
     into.points = r.points;
   }
 }
 
-const empty = (): Timings => ({ wall: [], cpu: [], points: 0 });
+const empty = (): Timings => ({ wall: [], cpu: [], stages: { build: [], draw: [], paint: [] }, points: 0 });
 
 export async function runChartInChromium(): Promise<void> {
   if (!fs.existsSync(chromiumPath())) {
@@ -129,7 +136,6 @@ export async function runChartInChromium(): Promise<void> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => m.text().startsWith('PROFILE') && console.log(m.text()));
     await page.goto(`${server.url}?runs=${RUNS}&steps=${STEPS}`);
     const width = await page.waitForFunction(() => (globalThis as { bench?: { width: number } }).bench?.width);
     const t = {
@@ -181,6 +187,10 @@ function report(t: Record<string, Timings>, width: number | undefined): void {
   row('before: Chart.js, 4 per bucket, change', t.beforeChange);
   row('undecimated: Chart.js, every point, first', t.fullFirst);
   row('undecimated: Chart.js, every point, change', t.fullChange);
+  console.log('  wall ms by stage (median): figure built / chart laid out and drawn / frame painted');
+  for (const [name, x] of Object.entries(t)) {
+    console.log(`    ${name.padEnd(14)} ${STAGES.map((s) => ms(median(x.stages[s]))).join('  ')}`);
+  }
   const r = (a: Timings, b: Timings, pick: 'wall' | 'cpu') => ratio(median(a[pick]), median(b[pick]));
   for (const [label, base] of [
     ['before', ['beforeFirst', 'beforeChange']],

@@ -47,9 +47,17 @@ const changed = { ...spec, smoothing: 0.7 };
 const freshInputs = (): FigureRunInput[] =>
   runs.map(({ run, series }) => ({ run, series: series.map((s) => ({ ...s, values: [...s.values] })) }));
 
+/** Where a task's wall time went: figure built, chart laid out and drawn, frame painted. */
+interface Stages {
+  build: number;
+  draw: number;
+  paint: number;
+}
+
 interface Result {
   ms: number;
   points: number;
+  stages: Stages;
 }
 
 let screen: ScreenChart | null = null;
@@ -73,32 +81,34 @@ function chartJsConfig(s: FigureSpec, buckets: number): FigureChartConfig {
 
 const chartJsPoints = (c: FigureChartConfig) => c.data.datasets.reduce((n, d) => n + d.data.length, 0);
 
-async function timed(work: () => Promise<number>): Promise<Result> {
+/**
+ * Times `work` to the painted frame after it. `work` calls `built()` once its figure (and, on the
+ * old path, its chart configuration) is ready; what follows until it returns is the draw.
+ */
+async function timed(work: (built: () => void) => Promise<number>): Promise<Result> {
   const t0 = performance.now();
-  const points = await work();
+  let t1 = t0;
+  const points = await work(() => (t1 = performance.now()));
+  const t2 = performance.now();
   await nextFrame();
-  return { ms: performance.now() - t0, points };
+  const t3 = performance.now();
+  return { ms: t3 - t0, points, stages: { build: t1 - t0, draw: t2 - t1, paint: t3 - t2 } };
 }
 
-const tasks: Record<string, () => Promise<Result>> = {
+const tasks: Record<string, () => Promise<Result | { ms: 0; points: 0 }>> = {
   screenFirst: () =>
-    timed(async () => {
+    timed(async (built) => {
       inputs = freshInputs();
       const figure = await figureBuilder().build(spec, inputs);
+      built();
       screen = new ScreenChart(canvas, spec, figure, () => undefined);
       return screenPoints();
     }),
   screenChange: () =>
-    timed(async () => {
-      const a = performance.now();
+    timed(async (built) => {
       const figure = await figureBuilder().build(changed, inputs);
-      const b = performance.now();
+      built();
       screen!.show(changed, figure);
-      const c = performance.now();
-      await nextFrame();
-      console.log(
-        `PROFILE build ${(b - a).toFixed(0)} show ${(c - b).toFixed(0)} frame ${(performance.now() - c).toFixed(0)}`,
-      );
       return screenPoints();
     }),
   screenDispose: async () => {
@@ -120,16 +130,18 @@ const tasks: Record<string, () => Promise<Result>> = {
 };
 
 function chartJsFirst(buckets: number): Promise<Result> {
-  return timed(async () => {
+  return timed(async (built) => {
     const config = chartJsConfig(spec, buckets);
+    built();
     chart = new (chartClass())(canvas, config as never) as unknown as Chart;
     return chartJsPoints(config);
   });
 }
 
 function chartJsChange(buckets: number): Promise<Result> {
-  return timed(async () => {
+  return timed(async (built) => {
     const config = chartJsConfig(changed, buckets);
+    built();
     updateChart(chart as never, config);
     return chartJsPoints(config);
   });
@@ -137,7 +149,7 @@ function chartJsChange(buckets: number): Promise<Result> {
 
 (window as unknown as { bench: unknown }).bench = {
   width,
-  run: async (name: string): Promise<Result | { error: string }> => {
+  run: async (name: string): Promise<Result | { ms: 0; points: 0 } | { error: string }> => {
     try {
       return await tasks[name]();
     } catch (err) {

@@ -12,6 +12,7 @@ import {
   figureSpecSchema,
   packedBuffers,
   packFigure,
+  type Series,
 } from '../../../src-main/contract';
 import { syntheticRun, wiggle } from './fixtures';
 
@@ -111,12 +112,10 @@ describe('columnIndices', () => {
 describe('packFigure', () => {
   it('holds the figure data as typed arrays: x in display units, missing values as NaN', () => {
     const spec = figureSpecSchema.parse({ runs: [1, 2], metrics: ['entropy'], smoothing: 0.6, xAxis: 'time' });
-    const run = syntheticRun(2);
-    const entropy = run.series.find((s) => s.key === 'entropy')!;
-    run.series[run.series.indexOf(entropy)] = {
-      ...entropy,
-      values: entropy.values.map((v, i) => (i === 7 ? null : v)),
-    };
+    const logged = syntheticRun(2);
+    const gap = (s: Series): Series =>
+      s.key === 'entropy' ? { ...s, values: s.values.map((v, i) => (i === 7 ? null : v)) } : s;
+    const run = { ...logged, series: logged.series.map(gap) };
     const data = buildFigureData(spec, [syntheticRun(1), run]);
     const packed = packFigure(data);
     expect(packed.traces).toHaveLength(2);
