@@ -198,10 +198,14 @@ export class FigureLineController extends DatasetController {
     const yScale = meta.yScale as Scale;
     const ctx = this.chart.ctx;
     ctx.save();
-    // Each dataset stays in its own panel (stacked y axes share one plot area).
+    // Each dataset stays in its own panel (stacked y axes share one plot area). The clip is on whole
+    // device pixels: a clip with a fractional edge is antialiased, a mask under every line it clips.
     const half = dataset.borderWidth / 2;
+    const dpr = this.chart.currentDevicePixelRatio;
+    const [left, right] = [Math.floor(xScale.left * dpr) / dpr, Math.ceil(xScale.right * dpr) / dpr];
+    const [top, bottom] = [Math.floor((yScale.top - half) * dpr) / dpr, Math.ceil((yScale.bottom + half) * dpr) / dpr];
     ctx.beginPath();
-    ctx.rect(xScale.left, yScale.top - half, xScale.right - xScale.left, yScale.bottom - yScale.top + 2 * half);
+    ctx.rect(left, top, right - left, bottom - top);
     ctx.clip();
     ctx.beginPath();
     if (dataset.band) {
@@ -213,8 +217,9 @@ export class FigureLineController extends DatasetController {
       ctx.strokeStyle = dataset.borderColor;
       ctx.lineWidth = dataset.borderWidth;
       ctx.setLineDash(dataset.borderDash);
-      // Round joins: a min/max zigzag with miter joins would draw spikes past the data.
-      ctx.lineJoin = 'round';
+      // Round joins: a min/max zigzag with miter joins would draw spikes past the data. Lines of at
+      // most a pixel are hairlines, which have no joins: asking for round ones there only costs.
+      ctx.lineJoin = dataset.borderWidth > 1 ? 'round' : 'miter';
       ctx.stroke();
     }
     ctx.restore();
