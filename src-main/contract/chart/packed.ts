@@ -9,7 +9,7 @@ import type { FigureData, FigureTrace } from './data';
 
 export interface PackedTrace extends Pick<
   FigureTrace,
-  'id' | 'kind' | 'label' | 'metric' | 'panel' | 'colorIndex' | 'dashIndex' | 'runIds'
+  'id' | 'kind' | 'label' | 'metric' | 'panel' | 'colorIndex' | 'dashIndex' | 'runIds' | 'summary'
 > {
   steps: Float64Array;
   /** In the axis' display unit (divided by FigureData.x.divisor). */
@@ -60,6 +60,7 @@ export function packFigure(data: FigureData): PackedFigure {
         colorIndex: t.colorIndex,
         dashIndex: t.dashIndex,
         runIds: t.runIds,
+        summary: t.summary,
         steps: floats(t.steps),
         x,
         raw: floats(t.raw),
