@@ -1,8 +1,10 @@
 /**
- * The matmul forms of the GPT's backward pass, and its attention core, per backend. Backends with
- * real transposed and batched kernels (cpu, tensorflow, webgpu) use them directly. wasm runs only a
- * 2-D untransposed matmul through XNNPACK (research/toolchain.md), so there every transpose is
- * materialised, and two more costs shape the choices:
+ * The matmul forms of the GPT's forward and backward passes, and its attention core, per backend.
+ * Backends with real transposed and batched kernels (cpu, tensorflow, webgpu) use them directly.
+ * On wasm, products whose output tiles into 4 x 8 blocks run on our own SIMD kernels
+ * (engine/simd): A B, and the weight gradient x^T dy read in place, without a transpose. The
+ * rest falls back to XNNPACK, which runs only a 2-D untransposed matmul (research/toolchain.md),
+ * so there every transpose is materialised, and two more costs shape the choices:
  *  - its 2-D transpose walks the output a whole row apart (~6 ns per element for 3072 x 512);
  *    moving square tiles whole and then transposing inside each tile is ~4x faster;
  *  - XNNPACK repacks the right-hand operand of every matmul whose operand it has not seen, at a
@@ -11,6 +13,7 @@
  */
 import { tf } from '../tf';
 import { batchedCore, groupedCore, type AttentionCore } from './attention';
+import { gemmFits, simdActive, simdMatMul, simdMatMulTN } from '../simd/kernels';
 import { tiledTranspose } from './transpose';
 
 type T1 = tf.Tensor1D;
@@ -18,6 +21,8 @@ type T2 = tf.Tensor2D;
 
 export interface GptKernels {
   readonly name: string;
+  /** a @ b, then max(., 0) when `relu`. */
+  matMul(a: T2, b: T2, relu?: boolean): T2;
   /** a @ b^T */
   matMulBT(a: T2, b: T2): T2;
   /** Weight gradient x^T @ dy ([in, out] for x [N, in], dy [N, out]). */
@@ -37,17 +42,36 @@ const gradPackingX = (x: T2, dy: T2): T2 => tiledTranspose(tf.matMul(tiledTransp
 /** x^T dy: x^T [in, N] @ dy [N, out] -> [in, out]; packs dy. */
 const gradPackingDy = (x: T2, dy: T2): T2 => tf.matMul(tiledTranspose(x), dy);
 
+const plainMatMul = (a: T2, b: T2, relu = false): T2 =>
+  relu ? (tf.fused.matMul({ a, b, activation: 'relu' }) as T2) : tf.matMul(a, b);
+
+/** a @ b on our kernels when they are there and the output tiles. */
+function wasmMatMul(a: T2, b: T2, relu = false): T2 {
+  return simdActive() && gemmFits(a.shape[0], b.shape[1], a.shape[1]) ? simdMatMul(a, b, relu) : plainMatMul(a, b, relu);
+}
+
+/** x^T dy read in place by our kernel, else through XNNPACK packing the narrower operand. */
+function wasmWeightGrad(x: T2, dy: T2): T2 {
+  if (simdActive() && gemmFits(x.shape[1], dy.shape[1], x.shape[0])) return simdMatMulTN(x, dy);
+  return x.shape[1] < dy.shape[1] ? gradPackingX(x, dy) : gradPackingDy(x, dy);
+}
+
 const wasmKernels: GptKernels = {
-  name: 'wasm: grouped-GEMM attention, materialised transposes',
-  matMulBT: (a, b) => tf.matMul(a, tiledTranspose(b)),
-  weightGrad: (x, dy) => (x.shape[1] < dy.shape[1] ? gradPackingX(x, dy) : gradPackingDy(x, dy)),
-  weightGrads: (x, dys) => dys.map((dy) => gradPackingX(x, dy)),
+  name: 'wasm: own SIMD GEMMs, grouped-GEMM attention, materialised transposes',
+  matMul: wasmMatMul,
+  matMulBT: (a, b) => wasmMatMul(a, tiledTranspose(b)),
+  weightGrad: wasmWeightGrad,
+  weightGrads: (x, dys) =>
+    simdActive() && dys.every((dy) => gemmFits(x.shape[1], dy.shape[1], x.shape[0]))
+      ? dys.map((dy) => simdMatMulTN(x, dy))
+      : dys.map((dy) => gradPackingX(x, dy)),
   columnSum: (x) => tf.sum(tiledTranspose(x), -1), // [d, N] summed to [d]: wasm's axis-0 sum transposes naively first
   attention: groupedCore,
 };
 
 const nativeKernels: GptKernels = {
   name: 'batched attention, native transposed matmuls',
+  matMul: plainMatMul,
   matMulBT: (a, b) => tf.matMul(a, b, false, true),
   weightGrad: (x, dy) => tf.matMul(x, dy, true, false),
   weightGrads: (x, dys) => dys.map((dy) => tf.matMul(x, dy, true, false)),

@@ -125,13 +125,13 @@ export function attentionForward(
   const a = layerNorm(x, w.ln1g, w.ln1b); // a.y [N, d], N = positions * B
   const aq = lastRows(a.y, shape); // [queries * B, d]
   const heads3 = (t: T2, p: number) => t.reshape([p, groups, d / heads]) as T3; // [T, G, D]
-  const kNew = heads3(tf.matMul(a.y, w.wk), positions); // [positions, G, D]
-  const vNew = heads3(tf.matMul(a.y, w.wv), positions); // [positions, G, D]
+  const kNew = heads3(kern.matMul(a.y, w.wk), positions); // [positions, G, D]
+  const vNew = heads3(kern.matMul(a.y, w.wv), positions); // [positions, G, D]
   const k = past ? tf.concat([past.k, kNew], 0) : kNew; // [past + positions, G, D]
   const v = past ? tf.concat([past.v, vNew], 0) : vNew; // [past + positions, G, D]
-  const { o, saved } = kern.attention.forward(heads3(tf.matMul(aq, w.wq), queries), k, v); // o [queries, G, D]
+  const { o, saved } = kern.attention.forward(heads3(kern.matMul(aq, w.wq), queries), k, v); // o [queries, G, D]
   const o2 = o.reshape([aq.shape[0], d]) as T2; // [queries * B, d]
-  const y = tf.add<T2>(lastRows(x, shape), tf.matMul(o2, w.wo)); // [queries * B, d]
+  const y = tf.add<T2>(lastRows(x, shape), kern.matMul(o2, w.wo)); // [queries * B, d]
   return { y, k, v, o: o2, a, aq, saved };
 }
 
@@ -175,15 +175,15 @@ export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shap
 }
 
 /** x + W2 relu(W1 LN(x)). ReLU fuses into wasm's matmul; tanh-based GELU costs ~20 ns per element there. */
-export function mlpForward(x: T2, w: BlockWeights): { y: T2; a: Normed; h: T2 } {
+export function mlpForward(kern: GptKernels, x: T2, w: BlockWeights): { y: T2; a: Normed; h: T2 } {
   const a = layerNorm(x, w.ln2g, w.ln2b); // a.y [N, d]
-  const h = tf.fused.matMul({ a: a.y, b: w.w1, activation: 'relu' }) as T2; // [N, 4d]
-  return { y: tf.add(x, tf.matMul(h, w.w2)), a, h }; // y [N, d]
+  const h = kern.matMul(a.y, w.w1, true); // [N, 4d]
+  return { y: tf.add(x, kern.matMul(h, w.w2)), a, h }; // y [N, d]
 }
 
 export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
   return withGradient<T2>([x, w.ln2g, w.ln2b, w.w1, w.w2], (save) => {
-    const f = mlpForward(x, w);
+    const f = mlpForward(kern, x, w);
     save([f.a.y, f.a.xhat, f.a.rstd, f.h, w.w1, w.w2, w.ln2g]);
     return {
       value: f.y,
@@ -202,8 +202,8 @@ export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
 }
 
 /** Final LayerNorm and output projection: logits [N, A] = LN(h) @ wOut. */
-export function headForward(h: T2, g: T1, b: T1, wOut: T2): T2 {
-  return tf.matMul(layerNorm(h, g, b).y, wOut); // [N, d] @ [d, A] -> [N, A]
+export function headForward(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T2 {
+  return kern.matMul(layerNorm(h, g, b).y, wOut); // [N, d] @ [d, A] -> [N, A]
 }
 
 export function headSublayer(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T2 {
@@ -211,7 +211,7 @@ export function headSublayer(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T
     const a = layerNorm(h, g, b);
     save([a.y, a.xhat, a.rstd, wOut, g]);
     return {
-      value: tf.matMul(a.y, wOut), // [N, A]
+      value: kern.matMul(a.y, wOut), // [N, A]
       gradFunc: (dy, saved) => {
         const [y, xhat, rstd, w] = saved.slice(0, 4) as T2[];
         const gain = saved[4] as T1;
