@@ -13,7 +13,19 @@
  */
 import { tf } from '../tf';
 import { batchedCore, groupedCore, type AttentionCore } from './attention';
-import { gemmFits, simdActive, simdMatMul, simdMatMulTN } from '../simd/kernels';
+import {
+  gemmFits,
+  simdActive,
+  simdAttention,
+  simdAttentionGrad,
+  simdLayerNorm,
+  simdLayerNormGrad,
+  simdMatMul,
+  simdMatMulTN,
+  vectorFits,
+  type AttentionDims,
+} from '../simd/kernels';
+import { layerNorm, layerNormGrad, LN_EPS, type Normed, type NormGrads } from './norm';
 import { tiledTranspose } from './transpose';
 
 type T1 = tf.Tensor1D;
@@ -31,7 +43,23 @@ export interface GptKernels {
   weightGrads(x: T2, dys: readonly T2[]): T2[];
   /** Sums over rows: [N, d] -> [d]. */
   columnSum(x: T2): T1;
+  /** LayerNorm over the rows of x (gpt/norm.ts). */
+  layerNorm(x: T2, g: T1, b: T1): Normed;
+  /** Its gradient, plus `res` (a gradient arriving by the residual path) when given. */
+  layerNormGrad(dy: T2, n: Normed, g: T1, res?: T2): NormGrads;
   readonly attention: AttentionCore;
+  /**
+   * Causal self-attention over q | k | v packed in one [positions * B, 3d] matrix, as one kernel
+   * each way, where the backend has it for these sizes (null otherwise: use `attention`).
+   */
+  packedAttention(dims: AttentionDims, d: number): PackedAttention | null;
+}
+
+export interface PackedAttention {
+  /** o [queries * B, d] and the weights p the backward pass reads. */
+  forward(qkv: T2): { o: T2; p: T2 };
+  /** dqkv [positions * B, 3d] for dO [queries * B, d]. */
+  backward(dO: T2, qkv: T2, p: T2): T2;
 }
 
 /**
@@ -56,6 +84,8 @@ function wasmWeightGrad(x: T2, dy: T2): T2 {
   return x.shape[1] < dy.shape[1] ? gradPackingX(x, dy) : gradPackingDy(x, dy);
 }
 
+const columnSumTransposed = (x: T2): T1 => tf.sum(tiledTranspose(x), -1); // [d, N] summed to [d]: wasm's axis-0 sum transposes naively first
+
 const wasmKernels: GptKernels = {
   name: 'wasm: own SIMD GEMMs, grouped-GEMM attention, materialised transposes',
   matMul: wasmMatMul,
@@ -65,8 +95,20 @@ const wasmKernels: GptKernels = {
     simdActive() && dys.every((dy) => gemmFits(x.shape[1], dy.shape[1], x.shape[0]))
       ? dys.map((dy) => simdMatMulTN(x, dy))
       : dys.map((dy) => gradPackingX(x, dy)),
-  columnSum: (x) => tf.sum(tiledTranspose(x), -1), // [d, N] summed to [d]: wasm's axis-0 sum transposes naively first
+  columnSum: columnSumTransposed,
+  layerNorm: (x, g, b) => (simdActive() && vectorFits(x.shape[1]) ? simdLayerNorm(x, g, b, LN_EPS) : layerNorm(x, g, b)),
+  layerNormGrad: (dy, n, g, res) =>
+    simdActive() && vectorFits(dy.shape[1])
+      ? simdLayerNormGrad(dy, n.xhat, n.rstd, g, res)
+      : layerNormGrad(columnSumTransposed, dy, n, g, res),
   attention: groupedCore,
+  packedAttention: (dims, d) =>
+    simdActive() && vectorFits(d / dims.heads) && d % dims.heads === 0
+      ? {
+          forward: (qkv) => simdAttention(qkv, dims),
+          backward: (dO, qkv, p) => simdAttentionGrad(dO, qkv, p, dims),
+        }
+      : null,
 };
 
 const nativeKernels: GptKernels = {
@@ -76,7 +118,10 @@ const nativeKernels: GptKernels = {
   weightGrad: (x, dy) => tf.matMul(x, dy, true, false),
   weightGrads: (x, dys) => dys.map((dy) => tf.matMul(x, dy, true, false)),
   columnSum: (x) => tf.sum(x, 0),
+  layerNorm,
+  layerNormGrad: (dy, n, g, res) => layerNormGrad((x) => tf.sum(x, 0), dy, n, g, res),
   attention: batchedCore,
+  packedAttention: () => null,
 };
 
 const KERNELS: Record<string, GptKernels> = { wasm: wasmKernels };

@@ -1,5 +1,5 @@
 /**
- * WebAssembly text of the GEMM kernels (simd/kernels.ts compiles it with wabt at backend start).
+ * WebAssembly text of the GEMM kernels (simd/module.ts compiles it with wabt at backend start).
  * Both are register-tiled on a 4 x 8 block of C held in eight f32x4 accumulators, reading their
  * operands in place, row-major as tfjs stores them: no packing, the cost XNNPACK pays for every
  * right-hand operand it has not seen (research/toolchain.md), and no materialised transposes.
@@ -117,15 +117,5 @@ const GEMM_TN = `
         (local.get $m) (local.get $n) (local.get $len))
       (br_if $blocks (i32.lt_u (local.tee $k0 (i32.add (local.get $k0) (i32.const ${KB}))) (local.get $k)))))`;
 
-/**
- * The module, importing tfjs-backend-wasm's memory (`shared` for its threaded build, whose memory
- * is a SharedArrayBuffer; an import must declare it so).
- */
-export function gemmWat(sharedMemory: boolean): string {
-  const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)';
-  return `(module
-  (import "env" "memory" ${memory})
-  ${GEMM_NN}
-  ${GEMM_TN_BLOCK}
-  ${GEMM_TN})`;
-}
+/** The functions of this file, for the module simd/module.ts assembles. */
+export const GEMM_FUNCS = [GEMM_NN, GEMM_TN_BLOCK, GEMM_TN].join('\n');
