@@ -185,7 +185,12 @@ export const rewardSchema = z.discriminatedUnion('kind', [
 
 export const ADVANTAGE_ESTIMATORS = ['grpo', 'dr_grpo', 'rloo', 'reinforce_pp'] as const;
 export const LOSSES = ['ppo', 'gspo', 'cispo', 'clip_cov', 'kl_cov'] as const;
-export const AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
+export const AGGREGATIONS = [
+  'token-mean',
+  'seq-mean-token-mean',
+  'seq-mean-token-sum',
+  'seq-mean-token-sum-norm',
+] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 /** Most threads one run may ask for. */
 export const MAX_THREADS = 256;

@@ -38,6 +38,10 @@ export interface ImportSource {
   clipFractionCombined?: boolean;
   /** What the importer skipped or had to guess. */
   warnings?: string[];
+  /** The Kaggle log or Jupyter notebook the log was unwrapped from. */
+  container?: string;
+  /** The run as a tracking tool (W&B, MLflow) knows it: its name, ids and final summary. */
+  external?: { name?: string; ids?: Record<string, string>; summary?: Record<string, unknown> };
 }
 
 interface RunBase {

@@ -26,6 +26,8 @@ export const FORMAT_LABELS: Record<ImportFormatName, string> = {
   'trl-console': 'TRL / Unsloth console log',
   tfevents: 'TensorBoard event file',
   csv: 'CSV with a header row',
+  wandb: 'W&B run (.wandb file or run folder)',
+  mlflow: 'MLflow store (mlruns folder or mlflow.db)',
   'cliplab-probe': 'cliplab-probe stream (TRL / verl)',
 };
 

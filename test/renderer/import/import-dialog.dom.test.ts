@@ -138,7 +138,7 @@ describe('Import dialog', () => {
     expect(screen.getByText('Reading 50% · 12 points')).toBeTruthy();
 
     const run = importedRun(7, 'job 17');
-    finish({ run, format: 'verl-console', reason: '', points: 24, keys: 2, warnings: [] });
+    finish({ run, runs: [run], format: 'verl-console', reason: '', points: 24, keys: 2, warnings: [] });
     await vi.waitFor(() => expect(onimported).toHaveBeenCalledWith(run));
     expect(onclose).toHaveBeenCalled();
     expect(lab.callsOf('imports.fromContent')).toEqual([

@@ -108,7 +108,15 @@ describe('ImportSession', () => {
     expect(session.progress).toBeNull();
     api.emit({ name: 'import.progress', payload: { file: '/logs/train.jsonl', ...progress } });
     expect(session.fraction).toBe(0.25);
-    done.resolve({ run: localRun(6), format: 'verl-jsonl', reason: 'verl keys', points: 30, keys: 10, warnings: [] });
+    done.resolve({
+      run: localRun(6),
+      runs: [localRun(6)],
+      format: 'verl-jsonl',
+      reason: 'verl keys',
+      points: 30,
+      keys: 10,
+      warnings: [],
+    });
     expect((await importing)?.id).toBe(6);
     expect([session.importing, api.listenerCount()]).toEqual([false, 0]);
 
