@@ -74,36 +74,58 @@ const plainMatMul = (a: T2, b: T2, relu = false): T2 =>
   relu ? (tf.fused.matMul({ a, b, activation: 'relu' }) as T2) : tf.matMul(a, b);
 
 /** a @ b on our kernels when they are there and the output tiles. */
-function wasmMatMul(a: T2, b: T2, relu = false): T2 {
-  return simdActive() && gemmFits(a.shape[0], b.shape[1], a.shape[1]) ? simdMatMul(a, b, relu) : plainMatMul(a, b, relu);
+function fusedMatMul(a: T2, b: T2, relu = false): T2 {
+  return simdActive() && gemmFits(a.shape[0], b.shape[1], a.shape[1])
+    ? simdMatMul(a, b, relu)
+    : plainMatMul(a, b, relu);
 }
 
-/** x^T dy read in place by our kernel, else through XNNPACK packing the narrower operand. */
-function wasmWeightGrad(x: T2, dy: T2): T2 {
-  if (simdActive() && gemmFits(x.shape[1], dy.shape[1], x.shape[0])) return simdMatMulTN(x, dy);
-  return x.shape[1] < dy.shape[1] ? gradPackingX(x, dy) : gradPackingDy(x, dy);
-}
+/** x^T dy through XNNPACK, packing the narrower operand. */
+const compositeWeightGrad = (x: T2, dy: T2): T2 =>
+  x.shape[1] < dy.shape[1] ? gradPackingX(x, dy) : gradPackingDy(x, dy);
+
+/** x^T dy read in place by our kernel, else through XNNPACK. */
+const fusedWeightGrad = (x: T2, dy: T2): T2 =>
+  simdActive() && gemmFits(x.shape[1], dy.shape[1], x.shape[0]) ? simdMatMulTN(x, dy) : compositeWeightGrad(x, dy);
 
 const columnSumTransposed = (x: T2): T1 => tf.sum(tiledTranspose(x), -1); // [d, N] summed to [d]: wasm's axis-0 sum transposes naively first
 
-const wasmKernels: GptKernels = {
-  name: 'wasm: own SIMD GEMMs, grouped-GEMM attention, materialised transposes',
-  matMul: wasmMatMul,
-  matMulBT: (a, b) => wasmMatMul(a, tiledTranspose(b)),
-  weightGrad: wasmWeightGrad,
+/** wasm with tfjs's own kernels only: XNNPACK matmuls, LayerNorm and attention composed of small ops. */
+const wasmCompositeKernels: GptKernels = {
+  name: 'wasm composite: XNNPACK GEMMs, grouped-GEMM attention, materialised transposes',
+  matMul: plainMatMul,
+  matMulBT: (a, b) => tf.matMul(a, tiledTranspose(b)),
+  weightGrad: compositeWeightGrad,
+  weightGrads: (x, dys) => dys.map((dy) => gradPackingX(x, dy)),
+  columnSum: columnSumTransposed,
+  layerNorm,
+  layerNormGrad: (dy, n, g, res) => layerNormGrad(columnSumTransposed, dy, n, g, res),
+  attention: groupedCore,
+  packedAttention: () => null,
+};
+
+/**
+ * wasm with our fused kernels (engine/simd) wherever they are registered and the sizes fit them;
+ * the rest, and every size they do not take, as in the composite set.
+ */
+const wasmFusedKernels: GptKernels = {
+  ...wasmCompositeKernels,
+  name: 'wasm fused: own SIMD GEMMs, LayerNorm and packed-QKV attention kernels',
+  matMul: fusedMatMul,
+  matMulBT: (a, b) => fusedMatMul(a, tiledTranspose(b)),
+  weightGrad: fusedWeightGrad,
   weightGrads: (x, dys) =>
     simdActive() && dys.every((dy) => gemmFits(x.shape[1], dy.shape[1], x.shape[0]))
       ? dys.map((dy) => simdMatMulTN(x, dy))
-      : dys.map((dy) => gradPackingX(x, dy)),
-  columnSum: columnSumTransposed,
-  layerNorm: (x, g, b) => (simdActive() && vectorFits(x.shape[1]) ? simdLayerNorm(x, g, b, LN_EPS) : layerNorm(x, g, b)),
+      : wasmCompositeKernels.weightGrads(x, dys),
+  layerNorm: (x, g, b) =>
+    simdActive() && vectorFits(x.shape[1]) ? simdLayerNorm(x, g, b, LN_EPS) : layerNorm(x, g, b),
   layerNormGrad: (dy, n, g, res) =>
     simdActive() && vectorFits(dy.shape[1])
       ? simdLayerNormGrad(dy, n.xhat, n.rstd, g, res)
-      : layerNormGrad(columnSumTransposed, dy, n, g, res),
-  attention: groupedCore,
+      : wasmCompositeKernels.layerNormGrad(dy, n, g, res),
   packedAttention: (dims, d) =>
-    simdActive() && vectorFits(d / dims.heads) && d % dims.heads === 0
+    simdActive() && d % dims.heads === 0 && vectorFits(d / dims.heads)
       ? {
           forward: (qkv) => simdAttention(qkv, dims),
           backward: (dO, qkv, p) => simdAttentionGrad(dO, qkv, p, dims),
@@ -124,12 +146,19 @@ const nativeKernels: GptKernels = {
   packedAttention: () => null,
 };
 
-const KERNELS: Record<string, GptKernels> = { wasm: wasmKernels };
+/** Per backend: the fused set (the default) and the set of tfjs's own ops it is checked against. */
+const KERNELS: Record<string, { fused: GptKernels; composite: GptKernels }> = {
+  wasm: { fused: wasmFusedKernels, composite: wasmCompositeKernels },
+};
 
-/** Kernels for a tfjs backend name ("wasm", "cpu", "tensorflow", "webgpu"). */
-export function kernelsFor(backend: string): GptKernels {
-  return KERNELS[backend] ?? nativeKernels;
+/**
+ * Kernels for a tfjs backend name ("wasm", "cpu", "tensorflow", "webgpu"). `fused: false` picks
+ * tfjs's own ops only, the baseline the fused kernels are tested and benchmarked against.
+ */
+export function kernelsFor(backend: string, { fused = true }: { fused?: boolean } = {}): GptKernels {
+  const sets = KERNELS[backend];
+  return sets ? (fused ? sets.fused : sets.composite) : nativeKernels;
 }
 
 /** Every kernel set, for tests that check they agree. */
-export const ALL_KERNELS: readonly GptKernels[] = [wasmKernels, nativeKernels];
+export const ALL_KERNELS: readonly GptKernels[] = [wasmFusedKernels, wasmCompositeKernels, nativeKernels];
