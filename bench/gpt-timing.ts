@@ -66,12 +66,18 @@ export async function matmulRate(
   return best;
 }
 
-/** Milliseconds per optimizer update of `trainable` on a full-length minibatch of `rows`. */
-export async function timeUpdates(w: Workload, trainable: Trainable, rows: number, reps: number): Promise<Timing> {
+/** Milliseconds per optimizer update of `trainable` on a full-length minibatch of `rows` (`clock`: see matmulRate). */
+export async function timeUpdates(
+  w: Workload,
+  trainable: Trainable,
+  rows: number,
+  reps: number,
+  clock: 'wall' | 'cpu' = 'wall',
+): Promise<Timing> {
   const optimizer = adamFor(w.config, trainable.variables);
   const batch = fullBatch(w, rows);
   try {
-    return await repeat(reps, 2, () => update(trainable, optimizer, batch));
+    return await repeat(reps, 2, () => update(trainable, optimizer, batch), clock === 'cpu' ? cpuMs : undefined);
   } finally {
     optimizer.dispose();
     trainable.dispose();
@@ -106,8 +112,12 @@ export async function timeOptimizer(w: Workload, reps: number): Promise<{ timing
 }
 
 /** Milliseconds per KV-cache sampling batch, and the new tokens it drew. */
-export async function timeSampling(w: Workload, reps: number): Promise<{ timing: Timing; tokens: number }> {
-  const { policy } = policyTrainable(w);
+export async function timeSampling(
+  w: Workload,
+  reps: number,
+  fusedKernels = true,
+): Promise<{ timing: Timing; tokens: number }> {
+  const { policy } = policyTrainable(w, fusedKernels);
   const prompts = w.task
     .sampleTrain(createRng(3, 'bench/prompts'), w.samplePrompts)
     .flatMap((p) => Array(w.group).fill(p));

@@ -39,6 +39,8 @@ async function expectClose(got: tf.Tensor, want: tf.Tensor, tol: number): Promis
 
 let seed = 1;
 const normal = (shape: number[], std = 1) => tf.randomNormal(shape, 0, std, 'float32', seed++);
+const matrix = (rows: number, cols: number, std = 1) => normal([rows, cols], std) as tf.Tensor2D;
+const vector = (n: number) => normal([n]) as tf.Tensor1D;
 
 describe('fused wasm kernels agree with the composite tfjs ops', () => {
   it('are registered on the wasm backend', () => {
@@ -52,7 +54,7 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
     [1536, 64, 256],
     [1536, 256, 64],
   ])('GEMM A B, M %i, K %i, N %i (with and without ReLU)', async (m, k, n) => {
-    const [a, b] = [normal([m, k]), normal([k, n])];
+    const [a, b] = [matrix(m, k), matrix(k, n)];
     for (const relu of [false, true]) {
       const want = relu ? tf.fused.matMul({ a, b, activation: 'relu' }) : tf.matMul(a, b);
       const got = simdMatMul(a, b, relu);
@@ -68,7 +70,7 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
     [1536, 256, 64],
     [33, 12, 16],
   ])('weight gradient x^T dy, %i rows, M %i, N %i', async (rows, m, n) => {
-    const [x, dy] = [normal([rows, m]), normal([rows, n])];
+    const [x, dy] = [matrix(rows, m), matrix(rows, n)];
     const want = tf.matMul(x, dy, true, false);
     const got = simdMatMulTN(x, dy);
     await expectClose(got, want, 1e-5);
@@ -81,7 +83,7 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
     [37, 64],
     [1536, 64],
   ])('LayerNorm forward and backward (gain and bias sums, residual), [%i, %i]', async (n, d) => {
-    const [x, g, b, dy, res] = [normal([n, d], 3), normal([d]), normal([d]), normal([n, d]), normal([n, d])];
+    const [x, g, b, dy, res] = [matrix(n, d, 3), vector(d), vector(d), matrix(n, d), matrix(n, d)];
     const want = layerNorm(x, g, b);
     const got = simdLayerNorm(x, g, b, LN_EPS);
     for (const k of ['y', 'xhat', 'rstd'] as const) await expectClose(got[k], want[k], 2e-5);
@@ -96,7 +98,7 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
 
   it('LayerNorm gradients match autodiff of the composite forward', async () => {
     const [n, d] = [9, 20];
-    const [x, g, b, dy] = [normal([n, d], 2), normal([d]), normal([d]), normal([n, d])];
+    const [x, g, b, dy] = [matrix(n, d, 2), vector(d), vector(d), matrix(n, d)];
     const loss = (xs: tf.Tensor, gs: tf.Tensor, bs: tf.Tensor) =>
       tf.sum(tf.mul(layerNorm(xs as tf.Tensor2D, gs as tf.Tensor1D, bs as tf.Tensor1D).y, dy));
     const [dx, dg, db] = tf.grads(loss)([x, g, b]);
@@ -115,8 +117,8 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
     ['odd positions, one query, 3 heads', { positions: 11, batch: 2, heads: 3, queries: 1 }, 12],
   ])('causal attention over packed q | k | v, %s: output and dqkv', async (_what, shape, d) => {
     const dims = { ...shape, scale: 1 / Math.sqrt(d / shape.heads) };
-    const qkv = normal([shape.positions * shape.batch, 3 * d]);
-    const dO = normal([shape.queries * shape.batch, d]);
+    const qkv = matrix(shape.positions * shape.batch, 3 * d);
+    const dO = matrix(shape.queries * shape.batch, d);
     const want = compositeAttention(qkv, dims);
     const wantGrad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(compositeAttention(t as tf.Tensor2D, dims), dO)))(qkv);
     const { o, p } = simdAttention(qkv, dims);
@@ -128,8 +130,8 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
 
   it('attention is causal: a change at the last position moves only the last query', async () => {
     const dims = { positions: 5, batch: 2, heads: 2, queries: 5, scale: 0.5 };
-    const qkv = normal([10, 24]);
-    const bumped = tf.add(qkv, tf.concat([tf.zeros([8, 24]), tf.fill([2, 24], 1)], 0)); // rows 8, 9: position 4
+    const qkv = matrix(10, 24);
+    const bumped = tf.add<tf.Tensor2D>(qkv, tf.concat([tf.zeros([8, 24]), tf.fill([2, 24], 1)], 0)); // rows 8, 9: position 4
     const [a, b] = [simdAttention(qkv, dims), simdAttention(bumped, dims)];
     const [oa, ob] = [await values(a.o), await values(b.o)];
     expect(ob.slice(0, 8 * 8)).toEqual(oa.slice(0, 8 * 8)); // positions 0-3, bit for bit
@@ -138,7 +140,7 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
   });
 
   it('refuses shapes its blocks do not take, naming the kernel', () => {
-    const [a, b] = [normal([6, 4]), normal([4, 8])];
+    const [a, b] = [matrix(6, 4), matrix(4, 8)];
     expect(() => simdMatMul(a, b)).toThrow(/CliplabMatMul/);
     tf.dispose([a, b]);
   });
