@@ -111,11 +111,12 @@ export async function timeOptimizer(w: Workload, reps: number): Promise<{ timing
   }
 }
 
-/** Milliseconds per KV-cache sampling batch, and the new tokens it drew. */
+/** Milliseconds per KV-cache sampling batch (`clock`: see matmulRate), and the new tokens it drew. */
 export async function timeSampling(
   w: Workload,
   reps: number,
   fusedKernels = true,
+  clock: 'wall' | 'cpu' = 'wall',
 ): Promise<{ timing: Timing; tokens: number }> {
   const { policy } = policyTrainable(w, fusedKernels);
   const prompts = w.task
@@ -124,10 +125,11 @@ export async function timeSampling(
   const rng = createRng(4, 'bench/sampling');
   let tokens = 0;
   try {
-    const timing = await repeat(reps, 1, async () => {
+    const draw = async () => {
       const r = await policy.sample(prompts, { temperature: 1, rng });
       tokens = r.batch.mask.reduce((a, b) => a + b, 0);
-    });
+    };
+    const timing = await repeat(reps, 1, draw, clock === 'cpu' ? cpuMs : undefined);
     return { timing, tokens };
   } finally {
     policy.dispose();

@@ -1,9 +1,11 @@
 /**
  * The matmul forms of the GPT's forward and backward passes, and its attention core, per backend.
  * Backends with real transposed and batched kernels (cpu, tensorflow, webgpu) use them directly.
- * On wasm, products whose output tiles into 4 x 8 blocks run on our own SIMD kernels
- * (engine/simd): A B, and the weight gradient x^T dy read in place, without a transpose. The
- * rest falls back to XNNPACK, which runs only a 2-D untransposed matmul (research/toolchain.md),
+ * On wasm, the fused set (the default) runs our own SIMD kernels (engine/simd) where the sizes fit
+ * them: products whose output tiles into 4 x 8 blocks (A B, and the weight gradient x^T dy read in
+ * place, without a transpose), LayerNorm and its gradient, and causal attention over packed q | k | v.
+ * The composite set runs tfjs's own ops only; the two agree within float32 rounding
+ * (test/engine/simd, test/engine/gpt/fused.test.ts). The rest falls back to XNNPACK, which runs only a 2-D untransposed matmul (research/toolchain.md),
  * so there every transpose is materialised, and two more costs shape the choices:
  *  - its 2-D transpose walks the output a whole row apart (~6 ns per element for 3072 x 512);
  *    moving square tiles whole and then transposing inside each tile is ~4x faster;
