@@ -161,7 +161,13 @@ export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shap
  * backend's packed attention reads in place: its gradient comes back in the same layout, so the
  * three projections' backward passes are one weight-gradient product and one input-gradient product.
  */
-function packedAttentionSublayer(kern: GptKernels, packed: PackedAttention, x: T2, w: BlockWeights, shape: AttentionShape): T2 {
+function packedAttentionSublayer(
+  kern: GptKernels,
+  packed: PackedAttention,
+  x: T2,
+  w: BlockWeights,
+  shape: AttentionShape,
+): T2 {
   return withGradient<T2>([x, w.ln1g, w.ln1b, w.wq, w.wk, w.wv, w.wo], (save) => {
     const a = kern.layerNorm(x, w.ln1g, w.ln1b); // a.y [N, d], N = positions * B
     const wqkv = tf.concat<T2>([w.wq, w.wk, w.wv], 1); // [d, 3d]

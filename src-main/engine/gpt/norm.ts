@@ -30,13 +30,7 @@ export function layerNorm(x: T2, g: T1, b: T1): Normed {
  * dx = rstd * (gx - mean(gx) - xhat * mean(gx * xhat)) [+ res], gx = dy * g; dg = sum(dy xhat), db = sum(dy)
  * over rows (`columnSum`). `res` is a gradient arriving by another path (the residual stream).
  */
-export function layerNormGrad(
-  columnSum: (x: T2) => T1,
-  dy: T2,
-  n: Normed,
-  g: T1,
-  res?: T2,
-): NormGrads {
+export function layerNormGrad(columnSum: (x: T2) => T1, dy: T2, n: Normed, g: T1, res?: T2): NormGrads {
   const gx = tf.mul(dy, g); // [N, d]
   const centred = tf.sub(gx, tf.mean(gx, -1, true)); // [N, d]
   const inner = tf.mul<T2>(tf.sub(centred, tf.mul(n.xhat, tf.mean(tf.mul(gx, n.xhat), -1, true))), n.rstd); // [N, d]

@@ -69,9 +69,7 @@ const blocks = (startA: string, inner: string, stepA: string, store: string) => 
 
 /** A[i + r, k] splatted: row r of A is $sa bytes after row r - 1. */
 const rowOfA = (r: number) =>
-  r === 0
-    ? '(local.get $pa)'
-    : `(i32.add (local.get $pa) (i32.mul (local.get $sa) (i32.const ${r})))`;
+  r === 0 ? '(local.get $pa)' : `(i32.add (local.get $pa) (i32.mul (local.get $sa) (i32.const ${r})))`;
 
 /** max(c, 0) on every accumulator when $relu is set (f32x4.max keeps NaN, as Math.max does). */
 const relu = `(if (local.get $relu) (then

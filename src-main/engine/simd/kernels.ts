@@ -41,7 +41,8 @@ function check(name: string, cond: boolean, what: string): void {
 }
 
 function float2d(name: string, ...ts: Info[]): void {
-  for (const t of ts) check(name, t.shape.length === 2 && t.dtype === 'float32', `expected 2-D float32, got [${t.shape}] ${t.dtype}`);
+  for (const t of ts)
+    check(name, t.shape.length === 2 && t.dtype === 'float32', `expected 2-D float32, got [${t.shape}] ${t.dtype}`);
 }
 
 type KernelBody = (inputs: Record<string, Info>, attrs: Record<string, number>) => Info | Info[];
@@ -147,7 +148,13 @@ export function simdLayerNorm(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, ep
 }
 
 /** LayerNorm backward: dx [N, d] (plus `res` when given), dg and db [d]. */
-export function simdLayerNormGrad(dy: tf.Tensor2D, xhat: tf.Tensor2D, rstd: tf.Tensor2D, g: tf.Tensor1D, res?: tf.Tensor2D) {
+export function simdLayerNormGrad(
+  dy: tf.Tensor2D,
+  xhat: tf.Tensor2D,
+  rstd: tf.Tensor2D,
+  g: tf.Tensor1D,
+  res?: tf.Tensor2D,
+) {
   const inputs: Record<string, tf.Tensor> = res ? { dy, xhat, rstd, g, res } : { dy, xhat, rstd, g };
   const [dx, dg, db] = run<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>(KERNEL_NAMES.layerNormGrad, inputs);
   return { dx, dg, db };
