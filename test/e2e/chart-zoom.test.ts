@@ -66,10 +66,18 @@ afterAll(() => app?.close());
 describe('zoomable charts with a real mouse and keyboard', () => {
   it('drag and Alt+wheel zoom, Shift+drag pans, linked across the run, and Reset shows all again', async () => {
     const page = await app.openApp(`#/run/${runId}`);
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await page.reload();
     for (const chart of CHARTS) {
       await expect.poll(() => inkedPixels(page, chart), { timeout: 30_000 }).toBeGreaterThan(500);
       expect(await rangeOf(page, chart)).toBeNull();
     }
+    // The figures came from the figure worker (the built app's own file, admitted by the CSP).
+    expect(warnings.filter((w) => w.includes('figure worker'))).toEqual([]);
+    expect(
+      await page.evaluate(() => performance.getEntriesByType('resource').some((e) => /figure-worker/.test(e.name))),
+    ).toBe(true);
     const box = await plotBox(page, 'entropy');
     await page.locator('[data-chart="entropy"]').scrollIntoViewIfNeeded();
     const y = box.y + box.height / 2;
