@@ -138,7 +138,11 @@ describe('ClipEditor', () => {
     expect(last().clipLow).toBe(0.05);
     expect(region('negative', 'clip-low')?.getAttribute('data-to')).toBe('0.95');
 
-    const offSwitches = screen.getAllByRole('checkbox', { name: 'off' });
+    // Each "off" switch is named by the side it turns off.
+    const offSwitches = ['ε_low (clip-low) off', 'ε_high (clip-high) off'].map((name) =>
+      screen.getByRole('checkbox', { name }),
+    );
+    expect(screen.getAllByRole('checkbox', { name: /off$/ })).toHaveLength(3);
     await fireEvent.click(offSwitches[1]);
     expect(last().clipHigh).toBeNull();
     expect(region('positive', 'clip-high')).toBeNull();
@@ -156,7 +160,7 @@ describe('ClipEditor', () => {
 
   it('shows the dual-clip floor region once c is set, widening the plot to include it', async () => {
     const { last } = renderEditor(ppo);
-    const dualOff = screen.getAllByRole('checkbox', { name: 'off' })[2];
+    const dualOff = screen.getByRole('checkbox', { name: 'dual clip c off' });
     expect(dualOff).toHaveProperty('checked', true);
     await fireEvent.click(dualOff);
     expect(last().dualClip).toBe(3);

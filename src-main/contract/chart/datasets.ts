@@ -4,6 +4,7 @@ import type { FigureSpec } from '../figure';
 import type { FigureData, FigureTrace } from './data';
 import { decimationIndices } from './decimate';
 import { lineLook, withAlpha, type FigureStyle } from './palette';
+import { themedLineColor, type ChartTheme } from './theme';
 
 /** A point as Chart.js draws it (`parsing: false`); y NaN is a gap. */
 export interface FigurePoint {
@@ -24,6 +25,8 @@ export interface DatasetOptions {
   buckets: number;
   /** Give every dataset a `segment` option, so Chart.js strokes lines without a Path2D. */
   directPaths: boolean;
+  /** A screen theme whose surface the series colours must stand out from. */
+  theme?: ChartTheme;
 }
 
 interface Behind {
@@ -56,7 +59,8 @@ export function buildDatasets(spec: FigureSpec, data: FigureData, options: Datas
 
 function traceDatasets(spec: FigureSpec, data: FigureData, trace: FigureTrace, options: DatasetOptions) {
   const { style } = options;
-  const look = lineLook(spec.palette, trace.colorIndex, trace.dashIndex, style.lineWidth);
+  const paperLook = lineLook(spec.palette, trace.colorIndex, trace.dashIndex, style.lineWidth);
+  const look = { ...paperLook, color: themedLineColor(paperLook.color, options.theme) };
   const line = {
     yAxisID: data.panels.length > 1 ? `y${trace.panel}` : 'y',
     pointRadius: 0,

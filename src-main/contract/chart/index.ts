@@ -9,5 +9,6 @@ export * from './legend';
 export * from './packed';
 export * from './palette';
 export * from './smoothing';
+export * from './theme';
 export * from './xaxis';
 export * from './paper-legend';

@@ -6,6 +6,7 @@
 export const CHART_THEME = {
   zoomBoxFill: 'rgba(0, 114, 178, 0.12)',
   zoomBoxBorder: 'rgba(0, 114, 178, 0.6)',
-  crosshair: 'rgba(0, 0, 0, 0.35)',
-  markerRing: '#ffffff',
+  // The crosshair and markers are page elements, so they follow the light or dark theme through CSS.
+  crosshair: 'var(--chart-crosshair)',
+  markerRing: 'var(--surface)',
 } as const;

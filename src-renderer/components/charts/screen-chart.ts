@@ -5,7 +5,7 @@
  * a smoothing change). `hoverAt` reads the values under the pointer from the full-resolution curves.
  */
 import type { Chart, Scale } from 'chart.js';
-import type { FigureSpec, PackedFigure, PackedTrace } from '../../../src-main/contract';
+import type { ChartTheme, FigureSpec, PackedFigure, PackedTrace } from '../../../src-main/contract';
 import { screenSpec } from './chart-runtime';
 import type { FigureLineDataset } from './figure-line';
 import { buildScreenConfig, type ScreenChartConfig } from './screen-config';
@@ -76,17 +76,23 @@ export class ScreenChart {
   #range: XRange | null = null;
   #stopPan: () => void;
   #onRange: (range: XRange | null) => void;
+  #theme: ChartTheme | undefined;
 
-  /** `onRange` hears every x range the user zooms or pans to (null: zoomed back out to all of it). */
+  /**
+   * `onRange` hears every x range the user zooms or pans to (null: zoomed back out to all of it);
+   * `theme` gives the app theme's colours (none: the figure's own, as on white).
+   */
   constructor(
     canvas: HTMLCanvasElement,
     spec: FigureSpec,
     figure: PackedFigure,
     onRange: (range: XRange | null) => void,
+    theme?: ChartTheme,
   ) {
     this.#spec = spec;
     this.#figure = figure;
     this.#onRange = onRange;
+    this.#theme = theme;
     this.chart = new (zoomableChartClass())(canvas, this.#config(canvas)) as unknown as Chart<'line', never[]>;
     this.#stopPan = startPan(this.chart as unknown as Chart, (chart) => this.#zoomed(chart));
   }
@@ -100,6 +106,13 @@ export class ScreenChart {
   show(spec: FigureSpec, figure: PackedFigure): void {
     this.#spec = spec;
     this.#figure = figure;
+    this.#redraw();
+  }
+
+  /** Redraws in `theme`'s colours (the app switched between light and dark). */
+  setTheme(theme: ChartTheme | undefined): void {
+    if (theme === this.#theme) return;
+    this.#theme = theme;
     this.#redraw();
   }
 
@@ -148,7 +161,7 @@ export class ScreenChart {
   #config(canvas: HTMLCanvasElement): ScreenChartConfig {
     const width = canvas.parentElement?.clientWidth || canvas.clientWidth || 800;
     const columns = Math.round(width * (window.devicePixelRatio || 1));
-    const { config } = buildScreenConfig(screenSpec(this.#spec, this.#figure, columns), this.#figure);
+    const { config } = buildScreenConfig(screenSpec(this.#spec, this.#figure, columns), this.#figure, this.#theme);
     const options = config.options!;
     const x = (options.scales as Record<string, { min?: number; max?: number }>).x;
     if (this.#range) Object.assign(x, this.#range);

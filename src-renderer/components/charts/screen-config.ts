@@ -10,8 +10,11 @@ import {
   legendMembers,
   lineLook,
   resolvedStyle,
+  themedLineColor,
+  themedStyle,
   toggleSeries,
   withAlpha,
+  type ChartTheme,
   type FigureSpec,
   type FigureStyle,
   type PackedFigure,
@@ -31,12 +34,19 @@ export interface ScreenDatasets {
  * Main lines first (dataset t is trace t) and lowest in `order`, so they draw over the raw lines,
  * which draw over the bands.
  */
-export function screenDatasets(spec: FigureSpec, figure: PackedFigure, style: FigureStyle): ScreenDatasets {
+export function screenDatasets(
+  spec: FigureSpec,
+  figure: PackedFigure,
+  style: FigureStyle,
+  theme?: ChartTheme,
+): ScreenDatasets {
   const main: FigureLineDataset[] = [];
   const behind: { trace: number; dataset: FigureLineDataset }[] = [];
   const stacked = figure.panels.length > 1;
   for (const [t, trace] of figure.traces.entries()) {
-    const look = lineLook(spec.palette, trace.colorIndex, trace.dashIndex, style.lineWidth);
+    const paperLook = lineLook(spec.palette, trace.colorIndex, trace.dashIndex, style.lineWidth);
+    // On a dark surface a palette colour that vanishes is lifted to 3:1 (contract/chart/theme.ts).
+    const look = { ...paperLook, color: themedLineColor(paperLook.color, theme) };
     const base = {
       type: 'figureLine' as const,
       data: [] as never[],
@@ -80,13 +90,14 @@ export function screenDatasets(spec: FigureSpec, figure: PackedFigure, style: Fi
 export function buildScreenConfig(
   spec: FigureSpec,
   figure: PackedFigure,
+  theme?: ChartTheme,
 ): { config: ScreenChartConfig; members: Map<number, number[]> } {
-  const style = resolvedStyle(spec);
+  const style = themedStyle(resolvedStyle(spec), theme);
   const fonts = {
     text: { family: FIGURE_FONT_STACK, size: style.fontSize },
     title: { family: FIGURE_FONT_STACK, size: style.fontSize + 1, weight: 'bold' as const },
   };
-  const built = screenDatasets(spec, figure, style);
+  const built = screenDatasets(spec, figure, style, theme);
   const entries = new Set(built.members.keys());
   const config: ScreenChartConfig = {
     type: 'line',
