@@ -83,6 +83,8 @@ const tabularRandom: RunConfigInput = {
   objective: { loss: 'ppo', aggregation: 'token-mean' },
   optim: { optimizer: 'sgd', lr: 100, epochs: 4, minibatches: 1, gradClip: null },
   eval: { every: 10, prompts: 256, k: 8 },
+  // Exact attribution is nearly free on a table: every step.
+  attribution: { method: 'exact', every: 1 },
   backend: 'auto',
 };
 

@@ -1,11 +1,21 @@
 /**
  * One optimizer update on one minibatch, and everything the step's metrics need from it: clip
- * events, the surprisal of clipped tokens, the first-order entropy terms (rl/entropy.ts), the PPO
- * KL and the ratio range. All tensor work happens in one tf.tidy; the loop reads the results with
- * a single `await data()` (no synchronous reads: GPU backends cannot do them).
+ * events, the surprisal of clipped tokens, the logit-space entropy estimate (rl/entropy.ts), on
+ * attributed steps the exact first-order attribution (rl/attribution.ts), the PPO KL and the ratio
+ * range. All tensor work happens in one tf.tidy; the loop reads the results with a single
+ * `await data()` (no synchronous reads: GPU backends cannot do them).
  */
 import type { RunConfig } from '../../contract';
-import type { Optimizer } from '../optim';
+import type { Optimizer, StepMap, UpdateNorms } from '../optim';
+import {
+  attributionParts,
+  dotAll,
+  meanEntropyGradient,
+  partGradients,
+  type AttributionParts,
+  type ClipSides,
+  type TokenWeights,
+} from '../rl/attribution';
 import { pgEntropyCoefficient } from '../rl/entropy';
 import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOutput } from '../rl/losses';
 import { gradientTap } from '../ops';
@@ -23,6 +33,14 @@ export interface Minibatch {
   weights: Float32Array; // aggregation weights (rl/aggregate.ts)
   uniforms: Float32Array; // U[0, 1) from the `loss` stream
   tokenCount: number; // sum(mask)
+}
+
+/**
+ * The step's batch as the `entropy` metric evaluates it (the first epoch's minibatches, each in its
+ * training shape): the exact attribution differentiates that mean entropy.
+ */
+export interface AttributionBatch {
+  chunks: readonly SequenceBatch[];
 }
 
 /** Numbers read back after an update (sums over the minibatch's response tokens). */
@@ -44,14 +62,21 @@ const FIELDS = [
   'ratioMax',
 ] as const;
 
+/** Exact attribution of an attributed update, in this order after FIELDS (rl/attribution.ts). */
+const EXACT_FIELDS = ['total', 'unclipped', 'low', 'high', 'dual', 'momentum', 'other'] as const;
+
+export type ExactAttribution = Record<(typeof EXACT_FIELDS)[number], number>;
+
 export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
   tokens: number;
-  /** Effective SGD step length ||d theta|| / ||g|| of this update. */
+  /** Effective SGD step length ||d theta|| / ||g|| of this update (the logit-space estimate's eta). */
   eta: number;
-  /** First-order entropy terms of this update (per-unit sums times eta). */
-  deltaPred: number;
-  lowDrift: number;
-  highDrift: number;
+  /** Logit-space estimate of this update's entropy terms (per-unit sums times eta; rl/entropy.ts). */
+  deltaPredLogit: number;
+  lowDriftLogit: number;
+  highDriftLogit: number;
+  /** Exact first-order attribution; null on updates that were not attributed. */
+  exact: ExactAttribution | null;
 };
 
 interface MinibatchTensors {
@@ -102,17 +127,25 @@ interface Forward {
 }
 
 /**
- * Diagnostics at the pre-update policy. `applied` is the weight each token's log pi actually
+ * Per-token weights at the pre-update policy. `applied` is the weight each token's log pi actually
  * received from the policy loss (-dL_policy / d log pi, from autodiff, so every loss variant is
- * covered by the same code); `removed` is what the objective took away from the unclipped
- * surrogate's weight (aggregation weight x ratio x A): the term clipping deleted. The prediction
- * covers the policy loss only: an entropy bonus or KL penalty also moves entropy, which only the
- * measured entropy/delta shows.
+ * covered by the same code); `unclipped` is the unclipped surrogate's weight (aggregation weight x
+ * ratio x A); their difference is the term clipping deleted.
+ */
+function tokenWeights(f: Forward, x: MinibatchTensors): { applied: tf.Tensor2D; unclipped: tf.Tensor2D } {
+  const applied = (f.pgGrad ? tf.neg(f.pgGrad) : tf.zerosLike(f.stats.logp)) as tf.Tensor2D; // [b, T]
+  const unclipped = tf.mul(tf.mul(x.weights, f.out.ratio), x.advantages) as tf.Tensor2D; // [b, T] w = agg * r * A
+  return { applied, unclipped };
+}
+
+/**
+ * Diagnostics at the pre-update policy, with the logit-space entropy estimate (rl/entropy.ts). That
+ * estimate covers the policy loss only: an entropy bonus or KL penalty also moves entropy, which the
+ * exact attribution's `other` part and the measured entropy/delta show.
  */
 function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Scalar[] {
   const { stats, out } = f;
-  const applied = f.pgGrad ? tf.neg(f.pgGrad) : tf.zerosLike(stats.logp); // [b, T]
-  const unclipped = tf.mul(tf.mul(x.weights, out.ratio), x.advantages); // [b, T] w = agg * r * A
+  const { applied, unclipped } = tokenWeights(f, x);
   const removed = tf.sub(unclipped, applied); // [b, T]
   const tokens = tf.greater(x.mask, 0);
   const coefficient = pgEntropyCoefficient(stats.logp, stats.entropy, stats.sqTerm, config.rollout.temperature);
@@ -135,11 +168,46 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
   ];
 }
 
+/** Clip sides the objective can trigger: the others' drifts are exactly 0 and cost no backward pass. */
+function clipSides(config: RunConfig): ClipSides {
+  const { clipLow, clipHigh, dualClip } = config.objective;
+  return { low: clipLow < 1, high: clipHigh !== null, dual: dualClip !== null };
+}
+
+/**
+ * The exact attribution of one update (rl/attribution.ts). `step` runs the optimizer and returns
+ * its map; everything that needs the pre-update weights (grad Hbar, the parts' gradients) is taken
+ * before it.
+ */
+function exactAttribution(
+  policy: Policy,
+  config: RunConfig,
+  mb: Minibatch,
+  weights: TokenWeights,
+  attribution: AttributionBatch,
+  step: () => StepMap,
+): AttributionParts {
+  const T = config.rollout.temperature;
+  const parts = partGradients(policy, mb.batch, T, weights, clipSides(config));
+  const gradH = meanEntropyGradient(policy, attribution.chunks, T);
+  const map = step();
+  const total = dotAll(gradH, map.delta);
+  const momentum = map.carry ? dotAll(gradH, map.carry) : tf.scalar(0);
+  return attributionParts(parts, map.precondition(gradH), total, momentum);
+}
+
 /**
  * Forward + backward + optimizer step. The policy loss sees log pi through a gradient tap, so the
  * same backward pass that trains the weights also yields each token's applied gradient weight.
+ * With `attribution`, grad Hbar is taken before the step and the exact attribution after it.
  */
-function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConfig, mb: Minibatch): tf.Tensor1D {
+function updateAndDiagnose(
+  policy: Policy,
+  optimizer: Optimizer,
+  config: RunConfig,
+  mb: Minibatch,
+  attribution?: AttributionBatch,
+): tf.Tensor1D {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -158,9 +226,22 @@ function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConf
       forward = { stats: keepAll(stats, keep), out: keepAll(out, keep) };
       return regularizedLoss(config.objective, out.loss, { ...x, logp: stats.logp, entropy: stats.entropy });
     }, variables);
-    const norms = optimizer.apply(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
-    const diag = diagnostics(forward as Forward, x, config);
-    return tf.stack([value, norms.gradNorm, norms.updateNorm, ...diag]) as tf.Tensor1D;
+    const gradList = variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
+    const f = forward as Forward;
+    if (!attribution) {
+      const norms = optimizer.apply(gradList);
+      return tf.stack([value, norms.gradNorm, norms.updateNorm, ...diagnostics(f, x, config)]) as tf.Tensor1D;
+    }
+    let norms: UpdateNorms | undefined;
+    const weights: TokenWeights = { ...tokenWeights(f, x), ...f.out };
+    const parts = exactAttribution(policy, config, mb, weights, attribution, () => {
+      const { map, ...rest } = optimizer.applyMapped(gradList);
+      norms = rest;
+      return map;
+    });
+    const { gradNorm, updateNorm } = norms as UpdateNorms;
+    const head = [value, gradNorm, updateNorm, ...diagnostics(f, x, config)];
+    return tf.stack([...head, ...EXACT_FIELDS.map((k) => parts[k])]) as tf.Tensor1D;
   } finally {
     tf.dispose(kept);
   }
@@ -172,24 +253,29 @@ function keepAll<T extends object>(record: T, keep: (t: tf.Tensor) => tf.Tensor)
   return record;
 }
 
-/** Applies one update and returns its record. */
+/** Applies one update and returns its record; with `attribution`, its exact attribution too. */
 export async function runUpdate(
   policy: Policy,
   optimizer: Optimizer,
   config: RunConfig,
   mb: Minibatch,
+  attribution?: AttributionBatch,
 ): Promise<UpdateRecord> {
-  const packed = tf.tidy(() => updateAndDiagnose(policy, optimizer, config, mb));
+  const packed = tf.tidy(() => updateAndDiagnose(policy, optimizer, config, mb, attribution));
   const values = await packed.data();
   packed.dispose();
   const raw = Object.fromEntries(FIELDS.map((name, i) => [name, values[i]])) as Record<(typeof FIELDS)[number], number>;
+  const exact = attribution
+    ? (Object.fromEntries(EXACT_FIELDS.map((name, i) => [name, values[FIELDS.length + i]])) as ExactAttribution)
+    : null;
   const eta = raw.gradNorm > 0 ? raw.updateNorm / raw.gradNorm : 0;
   return {
     ...raw,
     tokens: mb.tokenCount,
     eta,
-    deltaPred: eta * raw.predUnit,
-    lowDrift: eta * raw.lowDriftUnit,
-    highDrift: eta * raw.highDriftUnit,
+    deltaPredLogit: eta * raw.predUnit,
+    lowDriftLogit: eta * raw.lowDriftUnit,
+    highDriftLogit: eta * raw.highDriftUnit,
+    exact,
   };
 }

@@ -1,0 +1,161 @@
+/**
+ * Exact first-order entropy attribution (issue 13), for every policy behind the Policy interface:
+ * it uses only `tokenStats` and `variables`, so the tabular policy, the GPT and any network policy
+ * get the same method.
+ *
+ * Hbar(theta) is exactly what the `entropy` metric measures: the mean exact entropy at the rollout
+ * temperature over every response position of the step's batch, evaluated chunk by chunk in the
+ * shapes the metric uses. For one update theta_k -> theta_{k+1}:
+ *
+ *   total_k = <grad Hbar(theta_k), theta_{k+1} - theta_k>          (autodiff; exact to first order)
+ *
+ * The optimizer writes its step as -P g + carry (optim.ts, StepMap; P diagonal, with the clip scale
+ * and Adam's second moment frozen at the values the step used, so the identity is exact). The
+ * policy loss's gradient is g_pg = -sum_t w_t grad log pi_t, w_t = -dL_policy / d log pi_t being the
+ * weight token t really received, so by linearity its share of total_k splits over tokens:
+ *
+ *   <grad Hbar, -P g_pg> = sum_t w_t c_t,      c_t = <grad log pi_t, v>,   v = P grad Hbar
+ *
+ * A clipped token's removed push is (unclipped weight agg * r * A - applied weight) * c_t; its
+ * side's drift is minus that (the entropy change clipping caused). The parts, summing to total_k:
+ *
+ *   unclipped  sum_t agg r A c_t: the change the unclipped surrogate would have made
+ *   low, high, dual   - sum over the side's clipped tokens of the removed push
+ *   momentum   <grad Hbar, carry>: Adam's first moment from earlier updates (zero for SGD). Under
+ *              Adam a minibatch's own gradient acts (1 - b1) / (1 - b1^t) at once and the rest
+ *              through this carry over the next ~1 / (1 - b1) updates, so it holds earlier
+ *              minibatches' unclipped and clipped pushes in their proportions.
+ *   other      the rest: entropy-bonus and KL-penalty gradients, the reweighting of unclipped tokens
+ *              by Clip-Cov / KL-Cov, and float32 rounding (~1e-6 of the parts on PPO).
+ *
+ * Each part is a sum sum_t a_t c_t = <grad sum_t a_t log pi_t, v>: one backward pass of the
+ * minibatch with the weights a held constant, exact to float32 rounding. The issue proposed one
+ * forward-mode derivative of every log pi_t along v by a central difference instead (tfjs has no
+ * forward mode); measured on the GPT (bench/attribution.ts) its error is 0.1-10% per token, because
+ * float32 rounding of log pi and the ReLU kinks of the MLP leave no good step, and under Adam's
+ * first update it fails outright: P is ~lr / eps on weights the minibatch does not touch, so a
+ * step scaled to ||v|| barely moves the ones it does.
+ */
+import { tf } from '../tf';
+import type { Policy, SequenceBatch } from '../types';
+
+const sumAll = (xs: readonly tf.Tensor[]) => tf.addN(xs.map((x) => tf.sum(x))) as tf.Scalar;
+
+/** <a, b> over tensor lists aligned with the same variables. */
+export function dotAll(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): tf.Scalar {
+  return sumAll(a.map((x, i) => tf.mul(x, b[i])));
+}
+
+const maskOf = (batch: SequenceBatch) => tf.tensor2d(batch.mask, [batch.size, batch.responseLen]); // [b, T]
+
+/**
+ * grad_theta Hbar, aligned with `policy.variables`: Hbar = sum over chunks of the masked entropy
+ * sum / (response positions of all chunks). One backward pass per chunk, in the chunk's shape.
+ */
+export function meanEntropyGradient(
+  policy: Policy,
+  chunks: readonly SequenceBatch[],
+  temperature: number,
+): tf.Tensor[] {
+  const positions = chunks.reduce((a, c) => a + c.mask.reduce((s, m) => s + m, 0), 0);
+  const variables = policy.variables as tf.Variable[];
+  let total = variables.map((v) => tf.zerosLike(v) as tf.Tensor);
+  if (positions === 0) return total;
+  for (const chunk of chunks) {
+    const mask = maskOf(chunk);
+    const { grads } = tf.variableGrads(() => {
+      const { entropy } = policy.tokenStats(chunk, temperature); // [b, T]
+      return tf.div(tf.sum(tf.mul(entropy, mask)), positions) as tf.Scalar;
+    }, variables);
+    total = total.map((t, i) => (grads[variables[i].name] ? tf.add(t, grads[variables[i].name]) : t));
+  }
+  return total;
+}
+
+/**
+ * grad_theta sum_t a_t log pi_t on `batch` for constant weights a ([b, T]), aligned with
+ * `policy.variables`: its inner product with v is sum_t a_t c_t. One backward pass for all tokens.
+ */
+export function weightedLogpGradient(
+  policy: Policy,
+  batch: SequenceBatch,
+  temperature: number,
+  weights: tf.Tensor2D,
+): tf.Tensor[] {
+  const variables = policy.variables as tf.Variable[];
+  const mask = maskOf(batch);
+  const a = tf.mul(weights, mask); // [b, T] constants: no gradient flows into them
+  const { grads } = tf.variableGrads(() => {
+    const { logp } = policy.tokenStats(batch, temperature); // [b, T]
+    return tf.sum(tf.mul(tf.where(tf.greater(mask, 0), logp, tf.zerosLike(logp)), a)) as tf.Scalar;
+  }, variables);
+  return variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
+}
+
+/** Per-token weights of one update, all [b, T] on the minibatch at the pre-update policy. */
+export interface TokenWeights {
+  /** Weight each token's log pi received from the policy loss: -dL_policy / d log pi_t. */
+  applied: tf.Tensor2D;
+  /** Weight of the unclipped surrogate: aggregation weight * ratio * advantage. */
+  unclipped: tf.Tensor2D;
+  clipLow: tf.Tensor2D;
+  clipHigh: tf.Tensor2D;
+  dualClip: tf.Tensor2D;
+}
+
+/** Which clip sides can act under the config: a side that cannot act has a drift of exactly 0. */
+export interface ClipSides {
+  low: boolean;
+  high: boolean;
+  dual: boolean;
+}
+
+/** The parts of one update's predicted entropy change (see the header); they sum to `total`. */
+export type AttributionParts = {
+  total: tf.Scalar;
+  unclipped: tf.Scalar;
+  low: tf.Scalar;
+  high: tf.Scalar;
+  dual: tf.Scalar;
+  momentum: tf.Scalar;
+  other: tf.Scalar;
+};
+
+/**
+ * The per-token sums the parts need, as gradients at the pre-update policy (before the optimizer
+ * moves the weights): the unclipped surrogate's and each possible side's removed weights.
+ */
+export function partGradients(
+  policy: Policy,
+  batch: SequenceBatch,
+  temperature: number,
+  w: TokenWeights,
+  sides: ClipSides,
+): { unclipped: tf.Tensor[]; low: tf.Tensor[] | null; high: tf.Tensor[] | null; dual: tf.Tensor[] | null } {
+  const removed = tf.sub(w.unclipped, w.applied); // [b, T] the weight the objective took away
+  const side = (on: boolean, events: tf.Tensor2D) =>
+    on ? weightedLogpGradient(policy, batch, temperature, tf.mul(events, removed) as tf.Tensor2D) : null;
+  return {
+    unclipped: weightedLogpGradient(policy, batch, temperature, w.unclipped),
+    low: side(sides.low, w.clipLow),
+    high: side(sides.high, w.clipHigh),
+    dual: side(sides.dual, w.dualClip),
+  };
+}
+
+/**
+ * Splits an update's exact total over the unclipped surrogate, each clip side, Adam's momentum and
+ * the rest, given v = P grad Hbar. `other` is the remainder, so the parts sum to the total exactly.
+ */
+export function attributionParts(
+  grads: ReturnType<typeof partGradients>,
+  v: readonly tf.Tensor[],
+  total: tf.Scalar,
+  momentum: tf.Scalar,
+): AttributionParts {
+  const drift = (g: tf.Tensor[] | null) => (g ? tf.neg(dotAll(g, v)) : tf.scalar(0)) as tf.Scalar; // - removed push
+  const unclipped = dotAll(grads.unclipped, v);
+  const [low, high, dual] = [drift(grads.low), drift(grads.high), drift(grads.dual)];
+  const other = tf.sub(total, tf.addN([unclipped, low, high, dual, momentum])) as tf.Scalar;
+  return { total, unclipped, low, high, dual, momentum, other };
+}
