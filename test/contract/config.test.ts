@@ -33,10 +33,20 @@ describe('run config schema', () => {
     [{ objective: { clipLo: 0.1 } }, 'objective'],
     [{ optim: { lr: 'fast' } }, 'optim.lr'],
     [{ policy: { kind: 'gpt', dModel: 64, heads: 5 } }, 'policy.heads'],
+    [{ attribution: { method: 'autodiff' } }, 'attribution.method'],
+    [{ attribution: { every: 0 } }, 'attribution.every'],
+    [{ attribution: { every: 2.5 } }, 'attribution.every'],
+    [{ attribution: { evry: 2 } }, 'attribution'],
   ])('names the field in %j', (input, path) => {
     const v = validateWith(runConfigSchema, input);
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.errors.map((e) => e.path)).toContain(path);
+  });
+
+  it('records how entropy is attributed: exact every 10th step by default', () => {
+    expect(runConfigSchema.parse({}).attribution).toEqual({ method: 'exact', every: 10 });
+    const logit = runConfigSchema.parse({ attribution: { method: 'logit' } }).attribution;
+    expect(logit).toEqual({ method: 'logit', every: 10 });
   });
 
   it('accepts group size 1 for an estimator that needs no group', () => {
@@ -66,5 +76,13 @@ describe('identity', () => {
     expect(configHash(a)).not.toBe(configHash(b));
     expect(groupKey(a)).toBe(groupKey(b));
     expect(configHash({ x: 1, y: 2 })).toBe(configHash({ y: 2, x: 1 }));
+  });
+
+  it('keeps runs that differ only in what is measured (attribution) in one group', () => {
+    const a = runConfigSchema.parse({});
+    const b = runConfigSchema.parse({ attribution: { method: 'off' } });
+    expect(configHash(a)).not.toBe(configHash(b));
+    expect(groupKey(a)).toBe(groupKey(b));
+    expect(groupKey(runConfigSchema.parse({ optim: { lr: 1e-4 } }))).not.toBe(groupKey(a));
   });
 });
