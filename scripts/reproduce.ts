@@ -1,9 +1,11 @@
 /**
- * `npm run reproduce` (issue 4, item 6): the random-reward comparison on the tabular and the GPT
- * policy for every clip setting over several seeds, plus true-reward GPT runs, trained through the
- * lab's run queue (worker processes) — then `docs/results.md` with the starting and final entropy per
- * setting (mean ± std), clip fractions, drift balance, the diagnostics' verdicts, whether each of the
- * paper's claims held, the true-reward accuracy against the base model's, and the machine and time.
+ * `npm run reproduce` (issue 4, item 6; issue 13): the random-reward comparison on the tabular and
+ * the GPT policy for every clip setting over several seeds, plus true-reward GPT runs, trained through
+ * the lab's run queue (worker processes) — then `docs/results.md` with the starting and final entropy
+ * per setting (mean ± std), clip fractions, the exact entropy attribution (which side pushed harder,
+ * with Welch's t; how the prediction tracks the measured change), the diagnostics' verdicts, whether
+ * each of the paper's claims held (Welch's t), the true-reward accuracy against the base model's, and
+ * the machine and time.
  *
  *   npx tsx scripts/reproduce.ts [--seeds 3] [--true-seeds 3] [--parallel 2] [--backend wasm] [--db FILE]
  *                                [--out docs/results.md] [--set key=value]... [--quick]
@@ -21,7 +23,8 @@ import { createLab, dispatch, readRun, type LabService } from '../src-main/lab';
 import { writeFileAtomic } from '../src-main/lab/export/atomic';
 import { evaluateBaseModel } from './reproduce/base-eval';
 import { renderReport, type Section, type TrueRewardGroup } from './reproduce/report';
-import { groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
+import { groupAttribution, runAttribution } from './reproduce/attribution';
+import { groupAttributionInputs, groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
 import {
   randomRewardClaims,
   stat,
@@ -92,7 +95,8 @@ async function randomSections(lab: LabService, plan: Map<string, Group>): Promis
     for (const c of CLIP_SETTINGS) {
       const group = plan.get(`${family.prefix}-${c.id}`)!;
       const summary = summarize(group.preset, group.label, await groupSeries(lab, group));
-      rows.push({ summary, id: c.id, verdicts: await verdictsOf(lab, group.ids) });
+      const attribution = groupAttribution((await groupAttributionInputs(lab, group)).map(runAttribution));
+      rows.push({ summary, id: c.id, verdicts: await verdictsOf(lab, group.ids), attribution });
     }
     const config = readRun(lab.context, plan.get(`${family.prefix}-sym`)!.ids[0]).config as RunConfig;
     sections.push({ title: family.title, config, rows });
