@@ -87,6 +87,6 @@ export function attributionCoverage(keys: KeyResolver, config: RunConfig | null)
     configured,
     steps,
     measuredSteps,
-    note: `${label} attribution${cadence(configured, steps, measuredSteps)}${caveat}`,
+    note: `${series.method === 'exact' ? `${label} attribution` : label}${cadence(configured, steps, measuredSteps)}${caveat}`,
   };
 }

@@ -89,7 +89,7 @@ describe('diagnosis of engine runs', () => {
     expect(logit.theory.status === 'ok' && logit.theory.method).toBe('logit');
     expect(logit.clip.drift!.method).toBe('logit');
     expect(logit.attribution.note).toMatch(
-      /^logit-space estimate attribution on every step .*tabular policy under SGD/,
+      /^logit-space estimate on every step .*tabular policy under SGD/,
     );
     const off = await train({ attribution: { method: 'off' } }, 4);
     expect(off.theory).toMatchObject({ status: 'unavailable' });
