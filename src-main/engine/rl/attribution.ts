@@ -62,12 +62,17 @@ export function meanEntropyGradient(
   let total = variables.map((v) => tf.zerosLike(v) as tf.Tensor);
   if (positions === 0) return total;
   for (const chunk of chunks) {
-    const mask = maskOf(chunk);
-    const { grads } = tf.variableGrads(() => {
-      const { entropy } = policy.tokenStats(chunk, temperature); // [b, T]
-      return tf.div(tf.sum(tf.mul(entropy, mask)), positions) as tf.Scalar;
-    }, variables);
-    total = total.map((t, i) => (grads[variables[i].name] ? tf.add(t, grads[variables[i].name]) : t));
+    // Each chunk's gradients are freed once added: one running sum, not one copy per chunk.
+    const next = tf.tidy(() => {
+      const mask = maskOf(chunk);
+      const { grads } = tf.variableGrads(() => {
+        const { entropy } = policy.tokenStats(chunk, temperature); // [b, T]
+        return tf.div(tf.sum(tf.mul(entropy, mask)), positions) as tf.Scalar;
+      }, variables);
+      return total.map((t, i) => (grads[variables[i].name] ? tf.add(t, grads[variables[i].name]) : tf.clone(t)));
+    });
+    tf.dispose(total);
+    total = next;
   }
   return total;
 }
