@@ -36,6 +36,8 @@
  * first update it fails outright: P is ~lr / eps on weights the minibatch does not touch, so a
  * step scaled to ||v|| barely moves the ones it does.
  */
+import type { ObjectiveConfig } from '../../contract';
+import type { StepMap } from '../optim';
 import { tf } from '../tf';
 import type { Policy, SequenceBatch } from '../types';
 
@@ -108,11 +110,22 @@ export interface TokenWeights {
   dualClip: tf.Tensor2D;
 }
 
-/** Which clip sides can act under the config: a side that cannot act has a drift of exactly 0. */
+/** Which clip sides can act under the objective: a side that cannot act has a drift of exactly 0. */
 export interface ClipSides {
   low: boolean;
   high: boolean;
   dual: boolean;
+}
+
+/** eps_low = 1 (r >= 0 always), no upper clip, no dual clip: those sides never act. */
+export function clipSidesOf(objective: Pick<ObjectiveConfig, 'clipLow' | 'clipHigh' | 'dualClip'>): ClipSides {
+  return { low: objective.clipLow < 1, high: objective.clipHigh !== null, dual: objective.dualClip !== null };
+}
+
+/** One (micro-)batch an update trained on, with its tokens' weights. */
+export interface WeightedBatch {
+  batch: SequenceBatch;
+  weights: TokenWeights;
 }
 
 /** The parts of one update's predicted entropy change (see the header); they sum to `total`. */
@@ -126,26 +139,47 @@ export type AttributionParts = {
   other: tf.Scalar;
 };
 
+type PartGradients = {
+  unclipped: tf.Tensor[];
+  low: tf.Tensor[] | null;
+  high: tf.Tensor[] | null;
+  dual: tf.Tensor[] | null;
+};
+
 /**
  * The per-token sums the parts need, as gradients at the pre-update policy (before the optimizer
- * moves the weights): the unclipped surrogate's and each possible side's removed weights.
+ * moves the weights): the unclipped surrogate's and each possible side's removed weights, summed over
+ * the update's (micro-)batches.
  */
 export function partGradients(
   policy: Policy,
-  batch: SequenceBatch,
   temperature: number,
-  w: TokenWeights,
+  batches: readonly WeightedBatch[],
   sides: ClipSides,
-): { unclipped: tf.Tensor[]; low: tf.Tensor[] | null; high: tf.Tensor[] | null; dual: tf.Tensor[] | null } {
-  const removed = tf.sub(w.unclipped, w.applied); // [b, T] the weight the objective took away
-  const side = (on: boolean, events: tf.Tensor2D) =>
-    on ? weightedLogpGradient(policy, batch, temperature, tf.mul(events, removed) as tf.Tensor2D) : null;
-  return {
-    unclipped: weightedLogpGradient(policy, batch, temperature, w.unclipped),
-    low: side(sides.low, w.clipLow),
-    high: side(sides.high, w.clipHigh),
-    dual: side(sides.dual, w.dualClip),
-  };
+): PartGradients {
+  const add = (a: tf.Tensor[] | null, b: tf.Tensor[] | null) => (a && b ? a.map((x, i) => tf.add(x, b[i])) : (a ?? b));
+  let sum: PartGradients = { unclipped: [], low: null, high: null, dual: null };
+  batches.forEach(({ batch, weights: w }, i) => {
+    const removed = tf.sub(w.unclipped, w.applied); // [b, T] the weight the objective took away
+    const side = (on: boolean, events: tf.Tensor2D) =>
+      on ? weightedLogpGradient(policy, batch, temperature, tf.mul(events, removed) as tf.Tensor2D) : null;
+    const part: PartGradients = {
+      unclipped: weightedLogpGradient(policy, batch, temperature, w.unclipped),
+      low: side(sides.low, w.clipLow),
+      high: side(sides.high, w.clipHigh),
+      dual: side(sides.dual, w.dualClip),
+    };
+    sum =
+      i === 0
+        ? part
+        : {
+            unclipped: add(sum.unclipped, part.unclipped) as tf.Tensor[],
+            low: add(sum.low, part.low),
+            high: add(sum.high, part.high),
+            dual: add(sum.dual, part.dual),
+          };
+  });
+  return sum;
 }
 
 /**
@@ -153,7 +187,7 @@ export function partGradients(
  * the rest, given v = P grad Hbar. `other` is the remainder, so the parts sum to the total exactly.
  */
 export function attributionParts(
-  grads: ReturnType<typeof partGradients>,
+  grads: PartGradients,
   v: readonly tf.Tensor[],
   total: tf.Scalar,
   momentum: tf.Scalar,
@@ -163,4 +197,26 @@ export function attributionParts(
   const [low, high, dual] = [drift(grads.low), drift(grads.high), drift(grads.dual)];
   const other = tf.sub(total, tf.addN([unclipped, low, high, dual, momentum])) as tf.Scalar;
   return { total, unclipped, low, high, dual, momentum, other };
+}
+
+/**
+ * The exact attribution of one update. `batches` are what it trained on, with their tokens'
+ * weights; `chunks` the step's batch as the entropy metric evaluates it. `step` runs the optimizer
+ * and returns its map: everything that needs the pre-update weights (grad Hbar, the parts'
+ * gradients) is taken before it. Call inside tf.tidy.
+ */
+export function attributeUpdate(
+  policy: Policy,
+  temperature: number,
+  batches: readonly WeightedBatch[],
+  chunks: readonly SequenceBatch[],
+  sides: ClipSides,
+  step: () => StepMap,
+): AttributionParts {
+  const parts = partGradients(policy, temperature, batches, sides);
+  const gradH = meanEntropyGradient(policy, chunks, temperature);
+  const map = step();
+  const total = dotAll(gradH, map.delta);
+  const momentum = map.carry ? dotAll(gradH, map.carry) : tf.scalar(0);
+  return attributionParts(parts, map.precondition(gradH), total, momentum);
 }

@@ -6,16 +6,8 @@
  * `await data()` (no synchronous reads: GPU backends cannot do them).
  */
 import type { RunConfig } from '../../contract';
-import type { Optimizer, StepMap, UpdateNorms } from '../optim';
-import {
-  attributionParts,
-  dotAll,
-  meanEntropyGradient,
-  partGradients,
-  type AttributionParts,
-  type ClipSides,
-  type TokenWeights,
-} from '../rl/attribution';
+import type { Optimizer, UpdateNorms } from '../optim';
+import { attributeUpdate, clipSidesOf, type TokenWeights } from '../rl/attribution';
 import { pgEntropyCoefficient } from '../rl/entropy';
 import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOutput } from '../rl/losses';
 import { gradientTap } from '../ops';
@@ -168,34 +160,6 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
   ];
 }
 
-/** Clip sides the objective can trigger: the others' drifts are exactly 0 and cost no backward pass. */
-function clipSides(config: RunConfig): ClipSides {
-  const { clipLow, clipHigh, dualClip } = config.objective;
-  return { low: clipLow < 1, high: clipHigh !== null, dual: dualClip !== null };
-}
-
-/**
- * The exact attribution of one update (rl/attribution.ts). `step` runs the optimizer and returns
- * its map; everything that needs the pre-update weights (grad Hbar, the parts' gradients) is taken
- * before it.
- */
-function exactAttribution(
-  policy: Policy,
-  config: RunConfig,
-  mb: Minibatch,
-  weights: TokenWeights,
-  attribution: AttributionBatch,
-  step: () => StepMap,
-): AttributionParts {
-  const T = config.rollout.temperature;
-  const parts = partGradients(policy, mb.batch, T, weights, clipSides(config));
-  const gradH = meanEntropyGradient(policy, attribution.chunks, T);
-  const map = step();
-  const total = dotAll(gradH, map.delta);
-  const momentum = map.carry ? dotAll(gradH, map.carry) : tf.scalar(0);
-  return attributionParts(parts, map.precondition(gradH), total, momentum);
-}
-
 /**
  * Forward + backward + optimizer step. The policy loss sees log pi through a gradient tap, so the
  * same backward pass that trains the weights also yields each token's applied gradient weight.
@@ -234,11 +198,20 @@ function updateAndDiagnose(
     }
     let norms: UpdateNorms | undefined;
     const weights: TokenWeights = { ...tokenWeights(f, x), ...f.out };
-    const parts = exactAttribution(policy, config, mb, weights, attribution, () => {
-      const { map, ...rest } = optimizer.applyMapped(gradList);
-      norms = rest;
-      return map;
-    });
+    const { temperature } = config.rollout;
+    const sides = clipSidesOf(config.objective);
+    const parts = attributeUpdate(
+      policy,
+      temperature,
+      [{ batch: mb.batch, weights }],
+      attribution.chunks,
+      sides,
+      () => {
+        const { map, ...rest } = optimizer.applyMapped(gradList);
+        norms = rest;
+        return map;
+      },
+    );
     const { gradNorm, updateNorm } = norms as UpdateNorms;
     const head = [value, gradNorm, updateNorm, ...diagnostics(f, x, config)];
     return tf.stack([...head, ...EXACT_FIELDS.map((k) => parts[k])]) as tf.Tensor1D;
