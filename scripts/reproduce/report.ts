@@ -4,6 +4,7 @@
  */
 import type { RunConfig } from '../../src-main/contract';
 import { sidesVerdict, type GroupAttribution } from './attribution';
+import { regimeLines, type RegimeRow } from './regime';
 import { fmt, type Claim, type GroupSummary, type Stat } from './summary';
 
 export interface Machine {
@@ -54,6 +55,10 @@ export interface ReportInput {
   sections: Section[];
   claims: Claim[];
   trueReward: TrueRewardGroup[];
+  /** The regime study's cells (empty when it was skipped), its figure (relative path) and command. */
+  regime: RegimeRow[];
+  regimeFigure: string | null;
+  regimeCommand: string | null;
   unfinished: string[];
 }
 
@@ -205,6 +210,7 @@ export function renderReport(r: ReportInput): string {
     'the groups compared (for start vs final, smaller than the std of the change), so 3 seeds cannot settle it.',
     '',
   );
+  lines.push(...regimeLines(r.regime, r.regimeFigure, r.regimeCommand));
   if (r.trueReward.length > 0) {
     lines.push('## True rewards (exact-match verifier)', '');
     for (const t of r.trueReward) lines.push(...trueRewardLines(t));

@@ -49,6 +49,7 @@ export async function startGroup(
   label: string,
   sets: readonly string[],
   seeds: number,
+  name = preset,
 ): Promise<Group> {
   const base = findPreset(preset);
   if (!base) throw new Error(`unknown preset "${preset}"`);
@@ -75,7 +76,7 @@ export async function startGroup(
       const started = await dispatch(lab, 'sweeps.start', {
         config: { ...config.value, seed },
         seeds: 1,
-        name: preset,
+        name,
       });
       ids.push(...started.ids);
     }

@@ -13,6 +13,7 @@ import {
   welchP,
   type RunSeries,
 } from '../../scripts/reproduce/summary';
+import { REGIME_CELLS, regimeVerdict } from '../../scripts/reproduce/regime';
 import {
   groupAttribution,
   runAttribution,
@@ -182,6 +183,9 @@ describe('reproduction report', () => {
         evalEntropy: { start: stat([0.7]), final: stat([0.4]) },
       },
     ],
+    regime: [],
+    regimeFigure: null,
+    regimeCommand: null,
     unfinished: ['7 failed (boom)'],
   });
 
@@ -209,6 +213,30 @@ describe('reproduction report', () => {
     expect(text).toMatch(/### GPT: exact first-order attribution \(every 10th step\)/);
     expect(text).toMatch(/\| l \| 3 \| 3 \| 0\.330 ± 0\.0 \| 0\.330 ± 0\.0 \| 1\.00 ± 0\.00 \|/);
     expect(text).toMatch(/\| 1\.52 ± 0\.13 \| clip-high pushed harder \(Welch t = \d/);
+  });
+
+  it('answers the regime question from Welch tests of final against start entropy', () => {
+    const [base, hot] = REGIME_CELLS;
+    const falls = summarize('p', hot.label, [run([1.5, 1.0]), run([1.52, 1.1]), run([1.49, 0.95])]);
+    const rises = summarize('p', base.label, [run([0.67, 0.8]), run([0.66, 0.9]), run([0.68, 0.85])]);
+    expect(regimeVerdict(falls).verdict).toBe('**lowers entropy**');
+    expect(regimeVerdict(rises).verdict).toBe('raises entropy');
+    const flat = summarize('p', base.label, [run([0.67, 0.6]), run([0.66, 0.8]), run([0.68, 0.66])]);
+    expect(regimeVerdict(flat).verdict).toBe('no significant change');
+    const attribution = groupAttribution([attributed(-3), attributed(-3.3), attributed(-2.8)].map(runAttribution));
+    const text = renderReport({
+      ...input(),
+      regime: [
+        { cell: base, summary: rises, attribution },
+        { cell: hot, summary: falls, attribution: null },
+      ],
+      regimeFigure: 'figures/regime-entropy.svg',
+      regimeCommand: 'npx cliplab export-figure --runs 1,2',
+    });
+    expect(text).toMatch(new RegExp(`lowered entropy significantly \\(p < 0.05\\) with: ${hot.label}\\.`));
+    expect(text).toMatch(/\| starting entropy \| rollout temperature 1.5 \| 3 \| 1.503 ± 0.015 \|/);
+    expect(text).toMatch(/!\[.*\]\(figures\/regime-entropy.svg\)/);
+    expect(text).toMatch(/npx cliplab export-figure --runs 1,2/);
   });
 
   it('marks a quick run as a smoke run and copes with a missing base model', () => {
