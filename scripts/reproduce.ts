@@ -193,6 +193,7 @@ function exportRegimeFigure(opts: Options, groups: Map<RegimeCell, Group>): { fi
     'bottom',
   ];
   const out = path.join(path.dirname(opts.out), figure);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
   const cli = path.join(import.meta.dirname, '..', 'bin', 'cliplab.js');
   const run = spawnSync(process.execPath, [cli, 'export-figure', ...args, '--out', out, '--db', opts.db], {
     encoding: 'utf8',
