@@ -28,6 +28,12 @@
  *   other      the rest: entropy-bonus and KL-penalty gradients, the reweighting of unclipped tokens
  *              by Clip-Cov / KL-Cov, and float32 rounding (~1e-6 of the parts on PPO).
  *
+ * Adam's P is frozen at the step's own second moment (optim.ts): the split is exact for the step
+ * taken, but where an update's gradient nearly cancels while a part's does not (a table's first
+ * updates: group advantages sum to 0 at ratio 1) P reaches ~lr / eps there, and the parts, each
+ * what its tokens alone would have moved under that P, grow large and cancel. On the GPT their sum
+ * of sizes stays within a few times the total (docs/results.md).
+ *
  * Each part is a sum sum_t a_t c_t = <grad sum_t a_t log pi_t, v>: one backward pass of the
  * minibatch with the weights a held constant, exact to float32 rounding. The issue proposed one
  * forward-mode derivative of every log pi_t along v by a central difference instead (tfjs has no
@@ -41,7 +47,13 @@ import type { StepMap } from '../optim';
 import { tf } from '../tf';
 import type { Policy, SequenceBatch } from '../types';
 
-const sumAll = (xs: readonly tf.Tensor[]) => tf.addN(xs.map((x) => tf.sum(x))) as tf.Scalar;
+/**
+ * Sum of many scalars by chained adds: tf.addN packs every input into one kernel, and WebGPU allows
+ * only 8 storage buffers per shader stage (a model has more variables than that).
+ */
+const addAll = (xs: readonly tf.Tensor[]) => xs.reduce((a, x) => tf.add(a, x), tf.scalar(0)) as tf.Scalar;
+
+const sumAll = (xs: readonly tf.Tensor[]) => addAll(xs.map((x) => tf.sum(x)));
 
 /** <a, b> over tensor lists aligned with the same variables. */
 export function dotAll(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): tf.Scalar {
@@ -195,7 +207,7 @@ export function attributionParts(
   const drift = (g: tf.Tensor[] | null) => (g ? tf.neg(dotAll(g, v)) : tf.scalar(0)) as tf.Scalar; // - removed push
   const unclipped = dotAll(grads.unclipped, v);
   const [low, high, dual] = [drift(grads.low), drift(grads.high), drift(grads.dual)];
-  const other = tf.sub(total, tf.addN([unclipped, low, high, dual, momentum])) as tf.Scalar;
+  const other = tf.sub(total, addAll([unclipped, low, high, dual, momentum])) as tf.Scalar;
   return { total, unclipped, low, high, dual, momentum, other };
 }
 
