@@ -44,7 +44,18 @@ export interface RunAttribution {
   dual: number;
   momentum: number;
   other: number;
+  /**
+   * Median over the attributed steps of (sum of the parts' sizes) / |prediction|: near 1 when the
+   * parts agree in sign, large when they cancel (see engine/rl/attribution.ts on Adam).
+   */
+  conditioning: number;
 }
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 
 const byStep = (s: KeySeries) => {
   const map = new Map<number, number>();
@@ -78,6 +89,12 @@ export function runAttribution(input: AttributionInput): RunAttribution | null {
     dual: total('dual'),
     momentum: total('momentum'),
     other: total('other'),
+    conditioning: median(
+      steps.map((_, i) => {
+        const parts = (['unclipped', 'low', 'high', 'dual', 'momentum', 'other'] as const).map((r) => values(r)[i]);
+        return parts.reduce((a, x) => a + Math.abs(x), 0) / Math.abs(p[i]);
+      }),
+    ),
   };
 }
 
@@ -96,6 +113,7 @@ export interface GroupAttribution {
   dual: Stat;
   momentum: Stat;
   other: Stat;
+  conditioning: Stat;
   /** |high| / |low| per run (runs where clip-low drifted at all). */
   highToLow: Stat;
   /** Welch's t of |clip-high drift| - |clip-low drift| over the seeds, or why it cannot be computed. */
@@ -121,6 +139,7 @@ export function groupAttribution(runs: readonly (RunAttribution | null)[]): Grou
     dual: of((r) => r.dual),
     momentum: of((r) => r.momentum),
     other: of((r) => r.other),
+    conditioning: of((r) => r.conditioning),
     highToLow: of((r) => (r.low !== 0 ? Math.abs(r.high) / Math.abs(r.low) : null)),
     sides: welchTTest(
       present.map((r) => Math.abs(r.high)),

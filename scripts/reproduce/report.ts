@@ -127,6 +127,7 @@ function attributionRow(label: string, a: GroupAttribution): string {
     sci(a.high),
     sci(a.momentum),
     sci(a.other),
+    fmt(a.conditioning, 1),
     fmt(a.highToLow, 2),
     sidesVerdict(a),
   ].join(' | ');
@@ -147,10 +148,12 @@ function attributionLines(s: Section): string[] {
     "Sums over each run's attributed steps, mean ± std over seeds: measured Σ entropy/delta and predicted Σ entropy/delta_pred",
     '(exact <grad H, d theta> per update); r and same sign compare them step by step. The prediction splits into the unclipped',
     "surrogate, the clip-low and clip-high drifts (the change each side's clipping caused), Adam momentum carried from earlier",
-    'updates and the rest (dual clip, regularisers: 0 here). The last column tests |clip-high drift| against |clip-low drift| over the seeds.',
+    "updates and the rest (dual clip, regularisers: 0 here). Σ|parts| / |pred| is the median step's sum of part sizes over its",
+    'prediction (1 when the parts agree in sign; large when they cancel). The last column tests |clip-high drift| against',
+    '|clip-low drift| over the seeds.',
     '',
-    '| eps_low / eps_high | n | steps/run | measured | predicted | measured/predicted | r | same sign | unclipped | clip-low drift | clip-high drift | momentum | other | high/low | sides |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| eps_low / eps_high | n | steps/run | measured | predicted | measured/predicted | r | same sign | unclipped | clip-low drift | clip-high drift | momentum | other | Σ\\|parts\\| / \\|pred\\| | high/low | sides |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${attributionRow(r.summary.label, r.attribution!)} |`),
     '',
   ];
