@@ -19,7 +19,7 @@ export interface RegimeCell {
 }
 
 /** Shorter runs than the reproduction's (no evaluation), every 5th step attributed. */
-export const REGIME_COMMON = ['steps=100', 'eval.every=0', 'attribution.every=5'];
+export const REGIME_COMMON = ['steps=60', 'eval.every=0', 'attribution.every=5'];
 
 export const REGIME_PRESET = 'gpt-random-sym';
 
