@@ -17,7 +17,8 @@ import { createTask } from '../../../src-main/engine/tasks';
 import { tf } from '../../../src-main/engine/tf';
 import { selectRows } from '../../../src-main/engine/trainer/batch';
 import { makeMinibatch, prepareStep, type StepContext } from '../../../src-main/engine/trainer/step';
-import { runUpdate, type UpdateRecord } from '../../../src-main/engine/trainer/update';
+import { runUpdate, type Minibatch, type UpdateRecord } from '../../../src-main/engine/trainer/update';
+import { POLICY_LOSSES } from '../../../src-main/engine/rl/losses';
 import type { Policy, SequenceBatch, TensorMap } from '../../../src-main/engine/types';
 import { useCpuBackend, values } from '../support';
 
@@ -147,6 +148,10 @@ describe('reverse-mode token sums', () => {
 interface UpdatePair {
   clipped: UpdateRecord;
   unclipped: UpdateRecord;
+  /** What both updates started from, for independent checks. */
+  moved: TensorMap;
+  minibatch: Minibatch;
+  chunks: SequenceBatch[];
 }
 
 /**
@@ -186,10 +191,11 @@ async function updatePair(config: RunConfig, baseWeights?: TensorMap): Promise<U
     p.dispose();
     return record;
   };
-  const pair = { clipped: await run({}), unclipped: await run({ clipLow: 1, clipHigh: null, dualClip: null }) };
+  const clipped = await run({});
+  const unclipped = await run({ clipLow: 1, clipHigh: null, dualClip: null });
   policy.dispose();
   reference.dispose();
-  return pair;
+  return { clipped, unclipped, moved, minibatch, chunks: attribution.chunks };
 }
 
 const exactOf = (r: UpdateRecord) => r.exact ?? expect.unreachable('the update was attributed');
@@ -216,5 +222,45 @@ describe("an update's parts", () => {
     // SGD carries nothing; a PPO-family loss without regularisers leaves nothing else.
     expect(c.momentum).toBe(0);
     expect(Math.abs(c.other)).toBeLessThan(1e-4 * scale);
+  });
+});
+
+describe('the pushes against the whole objective', () => {
+  it('sum_t w_t c_t equals a central difference of the policy loss along P grad Hbar (tabular, float32)', async () => {
+    const config = bandit({ optim: { optimizer: 'sgd', lr: 2, epochs: 1, minibatches: 2, gradClip: null } });
+    const { clipped, moved, minibatch: mb, chunks } = await updatePair(config);
+    const c = exactOf(clipped);
+    // PPO removes weight only from clipped tokens: the applied pushes are the unclipped part minus
+    // what each side removed.
+    const pushes = c.unclipped + c.low + c.high + c.dual;
+    const policy = createPolicy(config, createTask(config.task));
+    policy.setWeights(moved);
+    const variables = policy.variables as tf.Variable[];
+    const slope = tf.tidy(() => {
+      const shape: [number, number] = [mb.batch.size, mb.batch.responseLen];
+      const t = (x: Float32Array) => tf.tensor2d(x, shape);
+      const loss = () =>
+        POLICY_LOSSES.ppo({
+          logp: policy.tokenStats(mb.batch, 1).logp,
+          oldLogp: t(mb.oldLogp),
+          advantages: t(mb.advantages),
+          mask: t(mb.batch.mask),
+          weights: t(mb.weights),
+          uniforms: t(mb.uniforms),
+          tokenCount: mb.tokenCount,
+          params: config.objective,
+        }).loss;
+      const at = variables.map((x) => tf.clone(x));
+      const v = meanEntropyGradient(policy, chunks, 1).map((g) => tf.mul(g, config.optim.lr)); // P grad Hbar, P = lr
+      const h = 1e-3;
+      const along = (sign: number) => {
+        variables.forEach((x, i) => x.assign(tf.add(at[i], tf.mul(v[i], sign * h))));
+        return loss();
+      };
+      return tf.div(tf.sub(along(1), along(-1)), -2 * h); // -dL/dh: what the step's descent does to entropy
+    });
+    expect(Math.abs((await values(slope))[0] - pushes)).toBeLessThan(2e-3 * Math.abs(pushes));
+    slope.dispose();
+    policy.dispose();
   });
 });
