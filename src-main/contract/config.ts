@@ -189,8 +189,8 @@ export const attributionSchema = z
      * Attribute every N-th training step (steps 0, N, 2N, ...), each with all of its updates, so the
      * prediction always covers the same updates as the measured entropy/delta. The exact method costs
      * optim.minibatches + 3 extra backward passes per update of an attributed step (an attributed step
-     * of the default GPT takes ~4x as long, one of the tabular preset ~3.5x; bench/attribution.ts), so
-     * the default keeps a run within ~1.3x; the short tabular presets use 1. @default 10
+     * of the default GPT takes ~4x as long, one of the tabular presets ~3.5x; bench/attribution.ts),
+     * so the default keeps a run within ~1.3x. @default 10
      */
     every: positiveInt(1_000_000).default(10),
   })

@@ -83,9 +83,6 @@ const tabularRandom: RunConfigInput = {
   objective: { loss: 'ppo', aggregation: 'token-mean' },
   optim: { optimizer: 'sgd', lr: 100, epochs: 4, minibatches: 1, gradClip: null },
   eval: { every: 10, prompts: 256, k: 8 },
-  // Every step: on the table an attributed step costs ~3.5x an unattributed one (wasm, 1.2 s vs
-  // 0.34 s; bench/attribution.ts measures the GPT), affordable for its 200 steps.
-  attribution: { method: 'exact', every: 1 },
   backend: 'auto',
 };
 

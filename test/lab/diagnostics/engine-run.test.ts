@@ -26,6 +26,7 @@ function presetRun(overrides: RunConfigInput, steps: number) {
     steps,
     eval: { ...base.eval, every: 0 },
     log: { ...base.log, samplesPerStep: 0 },
+    attribution: { method: 'exact', every: 4 },
     backend: 'cpu',
     ...overrides,
   });
