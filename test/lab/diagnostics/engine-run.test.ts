@@ -89,9 +89,7 @@ describe('diagnosis of engine runs', () => {
     const logit = await train({ attribution: { method: 'logit' } }, 4);
     expect(logit.theory.status === 'ok' && logit.theory.method).toBe('logit');
     expect(logit.clip.drift!.method).toBe('logit');
-    expect(logit.attribution.note).toMatch(
-      /^logit-space estimate on every step .*tabular policy under SGD/,
-    );
+    expect(logit.attribution.note).toMatch(/^logit-space estimate on every step .*tabular policy under SGD/);
     const off = await train({ attribution: { method: 'off' } }, 4);
     expect(off.theory).toMatchObject({ status: 'unavailable' });
     expect(off.clip.drift).toBeNull();
