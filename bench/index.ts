@@ -6,6 +6,7 @@
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   gpt: async () => (await import('./gpt')).run(),
   attribution: async () => (await import('./attribution')).run(),
+  hf: async () => (await import('./hf')).run(),
   store: async () => {
     await import('./store');
   },
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   },
   chart: async () => {
     await import('./chart');
+    await (await import('./chart-browser')).runChartInChromium();
   },
 };
 

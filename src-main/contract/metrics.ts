@@ -27,6 +27,18 @@ export const METRIC = {
   clipHighDrift: 'clip/high_drift',
   /** The same for the dual clip (A < 0, ratio > c). */
   clipDualDrift: 'clip/dual_drift',
+  /**
+   * CISPO only (it clips the importance weight of every token, whatever A's sign): share of tokens
+   * with A > 0 whose weight was clipped at the lower bound (r < 1 - eps_low, weight raised to it).
+   * Not clip-low in the paper's sense (that needs A < 0), so never counted in clip/low_frac.
+   */
+  clipLowPosFrac: 'clip/low_pos_frac',
+  /** CISPO only: share of tokens with A < 0 whose weight was clipped at the upper bound (r > 1 + eps_high). */
+  clipHighNegFrac: 'clip/high_neg_frac',
+  /** CISPO only: exact first-order entropy change from clipping the weights counted in clip/low_pos_frac. */
+  clipLowPosDrift: 'clip/low_pos_drift',
+  /** CISPO only: exact first-order entropy change from clipping the weights counted in clip/high_neg_frac. */
+  clipHighNegDrift: 'clip/high_neg_drift',
   /** Measured change of `entropy` across the step's updates (same batch, same positions). */
   entropyDelta: 'entropy/delta',
   /** Exact first-order prediction of entropy/delta: sum over updates of <grad Hbar, d theta>. */
@@ -64,9 +76,23 @@ export const METRIC = {
 
 export type MetricKey = (typeof METRIC)[keyof typeof METRIC];
 
-/** Keys a local run logs at training steps (the attribution keys only on the steps its config attributes). */
+/**
+ * Keys only losses that clip importance weights (CISPO) log: the fractions at every training step,
+ * the drifts on the steps the exact attribution covers.
+ */
+export const WEIGHT_CLIP_METRICS: readonly MetricKey[] = [
+  METRIC.clipLowPosFrac,
+  METRIC.clipHighNegFrac,
+  METRIC.clipLowPosDrift,
+  METRIC.clipHighNegDrift,
+];
+
+/**
+ * Keys a local run logs at training steps (with WEIGHT_CLIP_METRICS for CISPO; the attribution keys
+ * only on the steps its config attributes).
+ */
 export const STEP_METRICS: readonly MetricKey[] = Object.values(METRIC).filter(
-  (k) => !k.startsWith('eval/'),
+  (k) => !k.startsWith('eval/') && !WEIGHT_CLIP_METRICS.includes(k),
 ) as MetricKey[];
 
 /** The exact attribution's keys: logged on attributed steps only (config `attribution`). */
@@ -103,6 +129,10 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   'clip/low_drift': 'Clip-low entropy drift',
   'clip/high_drift': 'Clip-high entropy drift',
   'clip/dual_drift': 'Dual-clip entropy drift',
+  'clip/low_pos_frac': 'Lower-bound weight clips, A > 0 (CISPO)',
+  'clip/high_neg_frac': 'Upper-bound weight clips, A < 0 (CISPO)',
+  'clip/low_pos_drift': 'Entropy drift of lower-bound weight clips, A > 0',
+  'clip/high_neg_drift': 'Entropy drift of upper-bound weight clips, A < 0',
   'entropy/delta': 'Measured entropy change',
   'entropy/delta_pred': 'Predicted entropy change',
   'entropy/delta_pred_unclipped': 'Predicted change, unclipped surrogate',

@@ -13,6 +13,7 @@ import { exportConfigHandlers } from './export-config/service';
 import { fileHandlers } from './files';
 import { followHandlers, FollowService } from './import/follow-service';
 import { importHandlers } from './import/service';
+import { modelHandlers } from './models';
 import { ensureDbFolder } from './paths';
 import { runHandlers } from './runs';
 import { trainingHandlers } from './runner/handlers';
@@ -62,6 +63,7 @@ export function createLab(opts: LabOptions): LabService {
     ...exportConfigHandlers(context),
     ...fileHandlers(),
     ...trainingHandlers(context, queue),
+    ...modelHandlers(),
   };
   let closed = false;
   queue.start();

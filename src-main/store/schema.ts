@@ -158,11 +158,15 @@ export const MIGRATIONS: readonly Migration[] = [
       -- first-order attribution. Runs whose config predates the \`attribution\` setting get their points
       -- moved to the estimate's own keys and their config told how they were attributed, so no view
       -- reads an estimate as exact. Runs made since (config with \`attribution\`) are left alone.
+      -- CISPO's other weight clips (clip/low_pos_drift, clip/high_neg_drift) were estimated the same
+      -- way and are now exact only: their estimates keep *_logit keys outside the canonical set.
       CREATE TEMP TABLE attribution_renames (old TEXT, new TEXT);
       INSERT INTO attribution_renames VALUES
         ('entropy/delta_pred', 'entropy/delta_pred_logit'),
         ('clip/low_drift', 'clip/low_drift_logit'),
-        ('clip/high_drift', 'clip/high_drift_logit');
+        ('clip/high_drift', 'clip/high_drift_logit'),
+        ('clip/low_pos_drift', 'clip/low_pos_drift_logit'),
+        ('clip/high_neg_drift', 'clip/high_neg_drift_logit');
       INSERT OR IGNORE INTO metric_keys (key) SELECT new FROM attribution_renames;
       CREATE TEMP TABLE attribution_runs AS
         SELECT id FROM runs

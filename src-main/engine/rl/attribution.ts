@@ -21,6 +21,7 @@
  *
  *   unclipped  sum_t agg r A c_t: the change the unclipped surrogate would have made
  *   low, high, dual   - sum over the side's clipped tokens of the removed push
+ *   lowPos, highNeg   the same for CISPO's weight clips outside the paper's events
  *   momentum   <grad Hbar, carry>: Adam's first moment from earlier updates (zero for SGD). Under
  *              Adam a minibatch's own gradient acts (1 - b1) / (1 - b1^t) at once and the rest
  *              through this carry over the next ~1 / (1 - b1) updates, so it holds earlier
@@ -112,7 +113,7 @@ export function weightedLogpGradient(
 }
 
 /** Per-token weights of one update, all [b, T] on the minibatch at the pre-update policy. */
-export interface TokenWeights {
+export type TokenWeights = {
   /** Weight each token's log pi received from the policy loss: -dL_policy / d log pi_t. */
   applied: tf.Tensor2D;
   /** Weight of the unclipped surrogate: aggregation weight * ratio * advantage. */
@@ -120,7 +121,10 @@ export interface TokenWeights {
   clipLow: tf.Tensor2D;
   clipHigh: tf.Tensor2D;
   dualClip: tf.Tensor2D;
-}
+  /** Weight clips outside the paper's events (CISPO only; rl/losses/cispo.ts): A > 0 below, A < 0 above. */
+  clipLowPositive?: tf.Tensor2D;
+  clipHighNegative?: tf.Tensor2D;
+};
 
 /** Which clip sides can act under the objective: a side that cannot act has a drift of exactly 0. */
 export interface ClipSides {
@@ -147,6 +151,9 @@ export type AttributionParts = {
   low: tf.Scalar;
   high: tf.Scalar;
   dual: tf.Scalar;
+  /** CISPO's weight clips of A > 0 below 1 - eps_low and A < 0 above 1 + eps_high (0 elsewhere). */
+  lowPos: tf.Scalar;
+  highNeg: tf.Scalar;
   momentum: tf.Scalar;
   other: tf.Scalar;
 };
@@ -156,6 +163,8 @@ type PartGradients = {
   low: tf.Tensor[] | null;
   high: tf.Tensor[] | null;
   dual: tf.Tensor[] | null;
+  lowPos: tf.Tensor[] | null;
+  highNeg: tf.Tensor[] | null;
 };
 
 /**
@@ -170,16 +179,18 @@ export function partGradients(
   sides: ClipSides,
 ): PartGradients {
   const add = (a: tf.Tensor[] | null, b: tf.Tensor[] | null) => (a && b ? a.map((x, i) => tf.add(x, b[i])) : (a ?? b));
-  let sum: PartGradients = { unclipped: [], low: null, high: null, dual: null };
+  let sum: PartGradients = { unclipped: [], low: null, high: null, dual: null, lowPos: null, highNeg: null };
   batches.forEach(({ batch, weights: w }, i) => {
     const removed = tf.sub(w.unclipped, w.applied); // [b, T] the weight the objective took away
-    const side = (on: boolean, events: tf.Tensor2D) =>
-      on ? weightedLogpGradient(policy, batch, temperature, tf.mul(events, removed) as tf.Tensor2D) : null;
+    const side = (on: boolean, events: tf.Tensor2D | undefined) =>
+      on && events ? weightedLogpGradient(policy, batch, temperature, tf.mul(events, removed) as tf.Tensor2D) : null;
     const part: PartGradients = {
       unclipped: weightedLogpGradient(policy, batch, temperature, w.unclipped),
       low: side(sides.low, w.clipLow),
       high: side(sides.high, w.clipHigh),
       dual: side(sides.dual, w.dualClip),
+      lowPos: side(sides.low, w.clipLowPositive),
+      highNeg: side(sides.high, w.clipHighNegative),
     };
     sum =
       i === 0
@@ -189,6 +200,8 @@ export function partGradients(
             low: add(sum.low, part.low),
             high: add(sum.high, part.high),
             dual: add(sum.dual, part.dual),
+            lowPos: add(sum.lowPos, part.lowPos),
+            highNeg: add(sum.highNeg, part.highNeg),
           };
   });
   return sum;
@@ -207,8 +220,9 @@ export function attributionParts(
   const drift = (g: tf.Tensor[] | null) => (g ? tf.neg(dotAll(g, v)) : tf.scalar(0)) as tf.Scalar; // - removed push
   const unclipped = dotAll(grads.unclipped, v);
   const [low, high, dual] = [drift(grads.low), drift(grads.high), drift(grads.dual)];
-  const other = tf.sub(total, addAll([unclipped, low, high, dual, momentum])) as tf.Scalar;
-  return { total, unclipped, low, high, dual, momentum, other };
+  const [lowPos, highNeg] = [drift(grads.lowPos), drift(grads.highNeg)];
+  const other = tf.sub(total, addAll([unclipped, low, high, dual, lowPos, highNeg, momentum])) as tf.Scalar;
+  return { total, unclipped, low, high, dual, lowPos, highNeg, momentum, other };
 }
 
 /**

@@ -7,12 +7,13 @@
  */
 import type { RunConfig } from '../../contract';
 import type { Optimizer, UpdateNorms } from '../optim';
-import { attributeUpdate, clipSidesOf, type TokenWeights } from '../rl/attribution';
+import { attributeUpdate, clipSidesOf, type TokenWeights, type WeightedBatch } from '../rl/attribution';
 import { pgEntropyCoefficient } from '../rl/entropy';
 import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOutput } from '../rl/losses';
 import { gradientTap } from '../ops';
 import { tf } from '../tf';
 import type { Policy, SequenceBatch, TokenStats } from '../types';
+import { selectRows } from './batch';
 
 /** One minibatch, rows of the step's batch; every per-token array is [rows * T]. */
 export interface Minibatch {
@@ -50,12 +51,15 @@ const FIELDS = [
   'lowDriftUnit',
   'highDriftUnit',
   'klPpoSum',
+  'clipLowPositive',
+  'clipHighNegative',
+  // The ratio range stays last: micro-batches combine these two by min and max, the rest by sums.
   'ratioMin',
   'ratioMax',
 ] as const;
 
 /** Exact attribution of an attributed update, in this order after FIELDS (rl/attribution.ts). */
-const EXACT_FIELDS = ['total', 'unclipped', 'low', 'high', 'dual', 'momentum', 'other'] as const;
+const EXACT_FIELDS = ['total', 'unclipped', 'low', 'high', 'dual', 'lowPos', 'highNeg', 'momentum', 'other'] as const;
 
 export type ExactAttribution = Record<(typeof EXACT_FIELDS)[number], number>;
 
@@ -67,8 +71,18 @@ export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
   deltaPredLogit: number;
   lowDriftLogit: number;
   highDriftLogit: number;
+  /** The loss clipped importance weights of either advantage sign (CISPO): the *Positive / *Negative fields count. */
+  weightClip: boolean;
   /** Exact first-order attribution; null on updates that were not attributed. */
   exact: ExactAttribution | null;
+};
+
+/** A type, not an interface: tf.tidy returns only tensor containers (index-signature compatible). */
+type MicroResult = {
+  grads: tf.Tensor[];
+  scalars: tf.Tensor1D;
+  weightClip: boolean;
+  weights: TokenWeights | undefined;
 };
 
 interface MinibatchTensors {
@@ -144,6 +158,8 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
   const perUnit = tf.mul(tf.where(tokens, coefficient, tf.zerosLike(coefficient)), x.contextWeights); // dH / (eta w)
   const surprisalGap = tf.sub(tf.neg(x.oldLogp), x.oldEntropy); // s - H under pi_old
   const sum = (t: tf.Tensor) => tf.sum(t) as tf.Scalar;
+  const lowPositive = out.clipLowPositive ?? tf.zerosLike(x.mask);
+  const highNegative = out.clipHighNegative ?? tf.zerosLike(x.mask);
   return [
     out.loss,
     sum(out.clipLow),
@@ -155,23 +171,21 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
     tf.neg(sum(tf.mul(tf.mul(out.clipLow, removed), perUnit))),
     tf.neg(sum(tf.mul(tf.mul(out.clipHigh, removed), perUnit))),
     sum(tf.where(tokens, tf.sub(x.oldLogp, stats.logp), tf.zerosLike(stats.logp))),
+    sum(lowPositive),
+    sum(highNegative),
     tf.min(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, Infinity))) as tf.Scalar,
     tf.max(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, -Infinity))) as tf.Scalar,
   ];
 }
 
 /**
- * Forward + backward + optimizer step. The policy loss sees log pi through a gradient tap, so the
- * same backward pass that trains the weights also yields each token's applied gradient weight.
- * With `attribution`, grad Hbar is taken before the step and the exact attribution after it.
+ * Loss, gradients and diagnostics of one micro-batch at the current weights; nothing is applied.
+ * The policy loss sees log pi through a gradient tap, so the same backward pass that yields the
+ * weights' gradients also yields each token's applied gradient weight. Returns the gradients
+ * aligned with the variables, [loss, ...diagnostics] and, for an attributed update, the tokens'
+ * weights the exact attribution splits the step by.
  */
-function updateAndDiagnose(
-  policy: Policy,
-  optimizer: Optimizer,
-  config: RunConfig,
-  mb: Minibatch,
-  attribution?: AttributionBatch,
-): tf.Tensor1D {
+function microGradients(policy: Policy, config: RunConfig, mb: Minibatch, attributed: boolean): MicroResult {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -190,34 +204,112 @@ function updateAndDiagnose(
       forward = { stats: keepAll(stats, keep), out: keepAll(out, keep) };
       return regularizedLoss(config.objective, out.loss, { ...x, logp: stats.logp, entropy: stats.entropy });
     }, variables);
-    const gradList = variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
     const f = forward as Forward;
-    if (!attribution) {
-      const norms = optimizer.apply(gradList);
-      return tf.stack([value, norms.gradNorm, norms.updateNorm, ...diagnostics(f, x, config)]) as tf.Tensor1D;
-    }
-    let norms: UpdateNorms | undefined;
-    const weights: TokenWeights = { ...tokenWeights(f, x), ...f.out };
-    const { temperature } = config.rollout;
-    const sides = clipSidesOf(config.objective);
-    const parts = attributeUpdate(
-      policy,
-      temperature,
-      [{ batch: mb.batch, weights }],
-      attribution.chunks,
-      sides,
-      () => {
-        const { map, ...rest } = optimizer.applyMapped(gradList);
-        norms = rest;
-        return map;
-      },
-    );
-    const { gradNorm, updateNorm } = norms as UpdateNorms;
-    const head = [value, gradNorm, updateNorm, ...diagnostics(f, x, config)];
-    return tf.stack([...head, ...EXACT_FIELDS.map((k) => parts[k])]) as tf.Tensor1D;
+    const diag = diagnostics(f, x, config);
+    return {
+      grads: variables.map((v) => grads[v.name] ?? tf.zerosLike(v)),
+      scalars: tf.stack([value, ...diag]) as tf.Tensor1D,
+      weightClip: f.out.clipLowPositive !== undefined,
+      weights: attributed ? attributionWeights(f, x) : undefined,
+    };
   } finally {
     tf.dispose(kept);
   }
+}
+
+/** The minibatch in consecutive parts of at most `rows` rows (gradient accumulation); whole when null. */
+export function microBatches(mb: Minibatch, rows: number | null): Minibatch[] {
+  const B = mb.batch.size;
+  if (rows === null || rows >= B) return [mb];
+  const T = mb.batch.responseLen;
+  const parts: Minibatch[] = [];
+  for (let first = 0; first < B; first += rows) {
+    const picked = Array.from({ length: Math.min(rows, B - first) }, (_, i) => first + i);
+    const cut = (a: Float32Array) => a.slice(first * T, (first + picked.length) * T);
+    const batch = selectRows(mb.batch, picked);
+    parts.push({
+      batch,
+      oldLogp: cut(mb.oldLogp),
+      oldEntropy: cut(mb.oldEntropy),
+      refLogp: cut(mb.refLogp),
+      advantages: cut(mb.advantages),
+      contextWeights: cut(mb.contextWeights),
+      weights: cut(mb.weights), // the minibatch's aggregation weights: the parts' losses add up to its loss
+      uniforms: cut(mb.uniforms),
+      tokenCount: batch.mask.reduce((a, m) => a + m, 0),
+    });
+  }
+  return parts;
+}
+
+/** [loss, ...diagnostics] of the parts combined: sums, except the ratio range (min, max). */
+function combineParts(scalars: tf.Tensor1D[]): tf.Tensor1D {
+  if (scalars.length === 1) return scalars[0];
+  const all = tf.stack(scalars) as tf.Tensor2D; // [parts, fields]
+  const n = all.shape[1];
+  return tf.concat([
+    tf.sum(all.slice([0, 0], [-1, n - 2]), 0),
+    tf.min(all.slice([0, n - 2], [-1, 1]), 0),
+    tf.max(all.slice([0, n - 1], [-1, 1]), 0),
+  ]) as tf.Tensor1D;
+}
+
+/**
+ * Forward + backward over the minibatch's micro-batches (`optim.microBatch` rows each), gradients
+ * summed, then one optimizer step. With `attribution`, the exact attribution of that step over
+ * every micro-batch's tokens (rl/attribution.ts) follows [loss, norms, ...diagnostics]. Call inside
+ * tf.tidy.
+ */
+function updateAndDiagnose(
+  policy: Policy,
+  optimizer: Optimizer,
+  config: RunConfig,
+  mb: Minibatch,
+  attribution?: AttributionBatch,
+): { packed: tf.Tensor1D; weightClip: boolean } {
+  let grads: tf.Tensor[] | null = null;
+  let weightClip = false;
+  const scalars: tf.Tensor1D[] = [];
+  const weighted: WeightedBatch[] = [];
+  for (const part of microBatches(mb, config.optim.microBatch)) {
+    const r = tf.tidy(() => microGradients(policy, config, part, attribution !== undefined));
+    weightClip = r.weightClip;
+    if (grads) {
+      const previous: tf.Tensor[] = grads;
+      grads = previous.map((g, i) => tf.add(g, r.grads[i]));
+      tf.dispose([...previous, ...r.grads]); // keep one running sum in memory
+    } else grads = r.grads;
+    scalars.push(r.scalars);
+    if (r.weights) weighted.push({ batch: part.batch, weights: r.weights });
+  }
+  const s = combineParts(scalars);
+  const [loss, rest] = [s.slice(0, 1), s.slice(1)];
+  const pack = (norms: UpdateNorms, exact: tf.Scalar[]) =>
+    tf.concat([loss, tf.stack([norms.gradNorm, norms.updateNorm]), rest, ...(exact.length ? [tf.stack(exact)] : [])]);
+  if (!attribution) return { packed: pack(optimizer.apply(grads ?? []), []) as tf.Tensor1D, weightClip };
+  let norms: UpdateNorms | undefined;
+  const sides = clipSidesOf(config.objective);
+  const parts = attributeUpdate(policy, config.rollout.temperature, weighted, attribution.chunks, sides, () => {
+    const { map, ...rest } = optimizer.applyMapped(grads ?? []);
+    norms = rest;
+    return map;
+  });
+  const exact = EXACT_FIELDS.map((k) => parts[k]);
+  return { packed: pack(norms as UpdateNorms, exact) as tf.Tensor1D, weightClip };
+}
+
+/** The tokens' weights (copies: the forward pass's tensors are freed when the micro-batch is done). */
+function attributionWeights(f: Forward, x: MinibatchTensors): TokenWeights {
+  const { out } = f;
+  const copy = (t: tf.Tensor2D | undefined) => (t ? tf.clone(t) : undefined);
+  return {
+    ...tokenWeights(f, x),
+    clipLow: tf.clone(out.clipLow),
+    clipHigh: tf.clone(out.clipHigh),
+    dualClip: tf.clone(out.dualClip),
+    clipLowPositive: copy(out.clipLowPositive),
+    clipHighNegative: copy(out.clipHighNegative),
+  };
 }
 
 /** Keeps every tensor field of a record (they must outlive the gradient's internal tidy). */
@@ -234,7 +326,12 @@ export async function runUpdate(
   mb: Minibatch,
   attribution?: AttributionBatch,
 ): Promise<UpdateRecord> {
-  const packed = tf.tidy(() => updateAndDiagnose(policy, optimizer, config, mb, attribution));
+  let weightClip = false;
+  const packed = tf.tidy(() => {
+    const done = updateAndDiagnose(policy, optimizer, config, mb, attribution);
+    weightClip = done.weightClip;
+    return done.packed;
+  });
   const values = await packed.data();
   packed.dispose();
   const raw = Object.fromEntries(FIELDS.map((name, i) => [name, values[i]])) as Record<(typeof FIELDS)[number], number>;
@@ -249,6 +346,7 @@ export async function runUpdate(
     deltaPredLogit: eta * raw.predUnit,
     lowDriftLogit: eta * raw.lowDriftUnit,
     highDriftLogit: eta * raw.highDriftUnit,
+    weightClip,
     exact,
   };
 }

@@ -213,12 +213,17 @@ describe("an update's parts", () => {
     const [c, u] = [exactOf(clipped), exactOf(unclipped)];
     expect(clipped.clipLow + clipped.clipHigh, 'clipping acted').toBeGreaterThan(0);
     if (name.includes('dual')) expect(clipped.dualClip, 'the dual clip acted').toBeGreaterThan(0);
-    const scale = Math.abs(c.unclipped) + Math.abs(c.low) + Math.abs(c.high) + Math.abs(c.dual);
+    // CISPO also clips weights outside the paper's events (A > 0 below, A < 0 above): their own parts.
+    const sides = (e: typeof c) => [e.low, e.high, e.dual, e.lowPos, e.highNeg];
+    if (name.includes('cispo')) expect(clipped.clipLowPositive + clipped.clipHighNegative).toBeGreaterThan(0);
+    else expect([c.lowPos, c.highNeg]).toEqual([0, 0]);
+    const scale = [c.unclipped, ...sides(c)].reduce((a, x) => a + Math.abs(x), 0);
     // Without clipping the update is the unclipped surrogate's, and nothing drifts.
     expect(Math.abs(u.total - c.unclipped)).toBeLessThan(1e-4 * scale);
-    expect([u.low, u.high, u.dual]).toEqual([0, 0, 0]);
+    expect(sides(u)).toEqual([0, 0, 0, 0, 0]);
     // Clipping changed the total by exactly its sides' drifts.
-    expect(Math.abs(c.total - u.total - (c.low + c.high + c.dual))).toBeLessThan(1e-4 * scale);
+    const drifts = sides(c).reduce((a, x) => a + x, 0);
+    expect(Math.abs(c.total - u.total - drifts)).toBeLessThan(1e-4 * scale);
     // SGD carries nothing; a PPO-family loss without regularisers leaves nothing else.
     expect(c.momentum).toBe(0);
     expect(Math.abs(c.other)).toBeLessThan(1e-4 * scale);
