@@ -233,7 +233,7 @@ describe.skipIf(!python)(`exact attribution on Hugging Face policies${skipReason
       eval: { every: 0, prompts: 2, k: 2 },
       attribution: { method: 'exact', every: 1 },
     });
-    const trainer = await createTrainer(config, { backend: await selectBackend('cpu') });
+    const trainer = await createTrainer(runConfigSchema.parse(config), { backend: await selectBackend('cpu') });
     try {
       const { metrics } = await trainer.runStep();
       const [predicted, measured] = [metrics[METRIC.entropyDeltaPred], metrics[METRIC.entropyDelta]];
