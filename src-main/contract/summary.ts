@@ -70,8 +70,8 @@ export interface SeriesSummary {
   min: StepValue | null;
 }
 
-/** Finite points sorted by step; where a step repeats (a resumed run), the later value wins. */
-export function finitePoints(series: SeriesPoints): Points {
+/** Finite points sorted by step; where a step repeats (a resumed run), the later value wins (arrays or typed arrays). */
+export function finitePoints(series: { steps: ArrayLike<number>; values: ArrayLike<number | null> }): Points {
   const byStep = new Map<number, number>();
   const n = Math.min(series.steps.length, series.values.length);
   for (let i = 0; i < n; i++) {

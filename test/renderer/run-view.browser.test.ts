@@ -8,6 +8,7 @@ import { Chart } from 'chart.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC, type ImportedRun, type SampleRecord, type Series } from '../../src-main/contract';
 import { appContext } from '../../src-renderer/lib/context';
+import type { FigureLineDataset } from '../../src-renderer/components/charts/figure-line';
 import RunView from '../../src-renderer/views/run/RunView.svelte';
 import { localRun } from '../support/run-records';
 import { scriptedApi } from './scripted-api';
@@ -40,7 +41,7 @@ function canvasOf(chartId: string): HTMLCanvasElement {
 }
 
 const labels = (chart: Chart) =>
-  chart.data.datasets.map((d) => d.label ?? '').filter((l) => !/\((raw|upper|lower)\)$/.test(l));
+  chart.data.datasets.map((d) => d.label ?? '').filter((l) => !/\((raw|band)\)$/.test(l));
 
 describe('Run view', () => {
   it('draws a local run and follows its training with incremental fetches', async () => {
@@ -58,7 +59,8 @@ describe('Run view', () => {
     expect(document.querySelector('.facts')?.textContent).toContain('backend wasm');
 
     for (const id of ['entropy', 'reward', 'clip-fractions', 'clip-drift', 'entropy-change', 'kl']) {
-      await expect.poll(() => Chart.getChart(canvasOf(id))).toBeTruthy();
+      // Built in the figure worker first: allow for a loaded machine.
+      await expect.poll(() => Chart.getChart(canvasOf(id)), { timeout: 15_000 }).toBeTruthy();
     }
     const change = Chart.getChart(canvasOf('entropy-change'))!;
     // Measured and predicted, each in its own panel and y scale: a prediction orders of magnitude
@@ -82,7 +84,13 @@ describe('Run view', () => {
     expect(lab.callsOf('runs.series')[before].from).toBe(10);
     const entropy = Chart.getChart(canvasOf('entropy'))!;
     await expect
-      .poll(() => Math.max(...entropy.data.datasets.flatMap((d) => (d.data as { x: number }[]).map((p) => p.x))))
+      .poll(
+        () =>
+          Math.max(...entropy.data.datasets.flatMap((d) => [...((d as unknown as FigureLineDataset).line?.x ?? [])])),
+        {
+          timeout: 15_000,
+        },
+      )
       .toBe(12);
     expect(Chart.getChart(canvasOf('entropy'))).toBe(entropy);
     expect(await screen.findByText('13 / 50')).toBeTruthy();

@@ -152,7 +152,8 @@ function chartPlugins(spec: FigureSpec, style: FigureStyle, fonts: Fonts, built:
   };
 }
 
-function toggleSeries(chart: Chart, members: ReadonlyMap<number, number[]>, item: LegendItem): void {
+/** A legend click: shows or hides every dataset of the clicked series (main, raw, band) together. */
+export function toggleSeries(chart: Chart, members: ReadonlyMap<number, number[]>, item: LegendItem): void {
   const index = item.datasetIndex ?? -1;
   const visible = chart.isDatasetVisible(index);
   for (const i of members.get(index) ?? [index]) chart.setDatasetVisibility(i, !visible);

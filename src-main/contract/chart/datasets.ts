@@ -98,9 +98,15 @@ function traceDatasets(spec: FigureSpec, data: FigureData, trace: FigureTrace, o
 
 /**
  * Legend entries: one per series (its first main line). In panels, a series' lines in every panel
- * share the entry; in an overlay each metric of a series has its own.
+ * share the entry; in an overlay each metric of a series has its own. Main line t is dataset t; the
+ * lines behind them follow from dataset `mains` on, each naming its trace.
  */
-function legendMembers(traces: readonly FigureTrace[], behind: readonly Behind[], mains: number, overlay: boolean) {
+export function legendMembers(
+  traces: readonly Pick<FigureTrace, 'id' | 'metric'>[],
+  behind: readonly { trace: number }[],
+  mains: number,
+  overlay: boolean,
+): Map<number, number[]> {
   const keyOf = (t: number) => (overlay ? `${traces[t].id}|${traces[t].metric}` : traces[t].id);
   const byKey = new Map<string, number[]>();
   const add = (t: number, index: number) => byKey.set(keyOf(t), [...(byKey.get(keyOf(t)) ?? []), index]);

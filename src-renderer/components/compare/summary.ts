@@ -3,7 +3,7 @@
  * and lowest values as contract/summary.ts defines them (the figure data carries them per trace, so
  * the export writes the same numbers), plus the entropy-collapse step from the diagnostics.
  */
-import type { CollapseDiagnosis, FigureData, RunDiagnosis, SummaryStat } from '../../../src-main/contract';
+import type { CollapseDiagnosis, FigureTrace, RunDiagnosis, SummaryStat } from '../../../src-main/contract';
 
 /** A value over a group's seeds: mean, sample std (n > 1) and n; a single run has n = 1 and its step. */
 export type Stat = SummaryStat;
@@ -24,8 +24,13 @@ export interface SummaryEntry {
   metrics: Record<string, MetricSummary>;
 }
 
+/** What the summary reads of a figure (FigureData or its packed form): its series and their numbers. */
+export interface SummarizedFigure {
+  traces: readonly Pick<FigureTrace, 'id' | 'label' | 'kind' | 'runIds' | 'metric' | 'summary'>[];
+}
+
 /** One entry per series of the figure (in legend order), with every metric's summary numbers. */
-export function summarize(data: FigureData): SummaryEntry[] {
+export function summarize(data: SummarizedFigure): SummaryEntry[] {
   const entries = new Map<string, SummaryEntry>();
   for (const trace of data.traces) {
     let entry = entries.get(trace.id);
