@@ -1,5 +1,5 @@
 /** `cliplab show RUN`: one run with its config and metrics, readable or as one JSON document. */
-import { ApiError, type MetricKeyInfo, type RunRecord, type Series } from '../contract';
+import { ApiError, type MetricKeyInfo, type RemoteRun, type RunRecord, type Series } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table } from './format';
@@ -66,7 +66,8 @@ function header(run: RunRecord): string[] {
   if (run.tags.length > 0) lines.push(`  tags      ${run.tags.join(', ')}`);
   if (run.notes) lines.push(`  notes     ${run.notes.replace(/\n/g, '\n            ')}`);
   if (run.error) lines.push(`  error     ${run.error}`);
-  if (run.origin === 'local') {
+  if (run.origin === 'remote') lines.push(...remoteLines(run));
+  if (run.origin !== 'imported') {
     lines.push('  config');
     for (const [section, value] of Object.entries(run.config)) {
       lines.push(`    ${section.padEnd(10)}${sectionText(value).join(' ').replace(/^=/, '')}`);
@@ -76,6 +77,20 @@ function header(run: RunRecord): string[] {
     const params = Object.keys(run.source.params);
     if (params.length > 0) lines.push(`  params    ${sectionText(run.source.params).join(' ')}`);
   }
+  return lines;
+}
+
+/** Where a remote run's job runs and how cliplab hears from it. */
+function remoteLines(run: RemoteRun): string[] {
+  const r = run.remote;
+  const how = r.channel === 'logs' ? "the job's logs" : `the stream file ${r.streamPath}`;
+  const lines = [
+    `  job       ${r.engine} job ${r.jobId} on ${r.target}: ${r.jobStatus ?? 'not yet accepted by Ray'}`,
+    `  follows   ${how}${r.checkedAt ? `, cluster last answered ${formatTime(r.checkedAt)}` : ''}`,
+    `  command   ${r.entrypoint}`,
+  ];
+  if (r.message) lines.push(`  ray says  ${r.message}`);
+  if (r.unreachable) lines.push(`  offline   ${r.unreachable}`);
   return lines;
 }
 

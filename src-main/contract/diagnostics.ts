@@ -221,7 +221,7 @@ export interface Advice {
 export interface RunDiagnosisMeta {
   id: number | null;
   name: string;
-  origin: 'local' | 'imported';
+  origin: 'local' | 'imported' | 'remote';
   seed: number | null;
   groupKey: string | null;
 }

@@ -10,6 +10,7 @@ import { figuresApi } from './figures';
 import { filesApi } from './files';
 import { followsApi } from './follows';
 import { importsApi } from './imports';
+import { remoteApi } from './remote';
 import { runsApi } from './runs';
 import { trainingApi } from './training';
 
@@ -22,6 +23,7 @@ export const api = {
   ...importsApi,
   ...followsApi,
   ...trainingApi,
+  ...remoteApi,
 };
 
 export type Api = typeof api;
@@ -51,4 +53,5 @@ export * from './imports';
 export * from './follows';
 export * from './files';
 export * from './training';
+export * from './remote';
 export { defineCall, defineEvent, type CallSpec } from './define';
