@@ -38,6 +38,18 @@ export interface Entrypoint {
 }
 
 /** A POSIX shell word: as is when it is plainly safe, else single-quoted. Ray runs the entrypoint with a shell. */
+/**
+ * export-config's gaps, less the reward line: a remote job does give the engine cliplab's reward
+ * (random rewards through cliplab-probe; the verifier as `why` says).
+ */
+function remoteGaps(plan: ExportPlan, config: RunConfig, verifier: string): string[] {
+  const reward =
+    config.reward.kind === 'verifier'
+      ? `reward verifier: ${verifier}`
+      : `reward ${config.reward.kind}: drawn by cliplab-probe, independent of the response`;
+  return [...plan.gaps.filter((g) => !g.startsWith('reward ')), reward];
+}
+
 export function shellWord(text: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -97,7 +109,7 @@ function trl(input: EntrypointInput): Entrypoint {
   ];
   const launcher = job.gpus > 1 ? `-m torch.distributed.run --nproc_per_node=${job.gpus} ` : '';
   const command = `${job.python} ${launcher}-m cliplab_probe.trl_entry ${args.flat().map(shellWord).join(' ')}`;
-  const gaps = [...plan.gaps];
+  const gaps = remoteGaps(plan, config, `1 when the completion's answer equals the dataset's "answer"`);
   if (job.gpus > 1) gaps.push(`gpus ${job.gpus}: GRPOConfig batch sizes are per process; divide them by ${job.gpus}`);
   return { command, numGpus: job.gpus, approximations: plan.approximations, gaps };
 }
@@ -151,7 +163,8 @@ function verl(input: EntrypointInput): Entrypoint {
   ];
   const command = `${job.python} -m verl.trainer.main_ppo ${tokens.join(' ')}`;
   // verl's driver only schedules: its workers take the GPUs through verl's own resource pools.
-  return { command, numGpus: 0, approximations: plan.approximations, gaps: plan.gaps };
+  const gaps = remoteGaps(plan, config, "verl's own scorer for the dataset's data_source");
+  return { command, numGpus: 0, approximations: plan.approximations, gaps };
 }
 
 const ENGINES: Record<RemoteEngine, (input: EntrypointInput) => Entrypoint> = { trl, verl };

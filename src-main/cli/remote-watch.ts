@@ -1,0 +1,73 @@
+/**
+ * Watching remote runs from the command line until their jobs end (`cliplab submit`, `sweep --to`,
+ * `watch`, `cancel`): the lab follows them (lab/remote), and this prints one live line and a note
+ * per change of status or reachability. Ctrl-C stops watching only: the jobs keep running on the
+ * cluster, and any cliplab that follows them later catches up.
+ */
+import { FINISHED_STATUSES, METRIC, type RunRecord } from '../contract';
+import { toRunRecord, type LabService } from '../lab';
+import type { CliIo } from './command';
+import { formatValue } from './format';
+import { statusLine } from './progress';
+
+export const EXIT_INTERRUPTED = 130;
+const POLL_MS = 1000;
+
+const isEnded = (r: RunRecord) => FINISHED_STATUSES.includes(r.status) || r.status === 'interrupted';
+
+function describe(run: RunRecord): string {
+  const step = run.step === null ? '-' : `${run.step}${run.steps === null ? '' : `/${run.steps}`}`;
+  const low = run.latest[METRIC.clipLowFrac];
+  const high = run.latest[METRIC.clipHighFrac];
+  const clip = low === undefined && high === undefined ? '' : ` clip low ${formatValue(low)} high ${formatValue(high)}`;
+  return `run ${run.id} ${run.status} ${step}${clip}`;
+}
+
+/** What changed about a run worth a line of its own. */
+function change(before: RunRecord | undefined, run: RunRecord): string | null {
+  const job = run.origin === 'remote' ? run.remote : null;
+  const prior = before?.origin === 'remote' ? before.remote : null;
+  if (job?.unreachable && job.unreachable !== prior?.unreachable) return `run ${run.id}: ${job.unreachable}`;
+  if (before && prior?.unreachable && !job?.unreachable) return `run ${run.id}: ${job?.target} answers again`;
+  if (before?.status === run.status) return null;
+  const where = job ? ` (Ray job ${job.jobId}: ${job.jobStatus ?? 'not accepted yet'})` : '';
+  return `run ${run.id} ${run.status}: ${run.name}${where}${run.error ? ` - ${run.error}` : ''}`;
+}
+
+/** Resolves once every run has ended; `interrupted` when Ctrl-C stopped the watching. */
+export function watchRemoteRuns(lab: LabService, ids: readonly number[], io: CliIo): Promise<{ interrupted: boolean }> {
+  const line = statusLine(io.stderr);
+  const seen = new Map<number, RunRecord>();
+  const keys = [METRIC.entropy, METRIC.clipLowFrac, METRIC.clipHighFrac];
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout;
+    const finish = (interrupted: boolean) => {
+      clearInterval(timer);
+      process.off('SIGINT', onSigint);
+      line.done();
+      resolve({ interrupted });
+    };
+    const onSigint = () => {
+      line.note('stopped watching; the jobs keep running on the cluster (`cliplab watch` follows them again)');
+      finish(true);
+    };
+    const check = () => {
+      const runs = ids.map((id) => {
+        const row = lab.context.store.getRun(id, keys);
+        return row ? toRunRecord(row) : null;
+      });
+      for (const run of runs) {
+        if (!run) continue;
+        const note = change(seen.get(run.id), run);
+        if (note) line.note(note);
+        seen.set(run.id, run);
+      }
+      const live = runs.filter((r): r is RunRecord => r !== null && !isEnded(r));
+      if (live.length === 0) return finish(false);
+      line.update(`${ids.length - live.length}/${ids.length} ended  |  ${live.map(describe).join('  |  ')}`);
+    };
+    process.on('SIGINT', onSigint);
+    timer = setInterval(check, POLL_MS);
+    check();
+  });
+}
