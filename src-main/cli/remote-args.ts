@@ -78,19 +78,23 @@ function envOption(args: ParsedArgs, io: CliIo): Record<string, string> {
 function runtimeEnvOption(args: ParsedArgs): Record<string, unknown> | undefined {
   const text = stringOption(args, 'runtime-env');
   if (text === undefined) return undefined;
-  let source = text;
-  if (!text.trim().startsWith('{')) {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    let source: string;
     try {
       source = fs.readFileSync(text, 'utf8');
     } catch (err) {
-      throw new UsageError(`--runtime-env ${text}: not JSON, and no file to read (${(err as NodeJS.ErrnoException).code})`);
+      throw new UsageError(
+        `--runtime-env ${text}: not JSON, and no file to read (${(err as NodeJS.ErrnoException).code})`,
+      );
     }
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(source);
-  } catch (err) {
-    throw new UsageError(`--runtime-env: not valid JSON (${(err as Error).message})`);
+    try {
+      value = JSON.parse(source);
+    } catch (err) {
+      throw new UsageError(`--runtime-env ${text}: not valid JSON (${(err as Error).message})`);
+    }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UsageError('--runtime-env: expected a JSON object (Ray runtime_env fields)');

@@ -40,7 +40,6 @@ export function watchRemoteRuns(lab: LabService, ids: readonly number[], io: Cli
   const seen = new Map<number, RunRecord>();
   const keys = [METRIC.entropy, METRIC.clipLowFrac, METRIC.clipHighFrac];
   return new Promise((resolve) => {
-    let timer: NodeJS.Timeout;
     const finish = (interrupted: boolean) => {
       clearInterval(timer);
       process.off('SIGINT', onSigint);
@@ -67,7 +66,7 @@ export function watchRemoteRuns(lab: LabService, ids: readonly number[], io: Cli
       line.update(`${ids.length - live.length}/${ids.length} ended  |  ${live.map(describe).join('  |  ')}`);
     };
     process.on('SIGINT', onSigint);
-    timer = setInterval(check, POLL_MS);
+    const timer = setInterval(check, POLL_MS);
     check();
   });
 }

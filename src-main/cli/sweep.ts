@@ -140,7 +140,8 @@ async function sweep(args: ParsedArgs, io: CliIo): Promise<number> {
     throw new UsageError('--grid: expected at least one grid (or --seeds N with N > 1)');
   }
   if (stringOption(args, 'to') !== undefined) {
-    if (flagOption(args, 'control')) throw new UsageError('--control: random-reward controls train locally; not with --to');
+    if (flagOption(args, 'control'))
+      throw new UsageError('--control: random-reward controls train locally; not with --to');
     if (parallel !== undefined) throw new UsageError('--parallel: Ray schedules the jobs of a sweep --to a cluster');
     return remoteSweep(args, io, { config, grid, seeds });
   }

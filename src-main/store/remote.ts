@@ -123,15 +123,16 @@ export function remoteQueries(db: Db) {
     },
 
     /**
-     * Makes `pid` the follower of an open remote run unless a live follower holds it (`isGone` decides
-     * about the recorded one). False when someone else follows it or it has ended.
+     * Makes `pid` the follower of an open remote run unless another live follower holds it (`isGone`
+     * decides about a recorded one). False when someone else follows it or it has ended.
      */
     claimRemoteRun(runId: number, pid: number, isGone: (pid: number | null, heartbeatAt: string | null) => boolean) {
       return db.transaction(() => {
         const sql = `SELECT worker_pid AS pid, heartbeat_at AS heartbeatAt FROM runs
           WHERE id = ? AND origin = 'remote' AND status IN ('queued', 'running')`;
         const row = db.prepare<{ pid: number | null; heartbeatAt: string | null }>(sql).get(runId);
-        if (!row || (row.pid !== pid && !isGone(row.pid, row.heartbeatAt))) return false;
+        const held = row && row.pid !== null && row.pid !== pid && !isGone(row.pid, row.heartbeatAt);
+        if (!row || held) return false;
         db.prepare('UPDATE runs SET worker_pid = ?, heartbeat_at = ? WHERE id = ?').run(pid, now(), runId);
         return true;
       });

@@ -10,10 +10,12 @@ import random
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python" / "cliplab-probe" / "tests"))
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[2] / "python" / "cliplab-probe" / "tests")
+)
 
-from tiny_models import tiny_llama  # noqa: E402
-from trl_run import SYMBOLS, char_tokenizer  # noqa: E402
+from tiny_models import tiny_llama
+from trl_run import SYMBOLS, char_tokenizer
 
 
 def main(out: Path) -> None:

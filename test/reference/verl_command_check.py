@@ -20,6 +20,11 @@ from unittest import mock
 from hydra import compose, initialize_config_dir
 from omegaconf import OmegaConf
 
+# This checkout's probe, whatever the environment installed.
+sys.path.insert(
+    0, str(Path(__file__).resolve().parents[2] / "python" / "cliplab-probe")
+)
+
 
 def overrides_of(entrypoint: str) -> list[str]:
     words = shlex.split(entrypoint)
@@ -35,7 +40,9 @@ def main() -> None:
 
     config_dir = str(Path(verl.__file__).parent / "trainer" / "config")
     with initialize_config_dir(config_dir=config_dir, version_base=None):
-        config = compose(config_name="ppo_trainer", overrides=overrides_of(plan["entrypoint"]))
+        config = compose(
+            config_name="ppo_trainer", overrides=overrides_of(plan["entrypoint"])
+        )
 
     actor = config.actor_rollout_ref.actor
     # What verl's workers do with external_lib: import it, which registers the probe's loss.
@@ -51,12 +58,14 @@ def main() -> None:
 
     # The runtime_env verl's driver passes to ray.init, in the job's environment, merged the way Ray does.
     from ray.runtime_env.runtime_env import _merge_runtime_env
-
     from verl.trainer.constants_ppo import get_ppo_ray_runtime_env
 
     job_env = plan["runtimeEnv"]
     with mock.patch.dict(os.environ, job_env.get("env_vars", {})):
-        driver = OmegaConf.merge(get_ppo_ray_runtime_env(config), config.ray_kwargs.ray_init.get("runtime_env", {}))
+        driver = OmegaConf.merge(
+            get_ppo_ray_runtime_env(config),
+            config.ray_kwargs.ray_init.get("runtime_env", {}),
+        )
     merged = _merge_runtime_env(job_env, OmegaConf.to_container(driver))
 
     print(

@@ -50,7 +50,13 @@ export const remoteJobOptions = z
     streamDir: path.optional(),
     /** Trainer settings over the exported ones: KEY=VALUE (TRL GRPOConfig keys, verl Hydra overrides). */
     overrides: z
-      .array(z.string().min(3).max(4096).regex(/^[^=\s]+=/, 'expected KEY=VALUE'))
+      .array(
+        z
+          .string()
+          .min(3)
+          .max(4096)
+          .regex(/^[^=\s]+=/, 'expected KEY=VALUE'),
+      )
       .max(200)
       .default([]),
     /** Environment variables of the job (values are kept out of every record and message). */

@@ -129,9 +129,10 @@ function verlReward(config: RunConfig): [string, string][] {
   return [
     [`${fn}.path`, 'pkg://cliplab_probe.rewards'],
     [`${fn}.name`, r.kind === 'bernoulli' ? 'random_reward' : 'gaussian_reward'],
-    ...[...kwargs, ['seed', config.seed] as [string, number]].map(
-      ([k, v]): [string, string] => [`+${fn}.reward_kwargs.${k}`, formatNumber(v)],
-    ),
+    ...[...kwargs, ['seed', config.seed] as [string, number]].map(([k, v]): [string, string] => [
+      `+${fn}.reward_kwargs.${k}`,
+      formatNumber(v),
+    ]),
   ];
 }
 

@@ -96,7 +96,10 @@ export class RemoteFollow {
       this.channel ??= metricsChannel(job, (series) => this.store(series));
       if (isTerminalJobState(info.status)) {
         await this.channel.drain(client);
-        this.finish(runStatusOf(info.status), info.status === 'FAILED' ? `Ray: ${info.message ?? 'the job failed'}` : null);
+        this.finish(
+          runStatusOf(info.status),
+          info.status === 'FAILED' ? `Ray: ${info.message ?? 'the job failed'}` : null,
+        );
         return null;
       }
       await this.channel.poll(client);
@@ -141,7 +144,10 @@ export class RemoteFollow {
   private failed(job: StoredRemoteJob, err: unknown): number | null {
     const gone = err instanceof RemoteError && err.status === 404 && job.submittedAt !== null;
     if (gone) {
-      this.finish('failed', `${job.target} no longer knows job ${job.jobId} (the cluster restarted or the job was deleted)`);
+      this.finish(
+        'failed',
+        `${job.target} no longer knows job ${job.jobId} (the cluster restarted or the job was deleted)`,
+      );
       return null;
     }
     const refused = err instanceof RemoteError && !err.transient && job.submittedAt === null;

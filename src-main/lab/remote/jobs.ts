@@ -5,14 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type {
-  RayJobState,
-  RemoteChannel,
-  RemoteJobOptions,
-  RemoteJobPlan,
-  RunConfig,
-  RunStatus,
-} from '../../contract';
+import type { RayJobState, RemoteChannel, RemoteJobOptions, RemoteJobPlan, RunConfig, RunStatus } from '../../contract';
 import { APP_VERSION } from '../version';
 import type { RayAddress } from './address';
 import { buildEntrypoint } from './entrypoints';

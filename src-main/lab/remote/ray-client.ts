@@ -206,7 +206,10 @@ export class RayJobsClient {
     try {
       json = JSON.parse(res.text);
     } catch {
-      throw this.error('protocol', `${what}: expected JSON from Ray's dashboard, got ${JSON.stringify(res.text.slice(0, 80))}`);
+      throw this.error(
+        'protocol',
+        `${what}: expected JSON from Ray's dashboard, got ${JSON.stringify(res.text.slice(0, 80))}`,
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -216,7 +219,12 @@ export class RayJobsClient {
     return parsed.data;
   }
 
-  private send(method: string, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; text: string }> {
+  private send(
+    method: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
     const url = new URL(this.address.baseUrl + path);
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const client = url.protocol === 'https:' ? https : http;
@@ -242,7 +250,8 @@ export class RayJobsClient {
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_BODY) req.destroy(this.error('protocol', `${method} ${url.pathname}: answer over ${MAX_BODY} bytes`));
+          if (size > MAX_BODY)
+            req.destroy(this.error('protocol', `${method} ${url.pathname}: answer over ${MAX_BODY} bytes`));
           else chunks.push(chunk);
         });
         res.on('end', () => {

@@ -112,11 +112,19 @@ export class RemoteService {
   }
 
   async submit(config: RunConfig, job: RemoteJobOptions, name?: string, tags?: string[]): Promise<RemoteSubmitted> {
-    const { ids, warnings } = await this.submitAll([{ config, name: name || config.name || describeConfig(config) }], job, tags);
+    const { ids, warnings } = await this.submitAll(
+      [{ config, name: name || config.name || describeConfig(config) }],
+      job,
+      tags,
+    );
     return { run: readRun(this.ctx, ids[0]), warnings };
   }
 
-  async sweep(req: Omit<SweepRequest, 'control'>, job: RemoteJobOptions, tags?: string[]): Promise<RemoteSweepSubmitted> {
+  async sweep(
+    req: Omit<SweepRequest, 'control'>,
+    job: RemoteJobOptions,
+    tags?: string[],
+  ): Promise<RemoteSweepSubmitted> {
     const plan = planSweep({ ...req, control: false });
     const { ids, warnings } = await this.submitAll(plan, job, tags);
     return { ids, runs: ids.map((id) => readRun(this.ctx, id)), warnings };
@@ -173,8 +181,9 @@ export class RemoteService {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    await Promise.all([...this.follows.values()].map((f) => f.stop()));
-    for (const id of this.follows.keys()) this.ctx.store.releaseRemoteRun(id, process.pid);
+    const following = [...this.follows.values()];
+    await Promise.all(following.map((f) => f.stop()));
+    for (const f of following) this.ctx.store.releaseRemoteRun(f.runId, process.pid);
     this.follows.clear();
   }
 

@@ -150,7 +150,9 @@ function upgradeRequest(url: URL, opts: WebSocketOptions, key: string): http.Cli
 /** Opens a WebSocket to a `ws://` or `wss://` URL. The promise settles once the handshake is done. */
 export function openWebSocket(url: URL, opts: WebSocketOptions): Promise<WebSocketSession> {
   const key = randomBytes(16).toString('base64');
-  const accept = createHash('sha1').update(key + GUID).digest('base64');
+  const accept = createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
   return new Promise((resolve, reject) => {
     const req = upgradeRequest(url, opts, key);
     req.on('timeout', () => req.destroy(new WebSocketError('timeout', `no answer within ${opts.timeoutMs} ms`)));
@@ -185,8 +187,12 @@ function session(socket: Duplex, head: Buffer, opts: WebSocketOptions): WebSocke
         socket.destroy(err as Error);
       }
     });
-    socket.on('error', (err) => reject(err instanceof WebSocketError ? err : new WebSocketError('network', err.message)));
-    socket.on('close', () => (reader.closing ? resolve() : reject(new WebSocketError('network', 'the connection was cut'))));
+    socket.on('error', (err) =>
+      reject(err instanceof WebSocketError ? err : new WebSocketError('network', err.message)),
+    );
+    socket.on('close', () =>
+      reader.closing ? resolve() : reject(new WebSocketError('network', 'the connection was cut')),
+    );
   });
   if (head.length > 0) {
     try {
