@@ -5,6 +5,7 @@
  */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   gpt: async () => (await import('./gpt')).run(),
+  hf: async () => (await import('./hf')).run(),
   store: async () => {
     await import('./store');
   },
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   },
   chart: async () => {
     await import('./chart');
+    await (await import('./chart-browser')).runChartInChromium();
   },
 };
 

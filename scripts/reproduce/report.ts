@@ -65,9 +65,15 @@ export function configLine(c: RunConfig): string {
     c.policy.kind === 'gpt'
       ? `GPT d${c.policy.dModel} x ${c.policy.layers} layers (base: ${c.policy.base.labelNoise} label noise, ` +
         `stop at greedy acc ${c.policy.base.targetAcc ?? 'none'}, seed ${c.policy.base.seed})`
-      : `tabular softmax (logits ~ N(0, ${c.policy.logitStd}^2))`;
+      : c.policy.kind === 'tabular'
+        ? `tabular softmax (logits ~ N(0, ${c.policy.logitStd}^2))`
+        : `${c.policy.path} (${c.policy.finetune === 'lora' ? `LoRA r${c.policy.lora.rank}` : 'full fine-tuning'})`;
   const task =
-    c.task.kind === 'bandit' ? `bandit ${c.task.prompts} x ${c.task.actions}` : `${c.task.kind} size ${c.task.size}`;
+    c.task.kind === 'bandit'
+      ? `bandit ${c.task.prompts} x ${c.task.actions}`
+      : c.task.kind === 'dataset'
+        ? `${c.task.format} problems from ${c.task.path}`
+        : `${c.task.kind} size ${c.task.size}`;
   return (
     `${task}; ${policy}; ${c.steps} steps of ${c.rollout.prompts} prompts x ${c.rollout.groupSize} responses ` +
     `at temperature ${c.rollout.temperature}; ${c.optim.optimizer} lr ${c.optim.lr}, ${c.optim.epochs} epochs x ` +

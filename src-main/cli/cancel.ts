@@ -2,7 +2,7 @@
  * `cliplab cancel RUN`: cancel a queued run, or stop a running one after its step in flight. A
  * remote run's job is stopped on its cluster, and the command waits until Ray reports it stopped.
  */
-import type { RunRecord } from '../contract';
+import { documentJson, type RunRecord } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { withRun } from './lab';
@@ -43,7 +43,7 @@ export const cancelCommand: Command = {
     const [ref] = positionals(args, ['RUN']);
     return withRun(args, io, ref, async (lab, { id }) => {
       const run = await untilStopped(lab, await dispatch(lab, 'runs.cancel', { id }), io);
-      if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+      if (flagOption(args, 'json')) io.stdout.write(`${documentJson(run, 2)}\n`);
       else if (run.status === 'running') {
         io.stdout.write(`run ${run.id}: cancel requested; it stops after the step in flight\n`);
       } else io.stdout.write(`run ${run.id} cancelled\n`);

@@ -1,4 +1,5 @@
 /** `cliplab logs RUN`: the end of a remote run's job log, fetched from its Ray cluster now. */
+import { documentJson } from '../contract';
 import { dispatch } from '../lab';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 import { withRun } from './lab';
@@ -28,7 +29,7 @@ export const logsCommand: Command = {
     }
     return withRun(args, io, ref, async (lab, run) => {
       const tail = await dispatch(lab, 'remote.logs', { id: run.id, lines });
-      if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify(tail, null, 2)}\n`);
+      if (flagOption(args, 'json')) io.stdout.write(`${documentJson(tail, 2)}\n`);
       else io.stdout.write(tail.text.endsWith('\n') || tail.text === '' ? tail.text : `${tail.text}\n`);
       return 0;
     });

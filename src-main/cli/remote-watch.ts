@@ -8,9 +8,8 @@ import { FINISHED_STATUSES, METRIC, type RunRecord } from '../contract';
 import { toRunRecord, type LabService } from '../lab';
 import type { CliIo } from './command';
 import { formatValue } from './format';
-import { statusLine } from './progress';
+import { liveLines, onStopSignals, signalExitCode, type StopSignal } from './terminal';
 
-export const EXIT_INTERRUPTED = 130;
 const POLL_MS = 1000;
 
 const isEnded = (r: RunRecord) => FINISHED_STATUSES.includes(r.status) || r.status === 'interrupted';
@@ -34,21 +33,20 @@ function change(before: RunRecord | undefined, run: RunRecord): string | null {
   return `run ${run.id} ${run.status}: ${run.name}${where}${run.error ? ` - ${run.error}` : ''}`;
 }
 
-/** Resolves once every run has ended; `interrupted` when Ctrl-C stopped the watching. */
-export function watchRemoteRuns(lab: LabService, ids: readonly number[], io: CliIo): Promise<{ interrupted: boolean }> {
-  const line = statusLine(io.stderr);
+/**
+ * Resolves once every run has ended, or with the exit code of the signal (Ctrl-C, SIGTERM, SIGHUP)
+ * that stopped the watching.
+ */
+export function watchRemoteRuns(lab: LabService, ids: readonly number[], io: CliIo): Promise<{ signalCode: number | null }> {
+  const line = liveLines(io.stderr, io.env);
   const seen = new Map<number, RunRecord>();
   const keys = [METRIC.entropy, METRIC.clipLowFrac, METRIC.clipHighFrac];
   return new Promise((resolve) => {
-    const finish = (interrupted: boolean) => {
+    const finish = (signal: StopSignal | null) => {
       clearInterval(timer);
-      process.off('SIGINT', onSigint);
+      offSignals();
       line.done();
-      resolve({ interrupted });
-    };
-    const onSigint = () => {
-      line.note('stopped watching; the jobs keep running on the cluster (`cliplab watch` follows them again)');
-      finish(true);
+      resolve({ signalCode: signal === null ? null : signalExitCode(signal) });
     };
     const check = () => {
       const runs = ids.map((id) => {
@@ -62,10 +60,13 @@ export function watchRemoteRuns(lab: LabService, ids: readonly number[], io: Cli
         seen.set(run.id, run);
       }
       const live = runs.filter((r): r is RunRecord => r !== null && !isEnded(r));
-      if (live.length === 0) return finish(false);
-      line.update(`${ids.length - live.length}/${ids.length} ended  |  ${live.map(describe).join('  |  ')}`);
+      if (live.length === 0) return finish(null);
+      line.update([`${ids.length - live.length}/${ids.length} ended`, ...live.map(describe)]);
     };
-    process.on('SIGINT', onSigint);
+    const offSignals = onStopSignals((signal) => {
+      line.note('stopped watching; the jobs keep running on the cluster (`cliplab watch` follows them again)');
+      finish(signal);
+    });
     const timer = setInterval(check, POLL_MS);
     check();
   });

@@ -3,7 +3,7 @@
  * attached, followed until it ends (or `--detach`). `cliplab sweep --to ...` submits a grid the same
  * way (remoteSweep below).
  */
-import type { ApiArgs, RunConfig, RunRecord } from '../contract';
+import { documentJson, type ApiArgs, type RunConfig, type RunRecord } from '../contract';
 import { createLab, dispatch, type LabService } from '../lab';
 import { finalMetrics } from '../lab/runner';
 import { planSweep } from '../lab/runner/plans';
@@ -12,7 +12,7 @@ import { configFromArgs } from './config-args';
 import { dbPathOf } from './lab';
 import { flagOption, positionals, stringOption } from './options';
 import { jobFromArgs, REMOTE_FLAGS, REMOTE_OPTIONS, REMOTE_USAGE } from './remote-args';
-import { EXIT_INTERRUPTED, watchRemoteRuns } from './remote-watch';
+import { watchRemoteRuns } from './remote-watch';
 import { runsTable } from './runs';
 
 /** What `cliplab sweep` read from its options: the base config, the grid and the seeds. */
@@ -48,17 +48,17 @@ async function followAndReport(lab: LabService, ids: number[], args: ParsedArgs,
   const detach = flagOption(args, 'detach');
   const where = ids.length === 1 ? `run ${ids[0]}` : `runs ${ids.join(', ')}`;
   io.stderr.write(`submitted ${where}${detach ? '; `cliplab watch` follows them' : ''}\n`);
-  let interrupted = false;
+  let signalCode: number | null = null;
   if (!detach) {
     lab.remote.follow(ids);
-    interrupted = (await watchRemoteRuns(lab, ids, io)).interrupted;
+    signalCode = (await watchRemoteRuns(lab, ids, io)).signalCode;
   }
   const runs: RunRecord[] = await Promise.all(ids.map((id) => dispatch(lab, 'runs.get', { id })));
   if (flagOption(args, 'json')) {
     const out = runs.map((run) => ({ run, final: finalMetrics(lab.context, run.id) }));
-    io.stdout.write(`${JSON.stringify({ runs: out }, null, 2)}\n`);
+    io.stdout.write(`${documentJson({ runs: out }, 2)}\n`);
   } else io.stdout.write(`${runsTable(runs)}\n`);
-  if (interrupted) return EXIT_INTERRUPTED;
+  if (signalCode !== null) return signalCode;
   return detach || runs.every((r) => r.status === 'completed') ? 0 : 1;
 }
 
@@ -77,7 +77,7 @@ async function submit(args: ParsedArgs, io: CliIo): Promise<number> {
   try {
     if (flagOption(args, 'dry-run')) {
       const plan = await dispatch(lab, 'remote.plan', { config, name, job });
-      io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+      io.stdout.write(`${documentJson(plan, 2)}\n`);
       return 0;
     }
     const { run, warnings } = await dispatch(lab, 'remote.submit', { config, name, tags: tagsOf(args), job });
@@ -102,7 +102,7 @@ export async function remoteSweep(args: ParsedArgs, io: CliIo, sweep: SweepShape
       const jobs = await Promise.all(
         plans.map((p) => dispatch(lab, 'remote.plan', { config: p.config, name: p.name, job })),
       );
-      io.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
+      io.stdout.write(`${documentJson(jobs, 2)}\n`);
       return 0;
     }
     const { ids, warnings } = await dispatch(lab, 'remote.sweep', request);

@@ -4,6 +4,7 @@ import type { CliIo, Command, ParsedArgs } from './command';
 import { trainHere } from './foreground';
 import { configFromArgs } from './config-args';
 import { withLab } from './lab';
+import { describeInspection } from './model-info';
 import { flagOption, positionals, stringOption } from './options';
 
 const USAGE = `cliplab train [--preset NAME] [--config FILE] [--set key=value]... [--name N] [--json] [--db FILE]
@@ -34,6 +35,11 @@ export const trainCommand: Command = {
     positionals(args, []);
     const config = configFromArgs(args);
     return withLab(args, io, async (lab) => {
+      if (config.policy.kind === 'hf') {
+        // Shown before the run starts: the worker refuses a run that cannot fit, naming what to lower.
+        const info = await lab.handlers['models.inspect']({ path: config.policy.path, config });
+        for (const line of describeInspection(info)) io.stderr.write(`${line}\n`);
+      }
       const run = createLocalRun(lab.context, config, { name: stringOption(args, 'name') });
       return trainHere(lab, run.id, { resume: false, json: flagOption(args, 'json') }, io);
     });

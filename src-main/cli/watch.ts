@@ -2,12 +2,12 @@
  * `cliplab watch [RUN...]`: follows remote runs until their jobs end, catching up on what the cluster
  * did while no cliplab followed them (after `--detach`, a closed laptop, a lost tunnel).
  */
-import type { RunRecord } from '../contract';
+import { documentJson, type RunRecord } from '../contract';
 import { createLab, dispatch } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { dbPathOf, findRun } from './lab';
 import { flagOption } from './options';
-import { EXIT_INTERRUPTED, watchRemoteRuns } from './remote-watch';
+import { watchRemoteRuns } from './remote-watch';
 import { runsTable } from './runs';
 
 const USAGE = `cliplab watch [RUN...] [--json] [--db FILE]
@@ -41,10 +41,10 @@ export const watchCommand: Command = {
         return 0;
       }
       lab.remote.follow(remote);
-      const { interrupted } = await watchRemoteRuns(lab, remote, io);
+      const { signalCode } = await watchRemoteRuns(lab, remote, io);
       const runs: RunRecord[] = await Promise.all(remote.map((id) => dispatch(lab, 'runs.get', { id })));
-      io.stdout.write(flagOption(args, 'json') ? `${JSON.stringify(runs, null, 2)}\n` : `${runsTable(runs)}\n`);
-      if (interrupted) return EXIT_INTERRUPTED;
+      io.stdout.write(flagOption(args, 'json') ? `${documentJson(runs, 2)}\n` : `${runsTable(runs)}\n`);
+      if (signalCode !== null) return signalCode;
       return runs.every((r) => r.status === 'completed') ? 0 : 1;
     } finally {
       await lab.close();

@@ -44,7 +44,39 @@ const sequenceTask = z
   })
   .strict();
 
-export const taskSchema = z.discriminatedUnion('kind', [banditTask, sequenceTask]);
+/** Default prompt text per dataset format (the instruction verl's GSM8K and MATH recipes append). */
+export const DATASET_PROMPTS = {
+  gsm8k: '{question} Let\'s think step by step and output the final answer after "####".',
+  math: "{question} Let's think step by step and output the final answer within \\boxed{}.",
+} as const;
+
+const datasetTask = z
+  .object({
+    kind: z.literal('dataset'),
+    /** A local JSONL or Parquet file of problems (GSM8K: question/answer; MATH: problem/solution). @default "" */
+    path: z.string().default(''),
+    /** Where the reference answer is: after "####" (gsm8k) or in the last \boxed{} (math). @default "gsm8k" */
+    format: z.enum(['gsm8k', 'math']).default('gsm8k'),
+    /** Held-out problems from their own file (e.g. GSM8K's test split); null holds out a share of `path`. @default null */
+    evalPath: z.string().min(1).nullable().default(null),
+    /** The prompt around each question, `{question}` marking where it goes; null is the format's default. @default null */
+    promptFormat: z
+      .string()
+      .refine((s) => s.includes('{question}'), 'expected a text containing {question}')
+      .nullable()
+      .default(null),
+    /** A system message before the question (chat models), or null for none. @default null */
+    systemPrompt: z.string().nullable().default(null),
+    /** Wrap prompts in the model's chat template (when its tokenizer has one). @default true */
+    chatTemplate: z.boolean().default(true),
+    /** Longest response in tokens, its end token included (TRL's max_completion_length). @default 256 */
+    maxNewTokens: positiveInt(32_768).default(256),
+    /** The held-out split (when no evalPath) is chosen with this seed, the same for every run seed. @default 7 */
+    seed: positiveInt(2 ** 31 - 1).default(7),
+  })
+  .strict();
+
+export const taskSchema = z.discriminatedUnion('kind', [banditTask, sequenceTask, datasetTask]);
 
 const baseModel = z
   .object({
@@ -94,7 +126,42 @@ const gptPolicy = z
     message: 'expected a divisor of policy.dModel',
   });
 
-export const policySchema = z.discriminatedUnion('kind', [tabularPolicy, gptPolicy]);
+const loraSchema = z
+  .object({
+    /** Rank r of the low-rank update. @default 16 */
+    rank: positiveInt(4096).default(16),
+    /** Scale alpha (the update is multiplied by alpha / r). @default 32 */
+    alpha: z.number().gt(0).default(32),
+    /**
+     * Hugging Face module names (PEFT's target_modules), comma-separated, e.g. "q_proj,v_proj";
+     * "all-linear" (PEFT's name) is every linear layer. @default "all-linear"
+     */
+    targets: z
+      .string()
+      .regex(/^\s*[\w.-]+(\s*,\s*[\w.-]+)*\s*$/, 'expected module names separated by commas, or "all-linear"')
+      .default('all-linear'),
+  })
+  .strict();
+
+const hfPolicy = z
+  .object({
+    kind: z.literal('hf'),
+    /** A local Hugging Face model folder: config.json, model.safetensors (or shards), tokenizer files. @default "" */
+    path: z.string().default(''),
+    /** Train LoRA adapters only, or every weight. @default "lora" */
+    finetune: z.enum(['lora', 'full']).default('lora'),
+    lora: loraSchema.prefault({}),
+    /**
+     * Extra stop tokens beside the model's end-of-sequence tokens: token texts separated by commas,
+     * each one token of the vocabulary, e.g. "<|im_end|>,<|endoftext|>". @default ""
+     */
+    stop: z.string().default(''),
+    /** Responses decoded together when sampling (KV-cache memory); null decodes the whole batch at once. @default null */
+    sampleBatch: positiveInt(65_536).nullable().default(null),
+  })
+  .strict();
+
+export const policySchema = z.discriminatedUnion('kind', [tabularPolicy, gptPolicy, hfPolicy]);
 
 export const rewardSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('verifier') }).strict(),
@@ -118,8 +185,15 @@ export const rewardSchema = z.discriminatedUnion('kind', [
 
 export const ADVANTAGE_ESTIMATORS = ['grpo', 'dr_grpo', 'rloo', 'reinforce_pp'] as const;
 export const LOSSES = ['ppo', 'gspo', 'cispo', 'clip_cov', 'kl_cov'] as const;
-export const AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
+export const AGGREGATIONS = [
+  'token-mean',
+  'seq-mean-token-mean',
+  'seq-mean-token-sum',
+  'seq-mean-token-sum-norm',
+] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+/** Most threads one run may ask for. */
+export const MAX_THREADS = 256;
 
 export const objectiveSchema = z
   .object({
@@ -167,6 +241,11 @@ export const optimSchema = z
     beta1: z.number().min(0).lt(1).default(0.9),
     /** @default 0.999 */
     beta2: z.number().min(0).lt(1).default(0.999),
+    /**
+     * Rows per forward/backward pass: each minibatch's gradient is accumulated over micro-batches of
+     * this many responses (memory); null runs each minibatch whole. @default null
+     */
+    microBatch: positiveInt(65_536).nullable().default(null),
   })
   .strict();
 
@@ -189,6 +268,8 @@ const runConfigObject = z
         groupSize: positiveInt(1024).default(8),
         /** @default 1 */
         temperature: z.number().gt(0).max(100).default(1),
+        /** Nucleus sampling: draw from the smallest set of tokens holding this much probability. @default 1 */
+        topP: z.number().gt(0).max(1).default(1),
       })
       .strict()
       .prefault({}),
@@ -223,10 +304,21 @@ const runConfigObject = z
       .prefault({}),
     /** @default "auto" */
     backend: z.enum(BACKENDS).default('auto'),
+    /**
+     * Threads one run computes with (wasm's XNNPACK pool); null takes the cores that the other
+     * runs of the queue leave free. Results do not depend on it. @default null
+     */
+    threads: z.number().int().min(1).max(MAX_THREADS).nullable().default(null),
   })
   .strict();
 
-export const runConfigSchema = runConfigObject.superRefine(checkCombination);
+export const runConfigSchema = runConfigObject.superRefine((cfg, ctx) => checkCombination(cfg, ctx, true));
+
+/**
+ * A config that may still lack the file paths a preset leaves to the user (`policy.path`,
+ * `task.path`): what the New run form starts from. Every other rule applies.
+ */
+export const runConfigDraftSchema = runConfigObject.superRefine((cfg, ctx) => checkCombination(cfg, ctx, false));
 
 export type RunConfig = z.output<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
@@ -236,19 +328,27 @@ export type ObjectiveConfig = RunConfig['objective'];
 export type OptimConfig = RunConfig['optim'];
 export type Backend = RunConfig['backend'];
 
+type ConfigObject = z.output<typeof runConfigObject>;
+
+/** The policy each task kind trains: the bandit's table, the GPT on sequence tasks, a HF model on datasets. */
+function policyForTask(kind: ConfigObject['task']['kind']): ConfigObject['policy']['kind'] {
+  return kind === 'bandit' ? 'tabular' : kind === 'dataset' ? 'hf' : 'gpt';
+}
+
 /** Cross-field rules: each names the field a user has to change. */
-function checkCombination(cfg: z.output<typeof runConfigObject>, ctx: z.RefinementCtx): void {
-  const tabular = cfg.policy.kind === 'tabular';
-  const bandit = cfg.task.kind === 'bandit';
-  if (tabular !== bandit) {
+function checkCombination(cfg: ConfigObject, ctx: z.RefinementCtx, needPaths: boolean): void {
+  const expected = policyForTask(cfg.task.kind);
+  if (cfg.policy.kind !== expected) {
     ctx.addIssue({
       code: 'custom',
       path: ['policy', 'kind'],
-      message: bandit
-        ? 'expected "tabular" for the bandit task'
-        : `expected "gpt" for the sequence task "${cfg.task.kind}"`,
+      message:
+        cfg.task.kind === 'bandit' || cfg.task.kind === 'dataset'
+          ? `expected "${expected}" for the ${cfg.task.kind} task`
+          : `expected "gpt" for the sequence task "${cfg.task.kind}"`,
     });
   }
+  checkHf(cfg, ctx, needPaths);
   const needsGroup = cfg.advantage.estimator === 'grpo' || cfg.advantage.estimator === 'rloo';
   if (needsGroup && cfg.rollout.groupSize < 2) {
     ctx.addIssue({
@@ -265,7 +365,7 @@ function checkCombination(cfg: z.output<typeof runConfigObject>, ctx: z.Refineme
       message: `expected at most ${batch} minibatches (rollout.prompts x rollout.groupSize responses)`,
     });
   }
-  if (cfg.policy.kind === 'gpt' && cfg.task.kind !== 'bandit') {
+  if (cfg.policy.kind === 'gpt' && cfg.task.kind !== 'bandit' && cfg.task.kind !== 'dataset') {
     const need = requiredContext(sequenceTaskShape(cfg.task));
     if (cfg.policy.context !== null && cfg.policy.context < need) {
       ctx.addIssue({
@@ -274,5 +374,22 @@ function checkCombination(cfg: z.output<typeof runConfigObject>, ctx: z.Refineme
         message: `expected at least ${need} tokens for task ${cfg.task.kind} of size ${cfg.task.size}`,
       });
     }
+  }
+}
+
+/** Rules of the Hugging Face policy and dataset tasks. */
+function checkHf(cfg: ConfigObject, ctx: z.RefinementCtx, needPaths: boolean): void {
+  const issue = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (needPaths && cfg.policy.kind === 'hf' && cfg.policy.path.trim() === '') {
+    issue(['policy', 'path'], 'expected the path of a Hugging Face model folder');
+  }
+  if (needPaths && cfg.task.kind === 'dataset' && cfg.task.path.trim() === '') {
+    issue(['task', 'path'], 'expected the path of a JSONL or Parquet file');
+  }
+  if (cfg.rollout.topP < 1 && cfg.policy.kind !== 'hf') {
+    issue(
+      ['rollout', 'topP'],
+      `expected 1 for the ${cfg.policy.kind} policy (nucleus sampling is for policy.kind "hf")`,
+    );
   }
 }

@@ -3,13 +3,15 @@
  * states what it changes. The random-reward family reproduces the paper's control experiment
  * (research/paper.md); the clip settings are the ones the paper and its reviewers compare.
  */
-import { runConfigSchema, type RunConfig, type RunConfigInput } from './config';
+import { runConfigDraftSchema, type RunConfig, type RunConfigInput } from './config';
 
 export interface Preset {
   name: string;
   title: string;
   description: string;
   config: RunConfigInput;
+  /** Keys the user must set before the preset runs (file paths), e.g. ["policy.path", "task.path"]. */
+  needs?: string[];
 }
 
 export interface ClipSetting {
@@ -113,12 +115,32 @@ const gptBase: RunConfigInput = {
 const gptRandom: RunConfigInput = { ...gptBase, reward: { kind: 'bernoulli', p: 0.5 } };
 const gptTrue: RunConfigInput = { ...gptBase, reward: { kind: 'verifier' }, optim: { ...gptBase.optim, lr: 1e-4 } };
 
-function family(prefix: string, what: string, base: RunConfigInput): Preset[] {
+/**
+ * A pretrained model from a local Hugging Face folder on GSM8K-format problems (issue 16): only the
+ * model folder and the data file are left to set. Sized for a ~135M-0.5B instruct model with LoRA on
+ * every linear layer: 8 prompts x 8 responses of up to 256 tokens, 2 x 2 Adam updates per rollout
+ * (clipping acts once the policy has moved), micro-batches of 4 responses for memory.
+ */
+const hfBase: RunConfigInput = {
+  steps: 100,
+  task: { kind: 'dataset', path: '', format: 'gsm8k', maxNewTokens: 256 },
+  policy: { kind: 'hf', path: '', finetune: 'lora', lora: { rank: 16, alpha: 32 } },
+  rollout: { prompts: 8, groupSize: 8, temperature: 1, topP: 1 },
+  advantage: { estimator: 'grpo' },
+  objective: { loss: 'ppo', aggregation: 'token-mean' },
+  optim: { optimizer: 'adam', lr: 5e-5, epochs: 2, minibatches: 2, gradClip: 1, microBatch: 4 },
+  eval: { every: 10, prompts: 64, k: 4 },
+  log: { samplesPerStep: 2, checkpointEvery: 10 },
+};
+const HF_NEEDS = ['policy.path', 'task.path'];
+
+function family(prefix: string, what: string, base: RunConfigInput, needs?: string[]): Preset[] {
   return CLIP_SETTINGS.map((c) => ({
     name: `${prefix}-${c.id}`,
     title: `${what}, ${c.label}`,
-    description: c.expectation,
+    description: needs ? `${c.expectation} (set ${needs.join(' and ')})` : c.expectation,
     config: { ...base, objective: { ...base.objective, clipLow: c.clipLow, clipHigh: c.clipHigh } },
+    ...(needs && { needs }),
   }));
 }
 
@@ -126,15 +148,30 @@ export const PRESETS: readonly Preset[] = [
   ...family('tabular-random', 'Tabular bandit, random rewards', tabularRandom),
   ...family('gpt-random', 'GPT on addition, random rewards', gptRandom),
   ...family('gpt-true', 'GPT on addition, verifier rewards', gptTrue),
+  ...family(
+    'hf-gsm8k-random',
+    'HF model on GSM8K, random rewards',
+    { ...hfBase, reward: { kind: 'bernoulli', p: 0.5 } },
+    HF_NEEDS,
+  ),
+  ...family(
+    'hf-gsm8k-true',
+    'HF model on GSM8K, verifier rewards',
+    { ...hfBase, reward: { kind: 'verifier' } },
+    HF_NEEDS,
+  ),
 ];
 
 export function findPreset(name: string): Preset | undefined {
   return PRESETS.find((p) => p.name === name);
 }
 
-/** The preset's full config (defaults filled in). Throws if a preset is invalid, which a test pins. */
+/**
+ * The preset's full config (defaults filled in), possibly still lacking the paths it `needs`.
+ * Throws if a preset is invalid otherwise, which a test pins.
+ */
 export function presetConfig(name: string): RunConfig {
   const preset = findPreset(name);
   if (!preset) throw new Error(`unknown preset "${name}"; expected one of: ${PRESETS.map((p) => p.name).join(', ')}`);
-  return runConfigSchema.parse(preset.config);
+  return runConfigDraftSchema.parse(preset.config);
 }

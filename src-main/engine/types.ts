@@ -28,6 +28,28 @@ export interface Prompt {
   text?: string;
 }
 
+/** One message of a chat (the `messages` a chat template renders). */
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+/**
+ * A model's tokenizer as text tasks use it: a dataset task builds prompts with the policy's own
+ * tokenizer and chat template (a HF policy supplies it; engine/policies/hf/tokenizer.ts).
+ */
+export interface TextCodec {
+  /** Token ids lie in [0, vocab). */
+  readonly vocab: number;
+  /** The end-of-sequence token, and every token that ends a response. */
+  readonly eosToken: number;
+  readonly stopTokens: readonly number[];
+  encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
+  decode(tokens: readonly number[], opts?: { skipSpecialTokens?: boolean }): string;
+  /** The chat template applied with a generation prompt; null when the tokenizer has none. */
+  chatPrompt(messages: readonly ChatMessage[]): string | null;
+}
+
 export interface Task {
   readonly kind: string;
   /** Vocabulary size and the prompt/answer lengths (contract/tasks.ts). */
@@ -65,6 +87,11 @@ export interface SequenceBatch {
   responses: Int32Array; // [B * T], padding after the end
   /** 1 on real response tokens (including the end token), 0 on padding. */
   mask: Float32Array; // [B * T]
+  /**
+   * Left padding of each row's prompt when prompts differ in length (the first promptPad[b] tokens
+   * of row b are not part of it); absent when every prompt is Tp tokens.
+   */
+  promptPad?: Int32Array; // [B]
 }
 
 /** What sampling returns: responses plus pi_old's view of each sampled token. */
@@ -85,7 +112,7 @@ export interface TokenStats {
 }
 
 export interface Policy {
-  readonly kind: 'tabular' | 'gpt';
+  readonly kind: 'tabular' | 'gpt' | 'hf';
   readonly variables: readonly tf.Variable[];
   /** Samples one response per prompt row (rows are already repeated G times). */
   sample(prompts: readonly Prompt[], opts: { temperature: number; greedy?: boolean; rng: Rng }): Promise<Rollout>;

@@ -13,6 +13,7 @@ import { exportConfigHandlers } from './export-config/service';
 import { fileHandlers } from './files';
 import { followHandlers, FollowService } from './import/follow-service';
 import { importHandlers } from './import/service';
+import { modelHandlers } from './models';
 import { ensureDbFolder } from './paths';
 import { remoteHandlers } from './remote/handlers';
 import { RemoteService, type RemoteOptions } from './remote/service';
@@ -70,6 +71,7 @@ export function createLab(opts: LabOptions): LabService {
     ...exportConfigHandlers(context),
     ...fileHandlers(),
     ...training,
+    ...modelHandlers(),
     ...remoteHandlers(remote),
     // A remote run is stopped at its cluster; every other run through the queue.
     'runs.cancel': (a) =>

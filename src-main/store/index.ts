@@ -75,3 +75,4 @@ export type { BaseModelRow, BaseModelInfoRow, NewBaseModel } from './base-models
 export type { FigureRow } from './figures';
 export type { StoredRemoteJob, NewRemoteJob, OpenRemoteRun } from './remote';
 export type { QueueEntry, RunningWorker, BaseModelBuild, BuildClaim, StopKind } from './training';
+export { openForeignDatabase, isSqliteFile, type ForeignDatabase } from './foreign';

@@ -33,10 +33,46 @@ describe('run config schema', () => {
     [{ objective: { clipLo: 0.1 } }, 'objective'],
     [{ optim: { lr: 'fast' } }, 'optim.lr'],
     [{ policy: { kind: 'gpt', dModel: 64, heads: 5 } }, 'policy.heads'],
+    [{ threads: 0 }, 'threads'],
+    [{ threads: 1.5 }, 'threads'],
+    [{ task: { kind: 'dataset', path: 'a.jsonl' }, policy: { kind: 'hf' } }, 'policy.path'],
+    [{ task: { kind: 'dataset' }, policy: { kind: 'hf', path: 'm' } }, 'task.path'],
+    [{ task: { kind: 'dataset', path: 'a.jsonl' }, policy: { kind: 'gpt' } }, 'policy.kind'],
+    [{ task: { kind: 'add' }, policy: { kind: 'hf', path: 'm' } }, 'policy.kind'],
+    [{ rollout: { topP: 0.9 } }, 'rollout.topP'],
+    [
+      { task: { kind: 'dataset', path: 'a', promptFormat: 'no slot' }, policy: { kind: 'hf', path: 'm' } },
+      'task.promptFormat',
+    ],
+    [{ task: { kind: 'dataset', path: 'a', format: 'aime' }, policy: { kind: 'hf', path: 'm' } }, 'task.format'],
+    [
+      { task: { kind: 'dataset', path: 'a' }, policy: { kind: 'hf', path: 'm', lora: { rank: 0 } } },
+      'policy.lora.rank',
+    ],
+    [{ optim: { microBatch: 0 } }, 'optim.microBatch'],
+    [
+      { task: { kind: 'dataset', path: 'a' }, policy: { kind: 'hf', path: 'm', lora: { targets: 'q_proj;v' } } },
+      'policy.lora.targets',
+    ],
   ])('names the field in %j', (input, path) => {
     const v = validateWith(runConfigSchema, input);
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.errors.map((e) => e.path)).toContain(path);
+  });
+
+  it('takes a Hugging Face run on a dataset with LoRA defaults and top-p', () => {
+    const c = runConfigSchema.parse({
+      task: { kind: 'dataset', path: 'gsm8k.jsonl' },
+      policy: { kind: 'hf', path: 'SmolLM2' },
+      rollout: { topP: 0.95 },
+      optim: { microBatch: 4 },
+    });
+    expect(c.policy).toMatchObject({
+      kind: 'hf',
+      finetune: 'lora',
+      lora: { rank: 16, alpha: 32, targets: 'all-linear' },
+    });
+    expect(c.task).toMatchObject({ format: 'gsm8k', maxNewTokens: 256, chatTemplate: true, evalPath: null });
   });
 
   it('accepts group size 1 for an estimator that needs no group', () => {
@@ -50,6 +86,20 @@ describe('presets', () => {
     const names = new Set(PRESETS.map((p) => p.name));
     expect(names.size).toBe(PRESETS.length);
     for (const p of PRESETS) expect(() => presetConfig(p.name)).not.toThrow();
+  });
+
+  it('hf-gsm8k presets need only the model and data paths', () => {
+    const hf = PRESETS.filter((p) => p.name.startsWith('hf-gsm8k-'));
+    expect(hf.map((p) => p.name)).toContain('hf-gsm8k-random-sym');
+    expect(hf.map((p) => p.name)).toContain('hf-gsm8k-true-sym');
+    for (const p of hf) {
+      expect(p.needs).toEqual(['policy.path', 'task.path']);
+      const missing = validateWith(runConfigSchema, p.config);
+      expect(!missing.ok && missing.errors.map((e) => e.path).sort()).toEqual(['policy.path', 'task.path']);
+      const cfg = p.config as { policy: object; task: object };
+      const full = { ...cfg, policy: { ...cfg.policy, path: 'model' }, task: { ...cfg.task, path: 'data.jsonl' } };
+      expect(validateWith(runConfigSchema, full).ok).toBe(true);
+    }
   });
 });
 
@@ -66,5 +116,13 @@ describe('identity', () => {
     expect(configHash(a)).not.toBe(configHash(b));
     expect(groupKey(a)).toBe(groupKey(b));
     expect(configHash({ x: 1, y: 2 })).toBe(configHash({ y: 2, x: 1 }));
+  });
+
+  it('keeps runs that differ only in threads in one group (threads change speed, not results)', () => {
+    const auto = runConfigSchema.parse({});
+    expect(auto.threads).toBeNull();
+    expect(groupKey(runConfigSchema.parse({ threads: 4 }))).toBe(groupKey(auto));
+    const { threads: _threads, ...before } = auto; // a config stored before the setting existed
+    expect(groupKey(before)).toBe(groupKey(auto));
   });
 });

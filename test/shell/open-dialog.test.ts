@@ -41,6 +41,17 @@ describe('files.openPath', () => {
     });
   });
 
+  it('chooses a folder (a model folder) with the folder dialog', async () => {
+    showOpenDialog.mockResolvedValue({ canceled: false, filePaths: ['/models/SmolLM2-135M-Instruct'] });
+    const desktop = withOpenDialog(temp.lab, () => window);
+    const opened = await dispatch(desktop, 'files.openPath', { title: 'Choose a model folder', kind: 'folder' });
+    expect(opened).toEqual({ path: '/models/SmolLM2-135M-Instruct' });
+    expect(showOpenDialog.mock.calls[0][1]).toEqual({ title: 'Choose a model folder', properties: ['openDirectory'] });
+    await expect(dispatch(desktop, 'files.openPath', { kind: 'drive' })).rejects.toThrow(
+      /kind: expected one of "file", "folder"/,
+    );
+  });
+
   it('answers null when the user cancels, without a window too', async () => {
     showOpenDialog.mockResolvedValue({ canceled: true, filePaths: [] });
     const desktop = withOpenDialog(temp.lab, () => null);

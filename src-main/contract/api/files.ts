@@ -59,13 +59,15 @@ export const filesApi = {
       })
       .strict(),
   ),
-  /** Shows the open dialog for one existing file and answers with its path (nothing is read). */
+  /** Shows the open dialog for one existing file (or folder) and answers with its path (nothing is read). */
   'files.openPath': defineCall<OpenedPath>()(
     z
       .object({
         /** The dialog's title. @default "Open" */
         title: z.string().trim().min(1).max(200).optional(),
         filters: fileFilters(20),
+        /** Choose a file, or a folder (a Hugging Face model folder). @default "file" */
+        kind: z.enum(['file', 'folder']).default('file'),
       })
       .strict()
       .prefault({}),

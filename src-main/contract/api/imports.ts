@@ -15,6 +15,8 @@ export const IMPORT_FORMATS = [
   'trl-console',
   'tfevents',
   'csv',
+  'wandb',
+  'mlflow',
   'cliplab-probe',
 ] as const;
 export type ImportFormatName = (typeof IMPORT_FORMATS)[number];
@@ -43,10 +45,21 @@ export interface ImportPreview {
   clipFractionCombined: boolean;
   params: Record<string, unknown>;
   warnings: string[];
+  /** The Kaggle log or Jupyter notebook the text was unwrapped from, if any. */
+  container?: ImportContainerName;
+  /** The runs a store (an MLflow experiment or database) holds, by name; the preview shows the first. */
+  runs?: string[];
 }
 
+/** Files whose text is unwrapped before the format is detected. */
+export const IMPORT_CONTAINERS = ['kaggle-log', 'notebook'] as const;
+export type ImportContainerName = (typeof IMPORT_CONTAINERS)[number];
+
 export interface ImportResult {
+  /** The run imported (the first, when the source held several). */
   run: RunRecord;
+  /** Every run imported, in the source's order (an MLflow experiment holds several). */
+  runs: RunRecord[];
   format: ImportFormatName;
   reason: string;
   /** Points written, aliases included. */

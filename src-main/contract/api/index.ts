@@ -1,7 +1,8 @@
 /**
  * The one map of every API call. Add a feature's calls in its own file and spread them here;
  * handlers (lab), the Electron bridge (shell/preload), the HTTP server and the renderer's client are
- * all typed from this map.
+ * all typed from this map. The bridge's types derive from it, so contract/index.ts exports the bridge
+ * (this file importing it back would make a cycle).
  */
 import type { z } from 'zod';
 import { configApi } from './config';
@@ -10,6 +11,7 @@ import { figuresApi } from './figures';
 import { filesApi } from './files';
 import { followsApi } from './follows';
 import { importsApi } from './imports';
+import { modelsApi } from './models';
 import { remoteApi } from './remote';
 import { runsApi } from './runs';
 import { trainingApi } from './training';
@@ -23,6 +25,7 @@ export const api = {
   ...importsApi,
   ...followsApi,
   ...trainingApi,
+  ...modelsApi,
   ...remoteApi,
 };
 
@@ -46,12 +49,12 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);
 }
 
-export * from './bridge';
 export * from './errors';
 export * from './events';
 export * from './imports';
 export * from './follows';
 export * from './files';
 export * from './training';
+export * from './models';
 export * from './remote';
 export { defineCall, defineEvent, type CallSpec } from './define';

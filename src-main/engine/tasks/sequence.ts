@@ -15,7 +15,7 @@ import { SEQUENCE_VOCAB, sequenceTaskShape, type SequenceTaskKind, type TaskConf
 import { createRng, permutation } from '../rng';
 import type { Prompt, Rng, Task } from '../types';
 
-export type SequenceConfig = Exclude<TaskConfig, { kind: 'bandit' }>;
+export type SequenceConfig = Exclude<TaskConfig, { kind: 'bandit' | 'dataset' }>;
 
 /** One task family: how to enumerate, show, check and solve its problems. */
 export interface ProblemFamily<M> {

@@ -31,6 +31,7 @@ export function selectRows(batch: SequenceBatch, rows: readonly number[]): Seque
     prompts: copyRows(batch.prompts, new Int32Array(rows.length * Tp), rows, Tp),
     responses: copyRows(batch.responses, new Int32Array(rows.length * T), rows, T),
     mask: copyRows(batch.mask, new Float32Array(rows.length * T), rows, T),
+    ...(batch.promptPad && { promptPad: Int32Array.from(rows, (r) => batch.promptPad![r]) }),
   };
 }
 
@@ -127,6 +128,17 @@ export function minibatchSplits(rng: Rng, rows: number, epochs: number, minibatc
       order.slice(Math.floor((m * rows) / minibatches), Math.floor(((m + 1) * rows) / minibatches)),
     );
   });
+}
+
+/**
+ * Each chunk of rows cut into consecutive parts of at most `rows` (null: kept whole): the
+ * micro-batches an update runs forward and backward on (trainer/update.ts `microBatches`).
+ */
+export function microChunks(chunks: readonly number[][], rows: number | null): number[][] {
+  if (rows === null) return chunks.map((c) => [...c]);
+  return chunks.flatMap((c) =>
+    Array.from({ length: Math.ceil(c.length / rows) }, (_, i) => c.slice(i * rows, (i + 1) * rows)),
+  );
 }
 
 /** Mean number of distinct responses per group of G consecutive rows. */

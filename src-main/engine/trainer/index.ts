@@ -6,17 +6,17 @@
 import { parseOrThrow, runConfigSchema, type RunConfig } from '../../contract';
 import { selectBackend, type BackendInfo } from '../backend';
 import { createOptimizer, type Optimizer } from '../optim';
-import { createPolicy } from '../policies';
+import { createPolicy, preparePolicy, type PreparedPolicy } from '../policies';
 import { createReward } from '../rewards';
 import { zeroStdFraction } from '../rl/advantages';
 import { createRngStreams, restoreRngStreams, rngStreamStates } from '../rng';
-import { createTask } from '../tasks';
+import { openTask } from '../tasks';
 import { maskedMean, distinctPerGroup } from './batch';
 import { evaluatePolicy, isEvalStep } from './evaluate';
 import { assertFinite, assertFiniteWeights } from './guards';
 import { evalMetrics, rolloutMetrics, timingMetrics, updateMetrics } from './metrics';
 import { collectSamples } from './samples';
-import { makeMinibatch, prepareStep, readTokenStats, type StepContext, type StepData } from './step';
+import { makeMinibatch, prepareStep, readTokenStats, trainStatChunks, type StepContext, type StepData } from './step';
 import { runUpdate, type UpdateRecord } from './update';
 import type { StepResult, TensorMap, Trainer, TrainerState } from '../types';
 
@@ -40,6 +40,7 @@ class RlTrainer implements Trainer {
     readonly backend: string,
     private readonly ctx: StepContext,
     private readonly optimizer: Optimizer,
+    private readonly prepared: PreparedPolicy,
     resume?: TrainerState,
   ) {
     this.stepIndex = resume?.step ?? 0;
@@ -58,7 +59,8 @@ class RlTrainer implements Trainer {
     const data = await prepareStep(this.ctx);
     const records = await this.runUpdates(data, step);
     await assertFiniteWeights(policy, step);
-    const after = await readTokenStats(policy, data.rollout.batch, data.splits[0], this.config.rollout.temperature);
+    const chunks = trainStatChunks(data.splits, this.config);
+    const after = await readTokenStats(policy, data.rollout.batch, chunks, this.config.rollout.temperature);
     const stepTokens = data.lengths.reduce((a, b) => a + b, 0);
     this.tokens += stepTokens;
     const metrics = {
@@ -126,6 +128,7 @@ class RlTrainer implements Trainer {
     this.optimizer.dispose();
     this.ctx.policy.dispose();
     this.ctx.reference.dispose();
+    this.prepared.dispose();
   }
 }
 
@@ -136,23 +139,28 @@ class RlTrainer implements Trainer {
  */
 export async function createTrainer(input: RunConfig, opts: TrainerOptions = {}): Promise<Trainer> {
   const config = parseOrThrow(runConfigSchema, input, 'run config');
-  const backend = opts.backend ?? (await selectBackend(config.backend));
+  const backend = opts.backend ?? (await selectBackend(config.backend, { threads: config.threads ?? 1 }));
   if (config.policy.kind === 'gpt' && !opts.baseWeights) {
     throw new Error('policy.kind "gpt": the trainer needs the base model weights (opts.baseWeights)');
   }
-  const task = createTask(config.task);
-  const reference = createPolicy(config, task, { baseWeights: opts.baseWeights });
-  const policy = createPolicy(config, task, { baseWeights: opts.baseWeights });
-  const optimizer = createOptimizer(config.optim, policy.variables);
+  const prepared = preparePolicy(config);
+  const made: { dispose(): void }[] = [prepared];
   try {
+    const task = await openTask(config.task, { codec: prepared.codec });
+    prepared.ready(task, backend.name);
+    const shared = { baseWeights: opts.baseWeights, prepared };
+    const reference = createPolicy(config, task, { ...shared, role: 'reference' });
+    made.push(reference);
+    const policy = createPolicy(config, task, { ...shared, role: 'policy' });
+    made.push(policy);
+    const optimizer = createOptimizer(config.optim, policy.variables);
+    made.push(optimizer);
     const rngs = opts.resume ? restoreRngStreams(opts.resume.rng) : createRngStreams(config.seed);
     if (opts.resume) restoreState(opts.resume, config, policy, optimizer);
     const ctx: StepContext = { config, task, policy, reference, rngs, reward: createReward(config.reward) };
-    return new RlTrainer(config, backend.name, ctx, optimizer, opts.resume);
+    return new RlTrainer(config, backend.name, ctx, optimizer, prepared, opts.resume);
   } catch (err) {
-    optimizer.dispose();
-    policy.dispose();
-    reference.dispose();
+    for (const m of made.reverse()) m.dispose();
     throw err;
   }
 }

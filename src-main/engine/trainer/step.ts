@@ -13,6 +13,7 @@ import {
   answerTokens,
   broadcastToTokens,
   contextWeights,
+  microChunks,
   minibatchSplits,
   responseLengths,
   scatterTokenRows,
@@ -46,9 +47,9 @@ export interface StepData {
 }
 
 /**
- * Per-token log-probs and entropies of a policy on the batch, computed minibatch by minibatch in
- * the given split so that each row is evaluated in exactly the tensor shape it will be trained in:
- * the first update then sees a ratio of exactly 1. Padding positions read 0.
+ * Per-token log-probs and entropies of a policy on the batch, computed micro-batch by micro-batch
+ * of the given split (`trainStatChunks`) so that each row is evaluated in exactly the tensor shape
+ * it will be trained in: the first update then sees a ratio of exactly 1. Padding positions read 0.
  */
 export async function readTokenStats(
   policy: Policy,
@@ -76,6 +77,11 @@ export async function readTokenStats(
   return { logp, entropy };
 }
 
+/** The row groups the first epoch trains on: its minibatches, cut into micro-batches. */
+export function trainStatChunks(splits: number[][][], config: RunConfig): number[][] {
+  return microChunks(splits[0], config.optim.microBatch);
+}
+
 async function sampleAndScore(ctx: StepContext) {
   const { config, task, policy, rngs } = ctx;
   const G = config.rollout.groupSize;
@@ -98,8 +104,9 @@ export async function prepareStep(ctx: StepContext): Promise<StepData> {
   const batch = scored.rollout.batch;
   const splits = minibatchSplits(ctx.rngs.minibatch, batch.size, config.optim.epochs, config.optim.minibatches);
   const T = config.rollout.temperature;
-  const old = await readTokenStats(ctx.policy, batch, splits[0], T);
-  const ref = await readTokenStats(ctx.reference, batch, splits[0], T);
+  const chunks = trainStatChunks(splits, config);
+  const old = await readTokenStats(ctx.policy, batch, chunks, T);
+  const ref = await readTokenStats(ctx.reference, batch, chunks, T);
   return {
     ...scored,
     splits,

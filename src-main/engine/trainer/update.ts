@@ -11,6 +11,7 @@ import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOu
 import { gradientTap } from '../ops';
 import { tf } from '../tf';
 import type { Policy, SequenceBatch, TokenStats } from '../types';
+import { selectRows } from './batch';
 
 /** One minibatch, rows of the step's batch; every per-token array is [rows * T]. */
 export interface Minibatch {
@@ -40,6 +41,11 @@ const FIELDS = [
   'lowDriftUnit',
   'highDriftUnit',
   'klPpoSum',
+  'clipLowPositive',
+  'clipHighNegative',
+  'lowPosDriftUnit',
+  'highNegDriftUnit',
+  // The ratio range stays last: micro-batches combine these two by min and max, the rest by sums.
   'ratioMin',
   'ratioMax',
 ] as const;
@@ -52,6 +58,10 @@ export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
   deltaPred: number;
   lowDrift: number;
   highDrift: number;
+  /** The loss clipped importance weights of either advantage sign (CISPO): the *Positive / *Negative fields count. */
+  weightClip: boolean;
+  lowPosDrift: number;
+  highNegDrift: number;
 };
 
 interface MinibatchTensors {
@@ -119,6 +129,8 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
   const perUnit = tf.mul(tf.where(tokens, coefficient, tf.zerosLike(coefficient)), x.contextWeights); // dH / (eta w)
   const surprisalGap = tf.sub(tf.neg(x.oldLogp), x.oldEntropy); // s - H under pi_old
   const sum = (t: tf.Tensor) => tf.sum(t) as tf.Scalar;
+  const lowPositive = out.clipLowPositive ?? tf.zerosLike(x.mask);
+  const highNegative = out.clipHighNegative ?? tf.zerosLike(x.mask);
   return [
     out.loss,
     sum(out.clipLow),
@@ -130,16 +142,26 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
     tf.neg(sum(tf.mul(tf.mul(out.clipLow, removed), perUnit))),
     tf.neg(sum(tf.mul(tf.mul(out.clipHigh, removed), perUnit))),
     sum(tf.where(tokens, tf.sub(x.oldLogp, stats.logp), tf.zerosLike(stats.logp))),
+    sum(lowPositive),
+    sum(highNegative),
+    tf.neg(sum(tf.mul(tf.mul(lowPositive, removed), perUnit))),
+    tf.neg(sum(tf.mul(tf.mul(highNegative, removed), perUnit))),
     tf.min(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, Infinity))) as tf.Scalar,
     tf.max(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, -Infinity))) as tf.Scalar,
   ];
 }
 
 /**
- * Forward + backward + optimizer step. The policy loss sees log pi through a gradient tap, so the
- * same backward pass that trains the weights also yields each token's applied gradient weight.
+ * Loss, gradients and diagnostics of one micro-batch at the current weights; nothing is applied.
+ * The policy loss sees log pi through a gradient tap, so the same backward pass that yields the
+ * weights' gradients also yields each token's applied gradient weight. Returns the gradients
+ * aligned with the variables and [loss, ...diagnostics].
  */
-function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConfig, mb: Minibatch): tf.Tensor1D {
+function microGradients(
+  policy: Policy,
+  config: RunConfig,
+  mb: Minibatch,
+): { grads: tf.Tensor[]; scalars: tf.Tensor1D; weightClip: boolean } {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -158,12 +180,81 @@ function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConf
       forward = { stats: keepAll(stats, keep), out: keepAll(out, keep) };
       return regularizedLoss(config.objective, out.loss, { ...x, logp: stats.logp, entropy: stats.entropy });
     }, variables);
-    const norms = optimizer.apply(variables.map((v) => grads[v.name] ?? tf.zerosLike(v)));
     const diag = diagnostics(forward as Forward, x, config);
-    return tf.stack([value, norms.gradNorm, norms.updateNorm, ...diag]) as tf.Tensor1D;
+    return {
+      grads: variables.map((v) => grads[v.name] ?? tf.zerosLike(v)),
+      scalars: tf.stack([value, ...diag]) as tf.Tensor1D,
+      weightClip: (forward as Forward).out.clipLowPositive !== undefined,
+    };
   } finally {
     tf.dispose(kept);
   }
+}
+
+/** The minibatch in consecutive parts of at most `rows` rows (gradient accumulation); whole when null. */
+export function microBatches(mb: Minibatch, rows: number | null): Minibatch[] {
+  const B = mb.batch.size;
+  if (rows === null || rows >= B) return [mb];
+  const T = mb.batch.responseLen;
+  const parts: Minibatch[] = [];
+  for (let first = 0; first < B; first += rows) {
+    const picked = Array.from({ length: Math.min(rows, B - first) }, (_, i) => first + i);
+    const cut = (a: Float32Array) => a.slice(first * T, (first + picked.length) * T);
+    const batch = selectRows(mb.batch, picked);
+    parts.push({
+      batch,
+      oldLogp: cut(mb.oldLogp),
+      oldEntropy: cut(mb.oldEntropy),
+      refLogp: cut(mb.refLogp),
+      advantages: cut(mb.advantages),
+      contextWeights: cut(mb.contextWeights),
+      weights: cut(mb.weights), // the minibatch's aggregation weights: the parts' losses add up to its loss
+      uniforms: cut(mb.uniforms),
+      tokenCount: batch.mask.reduce((a, m) => a + m, 0),
+    });
+  }
+  return parts;
+}
+
+/** [loss, ...diagnostics] of the parts combined: sums, except the ratio range (min, max). */
+function combineParts(scalars: tf.Tensor1D[]): tf.Tensor1D {
+  if (scalars.length === 1) return scalars[0];
+  const all = tf.stack(scalars) as tf.Tensor2D; // [parts, fields]
+  const n = all.shape[1];
+  return tf.concat([
+    tf.sum(all.slice([0, 0], [-1, n - 2]), 0),
+    tf.min(all.slice([0, n - 2], [-1, 1]), 0),
+    tf.max(all.slice([0, n - 1], [-1, 1]), 0),
+  ]) as tf.Tensor1D;
+}
+
+/**
+ * Forward + backward over the minibatch's micro-batches (`optim.microBatch` rows each), gradients
+ * summed, then one optimizer step. Call inside tf.tidy.
+ */
+function updateAndDiagnose(
+  policy: Policy,
+  optimizer: Optimizer,
+  config: RunConfig,
+  mb: Minibatch,
+): { packed: tf.Tensor1D; weightClip: boolean } {
+  let grads: tf.Tensor[] | null = null;
+  let weightClip = false;
+  const scalars: tf.Tensor1D[] = [];
+  for (const part of microBatches(mb, config.optim.microBatch)) {
+    const r = tf.tidy(() => microGradients(policy, config, part));
+    weightClip = r.weightClip;
+    if (grads) {
+      const previous: tf.Tensor[] = grads;
+      grads = previous.map((g, i) => tf.add(g, r.grads[i]));
+      tf.dispose([...previous, ...r.grads]); // keep one running sum in memory
+    } else grads = r.grads;
+    scalars.push(r.scalars);
+  }
+  const norms = optimizer.apply(grads ?? []);
+  const s = combineParts(scalars);
+  const [loss, rest] = [s.slice(0, 1), s.slice(1)];
+  return { packed: tf.concat([loss, tf.stack([norms.gradNorm, norms.updateNorm]), rest]) as tf.Tensor1D, weightClip };
 }
 
 /** Keeps every tensor field of a record (they must outlive the gradient's internal tidy). */
@@ -179,7 +270,12 @@ export async function runUpdate(
   config: RunConfig,
   mb: Minibatch,
 ): Promise<UpdateRecord> {
-  const packed = tf.tidy(() => updateAndDiagnose(policy, optimizer, config, mb));
+  let weightClip = false;
+  const packed = tf.tidy(() => {
+    const done = updateAndDiagnose(policy, optimizer, config, mb);
+    weightClip = done.weightClip;
+    return done.packed;
+  });
   const values = await packed.data();
   packed.dispose();
   const raw = Object.fromEntries(FIELDS.map((name, i) => [name, values[i]])) as Record<(typeof FIELDS)[number], number>;
@@ -191,5 +287,8 @@ export async function runUpdate(
     deltaPred: eta * raw.predUnit,
     lowDrift: eta * raw.lowDriftUnit,
     highDrift: eta * raw.highDriftUnit,
+    weightClip,
+    lowPosDrift: eta * raw.lowPosDriftUnit,
+    highNegDrift: eta * raw.highNegDriftUnit,
   };
 }

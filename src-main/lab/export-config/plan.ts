@@ -67,16 +67,30 @@ export function promptsPerMiniBatch(config: RunConfig, plan: ExportPlan, key: st
 
 /** What no LLM trainer config can express: cliplab's own tasks, policies and control rewards. */
 export function commonGaps(config: RunConfig, plan: ExportPlan, trainer: 'verl' | 'TRL'): void {
-  const task =
-    config.task.kind === 'bandit'
-      ? `bandit (${config.task.prompts} prompts x ${config.task.actions} actions)`
-      : `${config.task.kind} (size ${config.task.size})`;
-  plan.gap(`task ${task}: a cliplab toy task; give ${trainer} your own prompt dataset`);
-  const policy =
-    config.policy.kind === 'tabular'
-      ? 'a tabular softmax policy'
-      : `a ${config.policy.layers}-layer GPT (d=${config.policy.dModel}) trained from scratch`;
-  plan.gap(`policy: ${policy}; ${trainer} fine-tunes a pretrained language model`);
+  const task = config.task;
+  if (task.kind === 'dataset') {
+    plan.gap(
+      `task dataset (${task.format}, ${task.path}): give ${trainer} the same file with its ${task.format} reward`,
+    );
+  } else {
+    const what =
+      task.kind === 'bandit'
+        ? `bandit (${task.prompts} prompts x ${task.actions} actions)`
+        : `${task.kind} (size ${task.size})`;
+    plan.gap(`task ${what}: a cliplab toy task; give ${trainer} your own prompt dataset`);
+  }
+  const policy = config.policy;
+  if (policy.kind === 'hf') {
+    plan.gap(
+      `policy: the model folder ${policy.path}; point ${trainer} at the same checkpoint (${policy.finetune === 'lora' ? `LoRA rank ${policy.lora.rank}, alpha ${policy.lora.alpha}` : 'full fine-tuning'})`,
+    );
+  } else {
+    const what =
+      policy.kind === 'tabular'
+        ? 'a tabular softmax policy'
+        : `a ${policy.layers}-layer GPT (d=${policy.dModel}) trained from scratch`;
+    plan.gap(`policy: ${what}; ${trainer} fine-tunes a pretrained language model`);
+  }
   const reward = config.reward;
   if (reward.kind === 'bernoulli') {
     plan.gap(

@@ -15,12 +15,28 @@ export const FIELD_TEXT: Readonly<Record<string, FieldText>> = {
   seed: { label: 'Seed', help: 'Every random draw of the run comes from this seed.' },
   steps: { label: 'Steps', help: 'Training steps: one rollout and its updates each.' },
   backend: { label: 'Backend', help: 'auto tries the fastest available backend; the one used is stored with the run.' },
+  threads: {
+    label: 'Threads',
+    help: 'Cores one run computes with (wasm). Only speed depends on it, never the results.',
+    nullLabel: 'free cores',
+  },
 
   task: { label: 'Task' },
   'task.kind': {
     label: 'Task',
-    help: 'bandit: one tabular softmax per prompt; the others are digit tasks for the GPT.',
+    help: 'bandit: one tabular softmax per prompt; dataset: problems from a file for a Hugging Face model; the others are digit tasks for the GPT.',
   },
+  'task.path': { label: 'Data file', help: 'A JSONL or Parquet file of problems where the lab runs.' },
+  'task.format': { label: 'Format', help: 'gsm8k: the answer after "####"; math: the answer in \\boxed{}.' },
+  'task.evalPath': { label: 'Held-out file', help: 'e.g. the test split.', nullLabel: 'hold out 1/8 of the data' },
+  'task.promptFormat': {
+    label: 'Prompt',
+    help: 'The text around each question; {question} marks where it goes.',
+    nullLabel: "the format's default",
+  },
+  'task.systemPrompt': { label: 'System prompt', nullLabel: 'none' },
+  'task.chatTemplate': { label: "Use the model's chat template" },
+  'task.maxNewTokens': { label: 'Max new tokens', help: 'Longest response, its end token included.' },
   'task.prompts': { label: 'Prompts', help: 'States of the bandit, one softmax each.' },
   'task.actions': { label: 'Actions', help: 'Actions per prompt.' },
   'task.correct': { label: 'Correct actions', help: 'Per prompt; used by the verifier reward.' },
@@ -28,7 +44,24 @@ export const FIELD_TEXT: Readonly<Record<string, FieldText>> = {
   'task.size': { label: 'Size', help: 'Digits per operand (add, mod, divisor) or list length (sort, reverse).' },
 
   policy: { label: 'Policy' },
-  'policy.kind': { label: 'Policy', help: 'tabular for the bandit, gpt for the digit tasks.' },
+  'policy.kind': {
+    label: 'Policy',
+    help: 'tabular for the bandit, gpt for the digit tasks, hf for a pretrained model on a dataset.',
+  },
+  'policy.path': {
+    label: 'Model folder',
+    help: 'A Hugging Face folder: config.json, model.safetensors, tokenizer files.',
+  },
+  'policy.finetune': { label: 'Fine-tuning', help: 'lora trains low-rank adapters only; full trains every weight.' },
+  'policy.lora': { label: 'LoRA' },
+  'policy.lora.rank': { label: 'Rank r' },
+  'policy.lora.alpha': { label: 'Alpha', help: 'The update is scaled by alpha / r.' },
+  'policy.lora.targets': { label: 'Target modules', help: 'Module names separated by commas, or all-linear.' },
+  'policy.stop': {
+    label: 'Extra stop tokens',
+    help: 'Token texts separated by commas, beside the model’s end tokens.',
+  },
+  'policy.sampleBatch': { label: 'Rows decoded together', help: 'Bounds the KV cache.', nullLabel: 'all' },
   'policy.logitStd': { label: 'Initial logit std', help: 'Initial logits ~ N(0, std²), drawn with the task seed.' },
   'policy.dModel': { label: 'Model width (d_model)' },
   'policy.layers': { label: 'Layers' },
@@ -65,6 +98,10 @@ export const FIELD_TEXT: Readonly<Record<string, FieldText>> = {
   'rollout.prompts': { label: 'Prompts per step' },
   'rollout.groupSize': { label: 'Group size G', help: 'Responses per prompt.' },
   'rollout.temperature': { label: 'Temperature' },
+  'rollout.topP': {
+    label: 'Top-p',
+    help: 'Nucleus sampling (Hugging Face models); entropy is always of the full distribution.',
+  },
 
   advantage: { label: 'Advantage' },
   'advantage.estimator': { label: 'Estimator', help: 'grpo normalises by the group std; dr_grpo does not.' },
@@ -97,6 +134,11 @@ export const FIELD_TEXT: Readonly<Record<string, FieldText>> = {
   'optim.gradClip': { label: 'Gradient clip', help: 'Global norm.' },
   'optim.beta1': { label: 'Adam β1' },
   'optim.beta2': { label: 'Adam β2' },
+  'optim.microBatch': {
+    label: 'Micro-batch',
+    help: 'Rows per forward/backward pass; gradients accumulate over a minibatch.',
+    nullLabel: 'whole minibatch',
+  },
 
   eval: { label: 'Evaluation' },
   'eval.every': { label: 'Every N steps', help: '0 is never (the last step is always evaluated otherwise).' },

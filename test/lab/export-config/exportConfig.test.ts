@@ -202,6 +202,37 @@ describe('TRL GRPOConfig', () => {
   });
 });
 
+describe('loss aggregation', () => {
+  it('translates seq-mean-token-sum-norm for verl: its normaliser L as loss_scale_factor, releases that differ named', () => {
+    // custom: the add task of size 3, whose longest answer (end token included) is 5 tokens.
+    const text = exportConfig(custom, 'verl');
+    expect(verlOverrides(text)).toMatchObject({
+      'actor_rollout_ref.actor.loss_agg_mode': 'seq-mean-token-sum-norm',
+      'actor_rollout_ref.actor.loss_scale_factor': '5',
+    });
+    const notes = comments(text).replace(/\n#\s+/g, ' ');
+    expect(notes).toMatch(
+      /loss_scale_factor=5: cliplab's seq-mean-token-sum-norm divides each response's token sum by B \* L/,
+    );
+    expect(notes).toMatch(/verl 0\.7 and 0\.8 leave out the 1\/B/);
+    expect(notes).toMatch(/use loss_agg_mode=seq-mean-token-sum with optim\.lr divided by 5/);
+    // TRL's dr_grpo divides by max_completion_length: set to the same L.
+    expect(trlArguments(exportConfig(custom, 'trl'))).toMatchObject({
+      loss_type: '"dr_grpo"',
+      max_completion_length: '5',
+    });
+  });
+
+  it('offers seq-mean-token-sum, which verl and TRL (luspo) name and compute alike', () => {
+    const sum = config({ objective: { aggregation: 'seq-mean-token-sum' } });
+    const verl = verlOverrides(exportConfig(sum, 'verl'));
+    expect(verl['actor_rollout_ref.actor.loss_agg_mode']).toBe('seq-mean-token-sum');
+    expect(verl['actor_rollout_ref.actor.loss_scale_factor']).toBeUndefined();
+    expect(trlArguments(exportConfig(sum, 'trl'))).toMatchObject({ loss_type: '"luspo"' });
+    expect(comments(exportConfig(sum, 'verl'))).not.toMatch(/loss_agg_mode|seq-mean/);
+  });
+});
+
 describe('exportConfig with the probe (--probe)', () => {
   const ppo = presetConfig('tabular-random-sym');
 

@@ -44,46 +44,50 @@ function headerParams(run: Record<string, unknown>, out: Record<string, unknown>
 function decoder(ctx: DecodeContext) {
   const { file, out } = ctx;
   let sawHeader = false;
-  return lineDecoder((line, lineNo) => {
-    if (line.trim().length === 0) return;
-    let entry: unknown;
-    try {
-      entry = parseRelaxedJson(line);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new ImportError(file, `invalid JSON (${why}); expected ${EXPECTED}`, { line: lineNo });
-    }
-    if (isHeader(entry)) {
-      if (!VERSIONS.includes(entry.cliplab_probe as number)) {
+  return lineDecoder(
+    (line, lineNo) => {
+      if (line.trim().length === 0) return;
+      let entry: unknown;
+      try {
+        entry = parseRelaxedJson(line);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new ImportError(file, `invalid JSON (${why}); expected ${EXPECTED}`, { line: lineNo });
+      }
+      if (isHeader(entry)) {
+        if (!VERSIONS.includes(entry.cliplab_probe as number)) {
+          throw new ImportError(
+            file,
+            `cliplab_probe stream version ${JSON.stringify(entry.cliplab_probe)}; this cliplab reads version ${VERSIONS.join(', ')}`,
+            { line: lineNo },
+          );
+        }
+        if (sawHeader) out.warn('the run was resumed: a second header was skipped');
+        else headerParams(entry.run, out.params);
+        sawHeader = true;
+        return;
+      }
+      if (!sawHeader)
+        throw new ImportError(file, `the first line is not a run header; expected ${EXPECTED}`, { line: lineNo });
+      if (!isRecord(entry) || !isStep(entry.step) || !isRecord(entry.metrics)) {
         throw new ImportError(
           file,
-          `cliplab_probe stream version ${JSON.stringify(entry.cliplab_probe)}; this cliplab reads version ${VERSIONS.join(', ')}`,
-          { line: lineNo },
+          `expected {"step": N, "time": s, "metrics": {...}} with a non-negative integer step`,
+          {
+            line: lineNo,
+          },
         );
       }
-      if (sawHeader) out.warn('the run was resumed: a second header was skipped');
-      else headerParams(entry.run, out.params);
-      sawHeader = true;
-      return;
-    }
-    if (!sawHeader)
-      throw new ImportError(file, `the first line is not a run header; expected ${EXPECTED}`, { line: lineNo });
-    if (!isRecord(entry) || !isStep(entry.step) || !isRecord(entry.metrics)) {
-      throw new ImportError(
-        file,
-        `expected {"step": N, "time": s, "metrics": {...}} with a non-negative integer step`,
-        {
-          line: lineNo,
-        },
-      );
-    }
-    const time = typeof entry.time === 'number' ? entry.time : NaN;
-    for (const [key, raw] of Object.entries(entry.metrics)) {
-      const value = metricValue(raw);
-      if (value !== undefined) out.add(key, entry.step, value, time);
-      else out.warn(`skipped "${key}" at step ${entry.step}: not a number`);
-    }
-  });
+      const time = typeof entry.time === 'number' ? entry.time : NaN;
+      for (const [key, raw] of Object.entries(entry.metrics)) {
+        const value = metricValue(raw);
+        if (value !== undefined) out.add(key, entry.step, value, time);
+        else out.warn(`skipped "${key}" at step ${entry.step}: not a number`);
+      }
+    },
+    undefined,
+    out,
+  );
 }
 
 export const probeStream: ImportFormat = {
