@@ -114,6 +114,9 @@ export interface RemoteJob {
   streamPath: string | null;
   /** GPUs the job asked for. */
   gpus: number;
+  /** The model and prompt dataset on the cluster, as given at submission. */
+  model: string | null;
+  dataset: string | null;
   /** The shell command the job runs (Ray's entrypoint). */
   entrypoint: string;
   /** ISO 8601; null until Ray has accepted the job. */

@@ -92,10 +92,17 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[], co
   return value as T;
 }
 
-/** A remote run's job as clients see it (the request's entrypoint; never the request's environment). */
+const textOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/**
+ * A remote run's job as clients see it: the request's entrypoint and the metadata naming its model
+ * and data, never the request's environment (it may hold the user's secrets).
+ */
 function parseRemoteJob(job: StoredRemoteJob | null): RemoteJob {
   if (job === null) throw new Unreadable('its remote job row is missing');
-  const entrypoint = parseObject(job.request, 'remote job request').entrypoint;
+  const request = parseObject(job.request, 'remote job request');
+  const meta = typeof request.metadata === 'object' && request.metadata !== null ? request.metadata : {};
+  const { cliplab_model: model, cliplab_dataset: dataset } = meta as Record<string, unknown>;
   return {
     engine: oneOf(job.engine, REMOTE_ENGINES, 'engine'),
     target: job.target,
@@ -105,7 +112,9 @@ function parseRemoteJob(job: StoredRemoteJob | null): RemoteJob {
     channel: oneOf(job.channel, REMOTE_CHANNELS, 'channel'),
     streamPath: job.streamPath,
     gpus: job.gpus,
-    entrypoint: typeof entrypoint === 'string' ? entrypoint : '',
+    model: textOrNull(model),
+    dataset: textOrNull(dataset),
+    entrypoint: textOrNull(request.entrypoint) ?? '',
     submittedAt: job.submittedAt,
     checkedAt: job.checkedAt,
     unreachable: job.unreachable,

@@ -74,6 +74,8 @@ export function buildJob(input: JobInput): BuiltJob {
   const metadata: Record<string, string> = {
     cliplab_name: input.name,
     cliplab_engine: job.engine,
+    cliplab_model: job.model,
+    cliplab_dataset: job.dataset,
     cliplab_version: APP_VERSION,
   };
   if (input.runId !== null) metadata.cliplab_run = String(input.runId);

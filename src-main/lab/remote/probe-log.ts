@@ -30,7 +30,7 @@ export class ProbeLogReader {
     this.lines.push(Buffer.from(text, 'utf8'));
   }
 
-  /** The log is complete: a last line without a newline counts too. */
+  /** The log is complete (a last line without its newline was cut mid-write and is left out). */
   end(): void {
     this.lines.end();
   }

@@ -57,8 +57,8 @@ describe("the probe's records in a job's log", () => {
   it('skips a mangled probe line with a warning and keeps the rest', () => {
     const lines = stream.trim().split('\n');
     const log = [lines[0], lines[1], '{"step": 2, "metrics": {"clip/low_frac": ', lines[3]]
-      .map((l) => `${PROBE_PREFIX}${l}`)
-      .join('\n');
+      .map((l) => `${PROBE_PREFIX}${l}\n`)
+      .join('');
     const reader = new ProbeLogReader('job 7');
     reader.push(log);
     reader.end();
