@@ -6,27 +6,35 @@
  * One job is followed live, through a cut in the connection (the dashboard reached through a relay
  * the test cuts, as an SSH tunnel drops) and a restart of cliplab while it runs; what is stored is
  * then compared point by point with the probe's records in the job's own log. A second job is
- * stopped mid-run. A 2 x 2 sweep goes through the real `cliplab` binary, as a user types it.
+ * submitted from a terminal while the workbench is open in Chromium (`cliplab serve`): it shows up
+ * in Runs with its remote badge, its steps and log arrive live, and the Stop job button ends it
+ * cancelled. A 2 x 2 sweep goes through the real `cliplab` binary, as a user types it.
  */
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyOverrides,
+  parseAssignment,
   presetConfig,
   type ApiArgs,
   type RemoteRun,
   type RunConfig,
   type RunRecord,
-} from '../../../src-main/contract';
-import { createLab, dispatch, readRun, type LabService } from '../../../src-main/lab';
-import { parseRayAddress } from '../../../src-main/lab/remote/address';
-import { RayJobsClient } from '../../../src-main/lab/remote/ray-client';
-import { python, pythonMissing } from '../../support/python';
-import { startRayHead, type RayHead } from '../../support/ray-head';
-import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy';
-import { fileTempDir } from '../../support/temp';
+} from '../../src-main/contract';
+import { createLab, dispatch, readRun, type LabService } from '../../src-main/lab';
+import { parseRayAddress } from '../../src-main/lab/remote/address';
+import { RayJobsClient } from '../../src-main/lab/remote/ray-client';
+import { chromiumArgs, chromiumPath } from '../support/chromium';
+import { runCli } from '../support/cli';
+import { saveScreenshot } from '../support/e2e-app';
+import { python, pythonMissing } from '../support/python';
+import { startRayHead, type RayHead } from '../support/ray-head';
+import { startServeProcess } from '../support/serve-process';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { fileTempDir } from '../support/temp';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const probeDir = path.join(root, 'python', 'cliplab-probe');
@@ -34,19 +42,22 @@ const PREFIX = '[cliplab-probe] ';
 const canRun = python !== null && process.platform === 'linux';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A TRL-sized cliplab config for the tiny model: 4 prompts x 4 completions, two updates per rollout. */
-function tinyConfig(steps: number, extra: { path: string; value: unknown }[] = []): RunConfig {
-  const result = applyOverrides(presetConfig('gpt-random-sym'), [
-    { path: 'steps', value: steps },
-    { path: 'rollout.prompts', value: 4 },
-    { path: 'rollout.groupSize', value: 4 },
-    { path: 'optim.minibatches', value: 2 },
-    { path: 'optim.epochs', value: 2 },
-    { path: 'optim.optimizer', value: 'sgd' },
-    { path: 'optim.lr', value: 0.3 },
-    { path: 'optim.gradClip', value: 1 },
-    ...extra,
-  ]);
+/** A TRL-sized cliplab config for the tiny model (4 prompts x 4 completions, two updates per rollout), as --set options. */
+function tinySets(steps: number): string[] {
+  return [
+    `steps=${steps}`,
+    'rollout.prompts=4',
+    'rollout.groupSize=4',
+    'optim.minibatches=2',
+    'optim.epochs=2',
+    'optim.optimizer=sgd',
+    'optim.lr=0.3',
+    'optim.gradClip=1',
+  ];
+}
+
+function tinyConfig(steps: number): RunConfig {
+  const result = applyOverrides(presetConfig('gpt-random-sym'), tinySets(steps).map(parseAssignment));
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.value;
 }
@@ -93,6 +104,28 @@ describe.skipIf(!canRun)('remote runs on a real local Ray head', () => {
   afterAll(async () => {
     await head?.stop();
   }, 60_000);
+
+  /** The job options as `cliplab submit` / `sweep --to` take them. */
+  const cliJob = (target: string): string[] => [
+    '--to',
+    target,
+    '--engine',
+    'trl',
+    '--model',
+    assets.model,
+    '--dataset',
+    assets.dataset,
+    '--python',
+    python!,
+    '--env',
+    `PYTHONPATH=${probeDir}`,
+    '--cpus',
+    '1',
+    '--override',
+    'max_completion_length=8',
+    '--override',
+    'save_strategy=no',
+  ];
 
   const jobOptions = (target: string): ApiArgs<'remote.submit'>['job'] => ({
     target,
@@ -184,60 +217,79 @@ describe.skipIf(!canRun)('remote runs on a real local Ray head', () => {
     }
   }, 420_000);
 
-  it('stops a job mid-run: Ray stops it and the run ends cancelled with what it stored', async () => {
-    const lab = createLab({ dbPath: path.join(dir, 'stop.db'), remote: { follow: true, pollMs: 400 } });
+  it('in the workbench: a submitted job shows up live with its log, and Stop job ends it cancelled', async () => {
+    const db = path.join(dir, 'ui.db');
+    const serve = await startServeProcess(['--no-open', '--port', '0', '--db', db]);
+    const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs() });
     try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${serve.url}#/runs`);
+      // Submitted from a terminal, as a user would, while the workbench is open on the same database.
       const steps = 2000;
-      const { run } = await dispatch(lab, 'remote.submit', {
-        config: tinyConfig(steps),
-        name: 'stopped',
-        job: jobOptions(head.address),
-      });
-      await until('two steps stored', () => (lab.context.store.lastStep(run.id) ?? 0) >= 2);
-      const asked = await dispatch(lab, 'runs.cancel', { id: run.id });
-      expect(asked.status).toBe('running'); // until Ray reports the job stopped
-      const ended = await until('the run to end', () => {
-        const r = remoteRun(lab, run.id);
-        return r.status !== 'running' ? r : null;
-      });
-      expect(ended.status).toBe('cancelled');
-      expect(ended.remote.jobStatus).toBe('STOPPED');
-      expect(ended.step).toBeGreaterThanOrEqual(2);
-      expect(ended.step).toBeLessThan(steps);
-      await expect(dispatch(lab, 'runs.cancel', { id: run.id })).rejects.toThrow(/is cancelled/);
+      const submitted = await runCli([
+        'submit',
+        ...cliJob(head.address),
+        '--preset',
+        'gpt-random-sym',
+        ...tinySets(steps).flatMap((s) => ['--set', s]),
+        '--name',
+        'stopped from the workbench',
+        '--detach',
+        '--json',
+        '--db',
+        db,
+      ]);
+      expect(submitted.stderr).toMatch(/submitted run 1/);
+      const id = (JSON.parse(submitted.stdout) as { runs: { run: RemoteRun }[] }).runs[0].run.id;
+
+      const row = page.getByRole('row').filter({ hasText: 'stopped from the workbench' });
+      await row.getByText('trl on Ray').waitFor({ timeout: 60_000 });
+      await row.getByRole('link', { name: 'stopped from the workbench' }).click();
+      await page.getByText(/Ray says RUNNING/).waitFor({ timeout: 180_000 });
+      // Steps arrive without a reload.
+      await page
+        .locator('.progress-text strong')
+        .filter({ hasText: /^([2-9]|\d\d+) \/ 2000$/ })
+        .waitFor({ timeout: 120_000 });
+      await page.getByRole('button', { name: "Show the job's log" }).click();
+      await page
+        .getByLabel("The end of the job's log")
+        .getByText(/\[cliplab-probe\] \{"step"/)
+        .first()
+        .waitFor();
+      await saveScreenshot(page, 'remote-run-live');
+
+      await page.getByRole('button', { name: 'Stop job' }).click();
+      await page.locator('.facts .badge.cancelled').waitFor({ timeout: 120_000 });
+      expect(await page.getByRole('button', { name: 'Stop job' }).count()).toBe(0);
+      const lab = createLab({ dbPath: db });
+      try {
+        const ended = remoteRun(lab, id);
+        expect(ended.status).toBe('cancelled');
+        expect(ended.remote.jobStatus).toBe('STOPPED');
+        expect(ended.step).toBeGreaterThanOrEqual(2);
+        expect(ended.step).toBeLessThan(steps);
+      } finally {
+        await lab.close();
+      }
+      expect(errors).toEqual([]);
     } finally {
-      await lab.close();
+      await browser.close();
+      await serve.stop();
     }
-  }, 300_000);
+  }, 420_000);
 
   it('cliplab sweep --to runs a 2 x 2 TRL grid: four remote runs, live, each with its clip balance', async () => {
     const db = path.join(dir, 'sweep.db');
     const args = [
       path.join(root, 'bin', 'cliplab.js'),
       'sweep',
-      '--to',
-      head.address,
-      '--engine',
-      'trl',
-      '--model',
-      assets.model,
-      '--dataset',
-      assets.dataset,
-      '--python',
-      python!,
-      '--env',
-      `PYTHONPATH=${probeDir}`,
-      '--cpus',
-      '1',
-      '--override',
-      'max_completion_length=8',
-      '--override',
-      'save_strategy=no',
+      ...cliJob(head.address),
       '--preset',
       'gpt-random-sym',
-      ...['steps=12', 'rollout.prompts=4', 'rollout.groupSize=4', 'optim.minibatches=2', 'optim.epochs=2']
-        .concat(['optim.optimizer=sgd', 'optim.lr=0.3', 'optim.gradClip=1'])
-        .flatMap((s) => ['--set', s]),
+      ...tinySets(12).flatMap((set) => ['--set', set]),
       '--grid',
       'objective.clipLow=0.1,0.2',
       '--grid',
