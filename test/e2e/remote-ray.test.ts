@@ -8,7 +8,8 @@
  * then compared point by point with the probe's records in the job's own log. A second job is
  * submitted from a terminal while the workbench is open in Chromium (`cliplab serve`): it shows up
  * in Runs with its remote badge, its steps and log arrive live, and the Stop job button ends it
- * cancelled. A 2 x 2 sweep goes through the real `cliplab` binary, as a user types it.
+ * cancelled. From a terminal, a job that fails on the cluster ends failed with its cause, and
+ * `cliplab cancel` stops a job. A 2 x 2 sweep goes through the real `cliplab` binary, as a user types it.
  */
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -28,7 +29,7 @@ import { createLab, dispatch, readRun, type LabService } from '../../src-main/la
 import { parseRayAddress } from '../../src-main/lab/remote/address';
 import { RayJobsClient } from '../../src-main/lab/remote/ray-client';
 import { chromiumArgs, chromiumPath } from '../support/chromium';
-import { runCli } from '../support/cli';
+import { cliOn, runCli } from '../support/cli';
 import { saveScreenshot } from '../support/e2e-app';
 import { python, pythonMissing } from '../support/python';
 import { startRayHead, type RayHead } from '../support/ray-head';
@@ -36,7 +37,7 @@ import { startServeProcess } from '../support/serve-process';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { fileTempDir } from '../support/temp';
 
-const root = path.resolve(import.meta.dirname, '../../..');
+const root = path.resolve(import.meta.dirname, '../..');
 const probeDir = path.join(root, 'python', 'cliplab-probe');
 const PREFIX = '[cliplab-probe] ';
 const canRun = python !== null && process.platform === 'linux';
@@ -106,13 +107,13 @@ describe.skipIf(!canRun)('remote runs on a real local Ray head', () => {
   }, 60_000);
 
   /** The job options as `cliplab submit` / `sweep --to` take them. */
-  const cliJob = (target: string): string[] => [
+  const cliJob = (target: string, model = assets.model): string[] => [
     '--to',
     target,
     '--engine',
     'trl',
     '--model',
-    assets.model,
+    model,
     '--dataset',
     assets.dataset,
     '--python',
@@ -280,6 +281,32 @@ describe.skipIf(!canRun)('remote runs on a real local Ray head', () => {
       await serve.stop();
     }
   }, 420_000);
+
+  it('from a terminal: a job that fails ends failed naming its cause, logs shows it, cancel stops a job', async () => {
+    const cli = cliOn(path.join(dir, 'control.db'));
+    const preset = ['--preset', 'gpt-random-sym'];
+    // A model path that is not on the cluster: the job fails in its first second, and says why.
+    const missing = path.join(dir, 'no-such-model');
+    const failed = await cli('submit', ...cliJob(head.address, missing), ...preset, '--name', 'missing model');
+    expect(failed.code).toBe(1);
+    const cause = `--model ${missing}: not a folder`;
+    expect(failed.stderr).toContain(`run 1 failed: missing model (Ray job cliplab-1-`);
+    expect(failed.stderr).toContain(`- Ray: Job entrypoint command failed with exit code 1; its log ends: ${cause}`);
+    const logs = await cli('logs', '1', '--lines', '3');
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain(cause);
+
+    const long = tinySets(2000).flatMap((s) => ['--set', s]);
+    const detached = await cli('submit', ...cliJob(head.address), ...preset, ...long, '--name', 'long', '--detach');
+    expect(detached.code).toBe(0);
+    const cancelled = await cli('cancel', '2', '--json');
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stderr).toMatch(/stop sent to ray:\/\/127\.0\.0\.1:\d+ \(job cliplab-2-[0-9a-f]{8}\)/);
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({ status: 'cancelled', remote: { jobStatus: 'STOPPED' } });
+    const again = await cli('cancel', '2');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/run 2 is cancelled; only queued or running remote runs can be stopped/);
+  }, 300_000);
 
   it('cliplab sweep --to runs a 2 x 2 TRL grid: four remote runs, live, each with its clip balance', async () => {
     const db = path.join(dir, 'sweep.db');

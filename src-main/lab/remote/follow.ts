@@ -13,7 +13,7 @@ import { toSeriesInputs } from '../import';
 import type { ImportedSeries } from '../import/types';
 import { announceRun } from '../records';
 import { metricsChannel, type MetricsChannel } from './channels';
-import { runStatusOf } from './jobs';
+import { failureOf, runStatusOf } from './jobs';
 import { isTerminalJobState, RemoteError, type JobDetails, type RayJobsClient } from './ray-client';
 
 /** Longest pause between two tries while the cluster does not answer. */
@@ -96,10 +96,7 @@ export class RemoteFollow {
       this.channel ??= metricsChannel(job, (series) => this.store(series));
       if (isTerminalJobState(info.status)) {
         await this.channel.drain(client);
-        this.finish(
-          runStatusOf(info.status),
-          info.status === 'FAILED' ? `Ray: ${info.message ?? 'the job failed'}` : null,
-        );
+        this.finish(runStatusOf(info.status), info.status === 'FAILED' ? failureOf(info.message) : null);
         return null;
       }
       await this.channel.poll(client);

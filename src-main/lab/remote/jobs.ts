@@ -29,6 +29,25 @@ export function runStatusOf(state: RayJobState | null): RunStatus {
   return state === null ? 'queued' : RUN_STATUS[state];
 }
 
+/** Longest failure text kept on a run (it is shown in Runs, the run view and the terminal). */
+const MAX_FAILURE_CHARS = 600;
+
+/**
+ * Why a job failed, in one line for the run's error: Ray's first line and the last line the job
+ * printed (where a Python error names its cause). Ray's message for a failed entrypoint carries the
+ * last ten lines of the log, up to 20,000 characters; the whole log stays one `cliplab logs` away.
+ */
+export function failureOf(message: string | null | undefined): string {
+  const lines = (message ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length === 0) return 'Ray: the job failed';
+  const first = lines[0].replace(/,? last available logs.*$/, '');
+  const text = lines.length > 1 ? `${first}; its log ends: ${lines[lines.length - 1]}` : first;
+  return `Ray: ${text.length > MAX_FAILURE_CHARS ? `${text.slice(0, MAX_FAILURE_CHARS - 1)}…` : text}`;
+}
+
 /**
  * A submission id no other run shares: the run id for people reading Ray's job list, and random
  * bits because other cliplab databases submit to the same cluster. Ray refuses an id it knows, so

@@ -19,7 +19,7 @@ import {
 import { trlPlan } from '../../../src-main/lab/export-config/trl';
 import { parseRayAddress } from '../../../src-main/lab/remote/address';
 import { shellWord } from '../../../src-main/lab/remote/entrypoints';
-import { buildJob, newSubmissionId, runStatusOf, visibleEnv } from '../../../src-main/lab/remote/jobs';
+import { buildJob, failureOf, newSubmissionId, runStatusOf, visibleEnv } from '../../../src-main/lab/remote/jobs';
 import { python, pythonMissing, runPython } from '../../support/python';
 
 const address = parseRayAddress('ray://127.0.0.1:8265');
@@ -139,6 +139,20 @@ describe('the Ray job of a remote run', () => {
     const ids = new Set(Array.from({ length: 200 }, () => newSubmissionId(12)));
     expect(ids.size).toBe(200);
     for (const id of ids) expect(id).toMatch(/^cliplab-12-[0-9a-f]{8}$/);
+  });
+
+  it("makes a failed job's error one line: Ray's first line and the last line the job printed", () => {
+    // As Ray 2.60's job supervisor words a failed entrypoint (job_supervisor.py), with ten log lines.
+    const tail = ['Traceback (most recent call last):', ...Array(8).fill('  x'), 'ValueError: bad --dataset row 3'];
+    const message = `Job entrypoint command failed with exit code 1, last available logs (truncated to 20,000 chars):\n${tail.join('\n')}\n`;
+    expect(failureOf(message)).toBe(
+      'Ray: Job entrypoint command failed with exit code 1; its log ends: ValueError: bad --dataset row 3',
+    );
+    expect(failureOf('Job entrypoint command failed with exit code 2. No logs available.')).toBe(
+      'Ray: Job entrypoint command failed with exit code 2. No logs available.',
+    );
+    expect(failureOf(null)).toBe('Ray: the job failed');
+    expect(failureOf(`failed\n${'y'.repeat(5000)}`).length).toBeLessThanOrEqual(600 + 'Ray: '.length);
   });
 
   it('quotes shell words a POSIX shell gives back unchanged', () => {
