@@ -1,6 +1,7 @@
 /**
- * Schema 4 (remote runs): a database written by the previous release (schema 3) upgrades in place
- * with its runs intact, and the remote-job queries keep one follower per run and one row per job.
+ * The remote-runs migration: a database written before it upgrades in place with its runs intact,
+ * and the remote-job queries keep one follower per run and one row per job. The migration is found
+ * by what it creates, not by its number (other migrations may be ordered before it).
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -8,11 +9,15 @@ import { SCHEMA_VERSION, openStore } from '../../src-main/store';
 import { APPLICATION_ID, MIGRATIONS } from '../../src-main/store/schema';
 import { tempDbPath } from '../support/temp';
 
-/** A file exactly as schema 3 left it (migrations are never edited once shipped), with two runs. */
-function makeV3File(file: string): void {
+/** The migration that adds remote runs, and the schema version just before it. */
+const REMOTE_MIGRATION = MIGRATIONS.find((m) => /CREATE TABLE remote_jobs\b/.test(m.sql))!;
+const BEFORE = REMOTE_MIGRATION.version - 1;
+
+/** A file exactly as the schema before remote runs left it (migrations are never edited once shipped), with two runs. */
+function makePreviousFile(file: string): void {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  for (const m of MIGRATIONS.filter((m) => m.version <= 3)) db.exec(m.sql);
+  for (const m of MIGRATIONS.filter((m) => m.version <= BEFORE)) db.exec(m.sql);
   db.exec(`
     INSERT INTO runs (name, origin, status, config, group_key, seed, app_version, steps, created_at)
       VALUES ('local run', 'local', 'completed', '{"seed":1}', 'g1', 1, '0.1.0', 10, '2025-01-01T00:00:00.000Z');
@@ -24,7 +29,7 @@ function makeV3File(file: string): void {
     INSERT INTO run_metric_stats VALUES (2, 1, 1, 1, 1, 0.25);
   `);
   db.pragma(`application_id = ${APPLICATION_ID}`);
-  db.pragma('user_version = 3');
+  db.pragma(`user_version = ${BEFORE}`);
   db.close();
 }
 
@@ -41,12 +46,12 @@ const job = (runId: number, jobId = `cliplab-${runId}-00000000`) => ({
 });
 
 describe('remote runs in the store', () => {
-  it('upgrades a schema-3 file: old runs intact, remote jobs recorded beside new runs', () => {
+  it('upgrades a file from before remote runs: old runs intact, remote jobs recorded beside new runs', () => {
+    expect(REMOTE_MIGRATION).toBeDefined();
     const file = tempDbPath();
-    makeV3File(file);
+    makePreviousFile(file);
     const store = openStore(file);
-    expect(SCHEMA_VERSION).toBe(4);
-    expect(store.schemaVersion()).toBe(4);
+    expect(store.schemaVersion()).toBe(SCHEMA_VERSION);
     expect(store.getRun(1)).toMatchObject({ name: 'local run', origin: 'local', remote: null });
     expect(store.getRun(2, ['clip/low_frac'])).toMatchObject({
       origin: 'imported',
