@@ -14,7 +14,13 @@ import type { ImportedSeries } from '../import/types';
 import { announceRun } from '../records';
 import { metricsChannel, type MetricsChannel } from './channels';
 import { failureOf, runStatusOf } from './jobs';
-import { isTerminalJobState, RemoteError, type JobDetails, type RayJobsClient } from './ray-client';
+import {
+  isTerminalJobState,
+  RemoteError,
+  type JobDetails,
+  type JobSubmitRequest,
+  type RayJobsClient,
+} from './ray-client';
 
 /** Longest pause between two tries while the cluster does not answer. */
 const MAX_BACKOFF_MS = 30_000;
@@ -114,8 +120,16 @@ export class RemoteFollow {
       this.finish('cancelled', null);
       return false;
     }
+    let request: JobSubmitRequest;
     try {
-      await client.submitJob(JSON.parse(job.request));
+      request = JSON.parse(job.request) as JobSubmitRequest;
+    } catch {
+      // The database is untrusted: a request that does not read back is never sent.
+      this.finish('failed', `run ${this.runId}'s stored job request is not valid JSON; it was not submitted`);
+      return false;
+    }
+    try {
+      await client.submitJob(request);
     } catch (err) {
       // An answer lost on the way back: Ray has the job already (its submission id is ours alone).
       const adopted = err instanceof RemoteError && err.kind === 'http' && /already exists/.test(err.message);
