@@ -37,7 +37,11 @@ function change(before: RunRecord | undefined, run: RunRecord): string | null {
  * Resolves once every run has ended, or with the exit code of the signal (Ctrl-C, SIGTERM, SIGHUP)
  * that stopped the watching.
  */
-export function watchRemoteRuns(lab: LabService, ids: readonly number[], io: CliIo): Promise<{ signalCode: number | null }> {
+export function watchRemoteRuns(
+  lab: LabService,
+  ids: readonly number[],
+  io: CliIo,
+): Promise<{ signalCode: number | null }> {
   const line = liveLines(io.stderr, io.env);
   const seen = new Map<number, RunRecord>();
   const keys = [METRIC.entropy, METRIC.clipLowFrac, METRIC.clipHighFrac];
