@@ -73,7 +73,7 @@ async function submit(args: ParsedArgs, io: CliIo): Promise<number> {
   const config = configFromArgs(args);
   const job = jobFromArgs(args, io);
   const name = stringOption(args, 'name');
-  const lab = createLab({ dbPath: dbPathOf(args, io), remote: { follow: [] } });
+  const lab = createLab({ dbPath: dbPathOf(args, io), remote: { follow: [], env: io.env } });
   try {
     if (flagOption(args, 'dry-run')) {
       const plan = await dispatch(lab, 'remote.plan', { config, name, job });
@@ -94,7 +94,7 @@ export async function remoteSweep(args: ParsedArgs, io: CliIo, sweep: SweepShape
   const job = jobFromArgs(args, io);
   const name = stringOption(args, 'name') ?? stringOption(args, 'preset');
   const request: ApiArgs<'remote.sweep'> = { config, grid, seeds, name, tags: tagsOf(args), job };
-  const lab = createLab({ dbPath: dbPathOf(args, io), remote: { follow: [] } });
+  const lab = createLab({ dbPath: dbPathOf(args, io), remote: { follow: [], env: io.env } });
   try {
     if (flagOption(args, 'dry-run')) {
       // The same plan remote.sweep makes, one job per run, nothing sent.

@@ -26,7 +26,7 @@ export const watchCommand: Command = {
   flags: ['json'],
   options: [],
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const lab = createLab({ dbPath: dbPathOf(args, io), remote: { follow: [] } });
+    const lab = createLab({ dbPath: dbPathOf(args, io), remote: { follow: [], env: io.env } });
     try {
       const chosen = await Promise.all(args.positionals.map((ref) => findRun(lab, ref)));
       const open = lab.context.store.openRemoteRuns().map((r) => r.runId);

@@ -8,8 +8,8 @@
  * then compared point by point with the probe's records in the job's own log. A second job is
  * submitted from a terminal while the workbench is open in Chromium (`cliplab serve`): it shows up
  * in Runs with its remote badge, its steps and log arrive live, and the Stop job button ends it
- * cancelled. From a terminal, a job that fails on the cluster ends failed with its cause, and
- * `cliplab cancel` stops a job. A 2 x 2 sweep goes through the real `cliplab` binary, as a user types it.
+ * cancelled. From a terminal, through an auth proxy that wants a token, a job that fails on the
+ * cluster ends failed with its cause, and `cliplab cancel` stops a job. A 2 x 2 sweep goes through the real `cliplab` binary, as a user types it.
  */
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -32,6 +32,7 @@ import { chromiumArgs, chromiumPath } from '../support/chromium';
 import { cliOn, runCli } from '../support/cli';
 import { saveScreenshot } from '../support/e2e-app';
 import { python, pythonMissing } from '../support/python';
+import { startAuthProxy } from '../support/auth-proxy';
 import { startRayHead, type RayHead } from '../support/ray-head';
 import { startServeProcess } from '../support/serve-process';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
@@ -282,19 +283,36 @@ describe.skipIf(!canRun)('remote runs on a real local Ray head', () => {
     }
   }, 420_000);
 
-  it('from a terminal: a job that fails ends failed naming its cause, logs shows it, cancel stops a job', async () => {
-    const cli = cliOn(path.join(dir, 'control.db'));
+  it('from a terminal, through an auth proxy: a failing job ends failed naming its cause; cancel stops a job', async () => {
+    const db = path.join(dir, 'control.db');
+    const cli = cliOn(db);
     const preset = ['--preset', 'gpt-random-sym'];
-    // A model path that is not on the cluster: the job fails in its first second, and says why.
+    // This dashboard is behind an auth proxy: without its token, a clear refusal and no run.
+    const token = 'tok-7d1e0c5a';
+    const proxy = await startAuthProxy(head.dashboardPort, token);
+    const guarded = `ray://127.0.0.1:${proxy.port}`;
     const missing = path.join(dir, 'no-such-model');
-    const failed = await cli('submit', ...cliJob(head.address, missing), ...preset, '--name', 'missing model');
-    expect(failed.code).toBe(1);
-    const cause = `--model ${missing}: not a folder`;
-    expect(failed.stderr).toContain(`run 1 failed: missing model (Ray job cliplab-1-`);
-    expect(failed.stderr).toContain(`- Ray: Job entrypoint command failed with exit code 1; its log ends: ${cause}`);
-    const logs = await cli('logs', '1', '--lines', '3');
-    expect(logs.code).toBe(0);
-    expect(logs.stdout).toContain(cause);
+    const bad = [...cliJob(guarded, missing), ...preset, '--name', 'missing model', '--db', db];
+    try {
+      const refused = await runCli(['submit', ...bad]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/GET \/api\/version failed with HTTP 401: .*CLIPLAB_RAY_HEADERS/);
+
+      // With it, a model path that is not on the cluster: the job fails in its first second and says why.
+      const auth = { CLIPLAB_RAY_HEADERS: JSON.stringify({ Authorization: `Bearer ${token}` }) };
+      const failed = await runCli(['submit', ...bad], auth);
+      expect(failed.code).toBe(1);
+      const cause = `--model ${missing}: not a folder`;
+      expect(failed.stderr).toContain(`run 1 failed: missing model (Ray job cliplab-1-`);
+      expect(failed.stderr).toContain(`- Ray: Job entrypoint command failed with exit code 1; its log ends: ${cause}`);
+      const logs = await runCli(['logs', '1', '--lines', '3', '--db', db], auth);
+      expect(logs.code).toBe(0);
+      expect(logs.stdout).toContain(cause);
+      expect(proxy.counts()).toMatchObject({ refused: 1 }); // every call with the token went through
+      expect(`${refused.stderr}${failed.stderr}${failed.stdout}${logs.stdout}`).not.toContain(token);
+    } finally {
+      await proxy.close();
+    }
 
     const long = tinySets(2000).flatMap((s) => ['--set', s]);
     const detached = await cli('submit', ...cliJob(head.address), ...preset, ...long, '--name', 'long', '--detach');

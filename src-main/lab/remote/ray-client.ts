@@ -45,6 +45,10 @@ export class RemoteError extends Error {
 
 /** The Jobs API version this client speaks (3 added entrypoint_num_cpus/gpus; Ray 2.2+). */
 export const MIN_JOBS_API_VERSION = 3;
+/** Answers of an auth proxy that wants (other) credentials. */
+const AUTH_STATUSES = [401, 403, 407];
+const AUTH_HINT =
+  ' (an auth proxy in front of the dashboard: give its headers in CLIPLAB_RAY_HEADERS or remote-targets.json)';
 /** Default time for one call. */
 export const CALL_TIMEOUT_MS = 15_000;
 /** Largest answer read (a job's whole log comes in one answer). */
@@ -200,7 +204,9 @@ export class RayJobsClient {
     const res = await this.send(method, path, body, timeoutMs);
     const what = `${method} ${path}`;
     if (res.status < 200 || res.status >= 300) {
-      throw this.error('http', `${what} failed with HTTP ${res.status}: ${errorSummary(res.text)}`, res.status);
+      // Ray's dashboard has no authentication: these come from a proxy in front of it.
+      const hint = AUTH_STATUSES.includes(res.status) ? AUTH_HINT : '';
+      throw this.error('http', `${what} failed with HTTP ${res.status}: ${errorSummary(res.text)}${hint}`, res.status);
     }
     let json: unknown;
     try {
