@@ -11,6 +11,8 @@ export * from './identity';
 export * from './metrics';
 export * from './presets';
 export * from './runs';
+export * from './settings-text';
+export * from './summary';
 export * from './tasks';
 export * from './validate';
 export * from './views';

@@ -29,7 +29,8 @@ export const CLIP_SETTINGS: readonly ClipSetting[] = [
     label: 'PPO symmetric 0.2 / 0.2',
     clipLow: 0.2,
     clipHigh: 0.2,
-    expectation: 'clip-high outweighs clip-low: entropy falls',
+    expectation:
+      "clip-high binds first (ln 1.2 = 0.182 < −ln 0.8 = 0.223); the paper reports entropy falling at this setting on LLMs, while cliplab's own small-GPT reproduction (docs/results.md) did not show it",
   },
   {
     id: 'clip-high-only',

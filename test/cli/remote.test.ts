@@ -38,6 +38,10 @@ describe('cliplab submit, sweep --to, watch, logs', () => {
         ['sweep', '--to', 'ray://127.0.0.1:1', ...base, '--grid', 'seed=1,2', '--parallel', '2'],
         /--parallel: Ray schedules/,
       ],
+      [
+        ['sweep', '--to', 'ray://127.0.0.1:1', ...base, '--grid', 'seed=1,2', '--rerun'],
+        /--rerun: a sweep --to a cluster submits every cell as a new job/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, '--db', db]);

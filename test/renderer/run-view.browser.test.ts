@@ -68,7 +68,8 @@ describe('Run view', () => {
       .map(([, scale]) => (scale as { title: { text: string } }).title.text);
     expect(titles.sort()).toEqual(['measured', 'predicted']);
     expect(change.data.datasets.length).toBeGreaterThanOrEqual(2);
-    expect(labels(Chart.getChart(canvasOf('reward'))!)).toContain('Eval accuracy (greedy)');
+    // Each legend entry names the metric and the run.
+    expect(labels(Chart.getChart(canvasOf('reward'))!)).toContain('live sym · Eval accuracy (greedy)');
 
     // Progress: only the steps after the last one shown are fetched, and the chart grows in place.
     const before = lab.callsOf('runs.series').length;
@@ -155,5 +156,71 @@ describe('Run view', () => {
     expect(document.querySelector('[data-chart="entropy"]')).not.toBeNull();
     expect(screen.getByText(/No samples logged yet/)).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'New run from this' })).toBeNull();
+  });
+
+  it("draws an imported verl run's clip fractions by meaning, each line named by metric and run", async () => {
+    const imported: ImportedRun = {
+      ...localRun(11, { name: 'verl clip' }),
+      origin: 'imported',
+      config: null,
+      seed: null,
+      source: {
+        format: 'verl-console',
+        file: 'train.log',
+        params: {},
+        trainer: 'verl',
+        aliases: { 'clip/frac': 'actor/pg_clipfrac', 'clip/dual_frac': 'actor/pg_clipfrac_lower' },
+        clipFractionCombined: true,
+      },
+    };
+    const keys = ['actor/pg_clipfrac', 'actor/pg_clipfrac_lower', METRIC.clipFrac, METRIC.clipDualFrac].map((key) => ({
+      key,
+      count: 5,
+      firstStep: 0,
+      lastStep: 4,
+    }));
+    const lab = scriptedApi({
+      'runs.get': () => imported,
+      'runs.list': () => [imported],
+      'runs.keys': () => keys,
+      'runs.series': ({ keys: wanted }) => seriesFor(wanted, 4),
+      'runs.sampleSteps': () => [],
+    });
+    render(RunView, { props: { id: 11 }, context: appContext(lab.client) });
+    await expect.poll(() => Chart.getChart(canvasOf('clip-fractions'))).toBeTruthy();
+    // verl's pg_clipfrac is the combined fraction (clip/frac), pg_clipfrac_lower the dual-clip one:
+    // both are drawn, never one of them as clip-low, and the legend names each metric and the run.
+    expect(labels(Chart.getChart(canvasOf('clip-fractions'))!)).toEqual([
+      'verl clip · Clip fraction (both sides)',
+      'verl clip · Dual-clip fraction',
+    ]);
+  });
+
+  it('charts the weight clips of a CISPO run apart from the paper’s clip events, and only for CISPO', async () => {
+    const ppo = localRun(12, { name: 'ppo run' });
+    const cispo = localRun(13, { name: 'cispo run' });
+    if (cispo.origin !== 'local') throw new Error('a local run');
+    cispo.config = { ...cispo.config, objective: { ...cispo.config.objective, loss: 'cispo' } };
+    for (const run of [ppo, cispo]) {
+      const lab = scriptedApi({
+        'runs.get': () => run,
+        'runs.list': () => [run],
+        'runs.series': ({ keys }) => seriesFor(keys, 4),
+        'runs.sampleSteps': () => [],
+      });
+      render(RunView, { props: { id: run.id }, context: appContext(lab.client) });
+      await expect.poll(() => Chart.getChart(canvasOf('clip-fractions'))).toBeTruthy();
+      if (run === ppo) expect(document.querySelector('[data-chart="weight-clips"]')).toBeNull();
+      else {
+        await expect.poll(() => Chart.getChart(canvasOf('weight-clips'))).toBeTruthy();
+        expect(labels(Chart.getChart(canvasOf('weight-clips'))!)).toEqual([
+          'cispo run · Lower-bound weight clips, A > 0 (CISPO)',
+          'cispo run · Upper-bound weight clips, A < 0 (CISPO)',
+        ]);
+        // The paper's events stay under their own names in the clipped-tokens chart.
+        expect(labels(Chart.getChart(canvasOf('clip-fractions'))!)).toContain('cispo run · Clip-low fraction');
+      }
+      cleanup();
+    }
   });
 });

@@ -115,7 +115,8 @@ describe('Runs view', () => {
     const groupRows = [...document.querySelectorAll<HTMLElement>('tr.group-row')];
     expect(groupRows).toHaveLength(2);
     const sym = groupRows.find((g) => g.textContent?.includes('n = 3'))!;
-    expect(sym.textContent).toContain('mean final entropy 1.200');
+    // Mean ± std of the seeds' final entropies, as Compare and Diagnostics give them.
+    expect(sym.textContent).toMatch(/final entropy 1\.2 ± 0\.2\b/);
     const toggle = within(sym).getByRole('button', { expanded: true });
     await fireEvent.click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('false');

@@ -9,6 +9,7 @@ import type { RunRecord, Series } from '../runs';
 import { aggregateGroup, type GroupAggregate, type StepValues } from './aggregate';
 import { legendNames } from './legend';
 import { smoothEma } from './smoothing';
+import { finitePoints, pointsWithin, summarizePoints, summarizeRuns, type SummaryOfRuns } from '../summary';
 import { X_AXES, type XAxisKind } from './xaxis';
 
 export interface FigureRunInput {
@@ -47,6 +48,11 @@ export interface FigureTrace {
   smoothed: (number | null)[];
   band: { lower: (number | null)[]; upper: (number | null)[] } | null;
   group: GroupStats | null;
+  /**
+   * Start, final, peak and lowest logged value of each run over the figure's step range, and their
+   * mean ± std over a group's seeds (contract/summary.ts): what Compare's table and the data export show.
+   */
+  summary: SummaryOfRuns;
 }
 
 export interface FigureData {
@@ -77,13 +83,14 @@ export function buildFigureData(spec: FigureSpec, inputs: readonly FigureRunInpu
       traces.push({
         id: entity.id,
         kind: entity.kind,
-        label: overlay && spec.metrics.length > 1 ? overlayLabel(names[e], metric, manyEntities) : names[e],
+        label: overlay ? overlayLabel(names[e], metric, spec.metrics.length > 1, manyEntities) : names[e],
         metric,
         panel: overlay ? 0 : m,
         colorIndex: overlay && !manyEntities ? m : e,
         dashIndex: overlay && manyEntities ? m : 0,
         runIds: entity.runs.map((r) => r.run.id),
         ...crop(spec, curve),
+        summary: summaryOf(spec, entity, metric),
       });
     });
   });
@@ -150,8 +157,12 @@ function entityNames(spec: FigureSpec, entities: readonly Entity[]): string[] {
   return entities.map((e, i) => spec.labels[e.id] ?? names[i]);
 }
 
-function overlayLabel(name: string, metric: string, manyEntities: boolean): string {
-  return manyEntities ? `${name} · ${metricLabel(metric)}` : metricLabel(metric);
+/**
+ * A legend entry names the metric and the run (issue 14: a lone "Clipped tokens" line named only its
+ * run). Only when many runs share one metric does the y axis name it instead, keeping legends short.
+ */
+function overlayLabel(name: string, metric: string, manyMetrics: boolean, manyEntities: boolean): string {
+  return manyMetrics || !manyEntities ? `${name} · ${metricLabel(metric)}` : name;
 }
 
 function overlayYLabel(spec: FigureSpec): string {
@@ -160,6 +171,17 @@ function overlayYLabel(spec: FigureSpec): string {
 }
 
 type Curve = Pick<FigureTrace, 'steps' | 'x' | 'raw' | 'smoothed' | 'band' | 'group'>;
+
+/** Each run's summary numbers from its stored series (raw, every logged point) within the step range. */
+function summaryOf(spec: FigureSpec, entity: Entity, metric: string): SummaryOfRuns {
+  const { from, to } = spec.steps;
+  return summarizeRuns(
+    entity.runs.map((input) => ({
+      runId: input.run.id,
+      summary: summarizePoints(pointsWithin(finitePoints(seriesOf(input, metric)), from, to)),
+    })),
+  );
+}
 
 function seriesOf(input: FigureRunInput, metric: string): Series {
   return input.series.find((s) => s.key === metric) ?? { key: metric, steps: [], values: [], times: [] };

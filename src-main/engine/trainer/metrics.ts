@@ -22,6 +22,8 @@ export function updateMetrics(records: readonly UpdateRecord[]): Record<string, 
     [METRIC.clipLowFrac]: low / tokens,
     [METRIC.clipHighFrac]: high / tokens,
     [METRIC.clipDualFrac]: sum(records, (r) => r.dualClip) / tokens,
+    // clip-low needs A < 0 and clip-high A > 0: disjoint, so the combined share is their sum.
+    [METRIC.clipFrac]: (low + high) / tokens,
     [METRIC.clipLowDrift]: sum(records, (r) => r.lowDrift),
     [METRIC.clipHighDrift]: sum(records, (r) => r.highDrift),
     [METRIC.entropyDeltaPred]: sum(records, (r) => r.deltaPred),

@@ -17,6 +17,8 @@ export interface RunChart {
   /** With `panels`: each panel's y title (the legend, naming the one run, is left out). */
   panelAxes?: Record<string, string>;
   note?: string;
+  /** Only losses that clip importance weights (CISPO) log these. */
+  weightClips?: boolean;
 }
 
 export const RUN_CHARTS: readonly RunChart[] = [
@@ -30,8 +32,11 @@ export const RUN_CHARTS: readonly RunChart[] = [
   {
     id: 'clip-fractions',
     title: 'Clipped tokens',
-    metrics: [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipDualFrac],
+    // By meaning, whatever the trainer called them: verl's actor/pg_clipfrac is clip/frac (both sides
+    // together) and its actor/pg_clipfrac_lower is clip/dual_frac, never clip-low.
+    metrics: [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipFrac, METRIC.clipDualFrac],
     axis: 'share of tokens',
+    note: 'Clip-low and clip-high apart where the run logs them; "both sides" counts either (all verl and OpenRLHF log); dual clip counts negative-advantage tokens floored at c·A, a separate event.',
   },
   {
     id: 'clip-drift',
@@ -53,17 +58,26 @@ export const RUN_CHARTS: readonly RunChart[] = [
     note: 'Δ entropy per step in nats, measured (top) and the first-order prediction (below), each on its own scale: the prediction tracks signs and timing but can be far off in size.',
   },
   { id: 'kl', title: 'KL', metrics: [METRIC.klPpo, METRIC.klRef], axis: 'nats' },
+  {
+    id: 'weight-clips',
+    title: 'Weight clips outside the paper’s events (CISPO)',
+    metrics: [METRIC.clipLowPosFrac, METRIC.clipHighNegFrac],
+    axis: 'share of tokens',
+    weightClips: true,
+    note: 'CISPO clips every token’s importance weight: these are the clips with A > 0 at the lower bound and A < 0 at the upper one, which the paper’s clip-low and clip-high (charted above) leave out.',
+  },
 ];
 
 /** Every key the charts read. */
 export const RUN_CHART_KEYS: readonly string[] = [...new Set(RUN_CHARTS.flatMap((c) => c.metrics))];
 
 /**
- * The charts a run can draw, each with the metrics it has. `keys` null (a local run) keeps all:
- * they fill in as the run logs them.
+ * The charts a run can draw, each with the metrics it has. `keys` null (a local run) keeps all but
+ * the weight-clip chart, which only a local run with `weightClips` (a CISPO loss) gets: they fill in
+ * as the run logs them.
  */
-export function chartsFor(keys: readonly MetricKeyInfo[] | null): RunChart[] {
-  if (keys === null) return [...RUN_CHARTS];
+export function chartsFor(keys: readonly MetricKeyInfo[] | null, weightClips = false): RunChart[] {
+  if (keys === null) return RUN_CHARTS.filter((c) => weightClips || !c.weightClips);
   const logged = new Set(keys.filter((k) => k.count > 0).map((k) => k.key));
   return RUN_CHARTS.flatMap((chart) => {
     const metrics = chart.metrics.filter((m) => logged.has(m));

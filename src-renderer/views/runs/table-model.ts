@@ -2,7 +2,7 @@
  * The Runs table as data: its sortable columns, the filters, and grouping by seed group (runs that
  * share a group key are seeds of one experiment). Pure, so the view's behaviour is testable without DOM.
  */
-import { METRIC, type RunRecord, type RunStatus } from '../../../src-main/contract';
+import { meanAndStd, METRIC, SUMMARY_DEFINITIONS, type RunRecord, type RunStatus } from '../../../src-main/contract';
 import { clipLabel, originLabel, rewardLabel, stepsDone, taskLabel } from '../../lib/run-labels';
 
 export type SortValue = string | number | null;
@@ -28,15 +28,27 @@ export const COLUMNS = [
   {
     id: 'clip',
     label: 'Clip ε',
-    title: 'eps_low / eps_high: clip-low and clip-high bounds',
+    title: 'eps_low / eps_high: clip-low and clip-high bounds; off: that side never clips',
     numeric: false,
     value: (r) => clipLabel(r),
   },
   { id: 'seed', label: 'Seed', numeric: true, value: (r) => r.seed },
   { id: 'backend', label: 'Backend', numeric: false, value: (r) => r.backend },
   { id: 'step', label: 'Step', numeric: true, value: (r) => (r.step === null ? null : stepsDone(r)) },
-  { id: 'entropy', label: 'Entropy', title: 'Latest entropy (nats)', numeric: true, value: metric(METRIC.entropy) },
-  { id: 'acc', label: 'Acc', title: 'Eval accuracy (greedy)', numeric: true, value: metric(METRIC.evalAcc) },
+  {
+    id: 'entropy',
+    label: 'Entropy',
+    title: `Final entropy in nats: ${SUMMARY_DEFINITIONS.final} (the latest while a run trains)`,
+    numeric: true,
+    value: metric(METRIC.entropy),
+  },
+  {
+    id: 'acc',
+    label: 'Acc',
+    title: `Final eval accuracy (greedy): ${SUMMARY_DEFINITIONS.final}`,
+    numeric: true,
+    value: metric(METRIC.evalAcc),
+  },
   { id: 'tags', label: 'Tags', numeric: false, value: (r) => r.tags.join(', ') || null },
   { id: 'created', label: 'Created', numeric: false, value: (r) => r.createdAt },
 ] as const satisfies readonly Column[];
@@ -123,8 +135,10 @@ export interface SeedGroupRow {
   /** Task, reward and clip setting of the group, where the runs have a config. */
   settings: string;
   runs: RunRecord[];
-  /** Mean of the latest entropy over the seeds that logged one. */
+  /** Mean of the final entropy over the seeds that logged one (Compare's and Diagnostics' arithmetic). */
   meanEntropy: number | null;
+  /** Sample std of those final entropies; null for fewer than 2. */
+  stdEntropy: number | null;
   /** Seeds with an entropy value (the mean's n). */
   entropyN: number;
 }
@@ -135,13 +149,15 @@ export function groupBySeed(runs: readonly RunRecord[]): SeedGroupRow[] {
   for (const run of runs) groups.set(run.groupKey, [...(groups.get(run.groupKey) ?? []), run]);
   return [...groups.entries()].map(([key, members]) => {
     const entropies = members.map((r) => r.latest[METRIC.entropy]).filter((v): v is number => Number.isFinite(v));
+    const spread = meanAndStd(entropies);
     const first = members[0];
     return {
       groupKey: key,
       label: sharedName(members.map((r) => r.name)),
       settings: first.config ? `${taskLabel(first)} · ${rewardLabel(first)} · clip ${clipLabel(first)}` : '',
       runs: members,
-      meanEntropy: entropies.length > 0 ? entropies.reduce((s, v) => s + v, 0) / entropies.length : null,
+      meanEntropy: spread.mean,
+      stdEntropy: spread.std,
       entropyN: entropies.length,
     };
   });
