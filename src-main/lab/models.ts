@@ -15,7 +15,7 @@ export function modelHandlers(): Pick<ApiHandlers, 'models.inspect'> {
       const dir = path.resolve(given);
       try {
         const v = config === undefined ? null : validateWith(runConfigDraftSchema, config);
-        if (!v?.ok || v.value.policy.kind !== 'hf') return { model: inspectModel(dir), memory: null };
+        if (!v?.ok || v.value.policy.kind !== 'hf') return { model: await inspectModel(dir), memory: null };
         const run = { ...v.value, policy: { ...v.value.policy, path: dir } } as HfRunConfig;
         return await estimateRun(run);
       } catch (err) {

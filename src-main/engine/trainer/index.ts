@@ -143,7 +143,7 @@ export async function createTrainer(input: RunConfig, opts: TrainerOptions = {})
   if (config.policy.kind === 'gpt' && !opts.baseWeights) {
     throw new Error('policy.kind "gpt": the trainer needs the base model weights (opts.baseWeights)');
   }
-  const prepared = preparePolicy(config);
+  const prepared = await preparePolicy(config);
   const made: { dispose(): void }[] = [prepared];
   try {
     const task = await openTask(config.task, { codec: prepared.codec });

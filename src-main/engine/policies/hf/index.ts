@@ -12,12 +12,14 @@ import { loraLayers } from './lora';
 import { assertFits, planMemory, type MemoryPlan } from './memory';
 import { LORA_MODULES, weightSlots } from './names';
 import { HfPolicy, type HfConfig } from './policy';
-import { openModelSource, type ModelSource } from './source';
+import { loadModelSource } from './open';
+import type { ModelSource } from './source';
 import { TextTokenizer } from './tokenizer';
 
 export { HfPolicy } from './policy';
 export { LoadedCheckpoint } from './checkpoint';
 export { openModelSource, type ModelSource } from './source';
+export { loadModelSource } from './open';
 export { planMemory, describePlan, memoryBudget, type MemoryPlan } from './memory';
 export { parameterCount, type ModelSpec } from './spec';
 export { TextTokenizer } from './tokenizer';
@@ -99,7 +101,7 @@ export class HfPrepared {
   }
 }
 
-export function prepareHf(config: RunConfig): HfPrepared {
+export async function prepareHf(config: RunConfig): Promise<HfPrepared> {
   if (config.policy.kind !== 'hf') throw new Error(`policy.kind: expected "hf", got "${config.policy.kind}"`);
-  return new HfPrepared(config as RunConfig & { policy: HfConfig }, openModelSource(config.policy.path));
+  return new HfPrepared(config as RunConfig & { policy: HfConfig }, await loadModelSource(config.policy.path));
 }
