@@ -100,7 +100,12 @@ const FORMATS: Record<number, Format> = {
       for (let i = 0; i < count; i++) bits[i] = u16(src, 2 * i) << 16;
     },
   },
-  [GGML_TYPE.Q4_0]: { name: 'Q4_0', blockSize: 32, blockBytes: 18, decode: (s, o, a, n) => decodeQ4(s, o, a, n, false) },
+  [GGML_TYPE.Q4_0]: {
+    name: 'Q4_0',
+    blockSize: 32,
+    blockBytes: 18,
+    decode: (s, o, a, n) => decodeQ4(s, o, a, n, false),
+  },
   [GGML_TYPE.Q4_1]: { name: 'Q4_1', blockSize: 32, blockBytes: 20, decode: (s, o, a, n) => decodeQ4(s, o, a, n, true) },
   [GGML_TYPE.Q8_0]: { name: 'Q8_0', blockSize: 32, blockBytes: 34, decode: decodeQ8 },
 };

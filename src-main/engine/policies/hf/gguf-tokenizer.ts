@@ -61,7 +61,15 @@ function addedTokens(tokens: string[], types: number[]): Json[] {
   types.forEach((type, id) => {
     if (type !== TOKEN_TYPE.control && type !== TOKEN_TYPE.userDefined) return;
     const special = type === TOKEN_TYPE.control;
-    added.push({ id, content: tokens[id], single_word: false, lstrip: false, rstrip: false, normalized: false, special });
+    added.push({
+      id,
+      content: tokens[id],
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special,
+    });
   });
   return added;
 }

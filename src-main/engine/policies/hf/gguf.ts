@@ -108,13 +108,15 @@ function readGgufWeights(
   const slots = weightSlots(spec).map((slot) => ({ slot, name: ggufTensorName(slot.name) }));
   const claimed = new Set(slots.map((s) => s.name));
   for (const name of tensors.keys()) {
-    if (!claimed.has(name)) throw new Error(`${file}: tensor "${name}" is not part of a llama model as cliplab reads it`);
+    if (!claimed.has(name))
+      throw new Error(`${file}: tensor "${name}" is not part of a llama model as cliplab reads it`);
   }
   const fd = fs.openSync(file, 'r');
   try {
     for (const { slot, name } of slots) {
       const t = tensors.get(name);
-      if (!t) throw new Error(`${file}: no tensor "${name}" (the metadata describes a ${spec.layers}-layer llama model)`);
+      if (!t)
+        throw new Error(`${file}: no tensor "${name}" (the metadata describes a ${spec.layers}-layer llama model)`);
       // GGML lists dims fastest first: a stored [out, in] matrix is [in, out] here, our layout.
       const expected = slot.transpose || slot.shape.length === 1 ? slot.shape : [...slot.shape].reverse();
       if (t.dims.join(',') !== expected.join(',')) {
