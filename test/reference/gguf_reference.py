@@ -48,19 +48,36 @@ def quants(seed: int) -> dict:
     """Each format's bytes for random weights (with an all-zero block and tiny and large values)
     and gguf-py's float32 dequantization of them."""
     rng = np.random.default_rng(seed)
-    w = (rng.standard_normal((4, 256)) * rng.choice([1e-6, 0.02, 1.0, 300.0], (4, 1))).astype(np.float32)
+    w = (
+        rng.standard_normal((4, 256)) * rng.choice([1e-6, 0.02, 1.0, 300.0], (4, 1))
+    ).astype(np.float32)
     w[0, :32] = 0  # a block whose scale is 0
     out = {}
     for qtype in FORMATS:
-        raw = quantize(w, qtype) if qtype not in (Q.F16, Q.F32) else w.astype(np.float16 if qtype == Q.F16 else np.float32)
-        values = dequantize(raw.view(np.uint8).reshape(w.shape[0], -1), qtype).astype(np.float32)
-        out[qtype.name] = {"type": int(qtype), "count": int(w.size), "raw": b64(raw), "values": b64(values)}
+        raw = (
+            quantize(w, qtype)
+            if qtype not in (Q.F16, Q.F32)
+            else w.astype(np.float16 if qtype == Q.F16 else np.float32)
+        )
+        values = dequantize(raw.view(np.uint8).reshape(w.shape[0], -1), qtype).astype(
+            np.float32
+        )
+        out[qtype.name] = {
+            "type": int(qtype),
+            "count": int(w.size),
+            "raw": b64(raw),
+            "values": b64(values),
+        }
     return out
 
 
 def permute_rotary(w: np.ndarray, heads: int) -> np.ndarray:
     """llama.cpp's convert script's row order for W_q / W_k: each head's halves interleaved."""
-    return w.reshape(heads, 2, w.shape[0] // heads // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+    return (
+        w.reshape(heads, 2, w.shape[0] // heads // 2, *w.shape[1:])
+        .swapaxes(1, 2)
+        .reshape(w.shape)
+    )
 
 
 def tiny_llama(vocab: int, tied: bool, seed: int) -> torch.nn.Module:
@@ -95,8 +112,12 @@ def add_tokenizer(w: GGUFWriter, vocab: int) -> None:
     w.add_tokenizer_model("gpt2")
     w.add_tokenizer_pre("smollm")
     w.add_token_list(tokens)
-    w.add_token_types([TokenType.CONTROL if t in specials else TokenType.NORMAL for t in tokens])
-    w.add_token_merges([m if isinstance(m, str) else " ".join(m) for m in model["merges"]])
+    w.add_token_types(
+        [TokenType.CONTROL if t in specials else TokenType.NORMAL for t in tokens]
+    )
+    w.add_token_merges(
+        [m if isinstance(m, str) else " ".join(m) for m in model["merges"]]
+    )
     w.add_bos_token_id(tok.token_to_id("<|im_start|>"))
     w.add_eos_token_id(tok.token_to_id("<|im_end|>"))
     w.add_unk_token_id(tok.token_to_id("<|endoftext|>"))
@@ -157,7 +178,10 @@ def load(file: str):
     if file not in _models:
         path = Path(file)
         _models[file] = AutoModelForCausalLM.from_pretrained(
-            str(path.parent), gguf_file=path.name, dtype=torch.float32, attn_implementation="eager"
+            str(path.parent),
+            gguf_file=path.name,
+            dtype=torch.float32,
+            attn_implementation="eager",
         ).eval()
     return _models[file]
 
@@ -175,7 +199,10 @@ def logits(file: str, input_ids: list[list[int]]) -> dict:
 
 def tokenize(file: str, texts: list[str], chats: list[list[dict]]) -> dict:
     tok = tokenizer(file)
-    chat_text = [tok.apply_chat_template(c, tokenize=False, add_generation_prompt=True) for c in chats]
+    chat_text = [
+        tok.apply_chat_template(c, tokenize=False, add_generation_prompt=True)
+        for c in chats
+    ]
     return {
         "ids": [tok(t, add_special_tokens=False)["input_ids"] for t in texts],
         "chat_text": chat_text,
@@ -183,7 +210,9 @@ def tokenize(file: str, texts: list[str], chats: list[list[dict]]) -> dict:
     }
 
 
-def generate(file: str, input_ids: list[list[int]], max_new_tokens: int, eos: list[int]) -> dict:
+def generate(
+    file: str, input_ids: list[list[int]], max_new_tokens: int, eos: list[int]
+) -> dict:
     ids = torch.tensor(input_ids)
     with torch.no_grad():
         out = load(file).generate(
@@ -202,7 +231,9 @@ HANDLERS = {
     "make": lambda r: make(Path(r["out"]), r.get("seed", 1), r.get("tied", True)),
     "logits": lambda r: logits(r["file"], r["input_ids"]),
     "tokenize": lambda r: tokenize(r["file"], r["texts"], r.get("chats", [])),
-    "generate": lambda r: generate(r["file"], r["input_ids"], r["max_new_tokens"], r["eos_token_id"]),
+    "generate": lambda r: generate(
+        r["file"], r["input_ids"], r["max_new_tokens"], r["eos_token_id"]
+    ),
 }
 
 

@@ -51,15 +51,21 @@ class Bytes {
 }
 
 function writeValue(out: Bytes, v: GgufValue): void {
-  if ('u32' in v) (out.u32(4), out.u32(v.u32));
-  else if ('f32' in v) {
+  if ('u32' in v) {
+    out.u32(4);
+    out.u32(v.u32);
+  } else if ('f32' in v) {
     out.u32(6);
     const b = Buffer.alloc(4);
     b.writeFloatLE(v.f32);
     out.push(b);
-  } else if ('bool' in v) (out.u32(7), out.push(Buffer.from([v.bool ? 1 : 0])));
-  else if ('str' in v) (out.u32(8), out.str(v.str));
-  else if ('strs' in v) {
+  } else if ('bool' in v) {
+    out.u32(7);
+    out.push(Buffer.from([v.bool ? 1 : 0]));
+  } else if ('str' in v) {
+    out.u32(8);
+    out.str(v.str);
+  } else if ('strs' in v) {
     out.u32(9);
     out.u32(8);
     out.u64(v.strs.length);
