@@ -7,6 +7,7 @@ export * from './diagnostics';
 export * from './figure';
 export * from './identity';
 export * from './metrics';
+export * from './models-folder';
 export * from './presets';
 export * from './runs';
 export * from './tasks';

@@ -4,6 +4,7 @@
  * (research/paper.md); the clip settings are the ones the paper and its reviewers compare.
  */
 import { runConfigDraftSchema, type RunConfig, type RunConfigInput } from './config';
+import { smollm2Presets } from './presets-smollm2';
 
 export interface Preset {
   name: string;
@@ -160,6 +161,7 @@ export const PRESETS: readonly Preset[] = [
     { ...hfBase, reward: { kind: 'verifier' } },
     HF_NEEDS,
   ),
+  ...smollm2Presets(CLIP_SETTINGS),
 ];
 
 export function findPreset(name: string): Preset | undefined {
