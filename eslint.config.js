@@ -1,11 +1,13 @@
 // Lint rules, including the dependency directions of design.md:
 //   shell, server, cli -> lab -> engine, store; everything may import contract;
 //   only shell imports electron, only store imports better-sqlite3;
-//   the renderer imports nothing from src-main but contract.
+//   the renderer imports nothing from src-main but contract;
+//   and no file reaches itself through its imports (scripts/eslint/no-import-cycle.js).
 import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
+import noImportCycle from './scripts/eslint/no-import-cycle.js';
 
 const nodeBuiltins = { group: ['node:*'], message: 'This code also runs in the browser: no Node built-ins.' };
 const electron = { name: 'electron', message: 'Only src-main/shell may import electron.' };
@@ -46,6 +48,11 @@ export default ts.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['src-main/**/*.ts', 'src-renderer/**/*.{ts,svelte}'],
+    plugins: { cliplab: { rules: { 'no-import-cycle': noImportCycle } } },
+    rules: { 'cliplab/no-import-cycle': ['error', { roots: ['src-main', 'src-renderer'] }] },
   },
   {
     files: ['src-renderer/**'],
@@ -101,6 +108,12 @@ export default ts.config(
   {
     files: ['src-main/shell/**'],
     rules: restrict([sqlite], []),
+  },
+  {
+    // Tests of the shell mock electron; nothing else outside src-main/shell may use it.
+    files: ['test/**', 'bench/**', 'scripts/**', '*.{js,mjs,ts}'],
+    ignores: ['test/shell/**'],
+    rules: restrict([electron], []),
   },
   {
     files: ['test/**', 'bench/**', 'scripts/**'],

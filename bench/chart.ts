@@ -14,8 +14,6 @@ import {
   buildChartConfig,
   buildFigureData,
   figureSpecSchema,
-  groupKey,
-  presetConfig,
   updateChart,
   type FigureChartConfig,
   type FigureRunInput,
@@ -25,41 +23,15 @@ import {
 } from '../src-main/contract';
 import { prepareRenderer } from '../src-main/lab/export/render';
 import { bucketsForWidth, denseSpec } from '../src-renderer/components/charts/chart-runtime';
+import { makeRuns, METRICS, RUNS as DEFAULT_RUNS, STEPS as DEFAULT_STEPS } from './chart-data';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const STEPS = Number(process.env.BENCH_STEPS ?? 10_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? DEFAULT_RUNS);
+const STEPS = Number(process.env.BENCH_STEPS ?? DEFAULT_STEPS);
+
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
-const METRICS = ['entropy', 'clip/high_frac', 'reward/mean'];
 /** A Compare chart at 1280 x 800: about 930 CSS px wide, one 230 px panel per metric. */
 const WIDTH = 930;
 const HEIGHT = 70 + 230 * METRICS.length;
-
-/** Deterministic wiggle in [-0.5, 0.5): a hash of step and seed, not a random draw. */
-function wiggle(step: number, seed: number): number {
-  const h = Math.sin(step * 12.9898 + seed * 78.233) * 43758.5453;
-  return h - Math.floor(h) - 0.5;
-}
-
-/** Five clip settings x four seeds, each run with every metric at every step (and tokens). */
-function makeRuns(): FigureRunInput[] {
-  const base = presetConfig('tabular-random-sym');
-  return Array.from({ length: RUNS }, (_, r) => {
-    const clipLow = 0.05 + 0.05 * (r % 5);
-    const seed = 1 + Math.floor(r / 5);
-    const config = { ...base, name: `run ${r}`, seed, objective: { ...base.objective, clipLow } };
-    const steps = Array.from({ length: STEPS }, (_, s) => s);
-    const times = steps.map((s) => 0.2 * s);
-    const curve = (f: (s: number) => number) => steps.map(f);
-    let tokens = 0;
-    const series = [
-      { key: 'entropy', values: curve((s) => 2.6 * Math.exp(-s / (2000 + 8000 * clipLow)) + 0.1 * wiggle(s, r)) },
-      { key: 'clip/high_frac', values: curve((s) => 0.04 + 0.01 * wiggle(s, r + 50)) },
-      { key: 'reward/mean', values: curve((s) => 0.5 + 0.2 * wiggle(s, r + 99)) },
-      { key: 'tokens', values: curve(() => (tokens += 2048)) },
-    ].map((s) => ({ ...s, steps, times }));
-    return { run: { id: r + 1, name: config.name, groupKey: groupKey(config), seed, config, source: null }, series };
-  });
-}
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -187,7 +159,7 @@ console.log(
 console.log(
   `${RUNS} runs x ${STEPS} steps x ${METRICS.length} metrics (${RUNS * STEPS * METRICS.length} points), plot ${WIDTH} x ${HEIGHT} px`,
 );
-const inputs = makeRuns();
+const inputs = makeRuns(RUNS, STEPS);
 const runs = inputs.map((i) => i.run.id);
 report('Runs overlaid, smoothing 0.6 with the raw line behind', { runs, metrics: METRICS, smoothing: 0.6 }, inputs);
 report(

@@ -14,31 +14,51 @@ export function summarise(ms: readonly number[]): Timing {
   return { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)] };
 }
 
-async function repeat(reps: number, warmup: number, fn: () => Promise<void> | void): Promise<Timing> {
+async function repeat(
+  reps: number,
+  warmup: number,
+  fn: () => Promise<void> | void,
+  now: () => number = () => performance.now(),
+): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await fn();
   const ms: number[] = [];
   for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
+    const t0 = now();
     await fn();
-    ms.push(performance.now() - t0);
+    ms.push(now() - t0);
   }
   return summarise(ms);
 }
 
+/** CPU milliseconds of this process (all its threads). */
+export const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /**
  * The backend's 2-D matmul rate (GFLOP/s, best of several square and model-like shapes): the
- * ceiling the update's floor is computed from.
+ * ceiling the update's floor is computed from. With `clock` cpu, in CPU time of this process, which
+ * other programs on a shared machine disturb far less than wall time (single-threaded backends only).
  */
-export async function matmulRate(shapes: [number, number, number][]): Promise<{ gflops: number; shape: string }> {
+export async function matmulRate(
+  shapes: [number, number, number][],
+  clock: 'wall' | 'cpu' = 'wall',
+): Promise<{ gflops: number; shape: string }> {
   let best = { gflops: 0, shape: '' };
   for (const [m, k, n] of shapes) {
     const a = tf.randomNormal([m, k], 0, 1, 'float32', 1);
     const b = tf.randomNormal([k, n], 0, 1, 'float32', 2);
-    const t = await repeat(8, 2, async () => {
-      const c = tf.matMul(a, b);
-      await c.data();
-      c.dispose();
-    });
+    const t = await repeat(
+      8,
+      2,
+      async () => {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      },
+      clock === 'cpu' ? cpuMs : undefined,
+    );
     const gflops = (2 * m * k * n) / t.min / 1e6;
     if (gflops > best.gflops) best = { gflops, shape: `${m}x${k} @ ${k}x${n}` };
     tf.dispose([a, b]);

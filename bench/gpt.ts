@@ -11,14 +11,20 @@ import { selectBackend, tfjsNodeInstalled } from '../src-main/engine/backend';
 import { probeWebgpu } from '../src-main/engine/webgpu';
 import { ALL_KERNELS } from '../src-main/engine/gpt/kernels';
 import { tf } from '../src-main/engine/tf';
-import { matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
+import { benchTorchPeers } from './gpt-peer';
+import { benchThreads } from './gpt-threads';
+import { cpuMs, matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
+import { families, profileUpdates } from './gpt-profile';
 import {
+  adamFor,
   defaultWorkload,
   dimsOf,
+  fullBatch,
   kernelTrainable,
   plainTrainable,
   policyTrainable,
   referenceWorkload,
+  update,
   updateFlops,
   type Workload,
 } from './gpt-workload';
@@ -32,15 +38,24 @@ interface UpdateResult {
   flops: number;
 }
 
-/** The 2-D matmul rate on the shapes of the workload's own linear layers (GFLOP/s, best shape). */
-async function workloadRate(w: Workload, positions: number): Promise<number> {
+async function wasmThreads(): Promise<number> {
+  return (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+}
+
+/** The shapes of the workload's own linear layers. */
+function layerShapes(w: Workload, positions: number): [number, number, number][] {
   const d = dimsOf(w.config, w.task).dModel;
   const n = w.updateRows * positions;
-  const rate = await matmulRate([
+  return [
     [n, d, 4 * d],
     [n, 4 * d, d],
     [n, d, d],
-  ]);
+  ];
+}
+
+/** The 2-D matmul rate on the shapes of the workload's own linear layers (GFLOP/s, best shape). */
+async function workloadRate(w: Workload, positions: number): Promise<number> {
+  const rate = await matmulRate(layerShapes(w, positions));
   console.log(`  2-D matmul rate on its layer shapes: ${fmt(rate.gflops)} GFLOP/s (${rate.shape})`);
   return rate.gflops;
 }
@@ -59,7 +74,45 @@ async function benchUpdate(w: Workload): Promise<UpdateResult> {
   const optim = await timeOptimizer(w, REPS);
   const share = `${fmt((100 * optim.timing.min) / timing.min, 0)}% of the update`;
   console.log(`    of which the optimizer step (clip + Adam, ${optim.kernels} kernels): ${ms(optim.timing)}, ${share}`);
+  // CPU time measures the work only where one thread does all of it.
+  if (tf.getBackend() === 'cpu' || (tf.getBackend() === 'wasm' && (await wasmThreads()) === 1)) {
+    await printWhereTimeGoes(w, flops, (await matmulRate(layerShapes(w, positions), 'cpu')).gflops);
+  }
   return { timing, flops };
+}
+
+/**
+ * The update against its floor again, both in CPU time (steady on a shared machine, where wall
+ * times also count the time other programs held the core), and its kernel profile by family.
+ */
+async function printWhereTimeGoes(w: Workload, flops: number, cpuRate: number): Promise<void> {
+  const trainable = policyTrainable(w);
+  const optimizer = adamFor(w.config, trainable.variables);
+  const batch = fullBatch(w, w.updateRows);
+  const step = () => update(trainable, optimizer, batch);
+  for (let i = 0; i < 2; i++) await step();
+  const cpu: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const c0 = cpuMs();
+    await step();
+    cpu.push(cpuMs() - c0);
+  }
+  const p = await profileUpdates(step, 3, 'cpu');
+  optimizer.dispose();
+  trainable.dispose();
+  // The profiler's own bookkeeping runs outside kernels: the time outside is read from unprofiled updates.
+  const total = summarise(cpu).median;
+  const floor = flops / cpuRate / 1e6;
+  console.log(
+    `    in CPU time: update ${fmt(total)} ms (median of 5), matmul ${fmt(cpuRate)} GFLOP/s -> floor ${fmt(floor)} ms; ` +
+      `update / floor = ${fmt(total / floor, 2)}x`,
+  );
+  console.log(`    where the time goes (CPU ms of an update, ${fmt(p.kernels, 0)} kernels):`);
+  for (const f of families({ ...p, wall: Math.max(total, p.inKernels) })) {
+    const calls = f.calls > 0 ? `, ${fmt(f.calls, 0)} calls` : '';
+    console.log(`      ${f.name.padEnd(52)} ${fmt(f.ms).padStart(6)} ms (${fmt((100 * f.ms) / total, 0)}%${calls})`);
+  }
+  console.log('      (profiling adds a little to each kernel; the time outside kernels is read unprofiled)');
 }
 
 async function benchSampling(w: Workload): Promise<void> {
@@ -116,36 +169,17 @@ async function benchParallel(backend: string): Promise<void> {
   );
 }
 
-const BLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
-const python = (args: string[]) =>
-  spawnSync('/usr/bin/python3', args, {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      LD_LIBRARY_PATH: [BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-      OMP_NUM_THREADS: '1',
-      OPENBLAS_NUM_THREADS: '1',
-    },
-  });
-
-async function benchTorch(w: Workload, ours: UpdateResult): Promise<void> {
-  const probe = python(['-c', 'import torch']);
-  if (probe.status !== 0) {
-    console.log('  skipped: PyTorch is not importable from /usr/bin/python3 (apt-get install python3-torch)');
-    return;
-  }
+function benchTorch(w: Workload, ours: UpdateResult): void {
   const dims = dimsOf(w.config, w.task);
   const positions = w.task.promptLen + w.task.maxAnswerLen - 1;
-  const args = {
-    ...{ vocab: dims.vocab, context: dims.context, d: dims.dModel, heads: dims.heads, layers: dims.layers },
-    ...{ outputs: w.task.allowedTokens.length, rows: w.updateRows, positions, predicted: w.task.maxAnswerLen },
-    ...{ reps: REPS, threads: 1 },
-  };
-  const out = python([path.join(import.meta.dirname, 'gpt_torch.py'), JSON.stringify(args)]);
-  if (out.status !== 0) throw new Error(`PyTorch benchmark failed: ${out.stderr}`);
-  const torch = JSON.parse(out.stdout.trim().split('\n').pop()!) as Timing & { torch: string };
-  console.log(`  PyTorch ${torch.torch} (1 thread, OpenBLAS): ${ms(torch)}`);
-  console.log(`  cliplab / PyTorch = ${fmt(ours.timing.min / torch.min, 2)}x`);
+  benchTorchPeers(
+    {
+      ...{ vocab: dims.vocab, context: dims.context, d: dims.dModel, heads: dims.heads, layers: dims.layers },
+      ...{ outputs: w.task.allowedTokens.length, rows: w.updateRows, positions, predicted: w.task.maxAnswerLen },
+      reps: REPS,
+    },
+    ours.timing,
+  );
 }
 
 /**
@@ -196,9 +230,13 @@ async function benchBackend(requested: Backend): Promise<void> {
   await benchLayouts(workloads[1], updates[1].timing);
   console.log('\nTwo training processes side by side (default model)');
   await benchParallel(backend.name);
+  if (backend.name === 'wasm') {
+    console.log('\nOne run on more threads (default model, XNNPACK thread pool)');
+    benchThreads(Math.max(20, REPS));
+  }
   for (const [i, w] of workloads.entries()) {
     console.log(`\nPyTorch peer, ${w.label}`);
-    await benchTorch(w, updates[i]);
+    benchTorch(w, updates[i]);
   }
   console.log(`\n(tensors still allocated: ${tf.memory().numTensors})`);
 }

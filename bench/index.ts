@@ -14,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   },
   chart: async () => {
     await import('./chart');
+    await (await import('./chart-browser')).runChartInChromium();
   },
 };
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `npm test`'s Python part: pytest over every package under python/ and test/python, inside the
-// repository's environment (scripts/setup-python.sh). Without that environment it says so and
-// exits 0, so `npm test` still passes on a machine without Python; CI always sets it up.
+// `npm test`'s Python part, inside the repository's environment (scripts/setup-python.sh): ruff (lint
+// and format) and mypy over each package under python/ that has a pyproject.toml (they are fast and
+// need the environment, so they live here rather than in `npm run lint`), then pytest over every
+// package's tests/ and test/python. Without the environment it says so and exits 0, so `npm test`
+// still passes on a machine without Python; CI always sets it up.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,8 +19,27 @@ if (!existsSync(python)) {
 
 const targets = [];
 const packages = join(root, 'python');
+const checked = [];
 for (const name of existsSync(packages) ? readdirSync(packages) : []) {
   if (existsSync(join(packages, name, 'tests'))) targets.push(join('python', name, 'tests'));
+  if (existsSync(join(packages, name, 'pyproject.toml'))) checked.push(join('python', name));
+}
+
+/** Runs a tool of the environment; exits with its status if it fails. */
+function check(args) {
+  const result = spawnSync(python, ['-m', ...args], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`Python check failed: python -m ${args.join(' ')}`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+for (const dir of checked) {
+  check(['ruff', 'check', dir]);
+  check(['ruff', 'format', '--check', '--quiet', dir]);
+  const config = join(dir, 'pyproject.toml');
+  const modules = readdirSync(join(root, dir)).filter((f) => existsSync(join(root, dir, f, '__init__.py')));
+  if (modules.length > 0) check(['mypy', '--config-file', config, ...modules.map((m) => join(dir, m))]);
 }
 if (existsSync(join(root, 'test', 'python'))) targets.push(join('test', 'python'));
 if (targets.length === 0) {

@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { createLabClient, forgetUrlToken } from './lib/api';
+import { forgetUrlToken } from './lib/api';
 import './styles/app.css';
 
 forgetUrlToken();
-mount(App, { target: document.getElementById('app')!, props: { client: createLabClient() } });
+mount(App, { target: document.getElementById('app')! });

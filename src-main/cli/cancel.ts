@@ -1,4 +1,5 @@
 /** `cliplab cancel RUN`: cancel a queued run, or stop a running one after its step in flight. */
+import { documentJson } from '../contract';
 import { dispatch } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { withRun } from './lab';
@@ -23,7 +24,7 @@ export const cancelCommand: Command = {
     const [ref] = positionals(args, ['RUN']);
     return withRun(args, io, ref, async (lab, { id }) => {
       const run = await dispatch(lab, 'runs.cancel', { id });
-      if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+      if (flagOption(args, 'json')) io.stdout.write(`${documentJson(run, 2)}\n`);
       else if (run.status === 'running') {
         io.stdout.write(`run ${run.id}: cancel requested; it stops after the step in flight\n`);
       } else io.stdout.write(`run ${run.id} cancelled\n`);

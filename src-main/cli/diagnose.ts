@@ -3,11 +3,12 @@
  * then clip balance, theory check, random-reward control, entropy–accuracy law and advice — or one
  * JSON document `{ "runs": [RunDiagnosis, ...] }` with --json.
  */
+import { documentJson } from '../contract';
 import type { DiagnosisOptionsInput } from '../contract';
 import { dispatch } from '../lab';
 import { formatRunReport } from '../lab/diagnostics';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
-import { findRun, withLab } from './lab';
+import { findRun, readLab } from './lab';
 import { flagOption, stringOption } from './options';
 
 const USAGE = `cliplab diagnose RUN... [--json] [--collapse-fraction F] [--window N] [--control RUN] [--db FILE]
@@ -57,7 +58,7 @@ export const diagnoseCommand: Command = {
     if (controlRef !== undefined && args.positionals.length > 1) {
       throw new UsageError('--control: give a single RUN to pair with a control');
     }
-    return withLab(args, io, async (lab) => {
+    return readLab(args, io, async (lab) => {
       const runs = [];
       for (const ref of args.positionals) runs.push(await findRun(lab, ref));
       const control = controlRef === undefined ? undefined : await findRun(lab, controlRef);
@@ -65,7 +66,7 @@ export const diagnoseCommand: Command = {
       const controls = control ? [{ run: ids[0], control: control.id }] : undefined;
       const diagnoses = await dispatch(lab, 'diagnostics.run', { ids, options, controls });
       if (flagOption(args, 'json')) {
-        io.stdout.write(`${JSON.stringify({ runs: diagnoses }, null, 2)}\n`);
+        io.stdout.write(`${documentJson({ runs: diagnoses }, 2)}\n`);
       } else {
         io.stdout.write(`${diagnoses.map(formatRunReport).join('\n\n')}\n`);
       }

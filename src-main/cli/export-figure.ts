@@ -1,5 +1,5 @@
 /** `cliplab export-figure`: a figure of runs or seed groups as PDF, SVG or PNG, as the app exports it. */
-import { FIGURE_FORMATS, type ApiResult } from '../contract';
+import { FIGURE_FORMATS, formatNumber, type ApiResult } from '../contract';
 import { dispatch } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { LOOK_OPTIONS, runExport, SPEC_OPTIONS } from './figure-args';
@@ -25,6 +25,10 @@ shows the runs' data as it is now.
   --line-width PT       line width in points
   --title TEXT          figure title
   --legend P            top (default), bottom, right, inside or none
+  --label S=TEXT        a series' legend label (repeatable): S is a run id, run:ID or group:KEY;
+                        \`--label "1=ε_low = 0.05"\` draws ε with a subscript
+  --x-range MIN:MAX     x axis range in its own units (either end may be left open)
+  --y-range MIN:MAX     y axis range (either end may be left open)
   --palette P           okabe-ito (default), tol-bright, tol-vibrant or tol-muted
   --log-y               logarithmic y axis
   --dpi N               PNG resolution (default 300): pixels = inches x dpi
@@ -50,7 +54,7 @@ export const exportFigureCommand: Command = {
       return {
         contents: Buffer.from(file.base64, 'base64'),
         json: { widthIn, heightIn, pixels },
-        detail: `${+widthIn.toFixed(3)} x ${+heightIn.toFixed(3)} in${px}`,
+        detail: `${formatNumber(widthIn)} x ${formatNumber(heightIn)} in${px}`,
       };
     });
   },

@@ -16,7 +16,7 @@ import {
 import { dispatch, type Lab } from '../lab';
 import { writeFileAtomic } from '../lab/export/atomic';
 import { UsageError, type CliIo, type ParsedArgs } from './command';
-import { withLab } from './lab';
+import { readLab } from './lab';
 import { flagOption, listOption, positionals, stringOption } from './options';
 
 /** Options every figure command reads to build its spec (besides its own flags). */
@@ -35,7 +35,19 @@ export const SPEC_OPTIONS = [
   'format',
   'out',
 ] as const;
-export const LOOK_OPTIONS = ['size', 'style', 'font-size', 'line-width', 'title', 'legend', 'palette', 'dpi'] as const;
+export const LOOK_OPTIONS = [
+  'size',
+  'style',
+  'font-size',
+  'line-width',
+  'title',
+  'legend',
+  'label',
+  'x-range',
+  'y-range',
+  'palette',
+  'dpi',
+] as const;
 
 function numberOption(args: ParsedArgs, name: string): number | undefined {
   const raw = stringOption(args, name);
@@ -72,6 +84,42 @@ export function parseSteps(raw: string): { from: number | null; to: number | nul
   return { from: m[1] === '' ? null : Number(m[1]), to: m[2] === '' ? null : Number(m[2]) };
 }
 
+/** `MIN:MAX` with either end open (`0:1`, `:0.5`, `1e-3:`), numbers as written. */
+export function parseRange(name: string, raw: string): { min: number | null; max: number | null } {
+  const m = raw.match(/^([^:]*):([^:]*)$/);
+  const value = (text: string) => (text.trim() === '' ? null : Number(text));
+  const [min, max] = m ? [value(m[1]), value(m[2])] : [NaN, NaN];
+  if (!m || (min === null && max === null) || Number.isNaN(min) || Number.isNaN(max)) {
+    throw new UsageError(`--${name}: expected MIN:MAX, MIN: or :MAX (numbers), got "${raw}"`);
+  }
+  return { min, max };
+}
+
+/**
+ * `--label SERIES=TEXT` (repeatable): SERIES is a run id (`3`), `run:3` or `group:<key>`. The text
+ * may use paper notation, `ε_low = 0.05` (drawn with a subscript).
+ */
+export function parseLabels(raws: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const raw of raws) {
+    const at = raw.indexOf('=');
+    const series = at < 0 ? '' : raw.slice(0, at).trim();
+    const id = /^\d+$/.test(series) ? `run:${series}` : series;
+    if (!/^(run:\d+|group:[0-9a-f]{16})$/.test(id)) {
+      throw new UsageError(`--label: expected SERIES=TEXT with SERIES a run id, run:ID or group:KEY, got "${raw}"`);
+    }
+    labels[id] = raw.slice(at + 1);
+  }
+  return labels;
+}
+
+function rangeSpec(args: ParsedArgs, name: 'x-range' | 'y-range', axis: 'x' | 'y') {
+  const raw = stringOption(args, name);
+  if (raw === undefined) return {};
+  const { min, max } = parseRange(name, raw);
+  return { [`${axis}Min`]: min, [`${axis}Max`]: max };
+}
+
 /** A spec file given with --spec: a bare spec, or a saved figure's JSON (its `spec` is used). */
 function specFile(file: string): Record<string, unknown> {
   let parsed: unknown;
@@ -98,6 +146,12 @@ export async function savedFigureSpec(lab: Lab, args: ParsedArgs): Promise<Recor
 const defined = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
+function listLabels(args: ParsedArgs): Record<string, string> | undefined {
+  const raw = args.options.label;
+  if (raw === undefined || raw === true || raw === false) return undefined;
+  return parseLabels(Array.isArray(raw) ? raw : [raw]);
+}
+
 function optionSpec(args: ParsedArgs): Record<string, unknown> {
   const size = stringOption(args, 'size');
   const steps = stringOption(args, 'steps');
@@ -118,6 +172,9 @@ function optionSpec(args: ParsedArgs): Record<string, unknown> {
     lineWidth: numberOption(args, 'line-width'),
     title: stringOption(args, 'title'),
     legend: stringOption(args, 'legend'),
+    labels: listLabels(args),
+    ...rangeSpec(args, 'x-range', 'x'),
+    ...rangeSpec(args, 'y-range', 'y'),
     palette: stringOption(args, 'palette'),
     logY: flagOption(args, 'log-y') || undefined,
     dpi: numberOption(args, 'dpi'),
@@ -187,7 +244,7 @@ export async function runExport<F extends string>(
   positionals(args, []);
   const out = outputFile(args);
   const format = outputFormat(args, formats, out);
-  return withLab(args, io, async (lab) => {
+  return readLab(args, io, async (lab) => {
     const spec = specFromOptions(args, await savedFigureSpec(lab, args), defaults);
     const file = await make(lab, spec, format);
     writeFileAtomic(out, file.contents);

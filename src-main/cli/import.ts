@@ -5,23 +5,30 @@
  */
 import {
   IMPORT_FORMATS,
+  MISSING,
   type ImportFormatName,
   type ImportProgressEvent,
   type ImportResult,
   type RunRecord,
+  documentJson,
 } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 import { withLab } from './lab';
 import { flagOption, positionals, stringOption } from './options';
 
-const USAGE = `cliplab import FILE [--format auto|${IMPORT_FORMATS.join('|')}] [--name N] [--follow] [--json] [--db FILE]
+const USAGE = `cliplab import PATH [--format auto|${IMPORT_FORMATS.join('|')}] [--name N] [--follow] [--json] [--db FILE]
 
 Imports a training log as a run. The format is detected from the content (and the reason printed):
 verl file-logger JSONL or console log, TRL trainer_state.json or TRL/Unsloth console output,
-TensorBoard event file, or CSV with a header row. The run keeps the file's metric keys and also gets
-cliplab's canonical keys where they mean the same (verl actor/entropy -> entropy, ...). A malformed
-file is rejected with the line or record at fault and nothing is written.
+TensorBoard event file or log folder, a W&B run file or folder (wandb/offline-run-*), an MLflow
+store (mlruns folder, one experiment or run in it, or mlflow.db), a cliplab-probe stream (TRL or
+verl with the probe attached), or CSV with a header row; a Kaggle kernel log or Jupyter notebook is
+unwrapped first and the text inside it detected. A folder or store with several runs imports each
+as a run. The run keeps the file's metric keys and also gets cliplab's canonical keys where they
+mean the same (verl actor/entropy -> entropy, ...). A malformed file is rejected with the line,
+record or cell at fault and nothing is written; a last line without its line end (a log cut
+mid-write) is left out and noted.
 
   --format F         skip detection and read FILE as F
   --name N           run name (default: from the file name)
@@ -79,8 +86,18 @@ function progressLine(io: CliIo): (p: ImportProgressEvent) => void {
 
 export function describeImport(result: ImportResult): string {
   const run = result.run;
-  const lines = [`imported run ${run.id} "${run.name}": ${result.format} (${result.reason})`];
-  lines.push(`  ${result.keys} keys, ${result.points} points, last step ${run.step ?? '-'}`);
+  const runs = result.runs;
+  const lines =
+    runs.length > 1
+      ? [
+          `imported ${runs.length} runs: ${result.format} (${result.reason})`,
+          ...runs.map((r) => `  run ${r.id} "${r.name}", last step ${r.step ?? MISSING}`),
+          `  first run: ${result.keys} keys; ${result.points} points in all`,
+        ]
+      : [
+          `imported run ${run.id} "${run.name}": ${result.format} (${result.reason})`,
+          `  ${result.keys} keys, ${result.points} points, last step ${run.step ?? MISSING}`,
+        ];
   if (run.origin === 'imported') {
     const aliases = Object.entries(run.source.aliases ?? {}).filter(([c, k]) => c !== k);
     if (aliases.length > 0) lines.push(`  aliases   ${aliases.map(([c, k]) => `${c} <- ${k}`).join(', ')}`);
@@ -97,7 +114,7 @@ async function importOnce(lab: LabService, file: string, args: ParsedArgs, io: C
   });
   try {
     const result = await dispatch(lab, 'imports.fromPath', sourceOf(file, args));
-    io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : describeImport(result));
+    io.stdout.write(json ? `${documentJson(result, 2)}\n` : describeImport(result));
     return 0;
   } finally {
     unsubscribe();
@@ -111,7 +128,7 @@ function followProgress(lab: LabService, runId: number, io: CliIo): () => Promis
     const followed = (await dispatch(lab, 'imports.following', {})).find((f) => f.runId === runId);
     if (!followed || followed.points === shown) return;
     io.stderr.write(
-      `step ${followed.lastStep ?? '-'}: +${followed.points - shown} points (${followed.points} in all)\n`,
+      `step ${followed.lastStep ?? MISSING}: +${followed.points - shown} points (${followed.points} in all)\n`,
     );
     shown = followed.points;
   };
@@ -154,8 +171,8 @@ export async function followFile(
     const final = await ended;
     io.stdout.write(
       flagOption(args, 'json')
-        ? `${JSON.stringify(final, null, 2)}\n`
-        : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? '-'}\n`,
+        ? `${documentJson(final, 2)}\n`
+        : `run ${final.id} "${final.name}": ${final.status}, last step ${final.step ?? MISSING}\n`,
     );
     return final;
   } finally {
@@ -191,12 +208,12 @@ async function followCommand(lab: LabService, file: string, args: ParsedArgs, io
 
 export const importCommand: Command = {
   name: 'import',
-  summary: 'Import a verl, TRL, TensorBoard or CSV log as a run (--follow for a live one)',
+  summary: 'Import a verl, TRL, W&B, MLflow, TensorBoard or CSV log (or a notebook of one) as runs',
   usage: USAGE,
   flags: ['follow', 'json'],
   options: ['format', 'name', 'step-column', 'interval'],
   async run(args, io) {
-    const [file] = positionals(args, ['FILE']);
+    const [file] = positionals(args, ['PATH']);
     formatOf(args);
     if (!flagOption(args, 'follow')) return withLab(args, io, (lab) => importOnce(lab, file, args, io));
     intervalOf(args);

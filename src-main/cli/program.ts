@@ -8,6 +8,7 @@ import { StoreError } from '../store';
 import { parseArgs } from './args';
 import { UsageError, type CliIo, type Command } from './command';
 import { COMMANDS, findCommand } from './registry';
+import { escapingStream } from './terminal';
 
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
@@ -70,8 +71,12 @@ function leadingGlobals(argv: readonly string[]): string[] {
   return [...argv.slice(i, i + 1), ...globals, ...argv.slice(i + 1)];
 }
 
-/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+/**
+ * Runs the CLI on `argv` (without node and script) and returns the exit code. Everything written goes
+ * through escapingStream: run names, imported keys and error texts cannot drive the terminal.
+ */
+export async function main(argv: readonly string[], given: CliIo): Promise<number> {
+  const io: CliIo = { ...given, stdout: escapingStream(given.stdout), stderr: escapingStream(given.stderr) };
   const [name, ...rest] = leadingGlobals(argv);
   if (name === undefined || name === '--help' || name === '-h') {
     io.stdout.write(globalHelp(io));

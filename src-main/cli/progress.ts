@@ -1,14 +1,13 @@
 /**
- * Training progress on stderr: steps, rate, ETA, current entropy and reward. On a terminal one line
- * is redrawn in place; otherwise (a log file, CI) a plain line is written every few seconds, so the
- * output stays readable when it is not a terminal.
+ * Training progress on stderr: steps, rate, ETA, current entropy and reward, one line per run. How
+ * the lines reach the terminal (redrawn in place, or plain lines where there is no terminal) is
+ * terminal.ts's part.
  */
-import { METRIC } from '../contract';
+import { formatClock, formatNumber, METRIC } from '../contract';
 import type { WorkerMessage } from '../lab/runner/protocol';
 import { formatValue } from './format';
+import { liveLines } from './terminal';
 
-/** Seconds between plain lines when stderr is not a terminal. */
-const PLAIN_EVERY_S = 10;
 const BAR_WIDTH = 24;
 
 type Progress = Extract<WorkerMessage, { type: 'progress' }>;
@@ -17,15 +16,6 @@ type BaseProgress = Extract<WorkerMessage, { type: 'basemodel' }>;
 export function bar(fraction: number, width = BAR_WIDTH): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-}
-
-/** `1:05`, `12:00:03`; `?` when unknown. */
-export function formatDuration(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return hms[0] > 0 ? `${hms[0]}:${pad(hms[1])}:${pad(hms[2])}` : `${hms[1]}:${pad(hms[2])}`;
 }
 
 /** Steps per second from the observed pace (an average since the first report), not one step's time. */
@@ -46,8 +36,8 @@ export function runLine(label: string, p: Progress, rate: number | null): string
   const eta = rate ? (p.steps - done) / rate : null;
   return [
     `${label} ${bar(done / p.steps)} ${done}/${p.steps}`,
-    rate === null ? '' : `${rate >= 10 ? rate.toFixed(0) : rate.toPrecision(2)} step/s`,
-    `ETA ${formatDuration(done >= p.steps ? 0 : eta)}`,
+    rate === null ? '' : `${formatNumber(rate, rate >= 10 ? 3 : 2)} step/s`,
+    `ETA ${formatClock(done >= p.steps ? 0 : eta)}`,
     `entropy ${formatValue(p.latest[METRIC.entropy])}`,
     `reward ${formatValue(p.latest[METRIC.rewardMean])}`,
   ]
@@ -64,53 +54,18 @@ export function baseLine(label: string, p: BaseProgress): string {
   return `${label} base model ${bar(p.step / Math.max(1, p.steps))} ${p.step}/${p.steps}  loss ${formatValue(p.loss)}${acc}`;
 }
 
-export interface StatusLine {
-  /** Replaces the live line (redrawn on a terminal, written every few seconds otherwise). */
-  update(text: string, force?: boolean): void;
-  /** A permanent line above the live one. */
-  note(text: string): void;
-  /** Leaves the live line as it is and moves below it. */
-  done(): void;
-}
-
-export function statusLine(stream: NodeJS.WritableStream, now = () => Date.now()): StatusLine {
-  const tty = (stream as { isTTY?: boolean }).isTTY === true;
-  const columns = () => (stream as { columns?: number }).columns ?? 120;
-  let current = '';
-  let lastPlain = -Infinity;
-  const clear = () => (tty && current ? '\r\x1b[K' : '');
-  return {
-    update(text, force = false) {
-      if (tty) {
-        current = text.slice(0, columns() - 1);
-        stream.write(`\r\x1b[K${current}`);
-      } else if (force || now() - lastPlain >= PLAIN_EVERY_S * 1000) {
-        lastPlain = now();
-        stream.write(`${text}\n`);
-      }
-    },
-    note(text) {
-      stream.write(`${clear()}${text}\n${tty ? current : ''}`);
-    },
-    done() {
-      if (tty && current) stream.write('\n');
-      current = '';
-    },
-  };
-}
-
 /** Progress of one run in the foreground (`cliplab train`, `resume`, `control`). */
-export function runProgress(stream: NodeJS.WritableStream, label: string) {
-  const line = statusLine(stream);
+export function runProgress(stream: NodeJS.WritableStream, label: string, env: NodeJS.ProcessEnv = process.env) {
+  const line = liveLines(stream, env);
   const meter = new RateMeter();
   return {
     line,
     report(msg: WorkerMessage) {
       if (msg.type === 'progress') {
         meter.observe(msg.step, Date.now(), msg.stepsPerSecond);
-        line.update(runLine(label, msg, meter.rate), msg.step + 1 === msg.steps);
+        line.update([runLine(label, msg, meter.rate)], msg.step + 1 === msg.steps);
       } else if (msg.type === 'basemodel') {
-        line.update(baseLine(label, msg), msg.phase !== 'building');
+        line.update([baseLine(label, msg)], msg.phase !== 'building');
       }
     },
   };

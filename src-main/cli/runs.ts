@@ -1,9 +1,10 @@
 /** `cliplab runs`: the stored runs as a table, or as JSON. */
+import { documentJson } from '../contract';
 import { dispatch } from '../lab';
-import type { ApiArgs, RunRecord, RunStatus } from '../contract';
+import { MISSING, type ApiArgs, type RunRecord, type RunStatus } from '../contract';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table, truncate } from './format';
-import { withLab } from './lab';
+import { readLab } from './lab';
 import { flagOption, listOption, positionals, stringOption } from './options';
 
 const USAGE = `cliplab runs [--json] [--status S,...] [--tag T]... [--text WORDS] [--db FILE]
@@ -18,7 +19,7 @@ Lists the runs in the database, oldest first.
   --db FILE       database (default: the app's; CLIPLAB_DB overrides)`;
 
 function progress(run: RunRecord): string {
-  const done = run.step === null ? '-' : String(run.step + 1);
+  const done = run.step === null ? MISSING : String(run.step + 1);
   return run.steps === null ? done : `${done}/${run.steps}`;
 }
 
@@ -51,9 +52,9 @@ export const runsCommand: Command = {
       tags: listOption(args, 'tag'),
       text: stringOption(args, 'text'),
     };
-    return withLab(args, io, async (lab) => {
+    return readLab(args, io, async (lab) => {
       const runs = await dispatch(lab, 'runs.list', filter);
-      if (flagOption(args, 'json')) io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+      if (flagOption(args, 'json')) io.stdout.write(`${documentJson(runs, 2)}\n`);
       else if (runs.length === 0) io.stdout.write(`no runs in ${lab.dbPath}\n`);
       else io.stdout.write(`${runsTable(runs)}\n`);
       return 0;

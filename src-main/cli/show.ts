@@ -1,5 +1,5 @@
 /** `cliplab show RUN`: one run with its config and metrics, readable or as one JSON document. */
-import { ApiError, type MetricKeyInfo, type RunRecord, type Series } from '../contract';
+import { ApiError, MISSING, type MetricKeyInfo, type RunRecord, type Series, documentJson } from '../contract';
 import { dispatch, type LabService } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table } from './format';
@@ -40,7 +40,7 @@ async function readSeries(lab: LabService, id: number, keys: readonly string[]):
 function asJson(run: RunRecord, series: readonly Series[]): string {
   const metrics: Record<string, { step: number; value: number | null }[]> = {};
   for (const s of series) metrics[s.key] = s.steps.map((step, i) => ({ step, value: s.values[i] }));
-  return JSON.stringify({ run, metrics }, null, 2);
+  return documentJson({ run, metrics }, 2);
 }
 
 /** `key=value` pairs of one config section, nested sections flattened (`base.steps=800`). */
@@ -61,7 +61,7 @@ function header(run: RunRecord): string[] {
     `  status    ${run.status} (${step})`,
     `  origin    ${run.origin}${run.backend ? `, backend ${run.backendDetail ?? run.backend}` : ''}, cliplab ${run.appVersion}`,
     `  times     created ${formatTime(run.createdAt)}, started ${formatTime(run.startedAt)}, finished ${formatTime(run.finishedAt)}`,
-    `  seed      ${run.seed ?? '-'}   group ${run.groupKey}`,
+    `  seed      ${run.seed ?? MISSING}   group ${run.groupKey}`,
   ];
   if (run.tags.length > 0) lines.push(`  tags      ${run.tags.join(', ')}`);
   if (run.notes) lines.push(`  notes     ${run.notes.replace(/\n/g, '\n            ')}`);
@@ -95,8 +95,8 @@ function metricsTable(keys: readonly MetricKeyInfo[], series: readonly Series[])
       `${info.firstStep}-${info.lastStep}`,
       formatValue(s.values[0]),
       formatValue(s.values[s.values.length - 1]),
-      min <= max ? formatValue(min) : '-',
-      min <= max ? formatValue(max) : '-',
+      min <= max ? formatValue(min) : MISSING,
+      min <= max ? formatValue(max) : MISSING,
     ];
   });
   return table(['METRIC', 'POINTS', 'STEPS', 'FIRST', 'LAST', 'MIN', 'MAX'], rows);

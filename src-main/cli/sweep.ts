@@ -2,14 +2,15 @@
  * `cliplab sweep`: a grid of configs x seeds, trained through the run queue in worker processes
  * (at most --parallel at once), with each run's progress on stderr and a table (or JSON) at the end.
  */
-import { FINISHED_STATUSES, type LabEvent, type RunRecord } from '../contract';
+import { FINISHED_STATUSES, type LabEvent, type RunRecord, documentJson } from '../contract';
 import { createLab, dispatch, readRun, type LabService } from '../lab';
 import { finalMetrics } from '../lab/runner';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
 import { configFromArgs, gridFromArgs } from './config-args';
 import { dbPathOf } from './lab';
 import { flagOption, positionals, stringOption } from './options';
-import { baseLine, RateMeter, runLine, statusLine, type StatusLine } from './progress';
+import { baseLine, RateMeter, runLine } from './progress';
+import { liveLines, onStopSignals, signalExitCode, type LiveLines, type StopSignal } from './terminal';
 import { runsTable } from './runs';
 
 const USAGE = `cliplab sweep [--preset NAME] [--config FILE] [--set key=value]... --grid key=v1,v2 [--grid ...]
@@ -45,11 +46,11 @@ const isEnded = (r: RunRecord) => FINISHED_STATUSES.includes(r.status) || r.stat
 
 /** Live progress of the sweep's runs until each has ended; Ctrl-C stops them (resumable). */
 class SweepWatch {
-  private readonly line: StatusLine;
+  private readonly line: LiveLines;
   private readonly active = new Map<number, string>();
   private readonly meters = new Map<number, RateMeter>();
   private readonly noted = new Set<number>();
-  private interrupted = false;
+  private stoppedBy: StopSignal | null = null;
   private finish: (() => void) | null = null;
 
   constructor(
@@ -57,23 +58,22 @@ class SweepWatch {
     private readonly ids: readonly number[],
     io: CliIo,
   ) {
-    this.line = statusLine(io.stderr);
+    this.line = liveLines(io.stderr, io.env);
   }
 
-  /** Resolves once every run has ended; `interrupted` when the user pressed Ctrl-C. */
-  run(): Promise<{ interrupted: boolean }> {
+  /** Resolves once every run has ended; `interrupted` after Ctrl-C, SIGTERM or SIGHUP. */
+  run(): Promise<{ interrupted: boolean; exitCode: number | null }> {
     const unsubscribe = this.lab.subscribe((e) => this.onEvent(e));
     // Statuses are read from the database: runs may also be trained by another process's queue.
     const poll = setInterval(() => this.check(), 1000);
-    const onSigint = () => this.onSigint();
-    process.on('SIGINT', onSigint);
+    const stopListening = onStopSignals((signal, count) => this.onStopSignal(signal, count));
     return new Promise((resolve) => {
       this.finish = () => {
         clearInterval(poll);
         unsubscribe();
-        process.off('SIGINT', onSigint);
+        stopListening();
         this.line.done();
-        resolve({ interrupted: this.interrupted });
+        resolve({ interrupted: this.stoppedBy !== null, exitCode: this.stoppedBy && signalExitCode(this.stoppedBy) });
       };
       this.check();
     });
@@ -81,7 +81,8 @@ class SweepWatch {
 
   private render(force = false): void {
     const head = `sweep ${this.noted.size}/${this.ids.length} ended`;
-    this.line.update([head, ...this.active.values()].join('  |  '), force);
+    // One line per run training now, under a head line.
+    this.line.update([head, ...this.active.values()], force);
   }
 
   private onEvent(e: LabEvent): void {
@@ -111,12 +112,21 @@ class SweepWatch {
     }
   }
 
-  private onSigint(): void {
-    if (this.interrupted) process.exit(EXIT_INTERRUPTED);
-    this.interrupted = true;
+  /**
+   * The first stop signal withdraws the waiting runs and lets the running ones stop after their step
+   * in flight; another ends them at once (interrupted, resumable from their last checkpoint). This
+   * process exits only after its workers have, so none keeps training on its own.
+   */
+  private onStopSignal(signal: StopSignal, count: number): void {
+    this.stoppedBy ??= signal;
+    if (count > 1) {
+      this.line.note('ending the running runs now; they continue from their last checkpoint');
+      void this.lab.queue.close(0).then(() => this.check());
+      return;
+    }
     const withdrawn = this.lab.queue.withdraw(this.ids);
     this.line.note(
-      `stopping: ${withdrawn.length} waiting run(s) withdrawn; running ones stop after their step in flight`,
+      `${signal}: ${withdrawn.length} waiting run(s) withdrawn; running ones stop after their step in flight (again ends them at once)`,
     );
     void this.lab.queue.close().then(() => this.check());
   }
@@ -137,13 +147,13 @@ async function sweep(args: ParsedArgs, io: CliIo): Promise<number> {
     const control = flagOption(args, 'control');
     const { ids } = await dispatch(lab, 'sweeps.start', { config, grid, seeds, control, name });
     io.stderr.write(`sweep: ${ids.length} runs (${ids.join(', ')}), at most ${lab.queue.maxConcurrent} at once\n`);
-    const { interrupted } = await new SweepWatch(lab, ids, io).run();
+    const { interrupted, exitCode } = await new SweepWatch(lab, ids, io).run();
     const runs = ids.map((id) => readRun(lab.context, id));
     if (flagOption(args, 'json')) {
       const out = runs.map((run) => ({ run, final: finalMetrics(lab.context, run.id) }));
-      io.stdout.write(`${JSON.stringify({ runs: out }, null, 2)}\n`);
+      io.stdout.write(`${documentJson({ runs: out }, 2)}\n`);
     } else io.stdout.write(`${runsTable(runs)}\n`);
-    if (interrupted) return EXIT_INTERRUPTED;
+    if (interrupted) return exitCode ?? EXIT_INTERRUPTED;
     return runs.every((r) => r.status === 'completed') ? 0 : 1;
   } finally {
     await lab.close();

@@ -185,8 +185,15 @@ export const rewardSchema = z.discriminatedUnion('kind', [
 
 export const ADVANTAGE_ESTIMATORS = ['grpo', 'dr_grpo', 'rloo', 'reinforce_pp'] as const;
 export const LOSSES = ['ppo', 'gspo', 'cispo', 'clip_cov', 'kl_cov'] as const;
-export const AGGREGATIONS = ['token-mean', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const;
+export const AGGREGATIONS = [
+  'token-mean',
+  'seq-mean-token-mean',
+  'seq-mean-token-sum',
+  'seq-mean-token-sum-norm',
+] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+/** Most threads one run may ask for. */
+export const MAX_THREADS = 256;
 
 export const objectiveSchema = z
   .object({
@@ -297,6 +304,11 @@ const runConfigObject = z
       .prefault({}),
     /** @default "auto" */
     backend: z.enum(BACKENDS).default('auto'),
+    /**
+     * Threads one run computes with (wasm's XNNPACK pool); null takes the cores that the other
+     * runs of the queue leave free. Results do not depend on it. @default null
+     */
+    threads: z.number().int().min(1).max(MAX_THREADS).nullable().default(null),
   })
   .strict();
 

@@ -97,6 +97,10 @@ const figureSpecObject = z
     palette: z.enum(PALETTE_NAMES).default('okabe-ito'),
     /** @default false */
     logY: z.boolean().default(false),
+    /** x axis range in the axis's own units (as its ticks read); null is automatic. @default null */
+    xMin: z.number().nullable().default(null),
+    /** @default null */
+    xMax: z.number().nullable().default(null),
     /** @default null */
     yMin: z.number().nullable().default(null),
     /** @default null */
@@ -122,6 +126,9 @@ function checkSpec(spec: z.output<typeof figureSpecObject>, ctx: z.RefinementCtx
   const { from, to } = spec.steps;
   if (from !== null && to !== null && from > to) {
     ctx.addIssue({ code: 'custom', path: ['steps', 'to'], message: `expected a step >= steps.from (${from})` });
+  }
+  if (spec.xMin !== null && spec.xMax !== null && spec.xMin >= spec.xMax) {
+    ctx.addIssue({ code: 'custom', path: ['xMax'], message: `expected a value > xMin (${spec.xMin})` });
   }
   if (spec.yMin !== null && spec.yMax !== null && spec.yMin >= spec.yMax) {
     ctx.addIssue({ code: 'custom', path: ['yMax'], message: `expected a value > yMin (${spec.yMin})` });
@@ -163,6 +170,34 @@ export function figureSizeInches(spec: Pick<FigureSpec, 'size' | 'layout' | 'met
   const width = typeof w === 'number' ? w : FIGURE_WIDTHS[w];
   if (height !== null) return { width, height };
   return { width, height: (width / aspect) * (1 + EXTRA_PANEL_HEIGHT * (panelCount(spec) - 1)) };
+}
+
+/**
+ * The most pixels a PNG export may have: 100 megapixels (400 MB of RGBA while drawing), enough for a
+ * three-panel double-column figure at 1200 dpi. Without a cap, 40 x 40 in at 1200 dpi asks for ~9 GB.
+ */
+export const MAX_PNG_PIXELS = 100_000_000;
+
+/** The PNG's pixel size for this spec (inches x dpi, rounded as the renderer rounds). */
+export function pngPixels(spec: Pick<FigureSpec, 'size' | 'layout' | 'metrics' | 'dpi'>): {
+  width: number;
+  height: number;
+} {
+  const { width, height } = figureSizeInches(spec);
+  return { width: Math.round(width * spec.dpi), height: Math.round(height * spec.dpi) };
+}
+
+/** Why a PNG of this spec is too large to draw (naming the dpi that would fit), or null. */
+export function pngSizeProblem(spec: Pick<FigureSpec, 'size' | 'layout' | 'metrics' | 'dpi'>): string | null {
+  const { width, height } = pngPixels(spec);
+  if (width * height <= MAX_PNG_PIXELS) return null;
+  const inches = figureSizeInches(spec);
+  const fits = Math.floor(Math.sqrt(MAX_PNG_PIXELS / (inches.width * inches.height)));
+  const megapixels = Math.round((width * height) / 1e6);
+  return (
+    `a ${width} x ${height} px PNG (${megapixels} megapixels) is over the ${MAX_PNG_PIXELS / 1e6}-megapixel limit; ` +
+    `at ${inches.width.toFixed(2)} x ${inches.height.toFixed(2)} in, use at most ${fits} dpi, or a smaller size (PDF and SVG have no limit)`
+  );
 }
 
 /** The figure's size in points (1/72 in), the drawing unit of paper figures. */

@@ -13,6 +13,18 @@ export const METRIC = {
   clipHighGap: 'clip/high_surprisal_gap',
   clipLowDrift: 'clip/low_drift',
   clipHighDrift: 'clip/high_drift',
+  /**
+   * CISPO only (it clips the importance weight of every token, whatever A's sign): share of tokens
+   * with A > 0 whose weight was clipped at the lower bound (r < 1 - eps_low, weight raised to it).
+   * Not clip-low in the paper's sense (that needs A < 0), so never counted in clip/low_frac.
+   */
+  clipLowPosFrac: 'clip/low_pos_frac',
+  /** CISPO only: share of tokens with A < 0 whose weight was clipped at the upper bound (r > 1 + eps_high). */
+  clipHighNegFrac: 'clip/high_neg_frac',
+  /** CISPO only: first-order entropy change from clipping the weights counted in clip/low_pos_frac. */
+  clipLowPosDrift: 'clip/low_pos_drift',
+  /** CISPO only: first-order entropy change from clipping the weights counted in clip/high_neg_frac. */
+  clipHighNegDrift: 'clip/high_neg_drift',
   entropyDelta: 'entropy/delta',
   entropyDeltaPred: 'entropy/delta_pred',
   klPpo: 'kl/ppo',
@@ -35,9 +47,17 @@ export const METRIC = {
 
 export type MetricKey = (typeof METRIC)[keyof typeof METRIC];
 
-/** Keys logged at every training step by a local run. */
+/** Keys only losses that clip importance weights (CISPO) log, at every training step. */
+export const WEIGHT_CLIP_METRICS: readonly MetricKey[] = [
+  METRIC.clipLowPosFrac,
+  METRIC.clipHighNegFrac,
+  METRIC.clipLowPosDrift,
+  METRIC.clipHighNegDrift,
+];
+
+/** Keys logged at every training step by a local run (with WEIGHT_CLIP_METRICS for CISPO). */
 export const STEP_METRICS: readonly MetricKey[] = Object.values(METRIC).filter(
-  (k) => !k.startsWith('eval/'),
+  (k) => !k.startsWith('eval/') && !WEIGHT_CLIP_METRICS.includes(k),
 ) as MetricKey[];
 
 /** Keys logged at evaluation steps only. */
@@ -55,6 +75,10 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   'clip/high_surprisal_gap': 'Clip-high surprisal gap (s − H)',
   'clip/low_drift': 'Clip-low entropy drift',
   'clip/high_drift': 'Clip-high entropy drift',
+  'clip/low_pos_frac': 'Lower-bound weight clips, A > 0 (CISPO)',
+  'clip/high_neg_frac': 'Upper-bound weight clips, A < 0 (CISPO)',
+  'clip/low_pos_drift': 'Entropy drift of lower-bound weight clips, A > 0',
+  'clip/high_neg_drift': 'Entropy drift of upper-bound weight clips, A < 0',
   'entropy/delta': 'Measured entropy change',
   'entropy/delta_pred': 'Predicted entropy change',
   'kl/ppo': 'KL(old ‖ new)',

@@ -15,6 +15,15 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Statuses a run can no longer leave without a user action. */
 export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'diverged'];
 
+/** Statuses `runs.cancel` stops: waiting in the queue, or training. */
+export const CANCELLABLE: readonly RunStatus[] = ['queued', 'running'];
+
+/**
+ * Statuses `runs.resume` continues from the last checkpoint. Not diverged: with the same seed it
+ * would diverge again at the same step.
+ */
+export const RESUMABLE: readonly RunStatus[] = ['interrupted', 'cancelled', 'failed'];
+
 /** Where an imported run came from, and what it said about itself. */
 export interface ImportSource {
   format: string;
@@ -29,6 +38,10 @@ export interface ImportSource {
   clipFractionCombined?: boolean;
   /** What the importer skipped or had to guess. */
   warnings?: string[];
+  /** The Kaggle log or Jupyter notebook the log was unwrapped from. */
+  container?: string;
+  /** The run as a tracking tool (W&B, MLflow) knows it: its name, ids and final summary. */
+  external?: { name?: string; ids?: Record<string, string>; summary?: Record<string, unknown> };
 }
 
 interface RunBase {

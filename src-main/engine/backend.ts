@@ -9,18 +9,18 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Backend } from '../contract';
 import { tf } from './tf';
-import { loadWebgpuBackend, type GpuAdapter } from './webgpu';
+import type { BackendInfo } from './backend-info';
+import { startWasm } from './wasm';
+import { loadWebgpuBackend } from './webgpu';
 
-export interface BackendInfo {
-  /** tfjs backend name that runs the math: "tensorflow", "wasm", "cpu", "webgpu". */
-  name: string;
-  /** Human detail, e.g. "tfjs-node-gpu (CUDA)" or "wasm (SIMD, 1 thread)". */
-  detail: string;
-  /** The GPU that ran the math, for the webgpu backend. */
-  adapter?: GpuAdapter;
+export type { BackendInfo } from './backend-info';
+
+export interface BackendOptions {
+  /** Threads for backends that can use several (wasm's XNNPACK pool). @default 1 */
+  threads?: number;
 }
 
-type Loader = () => Promise<BackendInfo | null>;
+type Loader = (opts: BackendOptions) => Promise<BackendInfo | null>;
 
 /** Loads an optional package; resolves null when it is not installed or fails to load. */
 async function tryImport(specifier: string): Promise<boolean> {
@@ -72,14 +72,14 @@ const loaders: Record<Exclude<Backend, 'auto'>, Loader> = {
   tensorflow: async () => (await loadTfjsNode('@tensorflow/tfjs-node-gpu')) ?? loadTfjsNode('@tensorflow/tfjs-node'),
   // Named explicitly, any adapter will do, software included (that is how CI tests it).
   webgpu: () => loadWebgpuBackend({ allowSoftware: true }),
-  wasm: async () => {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    if (!(await activate('wasm'))) return null;
+  wasm: async (opts) => {
+    const threads = await startWasm(opts.threads ?? 1, () => activate('wasm'));
+    if (threads === null) return null;
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
-    const threads = wasm.getThreadsCount();
     return {
       name: 'wasm',
       detail: `wasm (XNNPACK, ${simd}, ${threads} thread${threads === 1 ? '' : 's'} per process)`,
+      threads,
     };
   },
   cpu: async () => {
@@ -106,20 +106,20 @@ let selecting: Promise<unknown> = Promise.resolve();
  * error (the user asked for it); `auto` falls through the order above. Concurrent calls run one
  * after another.
  */
-export function selectBackend(requested: Backend): Promise<BackendInfo> {
-  const selection = selecting.then(() => select(requested));
+export function selectBackend(requested: Backend, opts: BackendOptions = {}): Promise<BackendInfo> {
+  const selection = selecting.then(() => select(requested, opts));
   selecting = selection.catch(() => undefined);
   return selection;
 }
 
-async function select(requested: Backend): Promise<BackendInfo> {
+async function select(requested: Backend, opts: BackendOptions): Promise<BackendInfo> {
   if (requested !== 'auto') {
-    const info = await loaders[requested]();
+    const info = await loaders[requested](opts);
     if (!info) throw new Error(`backend "${requested}" is not available on this machine`);
     return info;
   }
   for (const load of AUTO_ORDER) {
-    const info = await load();
+    const info = await load(opts);
     if (info) return info;
   }
   throw new Error('no TensorFlow.js backend could be loaded');

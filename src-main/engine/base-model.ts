@@ -184,7 +184,7 @@ export async function trainBaseModel(
 ): Promise<{ weights: TensorMap; info: BaseModelInfo }> {
   baseModelSpec(config); // validates the kind of policy and task
   const started = performance.now();
-  const backend = opts.backend ?? (await selectBackend(config.backend));
+  const backend = opts.backend ?? (await selectBackend(config.backend, { threads: config.threads ?? 1 }));
   const base = (config.policy as Extract<RunConfig['policy'], { kind: 'gpt' }>).base;
   const task = createTask(config.task);
   const policy = createGptPolicy(config, task);

@@ -11,21 +11,10 @@
  * throw on GPU tensors in Node (read with `await t.data()`), and a batched matMul that broadcasts
  * both operands fails (broadcast explicitly first).
  */
-import type { BackendInfo } from './backend';
+import type { AdapterType, BackendInfo, GpuAdapter } from './backend-info';
 import { tf } from './tf';
 
-/** What an adapter is: a real GPU, or a CPU rasteriser standing in for one. */
-export type AdapterType = 'hardware' | 'software';
-
-/** The adapter a run computed on, as stored with the run. */
-export interface GpuAdapter {
-  /** The driver's description, e.g. "NVIDIA GeForce RTX 4070" or "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
-  name: string;
-  vendor: string;
-  /** The adapter's architecture string, e.g. "ampere", "rdna-3"; "software" for lavapipe. */
-  architecture: string;
-  type: AdapterType;
-}
+export type { AdapterType, GpuAdapter } from './backend-info';
 
 /** The fields of a WebGPU adapter's info that tell hardware from software (all optional across drivers). */
 export interface AdapterInfoLike {

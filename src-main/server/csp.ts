@@ -17,3 +17,11 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "object-src 'none'",
 ].join('; ');
+
+/**
+ * The same policy for a `<meta http-equiv>` in index.html, so the page carries it wherever it is
+ * opened from. Browsers ignore `frame-ancestors` in a meta tag (the header keeps it).
+ */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((directive) => !directive.startsWith('frame-ancestors'))
+  .join('; ');

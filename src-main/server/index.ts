@@ -147,7 +147,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   ctx.port = await listen(server, options.port ?? 0, host);
   const url = `http://${host}:${ctx.port}/?token=${ctx.token}`;
-  if (options.open) await openBrowser(url);
+  // The token reaches the browser through a private file, never an opener's public command line.
+  const browser = options.open ? await openBrowser(url) : null;
 
   return {
     url,
@@ -155,6 +156,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     token: ctx.token,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        browser?.cleanup();
         for (const end of ctx.streams) end();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

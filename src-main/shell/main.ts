@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
+import type { ViewId } from '../contract/views';
 import { createLab } from '../lab';
 import { DB_ENV, DB_FILE } from '../lab/paths';
 import type { Lab } from '../lab/types';
@@ -15,7 +16,7 @@ import { beforeQuit } from './quit';
 import { quitDialog } from './quit-dialog';
 import { withDesktopCalls } from './save-dialog';
 import { installSessionSecurity } from './security';
-import { createMainWindow, guardContents } from './window';
+import { createMainWindow, guardContents, showView } from './window';
 import { utilityWorkerSpawner } from './worker-spawner';
 
 app.setName('cliplab');
@@ -34,7 +35,7 @@ let quitState: 'open' | 'asking' | 'closed' = 'open';
 function showWindow(): void {
   if (!running) return;
   if (!running.window || running.window.isDestroyed()) {
-    running.window = createMainWindow(running.pages);
+    running.window = createMainWindow(running.pages, { dev: !app.isPackaged });
     return;
   }
   if (running.window.isMinimized()) running.window.restore();
@@ -45,8 +46,12 @@ function start(): void {
   const pages = resolveAppPages(app.getAppPath());
   installSessionSecurity(session.defaultSession, pages);
   app.on('web-contents-created', (_event, contents) => guardContents(contents, pages));
+  const openView = (id: ViewId) => {
+    showWindow();
+    if (running?.window) showView(running.window, pages, id);
+  };
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, dev: !app.isPackaged })),
+    Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, dev: !app.isPackaged, openView })),
   );
   // userData is the folder lab/paths.ts mirrors for the CLI and web mode, so all three share one file.
   const lab = createLab({

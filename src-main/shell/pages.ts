@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 export interface AppPages {
   /** The built renderer's entry, `out/renderer/index.html`. */
   indexHtml: string;
+  /** The same as a file: URL. */
+  indexUrl: string;
   /** The built CommonJS preload, `out/preload/index.cjs`. */
   preload: string;
   /** True for the app's page itself (any hash or query), and nothing else. */
@@ -33,6 +35,7 @@ export function resolveAppPages(appPath: string): AppPages {
   const rendererPath = pathToFileURL(rendererDir).pathname + '/';
   return {
     indexHtml,
+    indexUrl: pathToFileURL(indexHtml).href,
     preload: path.join(appPath, 'out', 'preload', 'index.cjs'),
     isAppPage: (url) => fileUrlPath(url) === indexPath,
     isAppResource: (url) => {

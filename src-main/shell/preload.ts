@@ -4,7 +4,8 @@
  * and `onEvent`; `ipcRenderer` itself, and the IPC event objects that would reach it, never cross.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_METHODS, BRIDGE_GLOBAL, type ApiOutcome, type CliplabBridge, type LabEvent } from '../contract/api';
+import { API_METHODS, type LabEvent } from '../contract/api';
+import { BRIDGE_GLOBAL, type ApiOutcome, type CliplabBridge } from '../contract/api/bridge';
 import { API_CHANNEL, EVENT_CHANNEL } from './channels';
 
 export function createBridge(): CliplabBridge {

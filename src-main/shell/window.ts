@@ -1,5 +1,6 @@
 /** The main window and the rules every web page in the app lives by: no navigation, no new windows. */
 import { BrowserWindow, shell, type WebContents } from 'electron';
+import { viewHash, type ViewId } from '../contract/views';
 import { isSafeExternalUrl, type AppPages } from './pages';
 
 /** External links go to the system browser; everything else is simply refused. */
@@ -31,7 +32,12 @@ export function guardContents(contents: WebContents, pages: AppPages): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function createMainWindow(pages: AppPages): BrowserWindow {
+export interface WindowOptions {
+  /** An unpackaged build: DevTools may open. Packaged apps have none (no console to paste into). */
+  dev: boolean;
+}
+
+export function createMainWindow(pages: AppPages, { dev }: WindowOptions = { dev: false }): BrowserWindow {
   const win = new BrowserWindow({
     title: 'cliplab',
     width: 1360,
@@ -53,10 +59,21 @@ export function createMainWindow(pages: AppPages): BrowserWindow {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: dev,
     },
   });
   guardContents(win.webContents, pages);
   win.once('ready-to-show', () => win.show());
   void win.loadFile(pages.indexHtml);
   return win;
+}
+
+/**
+ * Shows a view (the menu's shortcuts): only the URL's fragment changes, which Chromium handles as a
+ * same-document navigation, so the page keeps its state and its router follows `hashchange`.
+ */
+export function showView(win: BrowserWindow, pages: AppPages, id: ViewId): void {
+  if (win.isDestroyed()) return;
+  void win.webContents.loadURL(`${pages.indexUrl}${viewHash(id)}`);
+  win.focus();
 }

@@ -4,6 +4,7 @@
  * timeout, and migrations.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors';
 import { migrate } from './migrate';
@@ -110,6 +111,49 @@ function checkIdentity(file: string, id: Identity): void {
   }
 }
 
+function writable(target: string): boolean {
+  try {
+    fs.accessSync(target, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses a database this user cannot write, before SQLite touches it. SQLite opens a write-protected
+ * file read-only without a word, and a WAL database then gets a -shm index created beside it with the
+ * file's own (read-only) permissions; once the file is writable again, that -shm makes every write
+ * fail ("attempt to write a readonly database") until someone deletes it. Even a read needs the
+ * -shm, so this applies to read-only opens too.
+ */
+function checkAccess(file: string): void {
+  const folder = path.dirname(file);
+  if (fs.existsSync(file) && !writable(file)) {
+    throw new StoreError(
+      'readonly',
+      file,
+      'this user cannot write the file (cliplab writes to it, and its -wal and -shm beside it); make it writable or copy it somewhere writable',
+    );
+  }
+  for (const companion of [`${file}-wal`, `${file}-shm`]) {
+    if (fs.existsSync(companion) && !writable(companion)) {
+      throw new StoreError(
+        'readonly',
+        file,
+        `${companion} is read-only (left by an earlier open of a read-only file?): delete ${path.basename(companion)} while no cliplab uses the database`,
+      );
+    }
+  }
+  if (!writable(folder)) {
+    throw new StoreError(
+      'readonly',
+      file,
+      `this user cannot create files in ${folder} (the database's -wal and -shm go there)`,
+    );
+  }
+}
+
 function connect(file: string, opts: OpenOptions): Database.Database {
   try {
     return new Database(file, {
@@ -159,6 +203,7 @@ function configure(sql: Database.Database, readonly: boolean): void {
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   const readonly = opts.readonly ?? false;
   checkExisting(file, readonly);
+  checkAccess(file);
   const sql = connect(file, opts);
   try {
     const version = probe(sql, file);

@@ -11,7 +11,9 @@ export type StoreErrorKind =
   /** Needs migrating, which a read-only open cannot do. */
   | 'outdated'
   /** The native SQLite module cannot load in this runtime. */
-  | 'native';
+  | 'native'
+  /** This user cannot write the file, its -wal or -shm, or the folder they go in. */
+  | 'readonly';
 
 export class StoreError extends Error {
   constructor(

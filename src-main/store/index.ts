@@ -72,3 +72,4 @@ export type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
 export type { BaseModelRow, BaseModelInfoRow, NewBaseModel } from './base-models';
 export type { FigureRow } from './figures';
 export type { QueueEntry, RunningWorker, BaseModelBuild, BuildClaim, StopKind } from './training';
+export { openForeignDatabase, isSqliteFile, type ForeignDatabase } from './foreign';

@@ -5,10 +5,12 @@
  * run workers under Node) and Electron (the desktop app and its utility-process workers). A module
  * built for one refuses to load in the other (NODE_MODULE_VERSION mismatch), so two builds live side
  * by side: npm's own build in node_modules for Node, and a second build for Electron's ABI under
- * `resources/native/electron/`, made by `scripts/build-electron-sqlite.mjs` (run by `postinstall`,
- * again by hand with `npm run rebuild:electron`) and passed through better-sqlite3's `nativeBinding`
- * option. Rebuilding node_modules in place for Electron instead (electron-rebuild) would break the
- * CLI and the tests after every install, which is why the Electron build is kept apart.
+ * `resources/native/electron/<platform>-<arch>/` in a checkout (better-sqlite3's published Electron
+ * prebuild, fetched by `scripts/build-electron-sqlite.mjs` from `postinstall` or
+ * `npm run rebuild:electron`), which the desktop packages ship as `<resources>/native/electron/`. It
+ * is passed through better-sqlite3's `nativeBinding` option. Rebuilding node_modules in place for
+ * Electron instead (electron-rebuild) would break the CLI and the tests after every install, which is
+ * why the Electron build is kept apart.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,14 +23,18 @@ export const ELECTRON_BUILD_INFO = 'build-info.json';
 
 const REBUILD_HINT = 'run `npm run rebuild:electron` in the cliplab folder (it needs internet access once)';
 
+/** `linux-x64`, `darwin-arm64`, `win32-x64`: one checkout may hold builds for several targets. */
+export const TARGET_DIR = `${process.platform}-${process.arch}`;
+
 /** Folders that may hold the Electron build: the checkout (found upwards from here) and a packaged app. */
 function candidateDirs(): string[] {
   const dirs: string[] = [];
   for (let dir = import.meta.dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) dirs.push(path.join(dir, ELECTRON_BUILD_DIR));
+    if (fs.existsSync(path.join(dir, 'package.json'))) dirs.push(path.join(dir, ELECTRON_BUILD_DIR, TARGET_DIR));
     if (path.dirname(dir) === dir) break;
   }
   const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
+  // A package holds its own target's build only (electron-builder.config.ts, extraResources).
   if (resourcesPath) dirs.push(path.join(resourcesPath, 'native', 'electron'));
   return dirs;
 }

@@ -12,34 +12,16 @@ import {
   type ApiMethod,
   type ApiOutcome,
   type CliplabBridge,
-  type LabEvent,
 } from '../../src-main/contract';
 import { httpTransport } from './http-transport';
+import type { LabClient, Transport } from './transport';
+
+export type { EventListener, LabClient, Transport } from './transport';
 
 declare global {
   interface Window {
     [BRIDGE_GLOBAL]?: CliplabBridge;
   }
-}
-
-export type EventListener = (event: LabEvent) => void;
-
-export interface LabClient {
-  readonly transport: 'bridge' | 'http';
-  /** One function per API call: `client.api['runs.list']({})`. */
-  readonly api: ApiClient;
-  /** Every event the lab pushes; returns the unsubscribe function. */
-  onEvent(listener: EventListener): () => void;
-  /** Called when events may have been missed (the stream reconnected): refetch what is shown. */
-  onResync(listener: () => void): () => void;
-}
-
-/** What a transport has to provide; the typed client is derived from it. */
-export interface Transport {
-  readonly kind: LabClient['transport'];
-  call(method: ApiMethod, args: unknown): Promise<unknown>;
-  onEvent(listener: EventListener): () => void;
-  onResync(listener: () => void): () => void;
 }
 
 export function clientFrom(transport: Transport): LabClient {

@@ -1,6 +1,6 @@
 /** Web mode: `POST api/<method>` for calls, an EventSource on `api/events` for pushed events. */
 import { ApiError, isApiErrorBody, type ApiMethod, type LabEvent } from '../../src-main/contract';
-import type { EventListener, Transport } from './api';
+import type { EventListener, Transport } from './transport';
 
 export interface HttpTransportOptions {
   /** The page's base URL; API paths are resolved against it. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src-main/store';
 import { PRESETS, presetConfig } from '../../src-main/contract';
 import { APP_VERSION, createLab, createLocalRun } from '../../src-main/lab';
 import { runCli as cli } from '../support/cli';
@@ -60,6 +61,7 @@ describe('cliplab', () => {
 
   it('runs on an empty database says so; CLIPLAB_DB chooses the file', async () => {
     const db = tempDbPath();
+    openStore(db).close(); // read commands do not create a named database (read-commands.test.ts)
     const r = await cli(['runs'], { CLIPLAB_DB: db });
     expect(r).toEqual({ code: 0, stdout: `no runs in ${db}\n`, stderr: '' });
     expect(JSON.parse((await cli(['runs', '--json'], { CLIPLAB_DB: db })).stdout)).toEqual([]);

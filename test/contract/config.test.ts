@@ -33,6 +33,8 @@ describe('run config schema', () => {
     [{ objective: { clipLo: 0.1 } }, 'objective'],
     [{ optim: { lr: 'fast' } }, 'optim.lr'],
     [{ policy: { kind: 'gpt', dModel: 64, heads: 5 } }, 'policy.heads'],
+    [{ threads: 0 }, 'threads'],
+    [{ threads: 1.5 }, 'threads'],
     [{ task: { kind: 'dataset', path: 'a.jsonl' }, policy: { kind: 'hf' } }, 'policy.path'],
     [{ task: { kind: 'dataset' }, policy: { kind: 'hf', path: 'm' } }, 'task.path'],
     [{ task: { kind: 'dataset', path: 'a.jsonl' }, policy: { kind: 'gpt' } }, 'policy.kind'],
@@ -114,5 +116,13 @@ describe('identity', () => {
     expect(configHash(a)).not.toBe(configHash(b));
     expect(groupKey(a)).toBe(groupKey(b));
     expect(configHash({ x: 1, y: 2 })).toBe(configHash({ y: 2, x: 1 }));
+  });
+
+  it('keeps runs that differ only in threads in one group (threads change speed, not results)', () => {
+    const auto = runConfigSchema.parse({});
+    expect(auto.threads).toBeNull();
+    expect(groupKey(runConfigSchema.parse({ threads: 4 }))).toBe(groupKey(auto));
+    const { threads: _threads, ...before } = auto; // a config stored before the setting existed
+    expect(groupKey(before)).toBe(groupKey(auto));
   });
 });

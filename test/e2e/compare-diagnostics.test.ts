@@ -10,13 +10,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   differingKeys,
+  formatMeanStd,
   presetConfig,
   type ApiArgs,
   type ApiMethod,
   type ApiResult,
   type RunRecord,
 } from '../../src-main/contract';
-import { formatMeanStd } from '../../src-renderer/components/charts/numbers';
 import { inkShare, saveScreenshot, startE2eApp, type E2eApp } from '../support/e2e-app';
 import { apiCall } from '../support/http-client';
 

@@ -1,5 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVAL_METRICS, METRIC, STEP_METRICS, runConfigSchema, type RunConfigInput } from '../../src-main/contract';
+import {
+  EVAL_METRICS,
+  METRIC,
+  STEP_METRICS,
+  WEIGHT_CLIP_METRICS,
+  runConfigSchema,
+  type RunConfigInput,
+} from '../../src-main/contract';
 import { tf } from '../../src-main/engine/tf';
 import { DivergedError, createTrainer } from '../../src-main/engine/trainer';
 import type { StepResult, Trainer } from '../../src-main/engine/types';
@@ -131,6 +138,7 @@ describe('trainer', () => {
         ['grpo', 'token-mean'],
         ['dr_grpo', 'seq-mean-token-sum-norm'],
         ['rloo', 'seq-mean-token-mean'],
+        ['grpo', 'seq-mean-token-sum'],
         ['reinforce_pp', 'token-mean'],
       ] as const) {
         const trainer = await createTrainer(
@@ -206,6 +214,42 @@ describe('first-order entropy prediction', () => {
     expect(small).toBeLessThan(large);
     expect(small).toBeLessThan(0.03);
     expect(await relativeError(0.25, 2, 2)).toBeLessThan(0.05); // summed over the step's updates
+  });
+
+  it("CISPO reports the paper's clip events and its other weight clips under their own keys", async () => {
+    const cfg = config({
+      steps: 3,
+      task: { kind: 'bandit', prompts: 64, actions: 16, correct: 1 },
+      rollout: { prompts: 64, groupSize: 8 },
+      objective: { loss: 'cispo' },
+      optim: { optimizer: 'sgd', lr: 40, epochs: 4, minibatches: 1, gradClip: null },
+      eval: { every: 0 },
+    });
+    const trainer = await createTrainer(cfg, { backend: CPU });
+    const results = await steps(trainer, 3);
+    trainer.dispose();
+    const total = (key: string) => results.reduce((a, r) => a + r.metrics[key], 0);
+    for (const key of WEIGHT_CLIP_METRICS) expect(Number.isFinite(total(key)), key).toBe(true);
+    // Large steps clip weights on every side; each token counts on one side only.
+    for (const key of [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipLowPosFrac, METRIC.clipHighNegFrac]) {
+      expect(total(key), key).toBeGreaterThan(0);
+    }
+    expect(results.every((r) => r.metrics[METRIC.clipLowFrac] + r.metrics[METRIC.clipLowPosFrac] <= 1)).toBe(true);
+    const ppo = await createTrainer({ ...cfg, objective: { ...cfg.objective, loss: 'ppo' } }, { backend: CPU });
+    const [{ metrics }] = await steps(ppo, 1);
+    ppo.dispose();
+    for (const key of WEIGHT_CLIP_METRICS) expect(metrics).not.toHaveProperty([key]);
+    // Gradient accumulation over micro-batches counts the same clipped tokens as one pass.
+    const one = { ...cfg, optim: { ...cfg.optim, epochs: 1 } };
+    const split = await createTrainer({ ...one, optim: { ...one.optim, microBatch: 100 } }, { backend: CPU });
+    const whole = await createTrainer(one, { backend: CPU });
+    const [[a], [b]] = [await steps(split, 1), await steps(whole, 1)];
+    split.dispose();
+    whole.dispose();
+    for (const key of [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipLowPosFrac, METRIC.clipHighNegFrac]) {
+      expect(a.metrics[key], key).toBe(b.metrics[key]);
+    }
+    expect(a.metrics[METRIC.clipLowPosDrift]).toBeCloseTo(b.metrics[METRIC.clipLowPosDrift], 6);
   });
 
   it('credits clip-low with a positive drift and clip-high with a negative one', async () => {

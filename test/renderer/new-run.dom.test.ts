@@ -8,8 +8,9 @@ import {
   type RunConfig,
   type RunRecord,
 } from '../../src-main/contract';
+import { appContext } from '../../src-renderer/lib/context';
 import { describeObject } from '../../src-renderer/components/config-form/schema-fields';
-import NewRunView from '../../src-renderer/views/NewRunView.svelte';
+import NewRunView from '../../src-renderer/views/new-run/NewRunView.svelte';
 import { localRun } from '../support/run-records';
 import { scriptedApi, type Handlers } from './scripted-api';
 
@@ -42,7 +43,7 @@ function acceptingLab(extra: Handlers = {}) {
 
 function renderNewRun(query = '', handlers: Handlers = {}) {
   const lab = acceptingLab(handlers);
-  render(NewRunView, { props: { client: lab.client, query: new URLSearchParams(query) } });
+  render(NewRunView, { props: { query: new URLSearchParams(query) }, context: appContext(lab.client) });
   return lab;
 }
 

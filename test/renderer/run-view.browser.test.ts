@@ -7,7 +7,8 @@ import { cleanup, render, screen, within } from '@testing-library/svelte';
 import { Chart } from 'chart.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC, type ImportedRun, type SampleRecord, type Series } from '../../src-main/contract';
-import RunView from '../../src-renderer/views/RunView.svelte';
+import { appContext } from '../../src-renderer/lib/context';
+import RunView from '../../src-renderer/views/run/RunView.svelte';
 import { localRun } from '../support/run-records';
 import { scriptedApi } from './scripted-api';
 
@@ -52,7 +53,7 @@ describe('Run view', () => {
       'runs.sampleSteps': () => Array.from({ length: last + 1 }, (_, i) => i),
       'runs.samples': ({ step }) => [sample(step)],
     });
-    render(RunView, { props: { client: lab.client, id: 7 } });
+    render(RunView, { props: { id: 7 }, context: appContext(lab.client) });
     expect(await screen.findByRole('heading', { level: 1, name: 'live sym' })).toBeTruthy();
     expect(document.querySelector('.facts')?.textContent).toContain('backend wasm');
 
@@ -96,7 +97,7 @@ describe('Run view', () => {
       'runs.sampleSteps': () => [0, 2, 4],
       'runs.samples': ({ step }) => [sample(step)],
     });
-    render(RunView, { props: { client: lab.client, id: 8 } });
+    render(RunView, { props: { id: 8 }, context: appContext(lab.client) });
     await expect.poll(() => document.querySelectorAll('tr[data-response]').length).toBe(2);
     const [sure, spread] = [...document.querySelectorAll<HTMLElement>('.token')];
     expect(sure.textContent).toBe('a1');
@@ -139,7 +140,7 @@ describe('Run view', () => {
       'runs.series': ({ keys: wanted }) => seriesFor(wanted, 4),
       'runs.sampleSteps': () => [],
     });
-    render(RunView, { props: { client: lab.client, id: 9 } });
+    render(RunView, { props: { id: 9 }, context: appContext(lab.client) });
     expect(await screen.findByRole('heading', { level: 1, name: 'verl run' })).toBeTruthy();
     const source = await screen.findByText('Source');
     const panel = source.closest('details')!;

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LabEvent } from '../../src-main/contract';
+import { formatNumber, formatPercent, type LabEvent } from '../../src-main/contract';
 import { applyRunEvent, sortRuns } from '../../src-renderer/lib/runs';
-import {
-  clipLabel,
-  formatNumber,
-  formatPercent,
-  rewardLabel,
-  stepLabel,
-  taskLabel,
-} from '../../src-renderer/lib/format';
+import { clipLabel, rewardLabel, stepLabel, taskLabel } from '../../src-renderer/lib/run-labels';
 import { routeFromHash } from '../../src-renderer/lib/router.svelte';
 import { localRun } from '../support/run-records';
 

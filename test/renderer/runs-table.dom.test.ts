@@ -1,8 +1,9 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalRun, RunRecord } from '../../src-main/contract';
-import { groupBySeed, sortRunsBy } from '../../src-renderer/components/runs/table-model';
-import RunsView from '../../src-renderer/views/RunsView.svelte';
+import { appContext } from '../../src-renderer/lib/context';
+import { groupBySeed, sortRunsBy } from '../../src-renderer/views/runs/table-model';
+import RunsView from '../../src-renderer/views/runs/RunsView.svelte';
 import { localRun } from '../support/run-records';
 import { scriptedApi } from './scripted-api';
 
@@ -74,7 +75,7 @@ describe('Runs table model', () => {
 
 describe('Runs view', () => {
   it('sorts by any column from its header', async () => {
-    render(RunsView, { props: { client: mutableLab(fixture()).client } });
+    render(RunsView, { context: appContext(mutableLab(fixture()).client) });
     await screen.findByRole('table');
     expect(ids()).toEqual([4, 3, 2, 1]);
     const entropy = screen.getByRole('button', { name: /^Entropy/ });
@@ -88,7 +89,7 @@ describe('Runs view', () => {
   });
 
   it('filters by text, status and tag', async () => {
-    render(RunsView, { props: { client: mutableLab(fixture()).client } });
+    render(RunsView, { context: appContext(mutableLab(fixture()).client) });
     await screen.findByRole('table');
     await fireEvent.input(screen.getByRole('searchbox', { name: 'Filter runs' }), { target: { value: 'baseline' } });
     expect(ids()).toEqual([1]);
@@ -108,7 +109,7 @@ describe('Runs view', () => {
   });
 
   it('groups seeds under collapsible rows with n and mean final entropy', async () => {
-    render(RunsView, { props: { client: mutableLab(fixture()).client } });
+    render(RunsView, { context: appContext(mutableLab(fixture()).client) });
     await screen.findByRole('table');
     await fireEvent.click(screen.getByRole('checkbox', { name: 'Group by seed group' }));
     const groupRows = [...document.querySelectorAll<HTMLElement>('tr.group-row')];
@@ -125,7 +126,7 @@ describe('Runs view', () => {
   });
 
   it('selects runs for Compare, by checkbox or Space on a focused row', async () => {
-    render(RunsView, { props: { client: mutableLab(fixture()).client } });
+    render(RunsView, { context: appContext(mutableLab(fixture()).client) });
     await screen.findByRole('table');
     await fireEvent.click(within(row(3)).getByRole('checkbox'));
     row(1).focus();
@@ -140,7 +141,7 @@ describe('Runs view', () => {
 
   it('renames through a dialog that traps focus and closes on Escape', async () => {
     const lab = mutableLab(fixture());
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     await screen.findByRole('table');
     const trigger = within(row(1)).getByRole('button', { name: /^Actions for/ });
     await openAction(1, 'Rename…');
@@ -169,7 +170,7 @@ describe('Runs view', () => {
     const first = runs[0] as LocalRun;
     runs[0] = { ...first, config: { ...first.config, reward: { kind: 'verifier' } } };
     const lab = mutableLab(runs);
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     await screen.findByRole('table');
     await openAction(3, 'Tags…');
     await fireEvent.input(screen.getByRole('textbox'), { target: { value: 'fig2, paper, fig2' } });
@@ -205,7 +206,7 @@ describe('Runs view', () => {
 
   it('deletes only after confirmation', async () => {
     const lab = mutableLab(fixture());
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     await screen.findByRole('table');
     await openAction(4, 'Delete…');
     expect(screen.getByRole('dialog').textContent).toContain('Delete run “low-only”?');
@@ -219,7 +220,7 @@ describe('Runs view', () => {
 
   it('deletes a selection of finished runs after listing them', async () => {
     const lab = mutableLab(fixture());
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     await screen.findByRole('table');
     await fireEvent.click(within(row(1)).getByRole('checkbox'));
     await fireEvent.click(within(row(4)).getByRole('checkbox'));
@@ -238,7 +239,7 @@ describe('Runs view', () => {
   });
 
   it('refuses to delete a selection that is still training, naming the run', async () => {
-    render(RunsView, { props: { client: mutableLab(fixture()).client } });
+    render(RunsView, { context: appContext(mutableLab(fixture()).client) });
     await screen.findByRole('table');
     await fireEvent.click(within(row(2)).getByRole('checkbox'));
     await fireEvent.click(screen.getByRole('button', { name: 'Delete…' }));

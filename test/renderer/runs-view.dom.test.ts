@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-main/contract';
-import RunsView from '../../src-renderer/views/RunsView.svelte';
+import { appContext } from '../../src-renderer/lib/context';
+import RunsView from '../../src-renderer/views/runs/RunsView.svelte';
 import { localRun } from '../support/run-records';
 import { scriptedLab } from './lab-client';
 
@@ -20,7 +21,7 @@ describe('Runs view', () => {
       sym1,
       localRun(2, { name: 'low-only', latest: { entropy: 2.25, 'eval/acc': 0.5 } }, 'gpt-random-clip-low-only'),
     ]);
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     expect(screen.getByRole('status').textContent).toContain('Loading runs');
 
     await screen.findByRole('table');
@@ -47,7 +48,7 @@ describe('Runs view', () => {
 
   it('follows lab events without reloading', async () => {
     const lab = scriptedLab([localRun(1, { status: 'queued', step: null, latest: {} })]);
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     await screen.findByRole('table');
     const callsAfterLoad = lab.calls.length;
 
@@ -72,7 +73,7 @@ describe('Runs view', () => {
 
   it('refetches the list when the event stream asks for a resync', async () => {
     const lab = scriptedLab([localRun(1)]);
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     await screen.findByRole('table');
     lab.runs.push(localRun(2, { name: 'made while offline' }));
     lab.resync();
@@ -81,7 +82,7 @@ describe('Runs view', () => {
 
   it('says how to start a run when there are none', async () => {
     const lab = scriptedLab([]);
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     expect(await screen.findByText('No runs yet')).toBeTruthy();
     expect(screen.getByText(/^cliplab train --preset \S+$/)).toBeTruthy();
     const link = screen.getAllByRole('link', { name: 'New run' });
@@ -91,7 +92,7 @@ describe('Runs view', () => {
   it('shows the error with its fields, and recovers on retry', async () => {
     const lab = scriptedLab([localRun(3, { name: 'after retry' })]);
     lab.failWith = new ApiError('bad_request', 'invalid arguments to runs.list', [{ path: 'status', message: 'nope' }]);
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('invalid arguments to runs.list');
     expect(alert.textContent).toContain('status');
@@ -103,7 +104,7 @@ describe('Runs view', () => {
 
   it('unsubscribes from events when it goes away', async () => {
     const lab = scriptedLab([localRun(1)]);
-    const view = render(RunsView, { props: { client: lab.client } });
+    const view = render(RunsView, { context: appContext(lab.client) });
     await screen.findByRole('table');
     expect(lab.listenerCount()).toBe(1);
     view.unmount();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_SWEEP_RUNS, presetConfig } from '../../src-main/contract';
 import { rangeText } from '../../src-renderer/components/config-form/field-text';
-import { nameInGroup, sharedName } from '../../src-renderer/components/runs/table-model';
+import { nameInGroup, sharedName } from '../../src-renderer/views/runs/table-model';
 import { entropyColor, entropyScaleMax } from '../../src-renderer/components/samples/entropy-scale';
 import { invalidCombination, parseValueList, planSweep } from '../../src-renderer/components/sweep/sweep';
 import { hashQuery, runIdFromHash } from '../../src-renderer/lib/router.svelte';

@@ -30,6 +30,9 @@ export class FakeWebContents {
   send(channel: string, payload: unknown) {
     this.sent.push([channel, payload]);
   }
+  loadURL = vi.fn(async (url: string) => {
+    this.url = url;
+  });
 }
 
 export const electronState = {
@@ -45,6 +48,10 @@ export class FakeBrowserWindow {
     this.webContents.url = new URL(`file://${file}`).href;
   });
   once = vi.fn();
+  focus = vi.fn();
+  isDestroyed() {
+    return false;
+  }
   constructor(public options: Record<string, unknown>) {
     electronState.windows.push(this);
   }

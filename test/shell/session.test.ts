@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import type { Session } from 'electron';
+import type { MenuItemConstructorOptions, Session } from 'electron';
 import { isApiMethod } from '../../src-main/contract';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/server/csp';
+import { VIEWS } from '../../src-main/contract/views';
 import { appMenuTemplate } from '../../src-main/shell/menu';
 import { resolveAppPages } from '../../src-main/shell/pages';
 import { beforeQuit } from '../../src-main/shell/quit';
@@ -61,12 +62,36 @@ describe('app menu', () => {
       ...(Array.isArray(item.submenu) ? roles(item.submenu) : []),
     ]);
 
-  it('offers quit and the DevTools toggle, and Reload only in development', () => {
-    const user = roles(appMenuTemplate({ platform: 'linux', dev: false }));
-    expect(user).toEqual(expect.arrayContaining(['quit', 'toggleDevTools', 'editMenu']));
+  const noView = () => undefined;
+  const items = (template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
+    template.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? items(item.submenu) : [])]);
+
+  it('offers quit, and Reload and DevTools only in development', () => {
+    const user = roles(appMenuTemplate({ platform: 'linux', dev: false, openView: noView }));
+    expect(user).toEqual(expect.arrayContaining(['quit', 'editMenu', 'zoomIn', 'togglefullscreen']));
     expect(user).not.toContain('reload');
-    expect(roles(appMenuTemplate({ platform: 'linux', dev: true }))).toContain('reload');
-    expect(roles(appMenuTemplate({ platform: 'darwin', dev: false }))).toContain('appMenu');
+    expect(user).not.toContain('toggleDevTools');
+    const dev = roles(appMenuTemplate({ platform: 'linux', dev: true, openView: noView }));
+    expect(dev).toEqual(expect.arrayContaining(['reload', 'toggleDevTools']));
+    const mac = roles(appMenuTemplate({ platform: 'darwin', dev: false, openView: noView }));
+    expect(mac).toContain('appMenu');
+    expect(mac.filter((r) => r === 'quit')).toEqual([]); // macOS quits from the app menu
+  });
+
+  it('opens every view from the menu with its own shortcut', () => {
+    const opened: string[] = [];
+    const template = appMenuTemplate({ platform: 'linux', dev: false, openView: (id) => opened.push(id) });
+    const withKeys = items(template).filter((item) => item.accelerator);
+    const accelerators = withKeys.map((item) => item.accelerator);
+    expect(new Set(accelerators).size).toBe(accelerators.length);
+    for (const view of VIEWS) {
+      const item = withKeys.find((i) => i.accelerator === `CmdOrCtrl+${view.key}`);
+      expect(item?.label).toBe(view.label);
+      (item!.click as () => void)();
+      expect(opened.at(-1)).toBe(view.id);
+    }
+    (withKeys.find((i) => i.accelerator === 'CmdOrCtrl+N')!.click as () => void)();
+    expect(opened.at(-1)).toBe('new');
   });
 });
 

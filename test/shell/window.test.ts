@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as electron from 'electron';
 import type { WebContents } from 'electron';
 import { resolveAppPages } from '../../src-main/shell/pages';
-import { createMainWindow, guardContents } from '../../src-main/shell/window';
+import { createMainWindow, guardContents, showView } from '../../src-main/shell/window';
 import { electronState, type FakeBrowserWindow, type FakeWebContents } from './electron-mock';
 
 vi.mock('electron', async () => (await import('./electron-mock')).createElectronMock());
@@ -37,9 +37,18 @@ describe('main window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      devTools: false,
       preload: path.join(appPath, 'out', 'preload', 'index.cjs'),
     });
     expect(win.loadFile).toHaveBeenCalledWith(path.join(appPath, 'out', 'renderer', 'index.html'));
+  });
+
+  it('opens DevTools only in development, and shows views by changing the hash of the app page', () => {
+    const dev = createMainWindow(pages, { dev: true }) as unknown as FakeBrowserWindow;
+    expect(dev.options.webPreferences).toMatchObject({ devTools: true });
+    showView(win as unknown as electron.BrowserWindow, pages, 'compare');
+    expect(win.webContents.loadURL).toHaveBeenCalledWith(`${pageUrl}#/compare`);
+    expect(pages.isAppPage(win.webContents.url)).toBe(true);
   });
 
   it('blocks navigation away from the app page and hands safe links to the system browser', () => {

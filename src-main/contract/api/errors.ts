@@ -28,6 +28,12 @@ export class ApiError extends Error {
   static from(body: ApiErrorBody): ApiError {
     return new ApiError(body.code, body.message, body.fields);
   }
+
+  /** Any thrown value as an ApiError: itself when it is one, else an internal error with its message. */
+  static of(err: unknown): ApiError {
+    if (err instanceof ApiError) return err;
+    return new ApiError('internal', err instanceof Error ? err.message : String(err));
+  }
 }
 
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {

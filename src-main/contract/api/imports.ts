@@ -8,7 +8,17 @@ import type { RunRecord } from '../runs';
 import { defineCall, defineEvent } from './define';
 import { runId } from './runs';
 
-export const IMPORT_FORMATS = ['verl-jsonl', 'verl-console', 'trl-state', 'trl-console', 'tfevents', 'csv'] as const;
+export const IMPORT_FORMATS = [
+  'verl-jsonl',
+  'verl-console',
+  'trl-state',
+  'trl-console',
+  'tfevents',
+  'csv',
+  'wandb',
+  'mlflow',
+  'cliplab-probe',
+] as const;
 export type ImportFormatName = (typeof IMPORT_FORMATS)[number];
 
 export const EXPORT_TARGETS = ['verl', 'trl'] as const;
@@ -35,10 +45,21 @@ export interface ImportPreview {
   clipFractionCombined: boolean;
   params: Record<string, unknown>;
   warnings: string[];
+  /** The Kaggle log or Jupyter notebook the text was unwrapped from, if any. */
+  container?: ImportContainerName;
+  /** The runs a store (an MLflow experiment or database) holds, by name; the preview shows the first. */
+  runs?: string[];
 }
 
+/** Files whose text is unwrapped before the format is detected. */
+export const IMPORT_CONTAINERS = ['kaggle-log', 'notebook'] as const;
+export type ImportContainerName = (typeof IMPORT_CONTAINERS)[number];
+
 export interface ImportResult {
+  /** The run imported (the first, when the source held several). */
   run: RunRecord;
+  /** Every run imported, in the source's order (an MLflow experiment holds several). */
+  runs: RunRecord[];
   format: ImportFormatName;
   reason: string;
   /** Points written, aliases included. */
@@ -96,8 +117,13 @@ export const importsApi = {
   ),
   'imports.fromPath': defineCall<ImportResult>()(z.object({ path, ...options }).strict()),
   'imports.fromContent': defineCall<ImportResult>()(z.object({ fileName, contentBase64, ...options }).strict()),
-  /** The run's config as verl Hydra overrides or TRL GRPOConfig arguments, with a comment block of gaps. */
-  'runs.exportConfig': defineCall<string>()(z.object({ id: runId, to: z.enum(EXPORT_TARGETS) }).strict()),
+  /**
+   * The run's config as verl Hydra overrides or TRL GRPOConfig arguments, with a comment block of gaps;
+   * `probe` adds the lines that attach cliplab-probe (python/cliplab-probe).
+   */
+  'runs.exportConfig': defineCall<string>()(
+    z.object({ id: runId, to: z.enum(EXPORT_TARGETS), probe: z.boolean().default(false) }).strict(),
+  ),
 };
 
 export const importEvents = {

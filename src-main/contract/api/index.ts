@@ -1,7 +1,8 @@
 /**
  * The one map of every API call. Add a feature's calls in its own file and spread them here;
  * handlers (lab), the Electron bridge (shell/preload), the HTTP server and the renderer's client are
- * all typed from this map.
+ * all typed from this map. The bridge's types derive from it, so contract/index.ts exports the bridge
+ * (this file importing it back would make a cycle).
  */
 import type { z } from 'zod';
 import { configApi } from './config';
@@ -46,7 +47,6 @@ export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);
 }
 
-export * from './bridge';
 export * from './errors';
 export * from './events';
 export * from './imports';

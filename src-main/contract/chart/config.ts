@@ -12,6 +12,7 @@ import { figureSizePoints, type FigureSpec } from '../figure';
 import type { FigureData } from './data';
 import { buildDatasets, type FigureDatasets, type FigurePoint } from './datasets';
 import { STYLES, type FigureStyle } from './palette';
+import { paperLegendPlugin, type PaperEntry } from './paper-legend';
 import { chartScales, legendPosition, type Fonts } from './scales';
 
 /** `screen`: a live, interactive chart. `paper`: a static export (fixed size, background, no events). */
@@ -76,8 +77,31 @@ export function buildChartConfig(spec: FigureSpec, data: FigureData, options: Ch
       scales: chartScales(spec, data, style, fonts),
       plugins: chartPlugins(spec, style, fonts, built, paper),
     },
-    plugins: paper && spec.background === 'white' ? [whiteBackground] : [],
+    plugins: paper
+      ? [...(spec.background === 'white' ? [whiteBackground] : []), paperLegend(spec, style, fonts, built)]
+      : [],
   };
+}
+
+/** A paper figure's title and legend, laid out and drawn by cliplab (paper-legend.ts). */
+function paperLegend(spec: FigureSpec, style: FigureStyle, fonts: Fonts, built: FigureDatasets) {
+  const entries = (): PaperEntry[] =>
+    [...built.members.keys()].map((i) => {
+      const d = built.datasets[i];
+      const color = String(d.borderColor);
+      return { label: d.label ?? '', color, dash: (d.borderDash as number[]) ?? [], lineWidth: Number(d.borderWidth) };
+    });
+  return paperLegendPlugin({
+    position: spec.legend,
+    title: spec.title,
+    entries,
+    fontFamily: String(fonts.text.family),
+    fontSize: style.fontSize,
+    titleSize: Number(fonts.title.size),
+    padding: style.padding,
+    textColor: style.textColor,
+    frameColor: style.axisColor,
+  });
 }
 
 /** Applies a rebuilt config to a live chart without re-creating it (Svelte `$effect` friendly). */
@@ -100,10 +124,16 @@ function fontsOf(size: number, family: string): Fonts {
 /** Title, legend (one entry per series; a click toggles all its lines) and tooltips. */
 function chartPlugins(spec: FigureSpec, style: FigureStyle, fonts: Fonts, built: FigureDatasets, paper: boolean) {
   const entries = new Set(built.members.keys());
+  // A paper figure's title and legend are drawn by paperLegend instead.
   return {
-    title: { display: Boolean(spec.title), text: spec.title ?? '', color: style.textColor, font: fonts.title },
+    title: {
+      display: !paper && Boolean(spec.title),
+      text: spec.title ?? '',
+      color: style.textColor,
+      font: fonts.title,
+    },
     legend: {
-      display: spec.legend !== 'none' && entries.size > 0,
+      display: !paper && spec.legend !== 'none' && entries.size > 0,
       ...legendPosition(spec.legend),
       labels: {
         usePointStyle: true,

@@ -146,7 +146,7 @@ function entityNames(spec: FigureSpec, entities: readonly Entity[]): string[] {
   const fallback = entities.map(({ kind, runs }) =>
     kind === 'run' ? runs[0].run.name : `${runs[0].run.name} (${runs.length} seed${runs.length > 1 ? 's' : ''})`,
   );
-  const names = legendNames(configs, { ignore: ['name', 'log'], fallback });
+  const names = legendNames(configs, { ignore: ['name', 'log'], fallback, paperNotation: true });
   return entities.map((e, i) => spec.labels[e.id] ?? names[i]);
 }
 
@@ -170,7 +170,8 @@ function runCurve(spec: FigureSpec, input: FigureRunInput, metric: string): Curv
   return {
     steps: [...series.steps],
     x: xValues(spec.xAxis, input, series),
-    raw: series.values.map((v) => (v !== null && Number.isFinite(v) ? v : null)),
+    // ±Infinity stays (the data export shows it; drawing skips it), NaN is null.
+    raw: series.values.map((v) => (v !== null && !Number.isNaN(v) ? v : null)),
     smoothed: smoothEma(series.values, spec.smoothing),
     band: null,
     group: null,

@@ -8,3 +8,4 @@ export * from './legend';
 export * from './palette';
 export * from './smoothing';
 export * from './xaxis';
+export * from './paper-legend';

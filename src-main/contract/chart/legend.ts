@@ -72,7 +72,29 @@ export function formatConfigValue(value: unknown): string {
   return canonicalJson(value);
 }
 
+/**
+ * How a paper writes the config keys it talks about: ε_low and ε_high for the clip range (arXiv
+ * 2509.26114's notation), c for the dual-clip bound (Ye et al. 2020). A Greek letter followed by
+ * `_word` is drawn with the word as a subscript in exported figures (paper-legend.ts).
+ */
+export const PAPER_SYMBOLS: Readonly<Record<string, { symbol: string; none: string }>> = {
+  'objective.clipLow': { symbol: 'ε_low', none: 'off' },
+  'objective.clipHigh': { symbol: 'ε_high', none: 'off' },
+  'objective.dualClip': { symbol: 'c', none: 'off' },
+};
+
+/** `ε_low = 0.05`, `ε_high off`; other keys `clipHigh=0.2` as before. */
+function paperTerm(key: string, short: string, value: unknown): string {
+  const known = PAPER_SYMBOLS[key];
+  if (!known) return `${short} = ${formatConfigValue(value)}`;
+  return value === null || value === undefined
+    ? `${known.symbol} ${known.none}`
+    : `${known.symbol} = ${formatConfigValue(value)}`;
+}
+
 export interface LegendNameOptions extends DiffOptions {
+  /** Write the keys as a paper does (`ε_low = 0.05, ε_high off`) instead of `clipLow=0.05`. @default false */
+  paperNotation?: boolean;
   /** Used for a config that is null, or when no key (or too many keys) set it apart: run or group names. */
   fallback?: readonly string[];
   /** More differing keys than this make a name unreadable: the fallback is used instead. @default 4 */
@@ -95,6 +117,9 @@ export function legendNames(configs: readonly unknown[], options: LegendNameOpti
     const flat = flattenConfig(config);
     const own = keys.filter((k) => flat.has(k));
     if (own.length === 0 || own.length > maxKeys) return fallback;
-    return own.map((k) => `${short.get(k)}=${formatConfigValue(flat.get(k))}`).join(', ');
+    const term = options.paperNotation
+      ? (k: string) => paperTerm(k, short.get(k)!, flat.get(k))
+      : (k: string) => `${short.get(k)}=${formatConfigValue(flat.get(k))}`;
+    return own.map(term).join(', ');
   });
 }

@@ -22,8 +22,8 @@ export function chartScales(spec: FigureSpec, data: FigureData, style: FigureSty
     x: {
       type: 'linear',
       position: 'bottom',
-      min: data.x.kind === 'step' ? (spec.steps.from ?? undefined) : undefined,
-      max: data.x.kind === 'step' ? (spec.steps.to ?? undefined) : undefined,
+      min: spec.xMin ?? (data.x.kind === 'step' ? (spec.steps.from ?? undefined) : undefined),
+      max: spec.xMax ?? (data.x.kind === 'step' ? (spec.steps.to ?? undefined) : undefined),
       ...axis,
       title: { display: true, text: data.x.label, color: style.textColor, font: fonts.text, padding: 2 },
       ticks: {

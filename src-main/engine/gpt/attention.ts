@@ -52,10 +52,10 @@ function causalMask(tq: number, tk: number, shape: (tq: number, tk: number) => n
   if (tq === 1 && offset >= 0) return null;
   const mask = new Float32Array(tq * tk);
   for (let i = 0; i < tq; i++) for (let j = i + offset + 1; j < tk; j++) mask[i * tk + j] = MASKED;
-  return tf.tensor(mask, shape(tq, tk));
+  return tf.tensor(mask, shape(tq, tk)); // [Tq, Tk] with a unit axis where the core's scores hold G
 }
 
-/** Scaled, masked softmax over the last axis of scores s. */
+/** Scaled, masked softmax over the last axis (keys) of scores s, in the core's layout; same shape out. */
 function attentionWeights(s: T3, scale: number, mask: tf.Tensor | null): T3 {
   const scaled = tf.mul(s, scale);
   return tf.softmax(mask ? tf.add(scaled, mask) : scaled) as T3;
@@ -63,7 +63,7 @@ function attentionWeights(s: T3, scale: number, mask: tf.Tensor | null): T3 {
 
 /** Softmax backward, with the score scale folded in: dS = p * (dP - sum(dP * p)) * scale. */
 function scoreGrad(dP: T3, p: T3, scale: number): T3 {
-  const inner = tf.sum(tf.mul(dP, p), -1, true);
+  const inner = tf.sum(tf.mul(dP, p), -1, true); // the scores' shape with the key axis summed to 1
   return tf.mul(tf.mul(p, tf.sub(dP, inner)), scale);
 }
 
@@ -72,11 +72,11 @@ function groupedMatMulMK(a: T3, b: T3): T3 {
   const [m, k, g] = a.shape;
   const n = b.shape[2];
   const out = tf.depthwiseConv2d(
-    a.reshape([1, m, k, g]) as tf.Tensor4D,
-    b.reshape([1, k, g, n]) as tf.Tensor4D,
+    a.reshape([1, m, k, g]) as tf.Tensor4D, // image [1, M, K, G]: G channels
+    b.reshape([1, k, g, n]) as tf.Tensor4D, // filter [1, K, G, N]: N outputs per channel
     1,
     'valid',
-  );
+  ); // [1, M, 1, G * N]
   return out.reshape([m, g, n]);
 }
 
@@ -85,11 +85,11 @@ function groupedMatMulKM(a: T3, b: T3): T3 {
   const [k, m, g] = a.shape;
   const n = b.shape[2];
   const out = tf.depthwiseConv2d(
-    a.reshape([1, k, m, g]) as tf.Tensor4D,
-    b.reshape([k, 1, g, n]) as tf.Tensor4D,
+    a.reshape([1, k, m, g]) as tf.Tensor4D, // image [1, K, M, G]
+    b.reshape([k, 1, g, n]) as tf.Tensor4D, // filter [K, 1, G, N]
     1,
     'valid',
-  );
+  ); // [1, 1, M, G * N]
   return out.reshape([m, g, n]);
 }
 
@@ -102,7 +102,9 @@ export const groupedCore: AttentionCore = {
   forward(q, k, v, bias) {
     const [tq, , d] = q.shape;
     const tk = k.shape[0];
-    const s = groupedMatMulMK(tf.transpose(q, [0, 2, 1]), reverseAxes3d(k)); // [Tq, G, Tk]
+    // [Tq, D, G] x [D, G, Tk] -> [Tq, G, Tk]
+    const s = groupedMatMulMK(tf.transpose(q, [0, 2, 1]), reverseAxes3d(k));
+    // p: [Tq, G, Tk]
     const p = attentionWeights(
       s,
       1 / Math.sqrt(d),
@@ -114,7 +116,7 @@ export const groupedCore: AttentionCore = {
   },
   backward(dO, { q, k, v, p, pAlt }) {
     const scale = 1 / Math.sqrt(q.shape[2]);
-    const dP = groupedMatMulMK(tf.transpose(dO, [0, 2, 1]), reverseAxes3d(v)); // [Tq, G, Tk]
+    const dP = groupedMatMulMK(tf.transpose(dO, [0, 2, 1]), reverseAxes3d(v)); // [Tq, D, G] x [D, G, Tk] -> [Tq, G, Tk]
     const dv = groupedMatMulKM(pAlt, dO); // [Tk, G, D]: sum_i p[i, j] dO[i]
     const dSAlt = tf.transpose(scoreGrad(dP, p, scale), [0, 2, 1]); // [Tq, Tk, G]
     const dq = groupedMatMulMK(dSAlt, k); // [Tq, G, D]
@@ -129,10 +131,11 @@ export const batchedCore: AttentionCore = {
   forward(q, k, v, bias) {
     const [tq, , d] = q.shape;
     const tk = k.shape[0];
-    const qg = tf.transpose(q, [1, 0, 2]);
-    const kg = tf.transpose(k, [1, 0, 2]);
-    const vg = tf.transpose(v, [1, 0, 2]);
+    const qg = tf.transpose(q, [1, 0, 2]); // [G, Tq, D]
+    const kg = tf.transpose(k, [1, 0, 2]); // [G, Tk, D]
+    const vg = tf.transpose(v, [1, 0, 2]); // [G, Tk, D]
     const s = tf.matMul<T3>(qg, kg, false, true); // [G, Tq, Tk]
+    // p: [G, Tq, Tk]
     const p = attentionWeights(
       s,
       1 / Math.sqrt(d),
@@ -143,13 +146,13 @@ export const batchedCore: AttentionCore = {
   },
   backward(dO, { q, k, v, p }) {
     const scale = 1 / Math.sqrt(q.shape[2]);
-    const dOg = tf.transpose(dO, [1, 0, 2]);
+    const dOg = tf.transpose(dO, [1, 0, 2]); // [G, Tq, D]
     const dP = tf.matMul(dOg, v, false, true) as T3; // [G, Tq, Tk]
     const dv = tf.matMul<T3>(p, dOg, true, false); // [G, Tk, D]
-    const dS = scoreGrad(dP, p, scale);
+    const dS = scoreGrad(dP, p, scale); // [G, Tq, Tk]
     const dq = tf.matMul<T3>(dS, k); // [G, Tq, D]
     const dk = tf.matMul<T3>(dS, q, true, false); // [G, Tk, D]
-    const back = (t: T3) => tf.transpose(t, [1, 0, 2]) as T3;
+    const back = (t: T3) => tf.transpose(t, [1, 0, 2]) as T3; // [G, T, D] -> [T, G, D]
     return { dq: back(dq), dk: back(dk), dv: back(dv) };
   },
 };

@@ -29,9 +29,12 @@ export interface GptKernels {
   readonly attention: AttentionCore;
 }
 
-/** (dy^T x)^T: packs x, the operand XNNPACK caches by tensor. */
+/**
+ * (dy^T x)^T: dy^T [out, N] @ x [N, in] -> [out, in], transposed to [in, out]; packs x, the operand
+ * XNNPACK caches by tensor.
+ */
 const gradPackingX = (x: T2, dy: T2): T2 => tiledTranspose(tf.matMul(tiledTranspose(dy), x));
-/** x^T dy: packs dy. */
+/** x^T dy: x^T [in, N] @ dy [N, out] -> [in, out]; packs dy. */
 const gradPackingDy = (x: T2, dy: T2): T2 => tf.matMul(tiledTranspose(x), dy);
 
 const wasmKernels: GptKernels = {
@@ -39,7 +42,7 @@ const wasmKernels: GptKernels = {
   matMulBT: (a, b) => tf.matMul(a, tiledTranspose(b)),
   weightGrad: (x, dy) => (x.shape[1] < dy.shape[1] ? gradPackingX(x, dy) : gradPackingDy(x, dy)),
   weightGrads: (x, dys) => dys.map((dy) => gradPackingX(x, dy)),
-  columnSum: (x) => tf.sum(tiledTranspose(x), -1), // wasm's axis-0 sum transposes naively first
+  columnSum: (x) => tf.sum(tiledTranspose(x), -1), // [d, N] summed to [d]: wasm's axis-0 sum transposes naively first
   attention: groupedCore,
 };
 

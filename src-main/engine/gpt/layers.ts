@@ -50,18 +50,18 @@ interface Normed {
 }
 
 function layerNorm(x: T2, g: T1, b: T1): Normed {
-  const xc = tf.sub(x, tf.mean(x, -1, true));
+  const xc = tf.sub(x, tf.mean(x, -1, true)); // [N, d]
   const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), LN_EPS)) as T2; // [N, 1]
-  const xhat = tf.mul<T2>(xc, rstd);
-  return { y: tf.add<T2>(tf.mul<T2>(xhat, g), b), xhat, rstd };
+  const xhat = tf.mul<T2>(xc, rstd); // [N, d]
+  return { y: tf.add<T2>(tf.mul<T2>(xhat, g), b), xhat, rstd }; // y [N, d]
 }
 
 /** dx = rstd * (gx - mean(gx) - xhat * mean(gx * xhat)), gx = dy * g. */
 function layerNormGrad(kern: GptKernels, dy: T2, xhat: T2, rstd: T2, g: T1): { dx: T2; dg: T1; db: T1 } {
-  const gx = tf.mul(dy, g);
-  const centred = tf.sub(gx, tf.mean(gx, -1, true));
-  const dx = tf.mul<T2>(tf.sub(centred, tf.mul(xhat, tf.mean(tf.mul(gx, xhat), -1, true))), rstd);
-  return { dx, dg: kern.columnSum(tf.mul(dy, xhat)), db: kern.columnSum(dy) };
+  const gx = tf.mul(dy, g); // [N, d]
+  const centred = tf.sub(gx, tf.mean(gx, -1, true)); // [N, d]
+  const dx = tf.mul<T2>(tf.sub(centred, tf.mul(xhat, tf.mean(tf.mul(gx, xhat), -1, true))), rstd); // [N, d]
+  return { dx, dg: kern.columnSum(tf.mul(dy, xhat)), db: kern.columnSum(dy) }; // dg, db [d]
 }
 
 /** Token plus position embedding: oneHot(token, position) @ [wte; wpe]. wasm has no gather gradient. */
@@ -69,7 +69,9 @@ export function embed(oneHot: T2, oneHotT: T2, wte: T2, wpe: T2): T2 {
   return withGradient<T2>([wte, wpe], (save) => {
     save([oneHotT]);
     return {
+      // [N, vocab + context] @ [vocab + context, d] -> [N, d]
       value: tf.matMul(oneHot, tf.concat([wte, wpe], 0)),
+      // ohT [vocab + context, N] @ dy [N, d], split into dwte [vocab, d] and dwpe [context, d]
       gradFunc: (dy, [ohT]) => tf.split(tf.matMul(ohT as T2, dy as T2), [wte.shape[0], wpe.shape[0]], 0),
     };
   });
@@ -90,10 +92,11 @@ export interface AttentionShape {
 function lastRows(t: T2, shape: AttentionShape): T2 {
   if (shape.queries === shape.positions) return t;
   const batch = t.shape[0] / shape.positions;
+  // [queries * B, d]
   return t.slice([(shape.positions - shape.queries) * batch, 0], [shape.queries * batch, t.shape[1]]);
 }
 
-/** Zero rows in front of the last positions' rows: the gradient of `lastRows`. */
+/** Zero rows in front of the last positions' rows: the gradient of `lastRows`, [positions * B, d]. */
 function padToAllRows(t: T2, shape: AttentionShape): T2 {
   const batch = t.shape[0] / shape.queries;
   return shape.queries === shape.positions
@@ -119,16 +122,16 @@ export function attentionForward(
   const [n, d] = x.shape;
   const { heads, positions, queries } = shape;
   const groups = (n / positions) * heads;
-  const a = layerNorm(x, w.ln1g, w.ln1b);
-  const aq = lastRows(a.y, shape);
+  const a = layerNorm(x, w.ln1g, w.ln1b); // a.y [N, d], N = positions * B
+  const aq = lastRows(a.y, shape); // [queries * B, d]
   const heads3 = (t: T2, p: number) => t.reshape([p, groups, d / heads]) as T3; // [T, G, D]
-  const kNew = heads3(tf.matMul(a.y, w.wk), positions);
-  const vNew = heads3(tf.matMul(a.y, w.wv), positions);
-  const k = past ? tf.concat([past.k, kNew], 0) : kNew;
-  const v = past ? tf.concat([past.v, vNew], 0) : vNew;
-  const { o, saved } = kern.attention.forward(heads3(tf.matMul(aq, w.wq), queries), k, v);
-  const o2 = o.reshape([aq.shape[0], d]) as T2;
-  const y = tf.add<T2>(lastRows(x, shape), tf.matMul(o2, w.wo));
+  const kNew = heads3(tf.matMul(a.y, w.wk), positions); // [positions, G, D]
+  const vNew = heads3(tf.matMul(a.y, w.wv), positions); // [positions, G, D]
+  const k = past ? tf.concat([past.k, kNew], 0) : kNew; // [past + positions, G, D]
+  const v = past ? tf.concat([past.v, vNew], 0) : vNew; // [past + positions, G, D]
+  const { o, saved } = kern.attention.forward(heads3(tf.matMul(aq, w.wq), queries), k, v); // o [queries, G, D]
+  const o2 = o.reshape([aq.shape[0], d]) as T2; // [queries * B, d]
+  const y = tf.add<T2>(lastRows(x, shape), tf.matMul(o2, w.wo)); // [queries * B, d]
   return { y, k, v, o: o2, a, aq, saved };
 }
 
@@ -147,24 +150,25 @@ export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shap
         const ln1g = saved[14] as T1;
         const dy2 = dy as T2;
         const [rows, d] = dy2.shape; // rows = queries * B
-        const dwo = kern.weightGrad(o, dy2);
-        const dO = kern
+        const dwo = kern.weightGrad(o, dy2); // [d, d]
+        const dO = kern // [queries, G, D]
           .matMulBT(dy2, wo)
           .reshape([shape.queries, (rows / shape.queries) * shape.heads, d / shape.heads]);
         const g = kern.attention.backward(dO as T3, { q, k, v, p, pAlt });
-        const dq = g.dq.reshape([rows, d]) as T2;
-        const [dk, dv] = [g.dk, g.dv].map((t) => t.reshape(a.shape) as T2);
+        const dq = g.dq.reshape([rows, d]) as T2; // [queries * B, d]
+        const [dk, dv] = [g.dk, g.dv].map((t) => t.reshape(a.shape) as T2); // [positions * B, d] each
         const full = shape.queries === shape.positions;
-        const [dwq, dwk, dwv] = full
+        const [dwq, dwk, dwv] = full // [d, d] each
           ? kern.weightGrads(a, [dq, dk, dv])
           : [kern.weightGrad(aq, dq), ...kern.weightGrads(a, [dk, dv])];
+        // da: [positions * B, d]
         const da = tf.addN<T2>([
           padToAllRows(kern.matMulBT(dq, wq), shape),
           kern.matMulBT(dk, wk),
           kern.matMulBT(dv, wv),
         ]);
         const ln = layerNormGrad(kern, da, xhat, rstd, ln1g);
-        return [tf.add(padToAllRows(dy2, shape), ln.dx), ln.dg, ln.db, dwq, dwk, dwv, dwo];
+        return [tf.add(padToAllRows(dy2, shape), ln.dx), ln.dg, ln.db, dwq, dwk, dwv, dwo]; // dx [positions * B, d]
       },
     };
   });
@@ -172,9 +176,9 @@ export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shap
 
 /** x + W2 relu(W1 LN(x)). ReLU fuses into wasm's matmul; tanh-based GELU costs ~20 ns per element there. */
 export function mlpForward(x: T2, w: BlockWeights): { y: T2; a: Normed; h: T2 } {
-  const a = layerNorm(x, w.ln2g, w.ln2b);
-  const h = tf.fused.matMul({ a: a.y, b: w.w1, activation: 'relu' }) as T2;
-  return { y: tf.add(x, tf.matMul(h, w.w2)), a, h };
+  const a = layerNorm(x, w.ln2g, w.ln2b); // a.y [N, d]
+  const h = tf.fused.matMul({ a: a.y, b: w.w1, activation: 'relu' }) as T2; // [N, 4d]
+  return { y: tf.add(x, tf.matMul(h, w.w2)), a, h }; // y [N, d]
 }
 
 export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
@@ -187,10 +191,10 @@ export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
         const [a, xhat, rstd, h, w1, w2] = saved.slice(0, 6) as T2[];
         const ln2g = saved[6] as T1;
         const dy2 = dy as T2;
-        const dw2 = kern.weightGrad(h, dy2);
-        const dz = tf.mul<T2>(kern.matMulBT(dy2, w2), tf.step(h)); // relu' read from its output
-        const dw1 = kern.weightGrad(a, dz);
-        const ln = layerNormGrad(kern, kern.matMulBT(dz, w1), xhat, rstd, ln2g);
+        const dw2 = kern.weightGrad(h, dy2); // [4d, d]
+        const dz = tf.mul<T2>(kern.matMulBT(dy2, w2), tf.step(h)); // [N, 4d]; relu' read from its output
+        const dw1 = kern.weightGrad(a, dz); // [d, 4d]
+        const ln = layerNormGrad(kern, kern.matMulBT(dz, w1), xhat, rstd, ln2g); // dx [N, d]
         return [tf.add(dy2, ln.dx), ln.dg, ln.db, dw1, dw2];
       },
     };
@@ -199,7 +203,7 @@ export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
 
 /** Final LayerNorm and output projection: logits [N, A] = LN(h) @ wOut. */
 export function headForward(h: T2, g: T1, b: T1, wOut: T2): T2 {
-  return tf.matMul(layerNorm(h, g, b).y, wOut);
+  return tf.matMul(layerNorm(h, g, b).y, wOut); // [N, d] @ [d, A] -> [N, A]
 }
 
 export function headSublayer(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T2 {
@@ -207,13 +211,13 @@ export function headSublayer(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T
     const a = layerNorm(h, g, b);
     save([a.y, a.xhat, a.rstd, wOut, g]);
     return {
-      value: tf.matMul(a.y, wOut),
+      value: tf.matMul(a.y, wOut), // [N, A]
       gradFunc: (dy, saved) => {
         const [y, xhat, rstd, w] = saved.slice(0, 4) as T2[];
         const gain = saved[4] as T1;
         const dy2 = dy as T2;
-        const dwOut = kern.weightGrad(y, dy2);
-        const ln = layerNormGrad(kern, kern.matMulBT(dy2, w), xhat, rstd, gain);
+        const dwOut = kern.weightGrad(y, dy2); // [d, A]
+        const ln = layerNormGrad(kern, kern.matMulBT(dy2, w), xhat, rstd, gain); // dx [N, d]
         return [ln.dx, ln.dg, ln.db, dwOut];
       },
     };

@@ -96,8 +96,8 @@ function oneHotGrid(dims: GptDims, tokens: Int32Array, batch: number, firstPosit
       cols[(dims.vocab + position) * n + r] = 1;
     }
   }
-  const oneHot = tf.tensor2d(rows, [n, width]);
-  return { oneHot, oneHotT: cols ? tf.tensor2d(cols, [width, n]) : oneHot };
+  const oneHot = tf.tensor2d(rows, [n, width]); // [N, vocab + context]
+  return { oneHot, oneHotT: cols ? tf.tensor2d(cols, [width, n]) : oneHot }; // oneHotT [vocab + context, N]
 }
 
 export class GptModel {
@@ -131,7 +131,7 @@ export class GptModel {
 
   /** Output weights [d, A] of the tokens `select` picks ([vocab, A] one-hot columns); differentiable. */
   outputWeights(select: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(this.w<tf.Tensor2D>('head'), select);
+    return tf.matMul(this.w<tf.Tensor2D>('head'), select); // [d, vocab] @ [vocab, A] -> [d, A]
   }
 
   /**
@@ -141,11 +141,12 @@ export class GptModel {
    */
   hidden(tokens: Int32Array, positions: number, batch: number, outputs = positions): tf.Tensor2D {
     const { oneHot, oneHotT } = oneHotGrid(this.dims, tokens, batch, 0, true);
-    let x = embed(oneHot, oneHotT, this.w('wte'), this.w('wpe'));
+    let x = embed(oneHot, oneHotT, this.w('wte'), this.w('wpe')); // [positions * batch, d]
     for (let i = 0; i < this.dims.layers; i++) {
       const queries = i === this.dims.layers - 1 ? outputs : positions;
+      // [queries * batch, d]: every position but the last block's outputs keeps all its rows
       x = attentionSublayer(this.kernels, x, this.block(i), { heads: this.dims.heads, positions, queries });
-      x = mlpSublayer(this.kernels, x, this.block(i));
+      x = mlpSublayer(this.kernels, x, this.block(i)); // [queries * batch, d]
     }
     return x;
   }
@@ -168,17 +169,18 @@ export class GptModel {
     wOut: tf.Tensor2D,
   ): { logits: tf.Tensor2D; cache: KvCache } {
     const first = cache ? cache.length : 0;
-    let x = oneHotGrid(this.dims, tokens, batch, first, false).oneHot;
-    x = tf.matMul(x, tf.concat([this.w('wte'), this.w('wpe')], 0));
+    let x = oneHotGrid(this.dims, tokens, batch, first, false).oneHot; // [positions * batch, vocab + context]
+    x = tf.matMul(x, tf.concat([this.w('wte'), this.w('wpe')], 0)); // [positions * batch, d]
     const next: KvCache = { k: [], v: [], length: first + positions };
     for (let i = 0; i < this.dims.layers; i++) {
       const past = cache ? { k: cache.k[i], v: cache.v[i] } : null;
       const queries = i === this.dims.layers - 1 ? 1 : positions;
+      // a.y [queries * batch, d]; a.k, a.v [first + positions, batch * heads, D]
       const a = attentionForward(this.kernels, x, this.block(i), { heads: this.dims.heads, positions, queries }, past);
       next.k.push(a.k);
       next.v.push(a.v);
-      x = mlpForward(a.y, this.block(i)).y;
+      x = mlpForward(a.y, this.block(i)).y; // [queries * batch, d]
     }
-    return { logits: headForward(x, this.w('lnf.g'), this.w('lnf.b'), wOut), cache: next };
+    return { logits: headForward(x, this.w('lnf.g'), this.w('lnf.b'), wOut), cache: next }; // logits [batch, A]
   }
 }

@@ -41,6 +41,7 @@ function responseTargets(batch: SequenceBatch, supportIndex: Map<number, number>
       mask[s * b + row] = 1;
     }
   }
+  // [T * B, A], [T * B, 1]
   return { target: tf.tensor2d(target, [t * b, support]), mask: tf.tensor2d(mask, [t * b, 1]) };
 }
 
@@ -89,7 +90,7 @@ export class GptPolicy implements Policy {
     this.supportIndex = new Map(support.map((tok, a) => [tok, a]));
     const sel = new Float32Array(task.vocab * support.length);
     support.forEach((tok, a) => (sel[tok * support.length + a] = 1));
-    this.select = tf.tensor2d(sel, [task.vocab, support.length]);
+    this.select = tf.tensor2d(sel, [task.vocab, support.length]); // [vocab, A]
   }
 
   tokenStats(batch: SequenceBatch, temperature: number): TokenStats {
@@ -99,10 +100,10 @@ export class GptPolicy implements Policy {
       const { target, mask } = responseTargets(batch, this.supportIndex, this.task.allowedTokens.length);
       const h = this.model.hidden(tokens, positions, b, t); // [T * B, d]: the positions predicting responses
       const logpAll = tf.logSoftmax(tf.div(this.model.logits(h, this.select), temperature)); // [T * B, A]
-      const p = tf.exp(logpAll);
+      const p = tf.exp(logpAll); // [T * B, A]
       const entropy = tf.neg(tf.sum(tf.mul(p, logpAll), -1, true)); // [T * B, 1]
       const sqTerm = tf.sum(tf.mul(tf.square(p), tf.add(logpAll, entropy)), -1, true); // sum_b pi_b^2 (log pi_b + H)
-      const logp = tf.sum(tf.mul(target, logpAll), -1, true);
+      const logp = tf.sum(tf.mul(target, logpAll), -1, true); // [T * B, 1]: log pi of the token drawn
       const toRows = (x: tf.Tensor) => tf.transpose(tf.mul(x, mask).reshape([t, b])) as tf.Tensor2D; // [B, T]
       return { logp: toRows(logp), entropy: toRows(entropy), sqTerm: toRows(sqTerm) };
     });

@@ -86,8 +86,9 @@ function consecutiveGroups(of: Int32Array, distinct: number): number | null {
 export function expandRows(t: tf.Tensor3D, of: Int32Array): tf.Tensor3D {
   const [p, u, w] = t.shape;
   const group = consecutiveGroups(of, u);
+  // [P, U, 1, W] + [1, 1, group, 1] -> [P, U * group, W]
   if (group !== null) return tf.add(t.reshape([p, u, 1, w]), tf.zeros([1, 1, group, 1])).reshape([p, u * group, w]);
-  return tf.gather(t, tf.tensor1d(of, 'int32'), 1);
+  return tf.gather(t, tf.tensor1d(of, 'int32'), 1); // [P, B, W]
 }
 
 /**
@@ -97,12 +98,13 @@ export function expandRows(t: tf.Tensor3D, of: Int32Array): tf.Tensor3D {
 function prefill(model: GptModel, prompts: readonly Prompt[], promptLen: number, wOut: tf.Tensor2D) {
   const { distinct, of } = distinctPrompts(prompts);
   const u = distinct.length;
-  const state = model.step(promptGrid(distinct, promptLen), promptLen, u, null, wOut);
+  const state = model.step(promptGrid(distinct, promptLen), promptLen, u, null, wOut); // logits [U, A]
   if (u === prompts.length) return state;
   const expandCache = (t: tf.Tensor3D) => {
     const [p, g, d] = t.shape; // g = distinct prompts x heads
-    return expandRows(t.reshape([p, u, (g / u) * d]), of).reshape([p, -1, d]) as tf.Tensor3D;
+    return expandRows(t.reshape([p, u, (g / u) * d]), of).reshape([p, -1, d]) as tf.Tensor3D; // [P, B * heads, D]
   };
+  // [B, A]
   const logits = expandRows(state.logits.reshape([1, u, -1]), of).reshape([prompts.length, -1]) as tf.Tensor2D;
   return { logits, cache: { ...state.cache, k: state.cache.k.map(expandCache), v: state.cache.v.map(expandCache) } };
 }
@@ -151,17 +153,17 @@ export async function decodeResponses(
     ...{ responses: new Int32Array(b * maxLen), mask: f32(), logp: f32(), entropy: f32() },
     ...{ lengths: new Int32Array(b), done: new Uint8Array(b) },
   };
-  const wOut = tf.tidy(() => model.outputWeights(select));
+  const wOut = tf.tidy(() => model.outputWeights(select)); // [d, A]
   let state: { logits: tf.Tensor2D; cache: KvCache } = tf.tidy(() => prefill(model, prompts, task.promptLen, wOut));
   try {
     for (let s = 0; s < maxLen; s++) {
-      const logpT = tf.tidy(() => tf.logSoftmax(tf.div(state.logits, opts.temperature)));
+      const logpT = tf.tidy(() => tf.logSoftmax(tf.div(state.logits, opts.temperature))); // [B, A]
       const lp = (await logpT.data()) as Float32Array;
       logpT.dispose();
       const next = drawPosition(out, s, lp, task, opts.greedy ?? false, opts.rng);
       if (s === maxLen - 1 || out.done.every((x) => x === 1)) break;
       const previous = state;
-      state = tf.tidy(() => model.step(next, 1, b, previous.cache, wOut));
+      state = tf.tidy(() => model.step(next, 1, b, previous.cache, wOut)); // logits [B, A]
       tf.dispose(previous);
     }
   } finally {

@@ -48,8 +48,16 @@ const tokenMean: Aggregation = (input) => {
 const seqMeanTokenMean: Aggregation = (input) => byRow(input, (length) => 1 / (input.rows * length));
 
 /**
+ * seq-mean-token-sum: each response's token sum, then the mean over responses: 1 / B. Longer
+ * responses weigh more in proportion to their length (verl's mode of the same name).
+ */
+const seqMeanTokenSum: Aggregation = (input) => byRow(input, () => 1 / input.rows);
+
+/**
  * seq-mean-token-sum-norm (Dr. GRPO, arXiv 2503.20783): token sums divided by a constant L (the
- * task's max answer length), then the mean over responses: 1 / (B L). No length bias.
+ * task's max answer length), then the mean over responses: 1 / (B L). No length bias. verl's mode of
+ * this name divides by its `loss_scale_factor` instead, the padded response length unless set (and
+ * before verl 0.5 had no 1/B at all): lab/export-config/verl.ts sets it to L.
  */
 const seqMeanTokenSumNorm: Aggregation = (input) => {
   if (!(input.maxAnswerLen >= 1)) throw new Error(`aggregation: expected maxAnswerLen >= 1, got ${input.maxAnswerLen}`);
@@ -59,6 +67,7 @@ const seqMeanTokenSumNorm: Aggregation = (input) => {
 export const AGGREGATIONS: Record<AggregationName, Aggregation> = {
   'token-mean': tokenMean,
   'seq-mean-token-mean': seqMeanTokenMean,
+  'seq-mean-token-sum': seqMeanTokenSum,
   'seq-mean-token-sum-norm': seqMeanTokenSumNorm,
 };
 

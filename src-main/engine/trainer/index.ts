@@ -139,7 +139,7 @@ class RlTrainer implements Trainer {
  */
 export async function createTrainer(input: RunConfig, opts: TrainerOptions = {}): Promise<Trainer> {
   const config = parseOrThrow(runConfigSchema, input, 'run config');
-  const backend = opts.backend ?? (await selectBackend(config.backend));
+  const backend = opts.backend ?? (await selectBackend(config.backend, { threads: config.threads ?? 1 }));
   if (config.policy.kind === 'gpt' && !opts.baseWeights) {
     throw new Error('policy.kind "gpt": the trainer needs the base model weights (opts.baseWeights)');
   }

@@ -29,6 +29,13 @@ export function updateMetrics(records: readonly UpdateRecord[]): Record<string, 
     [METRIC.lossPg]: mean(records, (r) => r.lossPg),
     [METRIC.gradNorm]: mean(records, (r) => r.gradNorm),
   };
+  if (records.some((r) => r.weightClip)) {
+    // CISPO clips weights of either sign; the paper's events are above, the other clips here.
+    out[METRIC.clipLowPosFrac] = sum(records, (r) => r.clipLowPositive) / tokens;
+    out[METRIC.clipHighNegFrac] = sum(records, (r) => r.clipHighNegative) / tokens;
+    out[METRIC.clipLowPosDrift] = sum(records, (r) => r.lowPosDrift);
+    out[METRIC.clipHighNegDrift] = sum(records, (r) => r.highNegDrift);
+  }
   // A gap exists only when some token clipped on that side; otherwise the key is left out.
   if (low > 0) out[METRIC.clipLowGap] = sum(records, (r) => r.lowGapSum) / low;
   if (high > 0) out[METRIC.clipHighGap] = sum(records, (r) => r.highGapSum) / high;

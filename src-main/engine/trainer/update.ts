@@ -41,6 +41,11 @@ const FIELDS = [
   'lowDriftUnit',
   'highDriftUnit',
   'klPpoSum',
+  'clipLowPositive',
+  'clipHighNegative',
+  'lowPosDriftUnit',
+  'highNegDriftUnit',
+  // The ratio range stays last: micro-batches combine these two by min and max, the rest by sums.
   'ratioMin',
   'ratioMax',
 ] as const;
@@ -53,6 +58,10 @@ export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
   deltaPred: number;
   lowDrift: number;
   highDrift: number;
+  /** The loss clipped importance weights of either advantage sign (CISPO): the *Positive / *Negative fields count. */
+  weightClip: boolean;
+  lowPosDrift: number;
+  highNegDrift: number;
 };
 
 interface MinibatchTensors {
@@ -120,6 +129,8 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
   const perUnit = tf.mul(tf.where(tokens, coefficient, tf.zerosLike(coefficient)), x.contextWeights); // dH / (eta w)
   const surprisalGap = tf.sub(tf.neg(x.oldLogp), x.oldEntropy); // s - H under pi_old
   const sum = (t: tf.Tensor) => tf.sum(t) as tf.Scalar;
+  const lowPositive = out.clipLowPositive ?? tf.zerosLike(x.mask);
+  const highNegative = out.clipHighNegative ?? tf.zerosLike(x.mask);
   return [
     out.loss,
     sum(out.clipLow),
@@ -131,6 +142,10 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
     tf.neg(sum(tf.mul(tf.mul(out.clipLow, removed), perUnit))),
     tf.neg(sum(tf.mul(tf.mul(out.clipHigh, removed), perUnit))),
     sum(tf.where(tokens, tf.sub(x.oldLogp, stats.logp), tf.zerosLike(stats.logp))),
+    sum(lowPositive),
+    sum(highNegative),
+    tf.neg(sum(tf.mul(tf.mul(lowPositive, removed), perUnit))),
+    tf.neg(sum(tf.mul(tf.mul(highNegative, removed), perUnit))),
     tf.min(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, Infinity))) as tf.Scalar,
     tf.max(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, -Infinity))) as tf.Scalar,
   ];
@@ -146,7 +161,7 @@ function microGradients(
   policy: Policy,
   config: RunConfig,
   mb: Minibatch,
-): { grads: tf.Tensor[]; scalars: tf.Tensor1D } {
+): { grads: tf.Tensor[]; scalars: tf.Tensor1D; weightClip: boolean } {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -169,6 +184,7 @@ function microGradients(
     return {
       grads: variables.map((v) => grads[v.name] ?? tf.zerosLike(v)),
       scalars: tf.stack([value, ...diag]) as tf.Tensor1D,
+      weightClip: (forward as Forward).out.clipLowPositive !== undefined,
     };
   } finally {
     tf.dispose(kept);
@@ -216,11 +232,18 @@ function combineParts(scalars: tf.Tensor1D[]): tf.Tensor1D {
  * Forward + backward over the minibatch's micro-batches (`optim.microBatch` rows each), gradients
  * summed, then one optimizer step. Call inside tf.tidy.
  */
-function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConfig, mb: Minibatch): tf.Tensor1D {
+function updateAndDiagnose(
+  policy: Policy,
+  optimizer: Optimizer,
+  config: RunConfig,
+  mb: Minibatch,
+): { packed: tf.Tensor1D; weightClip: boolean } {
   let grads: tf.Tensor[] | null = null;
+  let weightClip = false;
   const scalars: tf.Tensor1D[] = [];
   for (const part of microBatches(mb, config.optim.microBatch)) {
     const r = tf.tidy(() => microGradients(policy, config, part));
+    weightClip = r.weightClip;
     if (grads) {
       const previous: tf.Tensor[] = grads;
       grads = previous.map((g, i) => tf.add(g, r.grads[i]));
@@ -231,7 +254,7 @@ function updateAndDiagnose(policy: Policy, optimizer: Optimizer, config: RunConf
   const norms = optimizer.apply(grads ?? []);
   const s = combineParts(scalars);
   const [loss, rest] = [s.slice(0, 1), s.slice(1)];
-  return tf.concat([loss, tf.stack([norms.gradNorm, norms.updateNorm]), rest]) as tf.Tensor1D;
+  return { packed: tf.concat([loss, tf.stack([norms.gradNorm, norms.updateNorm]), rest]) as tf.Tensor1D, weightClip };
 }
 
 /** Keeps every tensor field of a record (they must outlive the gradient's internal tidy). */
@@ -247,7 +270,12 @@ export async function runUpdate(
   config: RunConfig,
   mb: Minibatch,
 ): Promise<UpdateRecord> {
-  const packed = tf.tidy(() => updateAndDiagnose(policy, optimizer, config, mb));
+  let weightClip = false;
+  const packed = tf.tidy(() => {
+    const done = updateAndDiagnose(policy, optimizer, config, mb);
+    weightClip = done.weightClip;
+    return done.packed;
+  });
   const values = await packed.data();
   packed.dispose();
   const raw = Object.fromEntries(FIELDS.map((name, i) => [name, values[i]])) as Record<(typeof FIELDS)[number], number>;
@@ -259,5 +287,8 @@ export async function runUpdate(
     deltaPred: eta * raw.predUnit,
     lowDrift: eta * raw.lowDriftUnit,
     highDrift: eta * raw.highDriftUnit,
+    weightClip,
+    lowPosDrift: eta * raw.lowPosDriftUnit,
+    highNegDrift: eta * raw.highNegDriftUnit,
   };
 }

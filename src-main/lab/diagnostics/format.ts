@@ -1,12 +1,13 @@
-/** How numbers read in diagnosis sentences: three significant digits, integers as they are. */
+/**
+ * How numbers read in diagnosis sentences: contract/format.ts's rule (three significant digits,
+ * short exponents for tiny values, MISSING for none), with whole numbers written out as they are.
+ */
+import { formatNumber, MISSING } from '../../contract/format';
 
 export function fmt(x: number | null | undefined, digits = 3): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '-∞';
+  if (x === null || x === undefined || Number.isNaN(x)) return MISSING;
   if (Number.isInteger(x) && Math.abs(x) < 1e6) return String(x);
-  const abs = Math.abs(x);
-  if (abs >= 1e-3 && abs < 1e5) return String(Number.parseFloat(x.toPrecision(digits)));
-  return x.toExponential(digits - 1);
+  return formatNumber(x, digits);
 }
 
 /** A signed number: "+0.12", "-0.31". */
@@ -15,7 +16,7 @@ export function fmtSigned(x: number): string {
 }
 
 export function fmtPercent(x: number | null | undefined): string {
-  return x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : `${fmt(100 * x)}%`;
+  return x === null || x === undefined || !Number.isFinite(x) ? MISSING : `${fmt(100 * x)}%`;
 }
 
 export function fmtSteps(first: number, last: number): string {

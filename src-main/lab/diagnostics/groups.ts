@@ -14,6 +14,7 @@ import {
   type RunDiagnosis,
   type ScalarTest,
 } from '../../contract/diagnostics';
+import { MISSING } from '../../contract/format';
 import { MIN_SEEDS } from './advice';
 import { fmt } from './format';
 import { mean, sampleStd } from './stats';
@@ -30,7 +31,7 @@ export function aggregate(values: readonly (number | null)[]): Aggregate {
 }
 
 export function fmtAggregate(a: Aggregate): string {
-  if (a.mean === null) return 'n/a (n = 0)';
+  if (a.mean === null) return `${MISSING} (n = 0)`;
   return a.std === null ? `${fmt(a.mean)} (n = ${a.n})` : `${fmt(a.mean)} ± ${fmt(a.std)} (n = ${a.n})`;
 }
 

@@ -1,10 +1,12 @@
 /**
  * Two-group comparison of a scalar over seeds: Welch's t-test (no equal-variance assumption, the
  * safe default when settings change the seed-to-seed spread) with Welch–Satterthwaite degrees of
- * freedom, a 95% confidence interval of the difference, and Cohen's d / Hedges' g on the pooled SD.
+ * freedom and a 95% confidence interval of the difference, by stdlib's two-sample t-test; Cohen's d
+ * and Hedges' g on the pooled SD.
  */
+import ttest2 from '@stdlib/stats-ttest2';
 import { mean, sampleVariance } from './stats';
-import { logGamma, studentTQuantile, studentTTwoSided } from './student-t';
+import { logGamma } from './student-t';
 
 export interface WelchResult {
   difference: number;
@@ -18,15 +20,13 @@ export interface WelchResult {
 /** Welch's t-test of mean(a) - mean(b); a string says why it cannot be computed. */
 export function welchTTest(a: readonly number[], b: readonly number[]): WelchResult | string {
   if (a.length < 2 || b.length < 2) return `needs at least 2 values per group (have ${a.length} and ${b.length})`;
-  const va = sampleVariance(a) / a.length;
-  const vb = sampleVariance(b) / b.length;
+  if (sampleVariance(a) === 0 && sampleVariance(b) === 0) {
+    return 'no variation within either group: the t statistic is undefined';
+  }
+  const test = ttest2([...a], [...b], { variance: 'unequal', alternative: 'two-sided', alpha: 0.05 });
   const difference = mean(a) - mean(b);
-  const se2 = va + vb;
-  if (se2 === 0) return 'no variation within either group: the t statistic is undefined';
-  const t = difference / Math.sqrt(se2);
-  const df = (se2 * se2) / ((va * va) / (a.length - 1) + (vb * vb) / (b.length - 1));
-  const half = studentTQuantile(0.975, df) * Math.sqrt(se2);
-  return { difference, t, df, p: studentTTwoSided(t, df), ci95: [difference - half, difference + half] };
+  const [low, high] = test.ci;
+  return { difference, t: test.statistic, df: test.df, p: test.pValue, ci95: [low, high] };
 }
 
 /** Cohen's d on the pooled standard deviation; null when it is 0 or a group has < 2 values. */

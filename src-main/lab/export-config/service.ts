@@ -6,7 +6,7 @@ import { exportConfig } from './index';
 
 export function exportConfigHandlers(ctx: LabContext): Pick<ApiHandlers, 'runs.exportConfig'> {
   return {
-    'runs.exportConfig': ({ id, to }) => {
+    'runs.exportConfig': ({ id, to, probe }) => {
       const run = readRun(ctx, id);
       if (run.origin === 'imported') {
         throw new ApiError(
@@ -14,7 +14,7 @@ export function exportConfigHandlers(ctx: LabContext): Pick<ApiHandlers, 'runs.e
           `run ${id} was imported from a ${run.source.format} file; only runs made in cliplab have a config to export (its own settings are in the run's params)`,
         );
       }
-      return exportConfig(run.config, to, run.name);
+      return exportConfig(run.config, to, run.name, { probe });
     },
   };
 }

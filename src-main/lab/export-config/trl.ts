@@ -15,7 +15,7 @@
  */
 import type { RunConfig } from '../../contract';
 import { commonGaps, ExportPlan, formatNumber, NEVER_BINDS, type Setting } from './plan';
-import { commentBlock } from './verl';
+import { answerLength, commentBlock } from './verl';
 
 const SCALE_REWARDS: Record<RunConfig['advantage']['estimator'], (plan: ExportPlan, G: number) => void> = {
   grpo: (plan) => plan.set('scale_rewards', 'group'),
@@ -38,8 +38,17 @@ const SCALE_REWARDS: Record<RunConfig['advantage']['estimator'], (plan: ExportPl
 const LOSS_TYPE: Record<RunConfig['objective']['aggregation'], string> = {
   'token-mean': 'dapo',
   'seq-mean-token-mean': 'grpo',
+  // TRL's luspo sums each completion's token losses and averages over completions (it warns unless
+  // importance_sampling_level="sequence", LUSPO's paper setting, but computes the same either way).
+  'seq-mean-token-sum': 'luspo',
   'seq-mean-token-sum-norm': 'dr_grpo',
 };
+
+/** dr_grpo divides by max_completion_length: cliplab's L, the task's longest answer (also its length cap). */
+function aggregation(o: RunConfig['objective'], plan: ExportPlan, L: number): void {
+  plan.set('loss_type', LOSS_TYPE[o.aggregation]);
+  if (o.aggregation === 'seq-mean-token-sum-norm') plan.set('max_completion_length', L);
+}
 
 function clipBounds(o: RunConfig['objective'], plan: ExportPlan): void {
   plan.set('epsilon', o.clipLow);
@@ -55,14 +64,16 @@ function clipBounds(o: RunConfig['objective'], plan: ExportPlan): void {
   else plan.gap(`dual clip c=${o.dualClip}: TRL's delta equals it only when delta > 1 + epsilon_high`);
 }
 
-const LOSSES: Record<RunConfig['objective']['loss'], (o: RunConfig['objective'], plan: ExportPlan) => void> = {
-  ppo: (o, plan) => {
-    plan.set('loss_type', LOSS_TYPE[o.aggregation]);
+type LossExport = (o: RunConfig['objective'], plan: ExportPlan, L: number) => void;
+
+const LOSSES: Record<RunConfig['objective']['loss'], LossExport> = {
+  ppo: (o, plan, L) => {
+    aggregation(o, plan, L);
     clipBounds(o, plan);
   },
-  gspo: (o, plan) => {
+  gspo: (o, plan, L) => {
     plan.set('importance_sampling_level', 'sequence');
-    plan.set('loss_type', LOSS_TYPE[o.aggregation]);
+    aggregation(o, plan, L);
     clipBounds(o, plan);
   },
   // TRL's CISPO caps the importance weight at epsilon_high itself (a ratio, not 1 + eps) and has no lower bound.
@@ -76,17 +87,17 @@ const LOSSES: Record<RunConfig['objective']['loss'], (o: RunConfig['objective'],
       plan.gap(`aggregation ${o.aggregation} with CISPO: TRL's cispo always normalises by tokens`);
     if (o.dualClip !== null) plan.gap(`dual clip c=${o.dualClip}: not applied by CISPO`);
   },
-  clip_cov: (o, plan) => {
+  clip_cov: (o, plan, L) => {
     plan.gap(
       `loss clip_cov (ratio ${o.covRatio}, window ${o.covLow}..${o.covHigh}): TRL has no covariance-based loss; exported as the plain clipped loss`,
     );
-    LOSSES.ppo(o, plan);
+    LOSSES.ppo(o, plan, L);
   },
-  kl_cov: (o, plan) => {
+  kl_cov: (o, plan, L) => {
     plan.gap(
       `loss kl_cov (ratio ${o.covRatio}, coef ${o.klCovCoef}): TRL has no covariance-based loss; exported as the plain clipped loss`,
     );
-    LOSSES.ppo(o, plan);
+    LOSSES.ppo(o, plan, L);
   },
 };
 
@@ -142,7 +153,7 @@ export function trlPlan(config: RunConfig): ExportPlan {
   plan.set('temperature', config.rollout.temperature);
   batching(config, plan);
   SCALE_REWARDS[config.advantage.estimator](plan, config.rollout.groupSize);
-  LOSSES[config.objective.loss](config.objective, plan);
+  LOSSES[config.objective.loss](config.objective, plan, answerLength(config.task));
   optimiser(config, plan);
   commonGaps(config, plan, 'TRL');
   return plan;

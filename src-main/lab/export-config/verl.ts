@@ -8,7 +8,7 @@
  * verl/trainer/ppo/core_algos.py (policy-loss and advantage registries). `policy_loss.loss_mode`
  * needs verl 0.5 or later; loss_mode=cispo a later release still.
  */
-import type { RunConfig } from '../../contract';
+import { sequenceTaskShape, type RunConfig } from '../../contract';
 import { commonGaps, ExportPlan, formatNumber, NEVER_BINDS, promptsPerMiniBatch, type Setting } from './plan';
 
 const ACTOR = 'actor_rollout_ref.actor';
@@ -55,7 +55,8 @@ function clipping(o: RunConfig['objective'], plan: ExportPlan): void {
   }
 }
 
-function lossMode(o: RunConfig['objective'], plan: ExportPlan): void {
+function lossMode(config: RunConfig, plan: ExportPlan): void {
+  const o = config.objective;
   plan.set(`${ACTOR}.policy_loss.loss_mode`, LOSS_MODE[o.loss]);
   if (o.loss === 'clip_cov') {
     plan.set(`${ACTOR}.policy_loss.clip_cov_ratio`, o.covRatio);
@@ -65,11 +66,44 @@ function lossMode(o: RunConfig['objective'], plan: ExportPlan): void {
     plan.set(`${ACTOR}.policy_loss.kl_cov_ratio`, o.covRatio);
     plan.set(`${ACTOR}.policy_loss.ppo_kl_coef`, o.klCovCoef);
   }
-  plan.set(`${ACTOR}.loss_agg_mode`, o.aggregation);
+  AGGREGATION[o.aggregation](plan, answerLength(config.task));
   if (o.loss === 'gspo' && o.aggregation !== 'seq-mean-token-mean') {
     plan.gap(`aggregation ${o.aggregation} with GSPO: verl's gspo loss always uses seq-mean-token-mean`);
   }
 }
+
+/** L of Dr. GRPO's constant normaliser: the task's longest answer (engine/rl/aggregate.ts, tasks/). */
+export function answerLength(task: RunConfig['task']): number {
+  if (task.kind === 'bandit') return 1;
+  if (task.kind === 'dataset') return task.maxNewTokens;
+  return sequenceTaskShape(task).maxAnswerLen;
+}
+
+/**
+ * cliplab's aggregations as verl's loss_agg_mode (verl/trainer/ppo/core_algos.py `agg_loss`).
+ * seq-mean-token-sum-norm shares only its name with verl's: cliplab weighs each token 1 / (B L) with
+ * L the task's longest answer; verl 0.9 weighs it 1 / (B * loss_scale_factor), the scale factor
+ * defaulting to the padded response length, so the export sets it to L. Earlier releases differ more
+ * (verl 0.7 and 0.8 leave out the 1/B; before 0.7 there is no loss_scale_factor), which the comment
+ * block says, with the mode that means the same in every release.
+ */
+const AGGREGATION: Record<RunConfig['objective']['aggregation'], (plan: ExportPlan, L: number) => void> = {
+  'token-mean': (plan) => plan.set(`${ACTOR}.loss_agg_mode`, 'token-mean'),
+  'seq-mean-token-mean': (plan) => plan.set(`${ACTOR}.loss_agg_mode`, 'seq-mean-token-mean'),
+  'seq-mean-token-sum': (plan) => plan.set(`${ACTOR}.loss_agg_mode`, 'seq-mean-token-sum'),
+  'seq-mean-token-sum-norm': (plan, L) => {
+    plan.set(`${ACTOR}.loss_agg_mode`, 'seq-mean-token-sum-norm');
+    plan.approximate(
+      `${ACTOR}.loss_scale_factor`,
+      L,
+      `cliplab's seq-mean-token-sum-norm divides each response's token sum by B * L, L = ${L} (the task's ` +
+        `longest answer); verl 0.9 divides by B * loss_scale_factor, so this matches there. verl 0.7 and 0.8 ` +
+        'leave out the 1/B (the gradient grows with ppo_micro_batch_size_per_gpu, which changes grad_clip), and ' +
+        'verl before 0.7 has no loss_scale_factor and divides by the padded response length: on those, use ' +
+        `loss_agg_mode=seq-mean-token-sum with optim.lr divided by ${L} (exact for SGD; Adam ignores the scale)`,
+    );
+  },
+};
 
 function regularisers(o: RunConfig['objective'], plan: ExportPlan): void {
   plan.set(`${ACTOR}.entropy_coeff`, o.entropyCoef);
@@ -101,7 +135,7 @@ export function verlPlan(config: RunConfig): ExportPlan {
   plan.set('data.train_batch_size', config.rollout.prompts);
   plan.set('actor_rollout_ref.rollout.n', config.rollout.groupSize);
   plan.set('actor_rollout_ref.rollout.temperature', config.rollout.temperature);
-  lossMode(config.objective, plan);
+  lossMode(config, plan);
   clipping(config.objective, plan);
   regularisers(config.objective, plan);
   optimisation(config, plan);

@@ -25,3 +25,29 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     throw err;
   }
 }
+
+/**
+ * Writes a folder of files whole or not at all: into a temporary sibling folder, then one rename.
+ * `folder` must not exist yet, or be empty (it is replaced).
+ */
+export function writeFolderAtomic(folder: string, files: { path: string; bytes: Uint8Array }[]): void {
+  const parent = path.dirname(folder);
+  if (!fs.existsSync(parent)) throw new Error(`cannot write ${folder}: folder ${parent} does not exist`);
+  if (fs.existsSync(folder) && (!fs.statSync(folder).isDirectory() || fs.readdirSync(folder).length > 0)) {
+    throw new Error(`cannot write ${folder}: it exists and is not an empty folder`);
+  }
+  const temp = path.join(parent, `.${path.basename(folder)}.${process.pid}.tmp`);
+  try {
+    fs.mkdirSync(temp);
+    for (const file of files) {
+      const target = path.join(temp, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, file.bytes);
+    }
+    if (fs.existsSync(folder)) fs.rmdirSync(folder);
+    fs.renameSync(temp, folder);
+  } catch (err) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw err;
+  }
+}

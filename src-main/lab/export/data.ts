@@ -6,6 +6,7 @@
  */
 import {
   canonicalJson,
+  documentJson,
   figureFileStem,
   type DataFormat,
   type FigureData,
@@ -118,8 +119,23 @@ export function csvNumber(value: number | null | undefined): string {
   return Object.is(value, -0) ? '-0' : String(value);
 }
 
-/** RFC 4180 quoting where a cell needs it. */
-function csvText(text: string): string {
+/** A cell spreadsheets read as a number (`-0.5`, `+3`, `1e-5`): they never run it as a formula. */
+const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/**
+ * A text cell a spreadsheet will not run: Excel, LibreOffice and Sheets take a cell starting with
+ * = + - @ (or a tab or carriage return before one) as a formula, so a metric key or label from an
+ * imported file like `=HYPERLINK(...)` gets a leading `'` (OWASP's advice). Numbers are written by
+ * csvNumber and left alone, and so is a text cell that is itself a plain number, like `-0.5`.
+ */
+export function neutralizeFormula(text: string): string {
+  if (PLAIN_NUMBER.test(text)) return text;
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/** A text cell: neutralised, then RFC 4180 quoting where it needs it. */
+export function csvText(raw: string): string {
+  const text = neutralizeFormula(raw);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -141,7 +157,10 @@ export function figureDataJson(data: FigureData): string {
       band: t.band,
     })),
   };
-  const pretty = JSON.stringify(doc, null, 2);
+  // ±Infinity as "Infinity" / "-Infinity", not null like NaN (contract/json.ts).
+  const pretty = documentJson(doc, 2);
   // Arrays of numbers on one line: a 10,000-step series would otherwise take 10,000 lines.
-  return `${pretty.replace(/\[\s+((?:-?[\d.eE+-]+|null)(?:,\s+(?:-?[\d.eE+-]+|null))*)\s+\]/g, (_m, inner: string) => `[${inner.replace(/,\s+/g, ',')}]`)}\n`;
+  const number = '(?:-?[\\d.eE+-]+|null|"-?Infinity")';
+  const array = new RegExp(`\\[\\s+(${number}(?:,\\s+${number})*)\\s+\\]`, 'g');
+  return `${pretty.replace(array, (_m, inner: string) => `[${inner.replace(/,\s+/g, ',')}]`)}\n`;
 }

@@ -28,9 +28,11 @@ import {
   Title,
 } from 'chart.js';
 import {
+  ApiError,
   buildChartConfig,
   figureFileStem,
   figureSizeInches,
+  pngSizeProblem,
   POINTS_PER_INCH,
   type FigureData,
   type FigureFormat,
@@ -168,6 +170,9 @@ export function physicalSvg(svg: string, page: Page): string {
 }
 
 function renderPng(spec: FigureSpec, data: FigureData, page: Page) {
+  // Checked again here (figures.render checks first): a canvas this size would take gigabytes.
+  const tooLarge = pngSizeProblem(spec);
+  if (tooLarge) throw new ApiError('bad_request', `dpi: ${tooLarge}`);
   const pixelRatio = spec.dpi / POINTS_PER_INCH;
   const width = Math.round((page.width / POINTS_PER_INCH) * spec.dpi);
   const height = Math.round((page.height / POINTS_PER_INCH) * spec.dpi);

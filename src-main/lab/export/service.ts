@@ -9,7 +9,7 @@ import { ApiError } from '../../contract/api/errors';
 import type { figuresApi } from '../../contract/api/figures';
 import { buildFigureData, type FigureData, type FigureRunInput } from '../../contract/chart/data';
 import { X_AXES } from '../../contract/chart/xaxis';
-import { figureSpecSchema, type FigureSpec, type SavedFigure } from '../../contract/figure';
+import { figureSpecSchema, pngSizeProblem, type FigureSpec, type SavedFigure } from '../../contract/figure';
 import type { RunRecord } from '../../contract/runs';
 import { validateWith } from '../../contract/validate';
 import type { FigureRow, Store } from '../../store';
@@ -77,6 +77,8 @@ export function figureHandlers(reader: FigureRunReader, store: FigureStore): Fig
     },
     'figures.delete': async ({ ids }) => ({ deleted: ids.filter((id) => store.deleteFigure(id)) }),
     'figures.render': async ({ spec, format }) => {
+      const tooLarge = format === 'png' ? pngSizeProblem(spec) : null;
+      if (tooLarge) throw new ApiError('bad_request', `dpi: ${tooLarge}`, [{ path: 'spec.dpi', message: tooLarge }]);
       // Loaded on first use: the canvas binding and Chart.js stay out of every other call's start-up.
       const { renderFigure } = await import('./render');
       const figure = renderFigure(spec, await loadFigureData(reader, spec), format);

@@ -3,7 +3,7 @@
  * step (a resumed trainer logs some steps twice; the later line wins, as it does in the trainer's own
  * charts). Also collects params and de-duplicated warnings.
  */
-import type { FormatName, ImportedSeries, ParsedImport } from './types';
+import type { ExternalRunInfo, FormatName, ImportedSeries, ParsedImport } from './types';
 
 interface Column {
   steps: number[];
@@ -16,6 +16,8 @@ const MAX_WARNINGS = 20;
 
 export class SeriesBuilder {
   readonly params: Record<string, unknown> = {};
+  /** Filled by formats that tracking tools write (name, ids, summary); left empty by plain logs. */
+  readonly external: ExternalRunInfo = {};
   private readonly columns = new Map<string, Column>();
   private readonly notes = new Map<string, number>();
   points = 0;
@@ -73,7 +75,8 @@ export class SeriesBuilder {
       series.set(key, clean);
     }
     if (duplicates > 0) this.warn(`${duplicates} points repeat an earlier step of the same key; kept the later value`);
-    return { format, params: this.params, series, warnings: this.warnings() };
+    const external = Object.keys(this.external).length > 0 ? { external: this.external } : {};
+    return { format, params: this.params, series, warnings: this.warnings(), ...external };
   }
 }
 

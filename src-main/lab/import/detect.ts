@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { ImportError } from './errors';
 import { DETECTION_ORDER, FORMATS, type Head } from './formats';
-import type { FormatName } from './types';
+import type { FileFormatName, FormatName } from './types';
 
 /** Enough to reach the first metrics line of a verl job log past its config dump and start-up noise. */
 export const HEAD_BYTES = 4 * 1024 * 1024;
@@ -13,6 +13,11 @@ export const HEAD_BYTES = 4 * 1024 * 1024;
 export interface Detection {
   format: FormatName;
   reason: string;
+}
+
+/** A detection of a format the byte-stream registry reads. */
+export interface FileDetection extends Detection {
+  format: FileFormatName;
 }
 
 export function headFromBuffer(bytes: Buffer, name: string, complete: boolean): Head {
@@ -34,7 +39,7 @@ export async function readHead(path: string, name = path, maxBytes = HEAD_BYTES)
   }
 }
 
-export function detectFormat(head: Head): Detection {
+export function detectFormat(head: Head): FileDetection {
   if (head.bytes.length === 0) throw new ImportError(head.name, `the file is empty; expected ${expectedFormats()}`);
   for (const name of DETECTION_ORDER) {
     const reason = FORMATS[name].sniff(head);
@@ -46,7 +51,8 @@ export function detectFormat(head: Head): Detection {
 function expectedFormats(): string {
   return (
     'a verl JSONL or console log, a TRL trainer_state.json or console log, a TensorBoard event file, ' +
-    `or a CSV with a header row (--format ${DETECTION_ORDER.join('|')})`
+    'a cliplab-probe stream, a W&B run file, an MLflow mlruns folder or mlflow.db, a Kaggle log or Jupyter ' +
+    `notebook of one of these, or a CSV with a header row (--format ${DETECTION_ORDER.join('|')}|mlflow)`
   );
 }
 

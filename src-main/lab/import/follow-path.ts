@@ -7,6 +7,7 @@ import { constants, type Stats } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError } from '../../contract';
+import { runFolderKind, wandbRunFile } from './source';
 
 function refuse(message: string): ApiError {
   return new ApiError('bad_request', message, [{ path: 'path', message }]);
@@ -20,8 +21,12 @@ function kindOf(info: Stats): string {
   return 'not a regular file';
 }
 
-/** Absolute path of the log `input` names, or a bad_request ApiError (field `path`) saying why not. */
-export async function resolveLogPath(input: string, cwd = process.cwd()): Promise<string> {
+/**
+ * Absolute path of the log `input` names, or a bad_request ApiError (field `path`) saying why not.
+ * A W&B run folder names its `run-<id>.wandb` file; with `folders`, an import may also name a
+ * folder of runs (an MLflow store, a wandb/ folder), which a follow cannot.
+ */
+export async function resolveLogPath(input: string, cwd = process.cwd(), folders = false): Promise<string> {
   const file = path.resolve(cwd, input);
   const resolved = path.isAbsolute(input) ? '' : ` (${input} taken relative to the lab's folder ${cwd})`;
   let info: Stats;
@@ -33,6 +38,16 @@ export async function resolveLogPath(input: string, cwd = process.cwd()): Promis
       throw refuse(`no file at ${file}${resolved}; expected an existing log on the machine running cliplab`);
     }
     throw refuse(`cannot look at ${file}${resolved} (${code ?? (err as Error).message})`);
+  }
+  if (info.isDirectory()) {
+    const runFile = await wandbRunFile(file).catch(() => null);
+    if (runFile) return resolveLogPath(runFile, cwd);
+    if (folders && (await runFolderKind(file))) return file;
+    if (folders) {
+      throw refuse(
+        `${file} is a folder without runs; expected a log file, a W&B run folder, an MLflow mlruns folder or a TensorBoard log folder`,
+      );
+    }
   }
   if (!info.isFile()) {
     const kind = kindOf(info);

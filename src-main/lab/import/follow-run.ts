@@ -15,7 +15,7 @@ import { HEARTBEAT_MS } from '../runner/liveness';
 import { resolveAliases, type AliasInfo } from './aliases';
 import { followLog, type FollowBatch, type LogFollower } from './follow';
 import { importGroupKey, toSeriesInputs } from './index';
-import type { DecodeOptions, FormatName, ImportedSeries } from './types';
+import type { DecodeOptions, FileFormatName, ImportedSeries } from './types';
 
 /** Shortest time between two announcements of the same run. */
 const ANNOUNCE_MS = 250;
@@ -23,7 +23,7 @@ const ANNOUNCE_MS = 250;
 export interface FollowSpec {
   runId: number;
   file: string;
-  format: FormatName;
+  format: FileFormatName;
   options: DecodeOptions;
   intervalMs: number;
 }

@@ -17,25 +17,35 @@ import {
   type FollowedLog,
   type RunRecord,
 } from '../../contract';
+import { readFile } from 'node:fs/promises';
 import type { LabContext } from '../context';
 import { announceRun, readRun } from '../records';
 import { isOwnerGone } from '../runner/liveness';
 import { APP_VERSION } from '../version';
 import { resolveAliases } from './aliases';
-import { detectFormat, readHead, type Detection } from './detect';
+import { decodeContainer, findContainer, type FoundContainer } from './containers';
+import { detectFormat, readHead, type FileDetection } from './detect';
 import { ImportError } from './errors';
 import { followSource, FollowedRun, type FollowSpec } from './follow-run';
 import { resolveLogPath } from './follow-path';
 import { defaultRunName, importGroupKey } from './index';
+import { isStoreFormat, type FileFormatName } from './types';
 
 type FollowCalls = 'imports.follow' | 'imports.following' | 'imports.stopFollow';
 
 const NO_METRICS_YET = 'to follow a log that has no metrics yet, choose its format';
 
 /** The format of a log about to be followed: chosen, or told by what the file holds now. */
-async function formatToFollow(file: string, format: ApiParsedArgs<'imports.follow'>['format']): Promise<Detection> {
-  if (format !== 'auto') return { format, reason: 'chosen by the user' };
+async function formatToFollow(file: string, format: ApiParsedArgs<'imports.follow'>['format']): Promise<FileDetection> {
+  if (format !== 'auto' && isStoreFormat(format)) {
+    throw new ApiError('bad_request', `an MLflow store cannot be followed; import ${file} instead`, [
+      { path: 'format', message: 'expected a log format' },
+    ]);
+  }
   const head = await readHead(file);
+  const container = head.bytes.length > 0 ? findContainer(head) : null;
+  if (container) return formatInContainer(file, container, format);
+  if (format !== 'auto') return { format, reason: 'chosen by the user' };
   if (head.bytes.length === 0) {
     throw new ApiError('bad_request', `${file} is empty, so its format cannot be detected yet; ${NO_METRICS_YET}`, [
       { path: 'format', message: `choose the format of ${file}` },
@@ -47,6 +57,24 @@ async function formatToFollow(file: string, format: ApiParsedArgs<'imports.follo
     if (!(err instanceof ImportError)) throw err;
     throw new ApiError('bad_request', `${err.message}; ${NO_METRICS_YET}`, [
       { path: 'format', message: `choose the format of ${file}` },
+    ]);
+  }
+}
+
+/** A Kaggle log or notebook is followed as the format of the text inside it. */
+async function formatInContainer(
+  file: string,
+  found: FoundContainer,
+  format: FileFormatName | 'auto',
+): Promise<FileDetection> {
+  try {
+    const parsed = decodeContainer(await readFile(file), file, found, format, {});
+    return { format: parsed.detection.format as FileFormatName, reason: parsed.detection.reason };
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    if (format !== 'auto') return { format, reason: 'chosen by the user' };
+    throw new ApiError('bad_request', `${err.message}; ${NO_METRICS_YET}`, [
+      { path: 'format', message: `choose the format of the log inside ${file}` },
     ]);
   }
 }

@@ -9,15 +9,16 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { SeriesBuilder } from './builder';
+import { decodeContainer, findContainer, type FoundContainer } from './containers';
 import { detectFormat, HEAD_BYTES, readHead } from './detect';
 import { ImportError } from './errors';
 import { FORMATS, type Decoder } from './formats';
-import type { DecodeOptions, FormatName, ImportedSeries } from './types';
+import type { DecodeOptions, FileFormatName, ImportedSeries } from './types';
 
 export interface FollowOptions {
   /** Name used in messages (defaults to the path). */
   name?: string;
-  format?: FormatName | 'auto';
+  format?: FileFormatName | 'auto';
   options?: DecodeOptions;
   /** @default 1000 */
   intervalMs?: number;
@@ -26,7 +27,7 @@ export interface FollowOptions {
 }
 
 export interface FollowBatch {
-  format: FormatName;
+  format: FileFormatName;
   /** Points not handed out before, per key, in step order. */
   series: Map<string, ImportedSeries>;
   /** Params found so far. */
@@ -38,7 +39,9 @@ export interface FollowBatch {
 const READ_CHUNK = 4 * 1024 * 1024;
 
 interface Reading {
-  format: FormatName;
+  format: FileFormatName;
+  /** A Kaggle log or notebook: re-read whole and unwrapped when it changes. */
+  container: FoundContainer | null;
   out: SeriesBuilder;
   decoder: Decoder;
   offset: number;
@@ -70,7 +73,7 @@ export class LogFollower implements AsyncIterable<FollowBatch> {
     this.kick();
   }
 
-  get format(): FormatName | null {
+  get format(): FileFormatName | null {
     return this.reading?.format ?? null;
   }
 
@@ -133,14 +136,14 @@ export class LogFollower implements AsyncIterable<FollowBatch> {
     if (info === null) return; // not written yet, or mid-rotation
     // A stream that shrank or was replaced starts over; a whole document is simply read again.
     const r = this.reading;
-    if (r && FORMATS[r.format].kind === 'stream' && (info.ino !== r.ino || info.size < r.offset)) {
+    if (r && kindOf(r) === 'stream' && (info.ino !== r.ino || info.size < r.offset)) {
       this.reading = null;
       this.restartPending = true;
     }
     this.reading ??= await this.begin(info.ino, info.size);
     if (this.reading === null) return;
     const fresh =
-      FORMATS[this.reading.format].kind === 'whole'
+      kindOf(this.reading) === 'whole'
         ? await this.rereadWhole(this.reading, `${info.ino}:${info.size}:${info.mtimeMs}`)
         : await this.readNew(this.reading, info.size);
     this.publish(this.reading, fresh);
@@ -149,9 +152,11 @@ export class LogFollower implements AsyncIterable<FollowBatch> {
   /** Decides the format (waiting while the file is too short to tell) and sets up a decoder. */
   private async begin(ino: number, size: number): Promise<Reading | null> {
     let format = this.opts.format && this.opts.format !== 'auto' ? this.opts.format : null;
+    const head = size > 0 ? await readHead(this.path, this.name) : null;
+    const container = head ? findContainer(head) : null;
+    if (container) return this.beginContainer(container, ino);
     if (format === null) {
-      if (size === 0) return null;
-      const head = await readHead(this.path, this.name);
+      if (head === null) return null;
       try {
         format = detectFormat(head).format;
       } catch (err) {
@@ -162,7 +167,43 @@ export class LogFollower implements AsyncIterable<FollowBatch> {
     }
     const out = new SeriesBuilder();
     const decoder = FORMATS[format].decoder({ file: this.name, out, options: this.opts.options ?? {} });
-    return { format, out, decoder, offset: 0, ino, signature: '' };
+    return { format, container: null, out, decoder, offset: 0, ino, signature: '' };
+  }
+
+  /** A container's inner format is known once its text holds a metric; until then, wait. */
+  private async beginContainer(container: FoundContainer, ino: number): Promise<Reading | null> {
+    let format: FileFormatName;
+    try {
+      format = this.decodeWhole(await this.readAll(), container, this.opts.format ?? 'auto').detection
+        .format as FileFormatName;
+    } catch (err) {
+      if (err instanceof ImportError) return null; // mid-save, or no metrics printed yet
+      throw err;
+    }
+    const out = new SeriesBuilder();
+    const decoder = { push: () => {}, end: () => {} }; // containers are re-read whole
+    return { format, container, out, decoder, offset: 0, ino, signature: '' };
+  }
+
+  /** The whole file decoded: a container unwrapped first, a document as its format. */
+  private decodeWhole(bytes: Buffer, container: FoundContainer | null, format: FileFormatName | 'auto') {
+    const options = this.opts.options ?? {};
+    if (container) return decodeContainer(bytes, this.name, container, format, options);
+    if (format === 'auto') throw new Error('a whole-document follow always knows its format');
+    const out = new SeriesBuilder();
+    const decoder = FORMATS[format].decoder({ file: this.name, out, options });
+    decoder.push(bytes);
+    decoder.end();
+    return { ...out.finish(format), detection: { format, reason: '' } };
+  }
+
+  private async readAll(): Promise<Buffer> {
+    const handle = await open(this.path, 'r');
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   }
 
   private async readNew(r: Reading, size: number): Promise<Map<string, ImportedSeries>> {
@@ -184,26 +225,18 @@ export class LogFollower implements AsyncIterable<FollowBatch> {
 
   private async rereadWhole(r: Reading, signature: string): Promise<Map<string, ImportedSeries>> {
     if (signature === r.signature) return new Map();
-    const handle = await open(this.path, 'r');
-    let bytes: Buffer;
+    const bytes = await this.readAll();
+    let parsed: ReturnType<LogFollower['decodeWhole']>;
     try {
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-    const out = new SeriesBuilder();
-    try {
-      const decoder = FORMATS[r.format].decoder({ file: this.name, out, options: this.opts.options ?? {} });
-      decoder.push(bytes);
-      decoder.end();
+      parsed = this.decodeWhole(bytes, r.container, r.format);
     } catch (err) {
       if (err instanceof ImportError) return new Map(); // caught mid-save; the next poll reads it again
       throw err;
     }
     r.signature = signature;
     r.offset = bytes.length;
-    Object.assign(r.out.params, out.params);
-    return out.finish(r.format).series;
+    Object.assign(r.out.params, parsed.params);
+    return parsed.series;
   }
 
   /** Queues the points at steps beyond what each key has already handed out. */
@@ -233,4 +266,9 @@ export class LogFollower implements AsyncIterable<FollowBatch> {
 
 export function followLog(path: string, opts: FollowOptions = {}): LogFollower {
   return new LogFollower(path, opts);
+}
+
+/** How a reading takes new bytes: a stream decodes only what was appended, a whole document is re-read. */
+function kindOf(r: Reading): 'stream' | 'whole' {
+  return r.container ? 'whole' : FORMATS[r.format].kind;
 }

@@ -8,7 +8,7 @@ import { groupKey, type ImportProgressEvent, type ImportSource } from '../../con
 import type { SeriesInput, Store } from '../../store';
 import { APP_VERSION } from '../version';
 import { withAliases, type AliasedImport } from './aliases';
-import { parseBuffer, parseFile, type ParseResult } from './parse';
+import { parseSource, parseUploadSource, type SourceRun } from './source';
 import type { FormatName, ImportedSeries } from './types';
 
 export type ImportStore = Pick<Store, 'transaction' | 'createRun' | 'bulkInsertSeries'>;
@@ -23,7 +23,10 @@ export interface ImportOptions {
 }
 
 export interface ImportOutcome {
+  /** The first run imported. */
   runId: number;
+  /** Every run imported (a store holds several), in the source's order. */
+  runIds: number[];
   format: FormatName;
   reason: string;
   points: number;
@@ -48,7 +51,7 @@ export function importGroupKey(format: string, params: Record<string, unknown>, 
   return `import:${groupKey(described)}`;
 }
 
-export function importSource(run: AliasedImport, file: string): ImportSource {
+export function importSource(run: AliasedImport<SourceRun>, file: string): ImportSource {
   return {
     format: run.format,
     file,
@@ -57,6 +60,8 @@ export function importSource(run: AliasedImport, file: string): ImportSource {
     aliases: run.aliases,
     clipFractionCombined: run.clipFractionCombined,
     warnings: run.warnings,
+    ...(run.container ? { container: run.container } : {}),
+    ...(run.external ? { external: run.external } : {}),
   };
 }
 
@@ -64,37 +69,49 @@ export function toSeriesInputs(series: Map<string, ImportedSeries>): SeriesInput
   return [...series].map(([key, s]) => ({ key, steps: s.steps, values: s.values, times: s.times ?? undefined }));
 }
 
-/** Creates the run and writes its series (aliases included) in one transaction. */
-export function writeImport(
-  store: ImportStore,
-  run: AliasedImport<ParseResult>,
-  file: string,
-  name: string,
-): ImportOutcome {
-  const inputs = toSeriesInputs(run.series);
-  const runId = store.transaction(() => {
-    const id = store.createRun({
-      name,
-      origin: 'imported',
-      status: 'completed',
-      source: importSource(run, file),
-      groupKey: importGroupKey(run.format, run.params, file),
-      seed: null,
-      // How many steps the trainer planned is not in most logs; the last step logged is the run's `step`.
-      steps: null,
-      appVersion: APP_VERSION,
-    });
-    store.bulkInsertSeries(id, inputs);
-    return id;
+/** The name each run gets: the user's, else the tool's run name, else one made from the file name. */
+function runNames(runs: SourceRun[], name: string | undefined): string[] {
+  return runs.map((run, i) => {
+    const own = run.external?.name ?? run.name;
+    if (name === undefined) return own ?? defaultRunName(run.file);
+    return runs.length === 1 ? name : `${name}/${own ?? i + 1}`;
   });
-  const aliasOnly = Object.entries(run.aliases).filter(([canonical, key]) => canonical !== key).length;
+}
+
+/** Creates the runs and writes their series (aliases included) in one transaction: all or none. */
+export function writeImport(store: ImportStore, runs: AliasedImport<SourceRun>[], names: string[]): ImportOutcome {
+  let points = 0;
+  const runIds = store.transaction(() =>
+    runs.map((run, i) => {
+      const inputs = toSeriesInputs(run.series);
+      points += inputs.reduce((n, s) => n + s.steps.length, 0);
+      const id = store.createRun({
+        name: names[i],
+        origin: 'imported',
+        status: 'completed',
+        source: importSource(run, run.file),
+        groupKey: importGroupKey(run.format, run.params, run.file),
+        seed: null,
+        // How many steps the trainer planned is not in most logs; the last step logged is the run's `step`.
+        steps: null,
+        appVersion: APP_VERSION,
+      });
+      store.bulkInsertSeries(id, inputs);
+      return id;
+    }),
+  );
+  const first = runs[0];
+  const aliasOnly = Object.entries(first.aliases).filter(([canonical, key]) => canonical !== key).length;
+  const warnings =
+    runs.length === 1 ? first.warnings : runs.flatMap((r, i) => r.warnings.map((w) => `${names[i]}: ${w}`));
   return {
-    runId,
-    format: run.format,
-    reason: run.detection.reason,
-    points: inputs.reduce((n, s) => n + s.steps.length, 0),
-    keys: run.series.size - aliasOnly,
-    warnings: run.warnings,
+    runId: runIds[0],
+    runIds,
+    format: first.format,
+    reason: runs.length === 1 ? first.detection.reason : `${first.detection.reason}: ${runs.length} runs`,
+    points,
+    keys: first.series.size - aliasOnly,
+    warnings,
   };
 }
 
@@ -105,15 +122,10 @@ function progressReporter(file: string, opts: ImportOptions) {
     : undefined;
 }
 
-function report(
-  store: ImportStore,
-  run: AliasedImport<ParseResult>,
-  file: string,
-  opts: ImportOptions,
-  total: number,
-): ImportOutcome {
+function report(store: ImportStore, parsed: SourceRun[], file: string, opts: ImportOptions, total: number) {
   opts.onProgress?.({ file, phase: 'writing', bytesRead: total, totalBytes: total, points: 0, runId: null });
-  const outcome = writeImport(store, run, file, opts.name ?? defaultRunName(file));
+  const runs = parsed.map((run) => withAliases(run));
+  const outcome = writeImport(store, runs, runNames(parsed, opts.name));
   opts.onProgress?.({
     file,
     phase: 'done',
@@ -125,7 +137,7 @@ function report(
   return outcome;
 }
 
-/** Imports a file the Node side can read. */
+/** Imports what a path the Node side can read names: a log file, a run folder, an MLflow store. */
 export async function importFile(
   store: ImportStore,
   filePath: string,
@@ -134,7 +146,7 @@ export async function importFile(
   const file = path.resolve(filePath);
   let total = 0;
   const onProgress = progressReporter(file, opts);
-  const parsed = await parseFile(file, {
+  const parsed = await parseSource(file, {
     name: filePath,
     format: opts.format,
     options: { stepColumn: opts.stepColumn },
@@ -143,7 +155,13 @@ export async function importFile(
       onProgress?.(p);
     },
   });
-  return report(store, withAliases(parsed), file, opts, total);
+  return report(
+    store,
+    parsed.map((run) => ({ ...run, file: path.resolve(run.file) })),
+    file,
+    opts,
+    total,
+  );
 }
 
 /** Imports bytes a client uploaded (web mode); `fileName` names the run and the messages. */
@@ -153,10 +171,10 @@ export async function importContent(
   fileName: string,
   opts: ImportOptions = {},
 ): Promise<ImportOutcome> {
-  const parsed = await parseBuffer(bytes, fileName, {
+  const parsed = await parseUploadSource(bytes, fileName, {
     format: opts.format,
     options: { stepColumn: opts.stepColumn },
     onProgress: progressReporter(fileName, opts),
   });
-  return report(store, withAliases(parsed), fileName, opts, bytes.length);
+  return report(store, parsed, fileName, opts, bytes.length);
 }

@@ -32,11 +32,19 @@ export class LineSplitter {
     if (start < text.length) this.tail.push(text.slice(start));
   }
 
-  /** Flushes the last line even without a final newline. */
-  end(): void {
+  /**
+   * Ends the input. A last line without its newline was cut while the trainer wrote it (`2945.0`
+   * would read as `294`), so it is not emitted; only its carriage-return segments that are complete
+   * (a `\r` follows them: progress-bar states, a CRLF line missing its LF) are. Returns the text
+   * left out, or null when the input ended with a newline.
+   */
+  end(): string | null {
     const rest = this.tail.join('') + this.decoder.end();
     this.tail = [];
-    if (rest.length > 0) this.emit(rest);
+    const lastCr = rest.lastIndexOf('\r');
+    if (lastCr >= 0) this.emit(rest.slice(0, lastCr));
+    const cut = rest.slice(lastCr + 1);
+    return cut.length > 0 ? cut : null;
   }
 
   /** Lines seen so far (1-based number of the last one). */

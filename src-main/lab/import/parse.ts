@@ -4,37 +4,47 @@
  * database; importing is parse, then alias, then one write (index.ts).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import type { ImportContainerName } from '../../contract';
 import { SeriesBuilder } from './builder';
-import { detectFormat, headFromBuffer, readHead, type Detection } from './detect';
+import { decodeContainer, findContainer, type FoundContainer } from './containers';
+import { detectFormat, headFromBuffer, readHead, type Detection, type FileDetection } from './detect';
 import { ImportError } from './errors';
 import { FORMATS } from './formats';
-import type { DecodeOptions, FormatName, ParsedImport, ProgressCallback } from './types';
+import type { DecodeOptions, FileFormatName, ParsedImport, ProgressCallback } from './types';
 
 export interface ParseRequest {
   /** Name used in messages (defaults to the path). */
   name?: string;
   /** A format name, or 'auto' / undefined to detect it. */
-  format?: FormatName | 'auto';
+  format?: FileFormatName | 'auto';
   options?: DecodeOptions;
   onProgress?: ProgressCallback;
 }
 
 export interface ParseResult extends ParsedImport {
   detection: Detection;
+  /** The Kaggle log or notebook the log was unwrapped from. */
+  container?: ImportContainerName;
 }
 
 const CHUNK = 1024 * 1024;
 
-function forced(format: FormatName): Detection {
+function forced(format: FileFormatName): FileDetection {
   return { format, reason: 'chosen by the user' };
+}
+
+/** A container is read whole, unwrapped, and its text detected (or read as the forced format). */
+function parseContainer(bytes: Buffer, name: string, found: FoundContainer, req: ParseRequest): ParseResult {
+  req.onProgress?.({ bytesRead: bytes.length, totalBytes: bytes.length, points: 0 });
+  return decodeContainer(bytes, name, found, req.format ?? 'auto', req.options ?? {});
 }
 
 async function decodeChunks(
   chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
   totalBytes: number,
   name: string,
-  detection: Detection,
+  detection: FileDetection,
   req: ParseRequest,
 ): Promise<ParseResult> {
   const out = new SeriesBuilder();
@@ -58,15 +68,20 @@ export async function parseFile(path: string, req: ParseRequest = {}): Promise<P
     },
   );
   if (size === 0) throw new ImportError(name, 'the file is empty');
-  const detection = req.format && req.format !== 'auto' ? forced(req.format) : detectFormat(await readHead(path, name));
+  const head = await readHead(path, name);
+  const container = findContainer(head);
+  if (container) return parseContainer(await readFile(path), name, container, req);
+  const detection = req.format && req.format !== 'auto' ? forced(req.format) : detectFormat(head);
   const stream = createReadStream(path, { highWaterMark: CHUNK });
   return decodeChunks(stream as AsyncIterable<Buffer>, size, name, detection, req);
 }
 
 export async function parseBuffer(bytes: Buffer, name: string, req: ParseRequest = {}): Promise<ParseResult> {
   if (bytes.length === 0) throw new ImportError(name, 'the file is empty');
-  const detection =
-    req.format && req.format !== 'auto' ? forced(req.format) : detectFormat(headFromBuffer(bytes, name, true));
+  const head = headFromBuffer(bytes, name, true);
+  const container = findContainer(head);
+  if (container) return parseContainer(bytes, name, container, req);
+  const detection = req.format && req.format !== 'auto' ? forced(req.format) : detectFormat(head);
   return decodeChunks(slices(bytes), bytes.length, name, detection, req);
 }
 
@@ -81,7 +96,7 @@ function* slices(bytes: Buffer): Generator<Buffer> {
 export function parseHeadBytes(
   bytes: Buffer,
   name: string,
-  detection: Detection,
+  detection: FileDetection,
   options: DecodeOptions = {},
 ): ParseResult {
   const out = new SeriesBuilder();

@@ -1,13 +1,18 @@
 /**
  * What a file would import as, read without writing: the format and why, the keys, steps, aliases and
- * params. A long streamed log is previewed from its start (`partial`); a whole document is read whole.
+ * params. A long streamed log is previewed from its start (`partial`); a whole document, a container
+ * (Kaggle log, notebook) and a store of runs (MLflow, a wandb/ folder) are read whole, and a store's
+ * preview shows its first run and names the others.
  */
 import { stat } from 'node:fs/promises';
 import type { ImportPreview } from '../../contract';
 import { withAliases } from './aliases';
-import { detectFormat, headFromBuffer, HEAD_BYTES, readHead, type Detection } from './detect';
+import { findContainer } from './containers';
+import { detectFormat, HEAD_BYTES, readHead, type FileDetection } from './detect';
 import { FORMATS, type Head } from './formats';
-import { parseBuffer, parseFile, parseHeadBytes, type ParseResult } from './parse';
+import { parseHeadBytes, type ParseResult } from './parse';
+import { parseSource, parseUploadSource, type SourceRequest, type SourceRun } from './source';
+import { sniffMlflowDb } from './stores/mlflowDb';
 import type { DecodeOptions, FormatName } from './types';
 
 export interface PreviewRequest {
@@ -15,13 +20,7 @@ export interface PreviewRequest {
   options?: DecodeOptions;
 }
 
-function chooseFormat(head: Head, req: PreviewRequest): Detection {
-  return req.format && req.format !== 'auto'
-    ? { format: req.format, reason: 'chosen by the user' }
-    : detectFormat(head);
-}
-
-function summarise(parsed: ParseResult, file: string, partial: boolean): ImportPreview {
+function summarise(parsed: ParseResult, file: string, partial: boolean, runs?: SourceRun[]): ImportPreview {
   const run = withAliases(parsed);
   const steps = new Set<number>();
   for (const s of parsed.series.values()) for (const step of s.steps) steps.add(step);
@@ -38,19 +37,30 @@ function summarise(parsed: ParseResult, file: string, partial: boolean): ImportP
     clipFractionCombined: run.clipFractionCombined,
     params: run.params,
     warnings: run.warnings,
+    ...(parsed.container ? { container: parsed.container } : {}),
+    ...(runs && runs.length > 1 ? { runs: runs.map((r, i) => r.external?.name ?? r.name ?? `run ${i + 1}`) } : {}),
   };
 }
 
+/** A plain streamed log too long to read whole for a preview: its detection, or null to read it all. */
+function headOnly(head: Head, req: PreviewRequest): FileDetection | null {
+  if (head.complete || findContainer(head) || sniffMlflowDb(head) || req.format === 'mlflow') return null;
+  const detection = req.format && req.format !== 'auto' ? { format: req.format, reason: 'chosen by the user' } : null;
+  const chosen = detection ?? detectFormat(head);
+  return FORMATS[chosen.format].kind === 'stream' ? chosen : null;
+}
+
 export async function previewFile(path: string, req: PreviewRequest = {}): Promise<ImportPreview> {
-  const head = await readHead(path);
-  const detection = chooseFormat(head, req);
-  const whole = head.complete || FORMATS[detection.format].kind === 'whole';
-  if (whole) {
-    const parsed = await parseFile(path, { format: detection.format, options: req.options });
-    return summarise({ ...parsed, detection }, path, false);
+  if (!(await stat(path)).isDirectory()) {
+    const head = await readHead(path);
+    const detection = headOnly(head, req);
+    if (detection) {
+      const { size } = await stat(path);
+      return summarise(parseHeadBytes(head.bytes, path, detection, req.options), path, size > HEAD_BYTES);
+    }
   }
-  const { size } = await stat(path);
-  return summarise(parseHeadBytes(head.bytes, path, detection, req.options), path, size > HEAD_BYTES);
+  const runs = await parseSource(path, req as SourceRequest);
+  return summarise(runs[0], path, false, runs);
 }
 
 export async function previewContent(
@@ -58,8 +68,6 @@ export async function previewContent(
   fileName: string,
   req: PreviewRequest = {},
 ): Promise<ImportPreview> {
-  const head = headFromBuffer(bytes, fileName, true);
-  const detection = chooseFormat(head, req);
-  const parsed = await parseBuffer(bytes, fileName, { format: detection.format, options: req.options });
-  return summarise({ ...parsed, detection }, fileName, false);
+  const runs = await parseUploadSource(bytes, fileName, req as SourceRequest);
+  return summarise(runs[0], fileName, false, runs);
 }

@@ -4,7 +4,7 @@
  */
 import { ApiError, MAX_IMPORT_UPLOAD_BYTES, type ApiHandlers, type ImportProgressEvent } from '../../contract';
 import type { LabContext } from '../context';
-import { announceRun } from '../records';
+import { announceRun, readRun } from '../records';
 import { ImportError } from './errors';
 import { resolveLogPath } from './follow-path';
 import { importContent, importFile, type ImportOptions, type ImportOutcome } from './index';
@@ -49,6 +49,7 @@ function decodeUpload(contentBase64: string, fileName: string): Buffer {
 export function importHandlers(ctx: LabContext): Pick<ApiHandlers, ImportCalls> {
   const result = (outcome: ImportOutcome) => ({
     run: announceRun(ctx, outcome.runId),
+    runs: outcome.runIds.map((id) => (id === outcome.runId ? readRun(ctx, id) : announceRun(ctx, id))),
     format: outcome.format,
     reason: outcome.reason,
     points: outcome.points,
@@ -66,17 +67,15 @@ export function importHandlers(ctx: LabContext): Pick<ApiHandlers, ImportCalls> 
       asBadRequest(async () => {
         const req = { format: a.format, options: { stepColumn: a.stepColumn } };
         if (a.path !== undefined) {
-          // A missing file, a folder or an unreadable one is named with its resolved path (field `path`).
-          await resolveLogPath(a.path);
-          return previewFile(a.path, req);
+          // A missing file or an unreadable one is named with its resolved path (field `path`).
+          return previewFile(await resolveLogPath(a.path, process.cwd(), true), req);
         }
         const name = a.fileName ?? 'upload';
         return previewContent(decodeUpload(a.contentBase64 ?? '', name), name, req);
       }),
     'imports.fromPath': (a) =>
       asBadRequest(async () => {
-        await resolveLogPath(a.path);
-        return result(await importFile(ctx.store, a.path, options(a)));
+        return result(await importFile(ctx.store, await resolveLogPath(a.path, process.cwd(), true), options(a)));
       }),
     'imports.fromContent': (a) =>
       asBadRequest(async () =>

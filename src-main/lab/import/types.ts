@@ -14,12 +14,34 @@ export function isFormatName(value: unknown): value is FormatName {
   return typeof value === 'string' && (FORMAT_NAMES as readonly string[]).includes(value);
 }
 
+/**
+ * Formats read as a store of runs (an MLflow folder or database, read by lab/import/stores/) rather
+ * than as one file's byte stream (the registry in formats/).
+ */
+export const STORE_FORMATS = ['mlflow'] as const satisfies readonly FormatName[];
+export type StoreFormatName = (typeof STORE_FORMATS)[number];
+export type FileFormatName = Exclude<FormatName, StoreFormatName>;
+
+export function isStoreFormat(value: FormatName): value is StoreFormatName {
+  return (STORE_FORMATS as readonly string[]).includes(value);
+}
+
 /** One metric's points as parallel columns, in step order. `values` may hold NaN; `times` is null when unknown. */
 export interface ImportedSeries {
   steps: number[];
   values: number[];
   /** Seconds since the first event of the file, NaN where unknown for a point. */
   times: number[] | null;
+}
+
+/** What a tracking tool's file says about the run besides its metrics (W&B, MLflow). */
+export interface ExternalRunInfo {
+  /** The run's name in the tool (W&B display name, MLflow run name). */
+  name?: string;
+  /** The tool's own identifiers and grouping: project, run id, experiment, group, tags. */
+  ids?: Record<string, string>;
+  /** The summary the tool keeps beside the history (W&B's run summary), as it stood at the end. */
+  summary?: Record<string, unknown>;
 }
 
 export interface ParsedImport {
@@ -29,6 +51,8 @@ export interface ParsedImport {
   series: Map<string, ImportedSeries>;
   /** Things skipped or guessed on the way (string-valued keys, duplicate steps, ...), for the user. */
   warnings: string[];
+  /** Set by formats written by tracking tools. */
+  external?: ExternalRunInfo;
 }
 
 export interface ImportProgress {

@@ -4,14 +4,15 @@
  * busy, so a Ctrl-C is best handled by an idle parent that stores a stop request the worker reads
  * between steps (and a second Ctrl-C can end the worker at once). No TensorFlow.js is loaded here.
  */
-import { ApiError, type RunRecord, type RunStatus } from '../../contract';
+import { ApiError, RESUMABLE, type RunRecord, type RunStatus } from '../../contract';
 import type { LabContext } from '../context';
 import { announceRun, readRun } from '../records';
-import { assertResumable, RESUMABLE } from './handlers';
+import { assertResumable } from './handlers';
 import { settleWorkerExit } from './liveness';
 import type { EndStatus, StopReason, WorkerMessage } from './protocol';
 import type { WorkerOutcome } from './run-worker';
 import { forkWorker, type SpawnWorker } from './spawn';
+import { configuredThreads, coresTaken, machineCores, shareOfFreeCores } from './threads';
 
 /** Makes this process the run's owner: it must be queued, or resumable when `resume` is set. */
 export function claimForeground(ctx: LabContext, runId: number, resume: boolean): void {
@@ -46,9 +47,12 @@ export function trainInChild(
   opts: { resume: boolean; report(msg: WorkerMessage): void; spawn?: SpawnWorker },
 ): ChildRun {
   claimForeground(ctx, runId, opts.resume);
+  const threads =
+    configuredThreads(ctx.store, runId) ?? shareOfFreeCores(machineCores(), coresTaken(ctx.store, new Map(), runId), 1);
   let handle;
   try {
-    handle = (opts.spawn ?? forkWorker)({ dbPath: ctx.dbPath, runId, resume: opts.resume, claimedBy: process.pid });
+    const job = { dbPath: ctx.dbPath, runId, resume: opts.resume, claimedBy: process.pid, threads };
+    handle = (opts.spawn ?? forkWorker)(job);
   } catch (err) {
     // Nothing trained: a resumable run stays resumable; a new one failed to start.
     const status = opts.resume ? 'interrupted' : 'failed';

@@ -1,5 +1,5 @@
 /** Handlers of the training calls (contract/api/training.ts): start, sweep, cancel, resume, control, queue. */
-import { ApiError, type ApiHandlers, type RunConfig, type RunRecord, type RunStatus } from '../../contract';
+import { ApiError, RESUMABLE, type ApiHandlers, type RunConfig, type RunRecord } from '../../contract';
 import type { LabContext } from '../context';
 import { createLocalRun } from '../create-run';
 import { announceRun, readRun } from '../records';
@@ -10,9 +10,6 @@ type TrainingHandlers = Pick<
   ApiHandlers,
   'runs.start' | 'sweeps.start' | 'runs.cancel' | 'runs.resume' | 'runs.control' | 'queue.list' | 'queue.move'
 >;
-
-/** Statuses a run can be resumed from (diverged would only diverge again: same seed, same step). */
-export const RESUMABLE: readonly RunStatus[] = ['interrupted', 'cancelled', 'failed'];
 
 /** Checks that a run can continue from its last checkpoint; throws a conflict saying why not. */
 export function assertResumable(run: RunRecord): void {

@@ -4,7 +4,7 @@
  * happens, so the lab, the app's main process and read-only CLI commands do not load it.
  */
 export { RunQueue, resolveMaxConcurrent, MAX_RUNS_ENV, type TrainingOptions } from './queue';
-export { trainingHandlers, assertResumable, RESUMABLE } from './handlers';
+export { trainingHandlers, assertResumable } from './handlers';
 export { createControlRun, controlConfig, planSweep } from './plans';
 export { trainInChild, claimForeground, type ChildRun } from './child';
 export { finalMetrics, meanReward } from './results';

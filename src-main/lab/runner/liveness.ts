@@ -4,6 +4,7 @@
  * whose heartbeat is long stale (its pid reused by some other program) is `interrupted`: resumable
  * from its last checkpoint (issue 4).
  */
+import fs from 'node:fs';
 import type { Store } from '../../store';
 import type { WorkerExit } from './spawn';
 
@@ -12,14 +13,33 @@ export const HEARTBEAT_MS = 10_000;
 /** A heartbeat older than this means the recorded process is not the worker any more. */
 export const STALE_MS = 15 * 60_000;
 
-/** Whether a process with this pid exists (EPERM: it exists but belongs to another user). */
-export function isProcessAlive(pid: number): boolean {
+/**
+ * The state letter of a process from Linux's /proc/<pid>/stat (R, S, D, Z, ...), or null where there
+ * is no /proc (macOS, Windows) or no such process. The command name in parentheses may itself hold
+ * spaces and parentheses, so the state is read after the last ')'.
+ */
+export function processState(pid: number, procRoot = '/proc'): string | null {
+  try {
+    const stat = fs.readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a process with this pid runs (EPERM: it exists but belongs to another user). A zombie — a
+ * worker that has exited but whose parent has not reaped it yet, which here can take a second — still
+ * answers `kill(pid, 0)`, but trains nothing: it counts as gone.
+ */
+export function isProcessAlive(pid: number, procRoot = '/proc'): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const state = processState(pid, procRoot);
+  return state !== 'Z' && state !== 'X';
 }
 
 /** Whether the recorded owner of a run or base-model build is gone. */

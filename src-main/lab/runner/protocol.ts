@@ -14,6 +14,8 @@ export interface WorkerJob {
   resume: boolean;
   /** The process that claimed the run for this worker (store.claimRun); the worker takes it over. */
   claimedBy: number;
+  /** Threads to compute with (runner/threads.ts); absent: the run's `threads` setting, else one. */
+  threads?: number;
 }
 
 /** How a run ended, as the worker recorded it. */
@@ -56,7 +58,8 @@ export function isWorkerJob(v: unknown): v is WorkerJob {
     typeof j.dbPath === 'string' &&
     Number.isInteger(j.runId) &&
     typeof j.resume === 'boolean' &&
-    Number.isInteger(j.claimedBy)
+    Number.isInteger(j.claimedBy) &&
+    (j.threads === undefined || (Number.isInteger(j.threads) && j.threads >= 1))
   );
 }
 

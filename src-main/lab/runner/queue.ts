@@ -12,6 +12,7 @@ import { announceRun, readRun } from '../records';
 import { liveRunIds, reapDeadWorkers, settleWorkerExit } from './liveness';
 import type { WorkerMessage } from './protocol';
 import { forkWorker, type SpawnWorker, type WorkerExit, type WorkerHandle } from './spawn';
+import { configuredThreads, coresTaken, machineCores, shareOfFreeCores } from './threads';
 
 /** Environment variable that bounds how many runs train at once. */
 export const MAX_RUNS_ENV = 'CLIPLAB_MAX_RUNS';
@@ -27,6 +28,8 @@ export interface TrainingOptions {
   maxConcurrent?: number;
   /** How workers start. @default child_process.fork of the worker entry */
   spawnWorker?: SpawnWorker;
+  /** Cores shared among runs without a `threads` setting (runner/threads.ts). @default os.availableParallelism() */
+  cores?: number;
 }
 
 /** The bound on concurrent runs: the option, else CLIPLAB_MAX_RUNS, else one per core. */
@@ -48,10 +51,13 @@ export function resolveMaxConcurrent(option: number | undefined, env: NodeJS.Pro
 interface Worker {
   handle: WorkerHandle;
   exited: Promise<void>;
+  /** Threads the run computes with. */
+  threads: number;
 }
 
 export class RunQueue {
   readonly maxConcurrent: number;
+  private readonly cores: number;
   private readonly spawn: SpawnWorker;
   private readonly workers = new Map<number, Worker>();
   private timer: NodeJS.Timeout | null = null;
@@ -62,6 +68,7 @@ export class RunQueue {
     private readonly opts: TrainingOptions = {},
   ) {
     this.maxConcurrent = resolveMaxConcurrent(opts.maxConcurrent);
+    this.cores = opts.cores ?? machineCores();
     this.spawn = opts.spawnWorker ?? forkWorker;
   }
 
@@ -141,19 +148,25 @@ export class RunQueue {
     return withdrawn;
   }
 
-  /** Starts queued runs while fewer than `maxConcurrent` train; marks runs of dead workers interrupted. */
+  /**
+   * Starts queued runs while fewer than `maxConcurrent` train, sharing the free cores among those
+   * without a `threads` setting; marks runs of dead workers interrupted.
+   */
   pump(): void {
     if (!this.opts.runQueue || this.closing) return;
     const { store } = this.ctx;
     for (const id of reapDeadWorkers(store)) announceRun(this.ctx, id);
     let free = this.maxConcurrent - liveRunIds(store).length;
-    for (const entry of store.queueEntries()) {
+    const entries = store.queueEntries();
+    const owned = new Map([...this.workers].map(([id, w]) => [id, w.threads]));
+    const share = shareOfFreeCores(this.cores, coresTaken(store, owned), Math.min(free, entries.length));
+    for (const entry of entries) {
       if (free <= 0) break;
-      if (this.launch(entry.runId, entry.resume)) free--;
+      if (this.launch(entry.runId, entry.resume, configuredThreads(store, entry.runId) ?? share)) free--;
     }
   }
 
-  private launch(runId: number, resume: boolean): boolean {
+  private launch(runId: number, resume: boolean, threads: number): boolean {
     const { store } = this.ctx;
     if (!store.claimRun(runId, process.pid, ['queued'])) {
       store.dequeueRun(runId); // no longer queued (cancelled or started elsewhere): a stale entry
@@ -162,7 +175,7 @@ export class RunQueue {
     announceRun(this.ctx, runId);
     let handle: WorkerHandle;
     try {
-      handle = this.spawn({ dbPath: this.ctx.dbPath, runId, resume, claimedBy: process.pid });
+      handle = this.spawn({ dbPath: this.ctx.dbPath, runId, resume, claimedBy: process.pid, threads });
     } catch (err) {
       const message = `could not start a worker process: ${err instanceof Error ? err.message : String(err)}`;
       store.endRun(runId, process.pid, 'failed', message);
@@ -176,7 +189,7 @@ export class RunQueue {
       }),
     );
     handle.onMessage((msg) => this.onMessage(msg));
-    this.workers.set(runId, { handle, exited });
+    this.workers.set(runId, { handle, exited, threads });
     this.changed();
     return true;
   }

@@ -72,7 +72,7 @@ class RunSession {
   async run(): Promise<WorkerOutcome> {
     try {
       const config = this.loadConfig();
-      const backend = await selectBackend(config.backend);
+      const backend = await selectBackend(config.backend, { threads: this.job.threads ?? config.threads ?? 1 });
       // Loading a backend takes a while: another process may have taken the run over meanwhile.
       this.store.transaction(() => {
         this.assertOwner();

@@ -53,7 +53,7 @@ export function jobFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Wo
   if (text === undefined) return null;
   const job: unknown = JSON.parse(text);
   if (!isWorkerJob(job))
-    throw new Error(`worker: ${JOB_FLAG} expects { dbPath, runId, resume, claimedBy }, got ${text}`);
+    throw new Error(`worker: ${JOB_FLAG} expects { dbPath, runId, resume, claimedBy, threads? }, got ${text}`);
   return job;
 }
 

@@ -6,5 +6,5 @@ export { default as ChartCanvas } from './ChartCanvas.svelte';
 export { default as FigureChart } from './FigureChart.svelte';
 export { default as LiveFigure } from './LiveFigure.svelte';
 export { bucketsForWidth, chartClass } from './chart-runtime';
-export { LiveSeries, type LoadState } from './live-series.svelte';
+export { followSeries, LiveSeries } from './live-series.svelte';
 export { appendSeries, lastStepOf, seriesRequestOf, type SeriesRequest } from './series';

@@ -4,22 +4,19 @@
  * (and the final `run.changed`) of a run shown fetches only the new steps (`runs.series` with
  * `from`) and appends them, so a chart updates in place without reloading what it already has.
  */
-import type { ApiError, FigureRunInput, FigureSpec, LabEvent, RunRecord } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
-import { followLive, type LoadState } from '../../lib/live.svelte';
 import {
-  appendSeries,
-  lastStepOf,
-  requestedRuns,
-  SerialTasks,
-  seriesRequestOf,
-  toApiError,
-  type SeriesRequest,
-} from './series';
+  ApiError,
+  type FigureRunInput,
+  type FigureSpec,
+  type LabEvent,
+  type RunRecord,
+} from '../../../src-main/contract';
+import { app } from '../../lib/context';
+import { followLive, LiveResult, type LiveSource, type LoadState } from '../../lib/live.svelte';
+import type { LabClient } from '../../lib/transport';
+import { appendSeries, lastStepOf, requestedRuns, SerialTasks, seriesRequestOf, type SeriesRequest } from './series';
 
-export { appendSeries, lastStepOf, seriesRequestOf, toApiError, type SeriesRequest } from './series';
-
-export type { LoadState } from '../../lib/live.svelte';
+export { appendSeries, lastStepOf, seriesRequestOf, type SeriesRequest } from './series';
 
 /**
  * New steps reach `inputs` at most this often: every publish rebuilds each chart drawn from the data
@@ -27,51 +24,63 @@ export type { LoadState } from '../../lib/live.svelte';
  */
 const PUBLISH_MS = 400;
 
-export class LiveSeries {
-  /** Raw state: series are large and replaced whole, never deeply proxied. */
-  inputs: FigureRunInput[] = $state.raw([]);
-  state: LoadState = $state('loading');
-  error: ApiError | null = $state(null);
+export interface LiveSeriesOptions {
+  /** Where the run list comes from (the app's runs store); by default `runs.list` is read. */
+  listRuns?: () => Promise<RunRecord[]>;
+}
+
+export class LiveSeries implements LiveSource {
+  /** What the charts draw: the newest data, published at most every PUBLISH_MS. */
+  #shown = new LiveResult<FigureRunInput[]>();
   readonly request: SeriesRequest;
   #client: LabClient;
-  #generation = 0;
+  #listRuns: () => Promise<RunRecord[]>;
   /** Ids whose events arrived while a load was in flight; caught up once it lands. */
   #missed: number[] | null = null;
   #fetches = new SerialTasks<number>();
-  /** The newest data, ahead of `inputs` by at most PUBLISH_MS. */
+  /** The newest data, ahead of the shown value by at most PUBLISH_MS. */
   #working: FigureRunInput[] = [];
   #publishTimer: ReturnType<typeof setTimeout> | null = null;
   #publishedAt = 0;
 
-  constructor(client: LabClient, request: SeriesRequest) {
+  constructor(client: LabClient, request: SeriesRequest, options: LiveSeriesOptions = {}) {
     this.#client = client;
     this.request = request;
+    this.#listRuns = options.listRuns ?? (() => client.api['runs.list']({}));
+  }
+
+  /** Raw state: series are large and replaced whole, never deeply proxied. */
+  get inputs(): FigureRunInput[] {
+    return this.#shown.value ?? [];
+  }
+
+  get state(): LoadState {
+    return this.#shown.state;
+  }
+
+  get error() {
+    return this.#shown.error;
   }
 
   /** Reads every run and series again; the shown data stays until the new data is in. */
   async load(): Promise<void> {
-    const generation = ++this.#generation;
     this.#missed = [];
-    if (this.state === 'error') this.state = 'loading';
-    try {
+    const loading = this.#shown.load(async () => {
       const runs = await this.#runs();
       const keys = [...this.request.keys];
-      const inputs = await Promise.all(
+      return Promise.all(
         runs.map(async (run) => ({ run, series: await this.#client.api['runs.series']({ id: run.id, keys }) })),
       );
-      if (generation !== this.#generation) return;
-      this.#set(inputs, true);
-      this.state = 'ready';
-      this.error = null;
-      const missed = this.#missed;
-      this.#missed = null;
-      for (const id of missed.filter((id, i) => missed.indexOf(id) === i)) this.#extend(id);
-    } catch (err) {
-      if (generation !== this.#generation) return;
-      this.#missed = null;
-      this.error = toApiError(err);
-      this.state = 'error';
-    }
+    });
+    // Taken after the read started: false once a newer load (or a disconnect) owns what follows.
+    const current = this.#shown.guard();
+    const loaded = await loading;
+    if (!current()) return;
+    const missed = this.#missed ?? [];
+    this.#missed = null;
+    if (!loaded) return;
+    this.#publishNow();
+    for (const id of missed.filter((id, i) => missed.indexOf(id) === i)) this.#extend(id);
   }
 
   /** Follows lab events (and reloads after a lost event stream); returns the unsubscribe. */
@@ -79,7 +88,7 @@ export class LiveSeries {
     const offEvent = this.#client.onEvent((event) => this.#onEvent(event));
     const offResync = this.#client.onResync(() => void this.load());
     return () => {
-      this.#generation++;
+      this.#shown.drop();
       if (this.#publishTimer) clearTimeout(this.#publishTimer);
       this.#publishTimer = null;
       offEvent();
@@ -87,26 +96,32 @@ export class LiveSeries {
     };
   }
 
-  /** Takes `next` as the newest data; shows it now, or with the next publish. */
-  #set(next: FigureRunInput[], now = false): void {
+  /** The loaded data becomes the working data, shown at once. */
+  #publishNow(): void {
+    if (this.#publishTimer) clearTimeout(this.#publishTimer);
+    this.#publishTimer = null;
+    this.#working = this.inputs;
+    this.#publishedAt = Date.now();
+  }
+
+  /** Takes `next` as the newest data; shown with the next publish. */
+  #set(next: FigureRunInput[]): void {
     this.#working = next;
-    const publish = () => {
-      this.#publishTimer = null;
-      this.#publishedAt = Date.now();
-      this.inputs = this.#working;
-    };
-    if (now) {
-      if (this.#publishTimer) clearTimeout(this.#publishTimer);
-      publish();
-    } else if (!this.#publishTimer) {
-      this.#publishTimer = setTimeout(publish, Math.max(0, this.#publishedAt + PUBLISH_MS - Date.now()));
-    }
+    if (this.#publishTimer) return;
+    this.#publishTimer = setTimeout(
+      () => {
+        this.#publishTimer = null;
+        this.#publishedAt = Date.now();
+        this.#shown.set(this.#working);
+      },
+      Math.max(0, this.#publishedAt + PUBLISH_MS - Date.now()),
+    );
   }
 
   async #runs(): Promise<RunRecord[]> {
     const { runs, groups } = this.request;
     if (runs.length === 0 && groups.length === 0) return [];
-    return requestedRuns(await this.#client.api['runs.list']({}), this.request);
+    return requestedRuns(await this.#listRuns(), this.request);
   }
 
   #onEvent(event: LabEvent): void {
@@ -139,19 +154,19 @@ export class LiveSeries {
   /** Fetches the run's steps after the last one shown; one request per run at a time. */
   #extend(id: number): void {
     this.#fetches.run(id, async () => {
-      const generation = this.#generation;
+      const current = this.#shown.guard();
       const input = this.#working.find((i) => i.run.id === id);
       if (!input) return;
       try {
         const from = lastStepOf(input.series) + 1;
         const fresh = await this.#client.api['runs.series']({ id, keys: [...this.request.keys], from });
-        if (generation !== this.#generation) return;
+        if (!current()) return;
         this.#set(
           this.#working.map((i) => (i.run.id === id ? { run: i.run, series: appendSeries(i.series, fresh) } : i)),
         );
       } catch (err) {
         // A failed catch-up leaves the chart as it was; the next event (or a resync) tries again.
-        console.warn(`cliplab: could not fetch new steps of run ${id}:`, toApiError(err).message);
+        console.warn(`cliplab: could not fetch new steps of run ${id}:`, ApiError.of(err).message);
       }
     });
   }
@@ -162,15 +177,17 @@ export class LiveSeries {
  * the calling component lives. Only the runs, groups and keys decide what is loaded: restyling a
  * figure never refetches. Call it while a component initialises: it creates an effect.
  */
-export function followSeries(
-  client: () => LabClient,
-  spec: () => Pick<FigureSpec, 'runs' | 'groups' | 'metrics' | 'xAxis'> | null,
-): { readonly current: LiveSeries | null } {
+export function followSeries(spec: () => Pick<FigureSpec, 'runs' | 'groups' | 'metrics' | 'xAxis'> | null): {
+  readonly current: LiveSeries | null;
+} {
+  const { client, runs } = app();
   const requestKey = $derived.by(() => {
     const wanted = spec();
     return wanted ? JSON.stringify(seriesRequestOf(wanted)) : '';
   });
-  const loader = $derived(requestKey ? new LiveSeries(client(), JSON.parse(requestKey)) : null);
+  const loader = $derived(
+    requestKey ? new LiveSeries(client, JSON.parse(requestKey), { listRuns: () => runs.list() }) : null,
+  );
   followLive(() => loader);
   return {
     get current() {

@@ -17,10 +17,6 @@ export function seriesRequestOf(spec: Pick<FigureSpec, 'runs' | 'groups' | 'metr
   };
 }
 
-export function toApiError(err: unknown): ApiError {
-  return err instanceof ApiError ? err : new ApiError('internal', err instanceof Error ? err.message : String(err));
-}
-
 /**
  * The runs a request names, from the full run list: the listed ids (in order), then every run of
  * the listed groups. Throws a not_found ApiError naming ids that are not in the list.

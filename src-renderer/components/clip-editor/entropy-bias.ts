@@ -4,7 +4,7 @@
  * first and dominates. At 0.2 / 0.2 the upper bound is nearer (ln 1.2 = 0.182 < -ln 0.8 = 0.223), so
  * entropy falls even under random rewards; eps_low = eps_high / (1 + eps_high) balances the two.
  */
-import { CLIP_SETTINGS, type ObjectiveConfig } from '../../../src-main/contract';
+import { CLIP_SETTINGS, formatFixed, type ObjectiveConfig } from '../../../src-main/contract';
 import { logBalancedClipLow, type ClipParams } from './surrogate';
 
 export type BiasDirection = 'down' | 'up' | 'balanced' | 'none';
@@ -39,7 +39,7 @@ const BALANCE_TOLERANCE = 0.005;
  */
 const NEAR_BALANCE_RATIO = 1.15;
 
-const f3 = (x: number) => x.toFixed(3);
+const f3 = (x: number) => formatFixed(x);
 
 export function entropyBias(p: ClipParams, context: BiasContext = {}): EntropyBias {
   const lowDistance = p.clipLow < 1 ? -Math.log(1 - p.clipLow) : null;
@@ -98,7 +98,7 @@ function bothSides(p: ClipParams, low: number, high: number): Verdict {
     const nearer = high < low ? 'upper' : 'lower';
     return {
       direction: 'balanced',
-      headline: `Near balance: the ${nearer} bound is only ${ratio.toFixed(2)}× nearer`,
+      headline: `Near balance: the ${nearer} bound is only ${formatFixed(ratio, 2)}× nearer`,
       reasons: [
         `The bounds are almost equally far from r = 1 in log space (${distances}), the ${nearer} one slightly nearer. So close to balance the bounds alone do not settle the sign: expect entropy near what no clipping gives, and measure it against a random-reward control.`,
         `The ${balanced}.`,
@@ -110,7 +110,7 @@ function bothSides(p: ClipParams, low: number, high: number): Verdict {
       direction: 'down',
       headline: 'Entropy bias downward: clip-high dominates',
       reasons: [
-        `The upper bound is nearer in log space (${distances}; ${ratio.toFixed(2)}× nearer), so ratios reach it first: clip-high outweighs clip-low and entropy falls even under random rewards.`,
+        `The upper bound is nearer in log space (${distances}; ${formatFixed(ratio, 2)}× nearer), so ratios reach it first: clip-high outweighs clip-low and entropy falls even under random rewards.`,
         `An eps_low below the ${balanced} tips the balance to clip-low.`,
       ],
     };
@@ -119,7 +119,7 @@ function bothSides(p: ClipParams, low: number, high: number): Verdict {
     direction: 'up',
     headline: 'Entropy bias upward: clip-low dominates',
     reasons: [
-      `The lower bound is nearer in log space (${distances}; ${ratio.toFixed(2)}× nearer), so ratios reach it first: clip-low outweighs clip-high and holds entropy up.`,
+      `The lower bound is nearer in log space (${distances}; ${formatFixed(ratio, 2)}× nearer), so ratios reach it first: clip-low outweighs clip-high and holds entropy up.`,
     ],
   };
 }

@@ -15,6 +15,11 @@ export const FIELD_TEXT: Readonly<Record<string, FieldText>> = {
   seed: { label: 'Seed', help: 'Every random draw of the run comes from this seed.' },
   steps: { label: 'Steps', help: 'Training steps: one rollout and its updates each.' },
   backend: { label: 'Backend', help: 'auto tries the fastest available backend; the one used is stored with the run.' },
+  threads: {
+    label: 'Threads',
+    help: 'Cores one run computes with (wasm). Only speed depends on it, never the results.',
+    nullLabel: 'free cores',
+  },
 
   task: { label: 'Task' },
   'task.kind': {

@@ -3,21 +3,18 @@
  * seconds) while a run it covers makes progress or changes (a followed imported run grows by
  * `run.changed` alone), and whenever any run finishes (it may be the random-reward control of a run shown).
  */
-import type { ApiError, LabEvent, RunRecord } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
-import { toApiError, type LoadState } from '../charts/live-series.svelte';
+import type { LabEvent, RunRecord } from '../../../src-main/contract';
+import { LiveResult, type LiveSource, type LoadState } from '../../lib/live.svelte';
+import type { LabClient } from '../../lib/transport';
 
 /** Least time between two reads caused by progress events. */
 const REFRESH_MS = 4000;
 
-export class LiveResult<T> {
-  value: T | null = $state.raw(null);
-  state: LoadState = $state('loading');
-  error: ApiError | null = $state(null);
+export class LiveDiagnoses<T> implements LiveSource {
+  #result = new LiveResult<T>();
   #client: LabClient;
   #read: () => Promise<T>;
   #runIds: readonly number[];
-  #generation = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(client: LabClient, runIds: readonly number[], read: () => Promise<T>) {
@@ -26,27 +23,27 @@ export class LiveResult<T> {
     this.#read = read;
   }
 
+  get value(): T | null {
+    return this.#result.value;
+  }
+
+  get state(): LoadState {
+    return this.#result.state;
+  }
+
+  get error() {
+    return this.#result.error;
+  }
+
   async load(): Promise<void> {
-    const generation = ++this.#generation;
-    if (this.state === 'error') this.state = 'loading';
-    try {
-      const value = await this.#read();
-      if (generation !== this.#generation) return;
-      this.value = value;
-      this.state = 'ready';
-      this.error = null;
-    } catch (err) {
-      if (generation !== this.#generation) return;
-      this.error = toApiError(err);
-      this.state = 'error';
-    }
+    await this.#result.load(this.#read);
   }
 
   connect(): () => void {
     const offEvent = this.#client.onEvent((event) => this.#onEvent(event));
     const offResync = this.#client.onResync(() => void this.load());
     return () => {
-      this.#generation++;
+      this.#result.drop();
       if (this.#timer) clearTimeout(this.#timer);
       offEvent();
       offResync();

@@ -3,7 +3,7 @@
  * save dialog and writes the file; in a browser (web mode) the file is downloaded through a Blob
  * and an object URL, which the page's CSP allows (blob: is a same-document URL, not a fetch).
  */
-import type { LabClient } from '../../lib/api';
+import type { LabClient } from '../../lib/transport';
 
 export interface FileToSave {
   filename: string;

@@ -5,6 +5,7 @@
  */
 import {
   ApiError,
+  formatBytes,
   IMPORT_FORMATS,
   MAX_IMPORT_UPLOAD_BYTES,
   type ApiArgs,
@@ -13,7 +14,7 @@ import {
   type ImportProgressEvent,
   type RunRecord,
 } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
+import type { LabClient } from '../../lib/transport';
 
 export type FormatChoice = 'auto' | ImportFormatName;
 
@@ -25,6 +26,9 @@ export const FORMAT_LABELS: Record<ImportFormatName, string> = {
   'trl-console': 'TRL / Unsloth console log',
   tfevents: 'TensorBoard event file',
   csv: 'CSV with a header row',
+  wandb: 'W&B run (.wandb file or run folder)',
+  mlflow: 'MLflow store (mlruns folder or mlflow.db)',
+  'cliplab-probe': 'cliplab-probe stream (TRL / verl)',
 };
 
 export const FORMAT_CHOICES: readonly FormatChoice[] = ['auto', ...IMPORT_FORMATS];
@@ -50,12 +54,6 @@ const FIELD_OF: Record<string, ErrorField> = {
   format: 'format',
   name: 'name',
 };
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
 
 export const UPLOAD_LIMIT_TEXT = `up to ${formatBytes(MAX_IMPORT_UPLOAD_BYTES)}; a larger file imports by its path`;
 

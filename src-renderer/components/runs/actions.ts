@@ -1,6 +1,6 @@
 /** What a user can do to a run, depending on where it came from and where it stands. */
-import type { RunRecord, RunStatus } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
+import { ApiError, CANCELLABLE, RESUMABLE, type RunRecord } from '../../../src-main/contract';
+import type { LabClient } from '../../lib/transport';
 
 export type RunActionId = 'rename' | 'tags' | 'notes' | 'cancel' | 'resume' | 'stopFollow' | 'control' | 'delete';
 
@@ -10,10 +10,6 @@ export interface RunAction {
   /** Opens a dialog (the label ends in an ellipsis) rather than acting at once. */
   dialog: boolean;
 }
-
-const CANCELLABLE: readonly RunStatus[] = ['queued', 'running'];
-/** The lab continues these from their last checkpoint (contract/api/training.ts `runs.resume`). */
-const RESUMABLE: readonly RunStatus[] = ['interrupted', 'cancelled', 'failed'];
 
 const ACTIONS: readonly (RunAction & { applies(run: RunRecord): boolean })[] = [
   { id: 'rename', label: 'Rename…', dialog: true, applies: () => true },
@@ -93,6 +89,6 @@ export async function runAction(
   try {
     on.changed(await client.api[call]({ id: run.id }));
   } catch (err) {
-    on.failed(`Could not ${verb} ${subject}: ${err instanceof Error ? err.message : String(err)}`);
+    on.failed(`Could not ${verb} ${subject}: ${ApiError.of(err).message}`);
   }
 }

@@ -2,70 +2,70 @@
  * The sample browser's data: the steps that kept samples (refreshed at most every few seconds while
  * the run trains, so a fast run does not flood the lab) and the samples of the chosen step.
  */
-import type { ApiError, LabEvent, SampleRecord } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
-import type { LoadState } from '../../lib/live.svelte';
-import { toApiError } from '../charts/series';
+import type { LabEvent, SampleRecord } from '../../../src-main/contract';
+import { LiveResult, type LiveSource, type LoadState } from '../../lib/live.svelte';
+import type { LabClient } from '../../lib/transport';
 
 /** Least time between two `runs.sampleSteps` calls driven by progress events. */
 const REFRESH_MS = 2000;
 
-export class SampleSteps {
-  steps: number[] = $state.raw([]);
-  state: LoadState = $state('loading');
-  error: ApiError | null = $state(null);
+export class SampleSteps implements LiveSource {
+  #steps = new LiveResult<number[]>();
+  /** The samples of the step shown: a new step forgets the old ones, and a late answer is dropped. */
+  #samples = new LiveResult<SampleRecord[]>();
   /** The step shown; null before any step exists. */
   step: number | null = $state(null);
   /** Jump to each new step as it is logged. */
   follow = $state(true);
-  samples: SampleRecord[] = $state.raw([]);
-  samplesState: LoadState = $state('loading');
-  samplesError: ApiError | null = $state(null);
   #client: LabClient;
   #runId: number;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #lastRefresh = 0;
-  #request = 0;
 
   constructor(client: LabClient, runId: number) {
     this.#client = client;
     this.#runId = runId;
   }
 
+  get steps(): number[] {
+    return this.#steps.value ?? [];
+  }
+
+  get state(): LoadState {
+    return this.#steps.state;
+  }
+
+  get error() {
+    return this.#steps.error;
+  }
+
+  get samples(): SampleRecord[] {
+    return this.#samples.value ?? [];
+  }
+
+  get samplesState(): LoadState {
+    return this.#samples.state;
+  }
+
+  get samplesError() {
+    return this.#samples.error;
+  }
+
   async load(): Promise<void> {
     this.#lastRefresh = Date.now();
-    try {
-      const steps = await this.#client.api['runs.sampleSteps']({ id: this.#runId });
-      this.steps = steps;
-      this.state = 'ready';
-      this.error = null;
-      const newest = steps.length > 0 ? steps[steps.length - 1] : null;
-      if (newest !== null && (this.follow || this.step === null || !steps.includes(this.step))) this.show(newest);
-    } catch (err) {
-      this.error = toApiError(err);
-      this.state = 'error';
-    }
+    if (!(await this.#steps.load(() => this.#client.api['runs.sampleSteps']({ id: this.#runId })))) return;
+    const steps = this.steps;
+    const newest = steps.length > 0 ? steps[steps.length - 1] : null;
+    if (newest !== null && (this.follow || this.step === null || !steps.includes(this.step))) this.show(newest);
   }
 
   /** Shows a step's samples; answers to earlier requests that arrive late are dropped. */
   show(step: number): void {
     if (step === this.step && this.samplesState === 'ready') return;
     this.step = step;
-    const request = ++this.#request;
-    this.samplesState = 'loading';
-    this.#client.api['runs.samples']({ id: this.#runId, step }).then(
-      (samples) => {
-        if (request !== this.#request) return;
-        this.samples = samples;
-        this.samplesState = 'ready';
-        this.samplesError = null;
-      },
-      (err: unknown) => {
-        if (request !== this.#request) return;
-        this.samplesError = toApiError(err);
-        this.samplesState = 'error';
-      },
-    );
+    // The old step's samples stay on screen (marked stale) until the new ones arrive.
+    this.#samples.reset(true);
+    void this.#samples.load(() => this.#client.api['runs.samples']({ id: this.#runId, step }));
   }
 
   /** Moves by `delta` logged steps (the arrows beside the slider). */
@@ -86,6 +86,8 @@ export class SampleSteps {
     });
     return () => {
       off();
+      this.#steps.drop();
+      this.#samples.drop();
       if (this.#timer) clearTimeout(this.#timer);
     };
   }

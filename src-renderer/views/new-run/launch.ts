@@ -3,7 +3,7 @@
  * the lab has checked the config (`config.validate`). Errors come back keyed by config path.
  */
 import { ApiError, type FieldError, type RunConfig } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
+import type { LabClient } from '../../lib/transport';
 import type { SweepPlan } from '../../components/sweep/sweep';
 
 export interface LaunchRequest {

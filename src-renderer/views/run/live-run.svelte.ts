@@ -2,15 +2,13 @@
  * One run's record, kept current by lab events: `run.changed` replaces it, `run.progress` moves its
  * step, status and headline metrics (and gives the training rate), `run.deleted` marks it gone.
  */
-import { ApiError, type LabEvent, type RunRecord } from '../../../src-main/contract';
-import type { LabClient } from '../../lib/api';
-import type { LoadState } from '../../lib/live.svelte';
+import type { LabEvent, RunRecord } from '../../../src-main/contract';
+import { LiveResult, type LiveSource, type LoadState } from '../../lib/live.svelte';
 import { applyRunEvent } from '../../lib/runs';
+import type { LabClient } from '../../lib/transport';
 
-export class LiveRun {
-  run: RunRecord | null = $state(null);
-  state: LoadState = $state('loading');
-  error: ApiError | null = $state(null);
+export class LiveRun implements LiveSource {
+  #record = new LiveResult<RunRecord>();
   deleted = $state(false);
   /** Steps per second from the latest progress event; null when not training. */
   stepsPerSecond: number | null = $state(null);
@@ -22,16 +20,25 @@ export class LiveRun {
     this.id = id;
   }
 
+  get run(): RunRecord | null {
+    return this.#record.value;
+  }
+
+  /** A record an API call returned (an action on this run). */
+  set run(run: RunRecord) {
+    this.#record.set(run);
+  }
+
+  get state(): LoadState {
+    return this.#record.state;
+  }
+
+  get error() {
+    return this.#record.error;
+  }
+
   async load(): Promise<void> {
-    if (this.state === 'error') this.state = 'loading';
-    try {
-      this.run = await this.#client.api['runs.get']({ id: this.id });
-      this.state = 'ready';
-      this.error = null;
-    } catch (err) {
-      this.error = err instanceof ApiError ? err : new ApiError('internal', String(err));
-      this.state = 'error';
-    }
+    await this.#record.load(() => this.#client.api['runs.get']({ id: this.id }));
   }
 
   /** Applies a record or event about this run; others are ignored. */
@@ -43,13 +50,14 @@ export class LiveRun {
     if (event.name === 'run.changed' && event.payload.run.id === this.id && event.payload.run.status !== 'running') {
       this.stepsPerSecond = null;
     }
-    if (this.run) this.run = applyRunEvent([this.run], event).find((r) => r.id === this.id) ?? this.run;
+    this.#record.update((run) => applyRunEvent([run], event).find((r) => r.id === this.id) ?? run);
   }
 
   connect(): () => void {
     const offEvent = this.#client.onEvent((event) => this.apply(event));
     const offResync = this.#client.onResync(() => void this.load());
     return () => {
+      this.#record.drop();
       offEvent();
       offResync();
     };

@@ -27,14 +27,14 @@ describe('buildChartConfig', () => {
     const c = configOf({ runs: [1, 2, 3, 4, 5, 6], groupSeeds: true, metrics: ['entropy'] });
     const ds = datasets(c);
     expect(ds.map((d) => d.label)).toEqual([
-      'clipLow=0.2',
-      'clipLow=0.1',
-      'clipLow=0.2 (raw)',
-      'clipLow=0.2 (upper)',
-      'clipLow=0.2 (lower)',
-      'clipLow=0.1 (raw)',
-      'clipLow=0.1 (upper)',
-      'clipLow=0.1 (lower)',
+      'ε_low = 0.2',
+      'ε_low = 0.1',
+      'ε_low = 0.2 (raw)',
+      'ε_low = 0.2 (upper)',
+      'ε_low = 0.2 (lower)',
+      'ε_low = 0.1 (raw)',
+      'ε_low = 0.1 (upper)',
+      'ε_low = 0.1 (lower)',
     ]);
     const [black, orange] = PALETTES['okabe-ito'];
     expect(ds.map((d) => d.borderColor).slice(0, 3)).toEqual([black, orange, withAlpha(black, 0.25)]);
@@ -42,21 +42,22 @@ describe('buildChartConfig', () => {
     expect(ds[4].fill).toBe(false);
     expect(ds[6].fill).toEqual({ target: 7 });
     expect(ds.map((d) => d.order)).toEqual([0, 0, 1, 2, 2, 1, 2, 2]);
-    expect(legendShown(c)).toEqual(['clipLow=0.2', 'clipLow=0.1']);
+    expect(legendShown(c)).toEqual(['ε_low = 0.2', 'ε_low = 0.1']);
   });
 
   it('sets axes, titles and paper looks', () => {
     const c = configOf({ runs: [1, 4], metrics: ['entropy'], title: 'Entropy', logY: true, xLabel: 'Training step' });
     expect(scale(c, 'x')).toMatchObject({ type: 'linear', title: { display: true, text: 'Training step' } });
     expect(scale(c, 'y')).toMatchObject({ type: 'logarithmic', title: { display: true, text: 'Entropy (nats)' } });
-    expect(c.options?.plugins?.title).toMatchObject({ display: true, text: 'Entropy' });
+    // A paper figure draws its title and legend itself (paper-legend.ts), not through Chart.js.
+    expect(c.options?.plugins?.title).toMatchObject({ display: false, text: 'Entropy' });
     expect(c.options).toMatchObject({ animation: false, responsive: false, events: [], locale: 'en-US' });
     expect((scale(c, 'x').ticks as { font: { family: string; size: number } }).font).toEqual({
       family: 'test-font',
       size: 8,
     });
     expect(datasets(c)[0]).toMatchObject({ borderWidth: 1, pointRadius: 0, segment: {} });
-    expect(c.plugins?.map((p) => p.id)).toEqual(['figureBackground']);
+    expect(c.plugins?.map((p) => p.id)).toEqual(['figureBackground', 'paperLegend']);
   });
 
   it('stacks one y axis per metric panel over the shared x axis, one legend entry per series', () => {
@@ -65,7 +66,7 @@ describe('buildChartConfig', () => {
     expect(scale(c, 'y0')).toMatchObject({ stack: 'panels', title: { text: 'Entropy (nats)' } });
     expect(scale(c, 'y1')).toMatchObject({ stack: 'panels', title: { text: 'Clip-high fraction' } });
     expect(datasets(c).map((d) => d.yAxisID)).toEqual(['y0', 'y1', 'y0', 'y1']);
-    expect(legendShown(c)).toEqual(['clipLow=0.2', 'clipLow=0.1']);
+    expect(legendShown(c)).toEqual(['ε_low = 0.2', 'ε_low = 0.1']);
   });
 
   it('follows the style, size and line settings of the spec', () => {

@@ -15,8 +15,8 @@ describe('buildFigureData', () => {
     const data = build({ runs: [1, 4], metrics: ['entropy'] });
     // Runs 1 and 4 share seed 1, so only clipLow tells them apart.
     expect(data.traces.map((t) => [t.id, t.label, t.colorIndex])).toEqual([
-      ['run:1', 'clipLow=0.2', 0],
-      ['run:4', 'clipLow=0.1', 1],
+      ['run:1', 'ε_low = 0.2', 0],
+      ['run:4', 'ε_low = 0.1', 1],
     ]);
     const run1 = twoGroups()[0].series[0];
     expect(data.traces[0].raw).toEqual(run1.values);
@@ -30,8 +30,8 @@ describe('buildFigureData', () => {
     const inputs = twoGroups();
     const data = build({ runs: [1, 2, 3, 4, 5, 6], groupSeeds: true, metrics: ['entropy'], band: 'sem' }, inputs);
     expect(data.traces.map((t) => [t.id, t.label, t.runIds])).toEqual([
-      [`group:${inputs[0].run.groupKey}`, 'clipLow=0.2', [1, 2, 3]],
-      [`group:${inputs[3].run.groupKey}`, 'clipLow=0.1', [4, 5, 6]],
+      [`group:${inputs[0].run.groupKey}`, 'ε_low = 0.2', [1, 2, 3]],
+      [`group:${inputs[3].run.groupKey}`, 'ε_low = 0.1', [4, 5, 6]],
     ]);
     const g = data.traces[0];
     const seeds = inputs.slice(0, 3).map((i) => i.series[0]);

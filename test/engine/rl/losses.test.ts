@@ -160,10 +160,24 @@ describe('cispo loss', () => {
     expect((await values(grad)).filter((g, i) => MASK[i] && g === 0)).toEqual([]);
   });
 
-  it('marks tokens whose importance weight hit a bound', async () => {
-    const { low, high } = await masks(run('cispo', PARAMS).out);
-    expect(low).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 0]); // r = 0.7 and 0.6
-    expect(high).toEqual([0, 0, 1, 0, 1, 1, 0, 0, 0]); // r = 1.5, 1.3, 3.5 (padding ignored)
+  it("marks the paper's clip events apart from the other clipped weights", async () => {
+    const { out } = run('cispo', PARAMS);
+    const { low, high, dual } = await masks(out);
+    // Row 0 has A > 0, row 1 A < 0, row 2 A > 0; the bounds are 0.8 and 1.2.
+    expect(low).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0]); // clip-low: A < 0 and r = 0.6
+    expect(high).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0]); // clip-high: A > 0 and r = 1.5
+    expect(await values(out.clipLowPositive!)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0]); // A > 0, r = 0.7
+    expect(await values(out.clipHighNegative!)).toEqual([0, 0, 0, 0, 1, 1, 0, 0, 0]); // A < 0, r = 1.3, 3.5
+    expect(dual).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const open = run('cispo', { ...PARAMS, clipHigh: null }).out;
+    expect(await values(open.clipHighNegative!)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0]); // no upper bound
+  });
+
+  it('together the four masks mark every token whose weight was clipped, each once', async () => {
+    const { out } = run('cispo', PARAMS);
+    const all = await Promise.all([out.clipLow, out.clipHigh, out.clipLowPositive!, out.clipHighNegative!].map(values));
+    const clipped = RATIO.map((r, i) => (MASK[i] && ADV[i] !== 0 && clip(r, PARAMS) !== r ? 1 : 0));
+    expect(clipped.map((_, i) => all.reduce((n, m) => n + m[i], 0))).toEqual(clipped);
   });
 });
 

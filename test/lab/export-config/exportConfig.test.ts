@@ -201,3 +201,71 @@ describe('TRL GRPOConfig', () => {
     expect(comments(rloo)).toMatch(/scale_rewards=none: RLOO's advantages are G\/\(G-1\) = 1\.3333333333333333 times/);
   });
 });
+
+describe('loss aggregation', () => {
+  it('translates seq-mean-token-sum-norm for verl: its normaliser L as loss_scale_factor, releases that differ named', () => {
+    // custom: the add task of size 3, whose longest answer (end token included) is 5 tokens.
+    const text = exportConfig(custom, 'verl');
+    expect(verlOverrides(text)).toMatchObject({
+      'actor_rollout_ref.actor.loss_agg_mode': 'seq-mean-token-sum-norm',
+      'actor_rollout_ref.actor.loss_scale_factor': '5',
+    });
+    const notes = comments(text).replace(/\n#\s+/g, ' ');
+    expect(notes).toMatch(
+      /loss_scale_factor=5: cliplab's seq-mean-token-sum-norm divides each response's token sum by B \* L/,
+    );
+    expect(notes).toMatch(/verl 0\.7 and 0\.8 leave out the 1\/B/);
+    expect(notes).toMatch(/use loss_agg_mode=seq-mean-token-sum with optim\.lr divided by 5/);
+    // TRL's dr_grpo divides by max_completion_length: set to the same L.
+    expect(trlArguments(exportConfig(custom, 'trl'))).toMatchObject({
+      loss_type: '"dr_grpo"',
+      max_completion_length: '5',
+    });
+  });
+
+  it('offers seq-mean-token-sum, which verl and TRL (luspo) name and compute alike', () => {
+    const sum = config({ objective: { aggregation: 'seq-mean-token-sum' } });
+    const verl = verlOverrides(exportConfig(sum, 'verl'));
+    expect(verl['actor_rollout_ref.actor.loss_agg_mode']).toBe('seq-mean-token-sum');
+    expect(verl['actor_rollout_ref.actor.loss_scale_factor']).toBeUndefined();
+    expect(trlArguments(exportConfig(sum, 'trl'))).toMatchObject({ loss_type: '"luspo"' });
+    expect(comments(exportConfig(sum, 'verl'))).not.toMatch(/loss_agg_mode|seq-mean/);
+  });
+});
+
+describe('exportConfig with the probe (--probe)', () => {
+  const ppo = presetConfig('tabular-random-sym');
+
+  it('replaces verl vanilla by the probe loss and adds the lines that load it in the workers', () => {
+    const plain = verlOverrides(exportConfig(ppo, 'verl'));
+    const probed = verlOverrides(exportConfig(ppo, 'verl', undefined, { probe: true }));
+    expect(plain['actor_rollout_ref.actor.policy_loss.loss_mode']).toBe('vanilla');
+    expect(probed['actor_rollout_ref.actor.policy_loss.loss_mode']).toBe('cliplab_probe');
+    expect(probed['actor_rollout_ref.model.external_lib']).toBe('cliplab_probe.verl');
+    const stream = exportConfig(ppo, 'verl', undefined, { probe: true });
+    expect(stream).toContain(
+      '    +ray_kwargs.ray_init.runtime_env.env_vars.CLIPLAB_PROBE_STREAM=$PWD/cliplab-probe.jsonl',
+    );
+    // everything else is the plain export
+    const { ...rest } = probed;
+    delete rest['actor_rollout_ref.actor.policy_loss.loss_mode'];
+    delete rest['actor_rollout_ref.model.external_lib'];
+    const { ...plainRest } = plain;
+    delete plainRest['actor_rollout_ref.actor.policy_loss.loss_mode'];
+    expect(rest).toEqual(plainRest);
+  });
+
+  it('leaves other verl losses alone and says why', () => {
+    const gspo = config({ ...presetConfig('tabular-random-sym'), objective: { loss: 'gspo' } } as RunConfigInput);
+    const text = exportConfig(gspo, 'verl', undefined, { probe: true });
+    expect(verlOverrides(text)['actor_rollout_ref.model.external_lib']).toBeUndefined();
+    expect(comments(text)).toContain("--probe: cliplab-probe measures verl's vanilla loss");
+  });
+
+  it('adds the import and the attach call to the TRL export', () => {
+    const text = exportConfig(ppo, 'trl', undefined, { probe: true });
+    expect(text.startsWith(exportConfig(ppo, 'trl'))).toBe(true);
+    expect(text).toContain('from cliplab_probe.trl import attach_probe');
+    expect(text).toContain('attach_probe(trainer, "cliplab-probe.jsonl")');
+  });
+});

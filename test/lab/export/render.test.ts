@@ -62,8 +62,8 @@ describe('renderFigure', () => {
     const text = run('pdftotext', file, '-');
     for (const s of [
       'Entropy under clipping',
-      'clipLow=0.2',
-      'clipLow=0.1',
+      'εlow = 0.2',
+      'εlow = 0.1',
       'Step',
       'Entropy (nats)',
       'Clip-high fraction',
@@ -94,7 +94,8 @@ describe('renderFigure', () => {
     const svg = figure.bytes.toString('utf8');
     expect(svg).toMatch(/^<\?xml[^>]*\?><svg [^>]*width="3.25in" height="3.4667in" viewBox="0 0 234 249.6"/);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
-    expect(svg).toContain('>clipLow=0.1</text>');
+    expect(svg).toContain('>ε</text>'); // ε_low = 0.1: ε, then "low" as a subscript
+    expect(svg).toContain('>low</text>');
     expect(svg).toContain('>Step</text>');
     expect(svg).not.toMatch(/x=""/);
     // rsvg-convert parses strict XML: it fails on a malformed file.

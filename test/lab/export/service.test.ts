@@ -5,6 +5,9 @@ import {
   figureSpecSchema,
   type FigureRunInput,
   type FigureSpecInput,
+  MAX_PNG_PIXELS,
+  pngPixels,
+  pngSizeProblem,
   type RunRecord,
 } from '../../../src-main/contract';
 import { figureHandlers, type FigureRunReader } from '../../../src-main/lab/export/service';
@@ -90,6 +93,20 @@ describe('figure handlers', () => {
     await expect(
       h['figures.render']({ spec: spec({ runs: [5], metrics: ['entropy'] }), format: 'svg' }),
     ).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('refuses a PNG too large to draw before reading any data, and says what dpi would fit', async () => {
+    const h = figureHandlers(readerOver([]), openStoreStub());
+    const huge = spec({ runs: [1], metrics: ['entropy'], size: { width: 40, height: 40 }, dpi: 1200 });
+    expect(pngPixels(huge)).toEqual({ width: 48000, height: 48000 }); // ~9.2 GB of RGBA
+    const refused = h['figures.render']({ spec: huge, format: 'png' });
+    await expect(refused).rejects.toMatchObject({ code: 'bad_request', fields: [{ path: 'spec.dpi' }] });
+    await expect(refused).rejects.toThrow(/48000 x 48000 px PNG \(2304 megapixels\).*use at most 250 dpi/);
+    expect(() => renderFigure(huge, { traces: [] } as never, 'png')).toThrow(/megapixel limit/);
+    // The largest paper figure (double column, three panels) at the highest dpi still fits.
+    const paper = spec({ runs: [1], metrics: ['a', 'b', 'c'], size: { width: 'double' }, dpi: 1200 });
+    expect(pngSizeProblem(paper)).toBeNull();
+    expect(pngPixels(paper).width * pngPixels(paper).height).toBeLessThanOrEqual(MAX_PNG_PIXELS);
   });
 });
 

@@ -164,6 +164,15 @@ describe('imports.follow', () => {
     await waitFor(async () => expect(await stepsOf(run.id, 'entropy')).toEqual([7]));
   });
 
+  it('refuses to follow an MLflow store (a store is imported, not followed)', async () => {
+    const file = tmp.file('mlflow.db', 'not yet');
+    const err = await apiError('imports.follow', { path: file, format: 'mlflow' });
+    expect(err).toMatchObject({
+      code: 'bad_request',
+      message: `an MLflow store cannot be followed; import ${file} instead`,
+    });
+  });
+
   it('refuses missing files, folders and a file already followed, naming the path', async () => {
     const missing = path.join(tmp.dir, 'nope.jsonl');
     const err = await apiError('imports.follow', { path: missing });
@@ -172,10 +181,13 @@ describe('imports.follow', () => {
     expect((await apiError('imports.follow', { path: tmp.dir })).message).toBe(
       `${tmp.dir} is a folder; expected a log file inside it`,
     );
-    // The one-shot calls by path check it the same way.
+    // The one-shot calls by path take run folders (W&B, MLflow) too, and refuse any other folder.
     for (const method of ['imports.detect', 'imports.fromPath'] as const) {
       expect((await apiError(method, { path: tmp.dir })).fields).toEqual([
-        { path: 'path', message: `${tmp.dir} is a folder; expected a log file inside it` },
+        {
+          path: 'path',
+          message: `${tmp.dir} is a folder without runs; expected a log file, a W&B run folder, an MLflow mlruns folder or a TensorBoard log folder`,
+        },
       ]);
     }
     const file = tmp.file('t.jsonl', line(1, 0.5));

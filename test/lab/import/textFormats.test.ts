@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../../src-main/lab/import/errors';
 import { parseBuffer, type ParseResult } from '../../../src-main/lab/import/parse';
-import type { FormatName } from '../../../src-main/lab/import/types';
+import type { FileFormatName as FormatName } from '../../../src-main/lab/import/types';
 import { rejectionOf } from '../../support/rejection';
 
 function parse(text: string, name: string, format?: FormatName): Promise<ParseResult> {
@@ -41,11 +41,11 @@ describe('verl JSONL', () => {
     expect(r.warnings.join('\n')).toMatch(/repeat an earlier step/);
   });
 
-  it('names the line of a truncated record, a non-integer step and a missing data object', async () => {
+  it('names the line of a broken record, a non-integer step and a missing data object', async () => {
     const ok = '{"step": 1, "data": {"a": 1}}';
-    const cut = await importError(`${ok}\n${ok}\n{"step": 3, "data": {"a": 0.`, 'cut.jsonl');
-    expect(cut.line).toBe(3);
-    expect(cut.message).toMatch(/cut\.jsonl: line 3: invalid JSON/);
+    const broken = await importError(`${ok}\n{"step": 3, "data": {"a": 0.\n${ok}\n`, 'broken.jsonl');
+    expect(broken.line).toBe(2);
+    expect(broken.message).toMatch(/broken\.jsonl: line 2: invalid JSON/);
     const step = await importError(`${ok}\n{"step": "2", "data": {}}\n`, 'step.jsonl');
     expect([step.line, step.problem]).toEqual([2, '"step" is "2"; expected a non-negative integer']);
     const data = await importError(`{"step": 1, "metrics": {"a": 1}}\n`, 'x.jsonl', 'verl-jsonl');
@@ -172,6 +172,7 @@ describe('CSV', () => {
       '1,0.5,"a ""quoted""\nnote",nan',
       '2,,plain,0.25',
       '3,0.75,"x,y",inf',
+      '',
     ].join('\r\n');
     const r = await parse(text, 'metrics.csv');
     expect(r.detection.format).toBe('csv');

@@ -7,7 +7,7 @@ import { Chart } from 'chart.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildFigureData, figureSpecSchema, STYLES } from '../../../src-main/contract';
 import FigureChart from '../../../src-renderer/components/charts/FigureChart.svelte';
-import { legendRoom, legendRows } from '../../../src-renderer/lib/legend-room';
+import { legendRoom, legendRows } from '../../../src-renderer/views/compare/legend-room';
 import { syntheticRun } from '../../contract/chart/fixtures';
 
 afterEach(() => cleanup());

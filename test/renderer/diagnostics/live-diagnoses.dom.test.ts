@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LabEvent, RunRecord } from '../../../src-main/contract';
-import { LiveResult } from '../../../src-renderer/components/diagnostics/live-diagnoses.svelte';
+import { LiveDiagnoses } from '../../../src-renderer/components/diagnostics/live-diagnoses.svelte';
 import { localRun } from '../../support/run-records';
 import { scriptedApi } from '../scripted-api';
 
@@ -27,17 +27,17 @@ function importedRun(over: { id: number; status: RunRecord['status']; step: numb
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-/** A LiveResult over runs 7 and 9 whose reads count themselves. */
+/** A LiveDiagnoses over runs 7 and 9 whose reads count themselves. */
 async function liveOverRuns() {
   const api = scriptedApi();
   let reads = 0;
-  const live = new LiveResult<number>(api.client, [7, 9], async () => ++reads);
+  const live = new LiveDiagnoses<number>(api.client, [7, 9], async () => ++reads);
   const disconnect = live.connect();
   await live.load();
   return { api, live, disconnect, reads: () => reads };
 }
 
-describe('LiveResult', () => {
+describe('LiveDiagnoses', () => {
   it('reads again after a followed run it shows changes, once for a burst of changes', async () => {
     const { api, live, disconnect, reads } = await liveOverRuns();
     expect(live.value).toBe(1);

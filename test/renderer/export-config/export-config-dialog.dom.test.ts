@@ -5,6 +5,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type LocalRun } from '../../../src-main/contract';
+import { appContext } from '../../../src-renderer/lib/context';
 import ExportConfigDialog from '../../../src-renderer/components/export-config/ExportConfigDialog.svelte';
 import { configFileName, copyText } from '../../../src-renderer/components/export-config/export-config';
 import { localRun } from '../../support/run-records';
@@ -24,7 +25,7 @@ const TEXTS = {
 describe('Export config dialog', () => {
   it('shows the verl overrides, then the TRL config, each fetched once', async () => {
     const lab = scriptedApi({ 'runs.exportConfig': ({ to }) => TEXTS[to] });
-    render(ExportConfigDialog, { props: { client: lab.client, run, onclose: () => undefined } });
+    render(ExportConfigDialog, { props: { run, onclose: () => undefined }, context: appContext(lab.client) });
     expect(screen.getByRole('dialog', { name: 'Export config · eps 0.2/0.28 seed 3' })).toBeTruthy();
     const verl = screen.getByRole('tab', { name: 'verl' });
     expect(verl.getAttribute('aria-selected')).toBe('true');
@@ -45,7 +46,7 @@ describe('Export config dialog', () => {
     const writeText = vi.fn(async () => undefined);
     vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
     const lab = scriptedApi({ 'runs.exportConfig': ({ to }) => TEXTS[to] });
-    render(ExportConfigDialog, { props: { client: lab.client, run, onclose: () => undefined } });
+    render(ExportConfigDialog, { props: { run, onclose: () => undefined }, context: appContext(lab.client) });
     await screen.findByText(/clip_ratio_low/);
     await fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
     expect(await screen.findByText('Copied to the clipboard')).toBeTruthy();
@@ -58,7 +59,7 @@ describe('Export config dialog', () => {
         throw new ApiError('bad_request', 'run 3 was imported from a csv file');
       },
     });
-    render(ExportConfigDialog, { props: { client: lab.client, run, onclose: () => undefined } });
+    render(ExportConfigDialog, { props: { run, onclose: () => undefined }, context: appContext(lab.client) });
     expect((await screen.findByRole('alert')).textContent).toBe('run 3 was imported from a csv file');
     expect((screen.getByRole('button', { name: 'Copy' }) as HTMLButtonElement).disabled).toBe(true);
   });

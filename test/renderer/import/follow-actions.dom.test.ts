@@ -7,9 +7,10 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/sve
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImportedRun, RunRecord } from '../../../src-main/contract';
 import { actionsFor } from '../../../src-renderer/components/runs/actions';
-import { stepLabel } from '../../../src-renderer/lib/format';
+import { appContext } from '../../../src-renderer/lib/context';
+import { stepLabel } from '../../../src-renderer/lib/run-labels';
 import RunHeader from '../../../src-renderer/views/run/RunHeader.svelte';
-import RunsView from '../../../src-renderer/views/RunsView.svelte';
+import RunsView from '../../../src-renderer/views/runs/RunsView.svelte';
 import { localRun } from '../../support/run-records';
 import { scriptedApi } from '../scripted-api';
 
@@ -49,7 +50,7 @@ describe('followed runs', () => {
       'runs.list': () => [followedRun(5)],
       'imports.stopFollow': ({ id }) => followedRun(id, 'completed'),
     });
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     const row = await screen.findByRole('row', { name: /cluster job/ });
     expect(within(row).getByText('running')).toBeTruthy();
     await fireEvent.click(within(row).getByRole('button', { name: 'Actions for cluster job' }));
@@ -73,7 +74,7 @@ describe('followed runs', () => {
 describe('entry points', () => {
   it('the Runs view opens the Import dialog', async () => {
     const lab = scriptedApi({ 'runs.list': () => [] });
-    render(RunsView, { props: { client: lab.client } });
+    render(RunsView, { context: appContext(lab.client) });
     await fireEvent.click(screen.getByRole('button', { name: 'Import…' }));
     expect(screen.getByRole('dialog', { name: 'Import a training log' })).toBeTruthy();
     await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));

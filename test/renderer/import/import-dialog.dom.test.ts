@@ -12,6 +12,7 @@ import {
   type ImportResult,
   type RunRecord,
 } from '../../../src-main/contract';
+import { appContext } from '../../../src-renderer/lib/context';
 import ImportDialog from '../../../src-renderer/components/import/ImportDialog.svelte';
 import { errorsByField, importRequest } from '../../../src-renderer/components/import/import-model';
 import { localRun } from '../../support/run-records';
@@ -54,7 +55,7 @@ function importedRun(id: number, name: string): RunRecord {
 function open(lab: ScriptedApi, client = lab.client) {
   const onimported = vi.fn();
   const onclose = vi.fn();
-  render(ImportDialog, { props: { client, onclose, onimported } });
+  render(ImportDialog, { props: { onclose, onimported }, context: appContext(client) });
   return { onimported, onclose };
 }
 
@@ -137,7 +138,7 @@ describe('Import dialog', () => {
     expect(screen.getByText('Reading 50% · 12 points')).toBeTruthy();
 
     const run = importedRun(7, 'job 17');
-    finish({ run, format: 'verl-console', reason: '', points: 24, keys: 2, warnings: [] });
+    finish({ run, runs: [run], format: 'verl-console', reason: '', points: 24, keys: 2, warnings: [] });
     await vi.waitFor(() => expect(onimported).toHaveBeenCalledWith(run));
     expect(onclose).toHaveBeenCalled();
     expect(lab.callsOf('imports.fromContent')).toEqual([

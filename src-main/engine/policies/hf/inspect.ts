@@ -4,7 +4,7 @@
  */
 import type { MemoryEstimate, ModelInfo, RunConfig } from '../../../contract';
 import { openTask } from '../../tasks';
-import { HfPrepared } from './index';
+import { HfPrepared } from './prepared';
 import { memoryBudget, planMemory } from './memory';
 import { loadModelSource } from './open';
 import type { ModelSource } from './source';

@@ -38,6 +38,16 @@ export interface PolicyLossOutput {
   dualClip: tf.Tensor2D;
   /** [B, T] Clip-Cov / KL-Cov: the tokens chosen by covariance. */
   covSelected?: tf.Tensor2D;
+  /**
+   * [B, T] Losses that clip the importance weight rather than the objective (CISPO): 1 where the
+   * weight was clipped at the lower bound although A > 0 (r < 1 - clipLow; the weight was raised to
+   * 1 - clipLow). Not a clip-low event of the paper, which needs A < 0. As for clipLow, the gradient
+   * the clip added or removed on such a token is w (r - clip(r)) A. Absent for losses where the
+   * bound does not act on these tokens (PPO's min keeps r A there).
+   */
+  clipLowPositive?: tf.Tensor2D;
+  /** [B, T] Likewise: 1 where the weight was clipped at the upper bound although A < 0 (r > 1 + clipHigh). */
+  clipHighNegative?: tf.Tensor2D;
 }
 
 export type PolicyLoss = (input: PolicyLossInput) => PolicyLossOutput;

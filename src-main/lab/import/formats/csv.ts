@@ -92,6 +92,7 @@ class CsvDecoder implements Decoder {
     this.lines = lineDecoder(
       (text, lineNo) => this.line(text, lineNo),
       () => this.finish(),
+      ctx.out,
     );
   }
 

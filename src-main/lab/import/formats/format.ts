@@ -1,7 +1,7 @@
 /** What every file format offers the importer: a content sniffer and an incremental decoder. */
 import type { SeriesBuilder } from '../builder';
 import { LineSplitter, type LineHandler } from '../lines';
-import type { DecodeOptions, FormatName } from '../types';
+import type { DecodeOptions, FileFormatName } from '../types';
 
 /** The start of a file, for sniffing. */
 export interface Head {
@@ -28,7 +28,7 @@ export interface Decoder {
 }
 
 export interface ImportFormat {
-  name: FormatName;
+  name: FileFormatName;
   /** What files of this format look like, for help texts and "unknown format" errors. */
   description: string;
   /**
@@ -41,16 +41,33 @@ export interface ImportFormat {
   decoder(ctx: DecodeContext): Decoder;
 }
 
-/** A decoder for line-oriented text formats. */
-export function lineDecoder(onLine: LineHandler, onEnd: () => void = () => {}): Decoder {
+/** Where a decoder reports what it skipped (the SeriesBuilder). */
+export interface Warnings {
+  warn(message: string): void;
+}
+
+/**
+ * A decoder for line-oriented text formats. At the end of a one-shot import a last line with no
+ * newline is left out (it was cut mid-write) and `warnings` says so; a follower never ends its
+ * decoder, so that line simply waits for its newline.
+ */
+export function lineDecoder(onLine: LineHandler, onEnd: () => void = () => {}, warnings?: Warnings): Decoder {
   const lines = new LineSplitter(onLine);
   return {
     push: (chunk) => lines.push(chunk),
     end: () => {
-      lines.end();
+      const cut = lines.end();
+      if (cut !== null && cut.trim().length > 0) warnings?.warn(cutLineWarning(lines.lines + 1, cut));
       onEnd();
     },
   };
+}
+
+export function cutLineWarning(lineNo: number, text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/[\x00-\x1f]+/g, ' ').trim();
+  const shown = plain.length > 60 ? `${plain.slice(0, 60)}...` : plain;
+  return `left out line ${lineNo}: it has no line end, so it was cut while being written: ${shown}`;
 }
 
 /** Up to `max` complete, non-blank lines of the head (a cut last line is left out unless the head is whole). */

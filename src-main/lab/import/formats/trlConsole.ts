@@ -94,6 +94,7 @@ class TrlConsoleDecoder implements Decoder {
     this.lines = lineDecoder(
       (line) => consoleSegments(line).forEach((segment) => this.segment(segment)),
       () => this.finish(),
+      ctx.out,
     );
   }
 

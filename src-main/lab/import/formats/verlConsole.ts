@@ -70,6 +70,7 @@ class VerlConsoleDecoder implements Decoder {
     this.lines = lineDecoder(
       (line, lineNo) => consoleSegments(line).forEach((segment) => this.segment(segment, lineNo)),
       () => this.finish(),
+      ctx.out,
     );
   }
 

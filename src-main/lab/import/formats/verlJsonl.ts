@@ -29,33 +29,39 @@ function sniff(head: Head): string | null {
 function decoder(ctx: DecodeContext) {
   const { file, out } = ctx;
   const textKeys = new Set<string>();
-  return lineDecoder((line, lineNo) => {
-    if (line.trim().length === 0) return;
-    let entry: unknown;
-    try {
-      entry = parseRelaxedJson(line);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new ImportError(file, `invalid JSON (${why}); expected ${EXPECTED}`, { line: lineNo });
-    }
-    if (!isRecord(entry)) throw new ImportError(file, `expected ${EXPECTED}`, { line: lineNo });
-    if (!isStep(entry.step)) {
-      throw new ImportError(file, `"step" is ${JSON.stringify(entry.step)}; expected a non-negative integer`, {
-        line: lineNo,
-      });
-    }
-    if (!isRecord(entry.data)) {
-      throw new ImportError(file, `"data" is ${describe(entry.data)}; expected an object of metrics`, { line: lineNo });
-    }
-    for (const [key, raw] of Object.entries(entry.data)) {
-      const value = metricValue(raw);
-      if (value !== undefined) out.add(key, entry.step, value);
-      else if (!textKeys.has(key)) {
-        textKeys.add(key);
-        out.warn(`skipped "${key}": its values are not numbers (e.g. ${JSON.stringify(raw)})`);
+  return lineDecoder(
+    (line, lineNo) => {
+      if (line.trim().length === 0) return;
+      let entry: unknown;
+      try {
+        entry = parseRelaxedJson(line);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        throw new ImportError(file, `invalid JSON (${why}); expected ${EXPECTED}`, { line: lineNo });
       }
-    }
-  });
+      if (!isRecord(entry)) throw new ImportError(file, `expected ${EXPECTED}`, { line: lineNo });
+      if (!isStep(entry.step)) {
+        throw new ImportError(file, `"step" is ${JSON.stringify(entry.step)}; expected a non-negative integer`, {
+          line: lineNo,
+        });
+      }
+      if (!isRecord(entry.data)) {
+        throw new ImportError(file, `"data" is ${describe(entry.data)}; expected an object of metrics`, {
+          line: lineNo,
+        });
+      }
+      for (const [key, raw] of Object.entries(entry.data)) {
+        const value = metricValue(raw);
+        if (value !== undefined) out.add(key, entry.step, value);
+        else if (!textKeys.has(key)) {
+          textKeys.add(key);
+          out.warn(`skipped "${key}": its values are not numbers (e.g. ${JSON.stringify(raw)})`);
+        }
+      }
+    },
+    undefined,
+    out,
+  );
 }
 
 function describe(value: unknown): string {

@@ -1,0 +1,86 @@
+/**
+ * One run on several threads (issue 20): the default model's update and sampling on wasm with 1
+ * thread and with more, each count in a fresh process (the wasm module starts once per process),
+ * in alternating rounds so that a change of load on a shared machine hits every count alike; the
+ * speed-up is the median over rounds of the ratio measured within a round. Beside it, the model of
+ * how it scales: Amdahl's law with the parallel share read from a 1-thread kernel profile (the
+ * kernels XNNPACK spreads over its pool), t(n) = serial + parallel / n.
+ * BENCH_THREADS=1,2,4 picks the counts (default: 1, 2 and every core of the machine).
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import type { ThreadsChildResult } from './gpt-threads-child';
+
+const fmt = (x: number, digits = 1) => x.toFixed(digits);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function threadCounts(): number[] {
+  const asked = process.env.BENCH_THREADS?.split(',').map(Number);
+  if (asked?.every((n) => Number.isInteger(n) && n >= 1)) return [...new Set([1, ...asked])].sort((a, b) => a - b);
+  return [...new Set([1, 2, os.availableParallelism()])].sort((a, b) => a - b);
+}
+
+function child(threads: number, reps: number, profile: boolean): ThreadsChildResult {
+  const file = path.join(import.meta.dirname, 'gpt-threads-child.ts');
+  const args = [...process.execArgv, file, String(threads), String(reps), ...(profile ? ['--profile'] : [])];
+  const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (out.status !== 0) throw new Error(`threads benchmark child (${threads} threads) failed: ${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split('\n').pop()!) as ThreadsChildResult;
+}
+
+/** Prints the speed-ups and the scaling model; rounds x counts processes of `reps` updates each. */
+export function benchThreads(reps: number, rounds = 3): void {
+  const counts = threadCounts();
+  const runs = new Map<number, ThreadsChildResult[]>(counts.map((n) => [n, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const n of counts) runs.get(n)!.push(child(n, reps, n === 1 && round === 0));
+  }
+  const one = runs.get(1)!;
+  const load = os.loadavg()[0];
+  console.log(
+    `  ${rounds} rounds of fresh processes, ${reps} updates each; load average ${fmt(load)} on ${os.availableParallelism()} cores` +
+      (load > os.availableParallelism() - 1 ? ' (busy: threads wait for cores other programs hold)' : ''),
+  );
+  for (const n of counts) {
+    const rs = runs.get(n)!;
+    if (rs[0].threads !== n) console.log(`  asked for ${n} threads, the backend runs ${rs[0].threads}`);
+    const speedUp = (pick: (r: ThreadsChildResult) => number) => median(rs.map((r, i) => pick(one[i]) / pick(r)));
+    const update = median(rs.map((r) => r.update.median));
+    const sampling = median(rs.map((r) => r.sampling.median));
+    console.log(
+      `  ${n} thread${n === 1 ? ' ' : 's'}: update ${fmt(update)} ms (x${fmt(
+        speedUp((r) => r.update.median),
+        2,
+      )}), ` +
+        `${fmt(median(rs.map((r) => r.updateCpu)))} CPU ms; sampling ${fmt(sampling)} ms (x${fmt(
+          speedUp((r) => r.sampling.median),
+          2,
+        )})`,
+    );
+  }
+  printModel(one[0], counts);
+}
+
+/**
+ * Amdahl's law from the 1-thread run: the kernels XNNPACK spreads over its threads (their CPU time
+ * in the profile) against the CPU time of an unprofiled update (the profiler's own bookkeeping
+ * stays out of the serial part).
+ */
+function printModel(one: ThreadsChildResult, counts: number[]): void {
+  const p = one.profile!;
+  const total = Math.max(one.updateCpu, p.threaded);
+  const parallel = p.threaded;
+  const serial = total - parallel;
+  const share = parallel / total;
+  console.log(
+    `  model: of a ${fmt(total)} CPU ms 1-thread update, ${fmt(parallel)} ms (${fmt(100 * share, 0)}%) runs in kernels ` +
+      `XNNPACK spreads over its threads (matmuls ${fmt(p.matmul)} ms); ${fmt(serial)} ms stays on one thread`,
+  );
+  const predicted = [...new Set([...counts, 2, 4, 8])].sort((a, b) => a - b).filter((n) => n > 1);
+  const at = (n: number) => `${n}: x${fmt(total / (serial + parallel / n), 2)}`;
+  console.log(
+    `  predicted speed-up t(1) / (serial + parallel / n) on free cores, n = ${predicted.map(at).join(', ')}; ` +
+      `limit x${fmt(1 / (1 - share), 2)}`,
+  );
+}

@@ -1,0 +1,56 @@
+/** How a run's settings read in tables and headers: short, and MISSING where the run does not say. */
+import { MISSING, type RunConfig, type RunRecord } from '../../src-main/contract';
+
+type TaskConfig = RunConfig['task'];
+type RewardConfig = RunConfig['reward'];
+
+const taskLabels: { [K in TaskConfig['kind']]: (task: TaskConfig & { kind: K }) => string } = {
+  bandit: (t) => `bandit ${t.prompts}×${t.actions}`,
+  add: (t) => `add, ${t.size} digits`,
+  mod: (t) => `mod, ${t.size} digits`,
+  divisor: (t) => `divisor, ${t.size} digits`,
+  sort: (t) => `sort, ${t.size} items`,
+  reverse: (t) => `reverse, ${t.size} items`,
+  dataset: (t) => `${t.format}, ${t.path.split(/[\\/]/).pop() || t.path}`,
+};
+
+const rewardLabels: { [K in RewardConfig['kind']]: (reward: Extract<RewardConfig, { kind: K }>) => string } = {
+  verifier: () => 'verifier',
+  bernoulli: (r) => `random, p = ${r.p}`,
+  gaussian: (r) => `gaussian ${r.mean} ± ${r.std}`,
+};
+
+export function taskLabel(run: RunRecord): string {
+  if (!run.config) return MISSING;
+  const task = run.config.task;
+  return (taskLabels[task.kind] as (t: TaskConfig) => string)(task);
+}
+
+export function rewardLabel(run: RunRecord): string {
+  if (!run.config) return MISSING;
+  const reward = run.config.reward;
+  return (rewardLabels[reward.kind] as (r: RewardConfig) => string)(reward);
+}
+
+/** eps_low / eps_high; eps_low = 1 (bound at ratio 0) and eps_high = null mean that side never clips. */
+export function clipLabel(run: RunRecord): string {
+  if (!run.config) return MISSING;
+  const { clipLow, clipHigh } = run.config.objective;
+  return `${clipLow >= 1 ? 'off' : clipLow} / ${clipHigh === null ? 'off' : clipHigh}`;
+}
+
+export function originLabel(run: RunRecord): string {
+  return run.origin === 'imported' ? `imported (${run.source.format})` : 'local';
+}
+
+/** Steps are numbered from 0, so a run whose last logged step is `step` has done `step + 1`. */
+export function stepsDone(run: RunRecord): number {
+  return run.step === null ? 0 : run.step + 1;
+}
+
+export function stepLabel(run: RunRecord): string {
+  if (run.step === null && run.steps === null) return MISSING;
+  // A trainer numbers its own steps (often from 1) and rarely logs its plan: show the last one logged.
+  if (run.origin === 'imported') return run.step === null ? MISSING : String(run.step);
+  return `${stepsDone(run)} / ${run.steps ?? '?'}`;
+}
