@@ -6,6 +6,7 @@
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   gpt: async () => (await import('./gpt')).run(),
   hf: async () => (await import('./hf')).run(),
+  smollm2: async () => (await import('./smollm2')).run(),
   store: async () => {
     await import('./store');
   },

@@ -8,6 +8,8 @@
  *   npx tsx scripts/reproduce.ts [--seeds 3] [--true-seeds 3] [--parallel 2] [--backend wasm] [--db FILE]
  *                                [--out docs/results.md] [--set key=value]... [--quick]
  *
+ *   npx tsx scripts/reproduce.ts --llm [--seeds 1] [--db FILE] [--set key=value]...   (scripts/reproduce/llm.ts)
+ *
  * --quick is a smoke run (few steps, a small base model): its numbers show the pipeline works, not
  * the paper's effects. --set applies to every run (e.g. --set steps=400); policy.base.* keys only to
  * GPT runs.
@@ -20,6 +22,8 @@ import { CLIP_SETTINGS, type CollapseVerdict, type RunConfig } from '../src-main
 import { createLab, dispatch, readRun, type LabService } from '../src-main/lab';
 import { writeFileAtomic } from '../src-main/lab/export/atomic';
 import { evaluateBaseModel } from './reproduce/base-eval';
+import { reproduceLlm } from './reproduce/llm';
+import { llmSectionOf } from './reproduce/llm-report';
 import { renderReport, type Section, type TrueRewardGroup } from './reproduce/report';
 import { groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
 import {
@@ -61,16 +65,19 @@ function options() {
       out: { type: 'string', default: path.join('docs', 'results.md') },
       set: { type: 'string', multiple: true, default: [] },
       quick: { type: 'boolean', default: false },
+      llm: { type: 'boolean', default: false },
     },
   });
-  const seeds = count(values.seeds, 'seeds');
+  // The LLM runs take hours per seed on 2 cores: one seed unless asked.
+  const seeds = count(values.llm && !process.argv.includes('--seeds') ? '1' : values.seeds, 'seeds');
   const trueSeeds = count(values['true-seeds'] ?? values.seeds, 'true-seeds');
   const parallel = count(values.parallel, 'parallel');
+  if (values.llm) return { llm: true as const, seeds, db: values.db, out: path.resolve(values.out), sets: values.set };
   const db = values.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-reproduce-')), 'reproduce.db');
   const sets = [`backend=${values.backend}`, ...(values.quick ? QUICK : []), ...values.set];
-  return { seeds, trueSeeds, parallel, db, out: path.resolve(values.out), quick: values.quick, sets };
+  return { llm: false as const, seeds, trueSeeds, parallel, db, out: path.resolve(values.out), quick: values.quick, sets };
 }
-type Options = ReturnType<typeof options>;
+type Options = Extract<ReturnType<typeof options>, { llm: false }>;
 
 /** "stable 2, collapsing 1": the lab diagnostics' collapse verdicts over a group's runs. */
 async function verdictsOf(lab: LabService, ids: number[]): Promise<string> {
@@ -160,7 +167,9 @@ function trainingMinutes(lab: LabService, ids: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const opts = options();
+  const given = options();
+  if (given.llm) return reproduceLlm(given);
+  const opts = given;
   const started = performance.now();
   const lab = createLab({ dbPath: opts.db, training: { runQueue: true, maxConcurrent: opts.parallel } });
   process.stderr.write(`reproduce: database ${lab.dbPath}\n`);
@@ -190,7 +199,9 @@ async function main(): Promise<void> {
       unfinished: unfinished(lab, ids),
     });
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-    writeFileAtomic(opts.out, text);
+    // The LLM section (`--llm`) is made separately: keep it.
+    const llm = fs.existsSync(opts.out) ? llmSectionOf(fs.readFileSync(opts.out, 'utf8')) : '';
+    writeFileAtomic(opts.out, llm ? `${text.replace(/\s*$/, '')}\n\n${llm}\n` : text);
     process.stderr.write(`reproduce: wrote ${opts.out}\n`);
   } finally {
     await lab.close();

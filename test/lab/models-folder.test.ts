@@ -97,7 +97,7 @@ describe('word problems', () => {
       expect(steps.length).toBe(2);
       for (const [, expr, value] of steps) {
         const [a, op, b] = expr.split(/([-+*/])/).map((s, i) => (i === 1 ? s : Number(s)));
-        const exact = { '+': +a + +b, '-': +a - +b, '*': +a * +b, '/': +a / +b }[op as string];
+        const exact: number = { '+': +a + +b, '-': +a - +b, '*': +a * +b, '/': +a / +b }[op as string]!;
         expect(Number(value), expr).toBe(exact);
         expect(Number.isInteger(exact) && exact >= 0, expr).toBe(true);
       }
