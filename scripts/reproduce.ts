@@ -1,12 +1,18 @@
 /**
- * `npm run reproduce` (issue 4, item 6): the random-reward comparison on the tabular and the GPT
- * policy for every clip setting over several seeds, plus true-reward GPT runs, trained through the
- * lab's run queue (worker processes) — then `docs/results.md` with the starting and final entropy per
- * setting (mean ± std), clip fractions, drift balance, the diagnostics' verdicts, whether each of the
- * paper's claims held, the true-reward accuracy against the base model's, and the machine and time.
+ * `npm run reproduce` (issue 4, item 6; issue 13): the random-reward comparison on the tabular and
+ * the GPT policy for every clip setting over several seeds, plus true-reward GPT runs, trained through
+ * the lab's run queue (worker processes) — then `docs/results.md` with the starting and final entropy
+ * per setting (mean ± std), clip fractions, the exact entropy attribution (which side pushed harder,
+ * with Welch's t; how the prediction tracks the measured change), the diagnostics' verdicts, whether
+ * each of the paper's claims held (Welch's t), the true-reward accuracy against the base model's, and
+ * the machine and time.
  *
  *   npx tsx scripts/reproduce.ts [--seeds 3] [--true-seeds 3] [--parallel 2] [--backend wasm] [--db FILE]
- *                                [--out docs/results.md] [--set key=value]... [--quick]
+ *                                [--out docs/results.md] [--set key=value]... [--quick] [--skip-regime]
+ *
+ * The regime study (scripts/reproduce/regime.ts) runs after the reproduction's own runs: 0.2/0.2 on
+ * the GPT with one factor changed at a time, and a figure of it exported by `cliplab export-figure`
+ * next to the report (figures/regime-entropy.svg). --skip-regime leaves it out.
  *
  *   npx tsx scripts/reproduce.ts --llm [--seeds 1] [--db FILE] [--set key=value]...   (scripts/reproduce/llm.ts)
  *
@@ -14,6 +20,7 @@
  * the paper's effects. --set applies to every run (e.g. --set steps=400); policy.base.* keys only to
  * GPT runs.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +32,9 @@ import { evaluateBaseModel } from './reproduce/base-eval';
 import { reproduceLlm } from './reproduce/llm';
 import { llmSectionOf } from './reproduce/llm-report';
 import { renderReport, type Section, type TrueRewardGroup } from './reproduce/report';
-import { groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
+import { groupAttribution, runAttribution } from './reproduce/attribution';
+import { REGIME_CELLS, REGIME_COMMON, REGIME_PRESET, type RegimeCell, type RegimeRow } from './reproduce/regime';
+import { groupAttributionInputs, groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
 import {
   randomRewardClaims,
   stat,
@@ -40,8 +49,9 @@ const QUICK: string[] = ['steps=12', 'eval.every=4', 'policy.base.steps=60', 'po
 
 /** Random-reward families compared, and the true-reward presets run beside them. */
 const FAMILIES = [
-  { prefix: 'tabular-random', title: 'Tabular bandit, random rewards (Bernoulli 0.5)' },
-  { prefix: 'gpt-random', title: 'GPT on 3-digit addition, random rewards (Bernoulli 0.5)' },
+  // The reproduction attributes every tabular step (an attributed step costs ~3.5x a 0.34 s one there).
+  { prefix: 'tabular-random', title: 'Tabular bandit, random rewards (Bernoulli 0.5)', sets: ['attribution.every=1'] },
+  { prefix: 'gpt-random', title: 'GPT on 3-digit addition, random rewards (Bernoulli 0.5)', sets: [] },
 ];
 const TRUE_REWARD = [
   { preset: 'gpt-true-sym', label: 'true rewards, PPO symmetric 0.2 / 0.2' },
@@ -65,6 +75,7 @@ function options() {
       out: { type: 'string', default: path.join('docs', 'results.md') },
       set: { type: 'string', multiple: true, default: [] },
       quick: { type: 'boolean', default: false },
+      'skip-regime': { type: 'boolean', default: false },
       llm: { type: 'boolean', default: false },
     },
   });
@@ -75,7 +86,9 @@ function options() {
   if (values.llm) return { llm: true as const, seeds, db: values.db, out: path.resolve(values.out), sets: values.set };
   const db = values.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-reproduce-')), 'reproduce.db');
   const sets = [`backend=${values.backend}`, ...(values.quick ? QUICK : []), ...values.set];
-  return { llm: false as const, seeds, trueSeeds, parallel, db, out: path.resolve(values.out), quick: values.quick, sets };
+  const regime = !values['skip-regime'];
+  const out = path.resolve(values.out);
+  return { llm: false as const, seeds, trueSeeds, parallel, db, out, quick: values.quick, sets, regime };
 }
 type Options = Extract<ReturnType<typeof options>, { llm: false }>;
 
@@ -99,7 +112,8 @@ async function randomSections(lab: LabService, plan: Map<string, Group>): Promis
     for (const c of CLIP_SETTINGS) {
       const group = plan.get(`${family.prefix}-${c.id}`)!;
       const summary = summarize(group.preset, group.label, await groupSeries(lab, group));
-      rows.push({ summary, id: c.id, verdicts: await verdictsOf(lab, group.ids) });
+      const attribution = groupAttribution((await groupAttributionInputs(lab, group)).map(runAttribution));
+      rows.push({ summary, id: c.id, verdicts: await verdictsOf(lab, group.ids), attribution });
     }
     const config = readRun(lab.context, plan.get(`${family.prefix}-sym`)!.ids[0]).config as RunConfig;
     sections.push({ title: family.title, config, rows });
@@ -140,11 +154,62 @@ async function startAll(lab: LabService, opts: Options): Promise<Map<string, Gro
   for (const family of FAMILIES) {
     for (const c of CLIP_SETTINGS) {
       const preset = `${family.prefix}-${c.id}`;
-      plan.set(preset, await startGroup(lab, preset, c.label, opts.sets, opts.seeds));
+      plan.set(preset, await startGroup(lab, preset, c.label, [...family.sets, ...opts.sets], opts.seeds));
     }
   }
   for (const t of TRUE_REWARD) plan.set(t.preset, await startGroup(lab, t.preset, t.label, opts.sets, opts.trueSeeds));
   return plan;
+}
+
+/** The regime cells' seed groups, queued after the reproduction's runs. */
+async function startRegime(lab: LabService, opts: Options): Promise<Map<RegimeCell, Group>> {
+  const groups = new Map<RegimeCell, Group>();
+  if (!opts.regime) return groups;
+  for (const cell of REGIME_CELLS) {
+    const sets = [...REGIME_COMMON, ...cell.sets, ...opts.sets];
+    groups.set(cell, await startGroup(lab, REGIME_PRESET, cell.label, sets, opts.seeds, `regime-${cell.id}`));
+  }
+  return groups;
+}
+
+async function regimeRows(lab: LabService, groups: Map<RegimeCell, Group>): Promise<RegimeRow[]> {
+  const rows: RegimeRow[] = [];
+  for (const [cell, group] of groups) {
+    const summary = summarize(group.preset, cell.label, await groupSeries(lab, group));
+    const attribution = groupAttribution((await groupAttributionInputs(lab, group)).map(runAttribution));
+    rows.push({ cell, summary, attribution });
+  }
+  return rows;
+}
+
+/**
+ * The regime figure, exported by the cliplab command itself (as a user would) next to the report;
+ * returns its path relative to the report and the command, or nulls when there is nothing to draw.
+ */
+function exportRegimeFigure(opts: Options, groups: Map<RegimeCell, Group>): { figure: string; command: string } | null {
+  const ids = [...groups.values()].flatMap((g) => g.ids);
+  if (ids.length === 0) return null;
+  const figure = path.join('figures', 'regime-entropy.svg');
+  const args = [
+    '--runs',
+    ids.join(','),
+    '--group-seeds',
+    '--metric',
+    'entropy',
+    '--size',
+    'double',
+    '--legend',
+    'bottom',
+  ];
+  const out = path.join(path.dirname(opts.out), figure);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const cli = path.join(import.meta.dirname, '..', 'bin', 'cliplab.js');
+  const run = spawnSync(process.execPath, [cli, 'export-figure', ...args, '--out', out, '--db', opts.db], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`cliplab export-figure failed: ${run.stderr}`);
+  const shown = path.relative(process.cwd(), out);
+  return { figure, command: `npx cliplab export-figure ${args.join(' ')} --out ${shown} --db REPRODUCTION_DB` };
 }
 
 function machine(lab: LabService, ids: readonly number[]) {
@@ -175,7 +240,8 @@ async function main(): Promise<void> {
   process.stderr.write(`reproduce: database ${lab.dbPath}\n`);
   try {
     const plan = await startAll(lab, opts);
-    const ids = [...plan.values()].flatMap((g) => g.ids);
+    const regime = await startRegime(lab, opts);
+    const ids = [...plan.values(), ...regime.values()].flatMap((g) => g.ids);
     await waitForAll(lab, ids, 5000);
     const minutes = Math.max((performance.now() - started) / 60_000, trainingMinutes(lab, ids));
     const [sections, claims] = await randomSections(lab, plan);
@@ -183,6 +249,7 @@ async function main(): Promise<void> {
     claims.push(...trueReward.map((t) => trueRewardClaim(t.summary, t.base?.acc)));
     const [sym, aggressive] = trueReward;
     if (sym && aggressive) claims.push(trueRewardEntropyClaim(sym.summary, aggressive.summary));
+    const exported = exportRegimeFigure(opts, regime);
     const text = renderReport({
       date: new Date().toISOString().slice(0, 10),
       quick: opts.quick,
@@ -196,6 +263,9 @@ async function main(): Promise<void> {
       sections,
       claims,
       trueReward,
+      regime: await regimeRows(lab, regime),
+      regimeFigure: exported?.figure ?? null,
+      regimeCommand: exported?.command ?? null,
       unfinished: unfinished(lab, ids),
     });
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });

@@ -3,6 +3,8 @@
  * Pure: summaries, claims and facts about the machine in, markdown out.
  */
 import type { RunConfig } from '../../src-main/contract';
+import { sidesVerdict, type GroupAttribution } from './attribution';
+import { regimeLines, type RegimeRow } from './regime';
 import { fmt, type Claim, type GroupSummary, type Stat } from './summary';
 
 export interface Machine {
@@ -18,7 +20,7 @@ export interface Section {
   title: string;
   /** The config the family shares (one of its runs'), described in a line under the title. */
   config: RunConfig;
-  rows: { summary: GroupSummary; verdicts: string }[];
+  rows: { summary: GroupSummary; verdicts: string; attribution: GroupAttribution | null }[];
 }
 
 /** What the base model of the true-reward runs measured when it was built (engine/base-model.ts). */
@@ -53,6 +55,10 @@ export interface ReportInput {
   sections: Section[];
   claims: Claim[];
   trueReward: TrueRewardGroup[];
+  /** The regime study's cells (empty when it was skipped), its figure (relative path) and command. */
+  regime: RegimeRow[];
+  regimeFigure: string | null;
+  regimeCommand: string | null;
   unfinished: string[];
 }
 
@@ -109,6 +115,57 @@ function sectionLines(s: Section): string[] {
   ];
 }
 
+/** A signed mean ± std with enough digits for entropy changes of 1e-3..1. */
+const sci = (s: Stat) => (Number.isFinite(s.mean) ? `${s.mean.toPrecision(3)} ± ${s.std.toPrecision(2)}` : 'n/a');
+
+function attributionRow(label: string, a: GroupAttribution): string {
+  return [
+    label,
+    String(a.n),
+    a.steps.mean.toFixed(0),
+    sci(a.measured),
+    sci(a.predicted),
+    fmt(a.ratio, 2),
+    fmt(a.pearson, 2),
+    fmt(a.signAgreement, 2),
+    sci(a.unclipped),
+    sci(a.low),
+    sci(a.high),
+    sci(a.momentum),
+    sci(a.other),
+    fmt(a.conditioning, 1),
+    fmt(a.highToLow, 2),
+    sidesVerdict(a),
+  ].join(' | ');
+}
+
+/**
+ * The exact attribution of one policy's groups, and what it says about 0.2/0.2: which side pushed
+ * harder, how well the prediction tracked the measurement, and where the rest of the change came from.
+ */
+function attributionLines(s: Section): string[] {
+  const rows = s.rows.filter((r) => r.attribution !== null);
+  if (rows.length === 0) return [];
+  const every = s.config.attribution.method === 'exact' ? s.config.attribution.every : null;
+  const cadence = every === null ? 'not computed' : every === 1 ? 'every step' : `every ${every}th step`;
+  const lines = [
+    `### ${s.title}: exact first-order attribution (${cadence})`,
+    '',
+    "Sums over each run's attributed steps, mean ± std over seeds: measured Σ entropy/delta and predicted Σ entropy/delta_pred",
+    '(exact <grad H, d theta> per update); r and same sign compare them step by step. The prediction splits into the unclipped',
+    "surrogate, the clip-low and clip-high drifts (the change each side's clipping caused), Adam momentum carried from earlier",
+    "updates and the rest (dual clip, regularisers: 0 here). Σ|parts| / |pred| is the median step's sum of part sizes over its",
+    'prediction (1 when the parts agree in sign; large when they cancel). The last column tests |clip-high drift| against',
+    '|clip-low drift| over the seeds.',
+    '',
+    '| eps_low / eps_high | n | steps/run | measured | predicted | measured/predicted | r | same sign | unclipped | clip-low drift | clip-high drift | momentum | other | Σ\\|parts\\| / \\|pred\\| | high/low | sides |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${attributionRow(r.summary.label, r.attribution!)} |`),
+    '',
+  ];
+  return lines;
+}
+
 export const claimVerdict = (c: Claim) =>
   `${c.holds ? 'holds' : 'does not hold'}${c.withinNoise ? ', within noise' : ''}`;
 
@@ -153,6 +210,8 @@ export function renderReport(r: ReportInput): string {
     '',
   ];
   for (const s of r.sections) lines.push(...sectionLines(s));
+  lines.push('## Entropy attribution', '');
+  for (const s of r.sections) lines.push(...attributionLines(s));
   lines.push('## The claims', '', '| claim | verdict | numbers |', '|---|---|---|');
   lines.push(...r.claims.map((c) => `| ${c.text} | **${claimVerdict(c)}** | ${c.evidence} |`), '');
   lines.push(
@@ -160,6 +219,7 @@ export function renderReport(r: ReportInput): string {
     'the groups compared (for start vs final, smaller than the std of the change), so 3 seeds cannot settle it.',
     '',
   );
+  lines.push(...regimeLines(r.regime, r.regimeFigure, r.regimeCommand));
   if (r.trueReward.length > 0) {
     lines.push('## True rewards (exact-match verifier)', '');
     for (const t of r.trueReward) lines.push(...trueRewardLines(t));

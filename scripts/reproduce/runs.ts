@@ -12,6 +12,7 @@ import {
   type LocalRun,
 } from '../../src-main/contract';
 import { dispatch, readRun, type LabService } from '../../src-main/lab';
+import { ATTRIBUTION_KEYS, type AttributionInput, type Role } from './attribution';
 import type { RunSeries } from './summary';
 
 export interface Group {
@@ -48,15 +49,20 @@ export async function startGroup(
   label: string,
   sets: readonly string[],
   seeds: number,
+  name = preset,
 ): Promise<Group> {
   const base = findPreset(preset);
   if (!base) throw new Error(`unknown preset "${preset}"`);
   const config = applyOverrides(base.config, overridesFor(preset, sets));
   if (!config.ok) throw new Error(`${preset}: ${config.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
   const key = groupKey(config.value);
+  // The group key leaves out how entropy is attributed (it never changes training), but a run
+  // attributed otherwise has other numbers to report: only runs with this attribution are reused.
+  const attribution = JSON.stringify(config.value.attribution);
   const earlier = new Map<number, LocalRun>();
   for (const run of await dispatch(lab, 'runs.list', {})) {
     if (run.origin !== 'local' || run.groupKey !== key || run.seed === null) continue;
+    if (JSON.stringify(run.config.attribution) !== attribution) continue;
     if (!REUSABLE.has(run.status) || earlier.has(run.seed)) continue;
     earlier.set(run.seed, run);
   }
@@ -70,7 +76,7 @@ export async function startGroup(
       const started = await dispatch(lab, 'sweeps.start', {
         config: { ...config.value, seed },
         seeds: 1,
-        name: preset,
+        name,
       });
       ids.push(...started.ids);
     }
@@ -109,6 +115,17 @@ export async function groupSeries(lab: LabService, group: Group): Promise<RunSer
     });
   }
   return runs;
+}
+
+/** Each run's attribution series (scripts/reproduce/attribution.ts), keyed by role. */
+export async function groupAttributionInputs(lab: LabService, group: Group): Promise<AttributionInput[]> {
+  const roles = Object.keys(ATTRIBUTION_KEYS) as Role[];
+  const out: AttributionInput[] = [];
+  for (const id of group.ids) {
+    const series = await dispatch(lab, 'runs.series', { id, keys: roles.map((r) => ATTRIBUTION_KEYS[r]) });
+    out.push(Object.fromEntries(roles.map((r, i) => [r, series[i]])) as unknown as AttributionInput);
+  }
+  return out;
 }
 
 /** Runs of the groups that did not complete, as "id status (error)". */

@@ -1,8 +1,10 @@
 /**
  * The numbers `npm run reproduce` reports, from each run's stored series: start and final entropy
  * per clip setting (mean ± std over seeds), clip fractions, and the paper's claims checked against
- * them (issue 4, item 6). Pure: series in, numbers and verdicts out.
+ * them with Welch's t over the seeds (issue 4, item 6; issue 13). Pure: series in, numbers and
+ * verdicts out.
  */
+import { welchTTest } from '../../src-main/lab/diagnostics/welch';
 
 export interface RunSeries {
   entropy: (number | null)[];
@@ -36,6 +38,9 @@ export interface GroupSummary {
   driftRatio: Stat;
   /** Mean entropy over seeds at 0, 25, 50, 75 and 100% of the run (each point a 5% window, see levelAt). */
   trajectory: number[];
+  /** Each seed's start and final entropy, for Welch's t. */
+  starts: number[];
+  finals: number[];
 }
 
 export interface Claim {
@@ -43,6 +48,8 @@ export interface Claim {
   holds: boolean;
   /** The gap that decides the claim is smaller than the seeds' spread. */
   withinNoise: boolean;
+  /** Two-sided p-value of Welch's t on the compared per-seed values; null when it cannot be computed. */
+  p: number | null;
   evidence: string;
 }
 
@@ -97,8 +104,18 @@ export function summarize(preset: string, label: string, runs: readonly RunSerie
     evalAccFinal: of((r) => finite(r.evalAcc).at(-1) ?? NaN),
     driftRatio: of(driftRatio),
     trajectory: TRAJECTORY_POINTS.map((at) => of((r) => (at === 0 ? first(r.entropy) : levelAt(r.entropy, at))).mean),
+    starts: runs.map((r) => first(r.entropy)).filter(Number.isFinite),
+    finals: runs.map((r) => finalLevel(r.entropy)).filter(Number.isFinite),
   };
 }
+
+/** Welch's two-sided p of mean(a) - mean(b); null when it cannot be computed (too few seeds, no spread). */
+export function welchP(a: readonly number[], b: readonly number[]): number | null {
+  const result = welchTTest(a, b);
+  return typeof result === 'string' ? null : result.p;
+}
+
+const fmtP = (p: number | null) => (p === null ? '' : `; Welch p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`);
 
 export const fmt = (s: Stat, digits = 3) =>
   Number.isFinite(s.mean) ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : 'n/a';
@@ -117,6 +134,8 @@ interface ClaimRule {
   /** Clip-setting ids (contract CLIP_SETTINGS) of the two groups compared (the same id for start vs final). */
   a: string;
   b: string;
+  /** The per-seed values Welch's t compares. */
+  samples(a: GroupSummary, b: GroupSummary): [number[], number[]];
   holds(a: GroupSummary, b: GroupSummary): boolean;
   evidence(a: GroupSummary, b: GroupSummary): string;
 }
@@ -127,6 +146,7 @@ const RANDOM_REWARD_RULES: readonly ClaimRule[] = [
     text: '0.2/0.2 lowers entropy',
     a: 'sym',
     b: 'sym',
+    samples: (s) => [s.finals, s.starts],
     holds: (s) => s.final.mean < s.start.mean,
     // The paper's mechanism: at 0.2/0.2 clip-high's entropy push outweighs clip-low's (ratio above 1).
     evidence: (s) => `start ${fmt(s.start)}, final ${fmt(s.final)}; high/low drift ${fmt(s.driftRatio, 2)}${pusher(s)}`,
@@ -135,6 +155,7 @@ const RANDOM_REWARD_RULES: readonly ClaimRule[] = [
     text: 'clip-high alone lowers it more than 0.2/0.2',
     a: 'clip-high-only',
     b: 'sym',
+    samples: (h, s) => [h.finals, s.finals],
     holds: (h, s) => h.final.mean < s.final.mean,
     evidence: (h, s) => `clip-high only ${fmt(h.final)} vs 0.2/0.2 ${fmt(s.final)}`,
   },
@@ -142,6 +163,7 @@ const RANDOM_REWARD_RULES: readonly ClaimRule[] = [
     text: 'clip-low alone leaves it higher than no clipping',
     a: 'clip-low-only',
     b: 'no-clip',
+    samples: (l, n) => [l.finals, n.finals],
     holds: (l, n) => l.final.mean > n.final.mean,
     evidence: (l, n) => `clip-low only ${fmt(l.final)} vs no clipping ${fmt(n.final)}`,
   },
@@ -149,6 +171,7 @@ const RANDOM_REWARD_RULES: readonly ClaimRule[] = [
     text: 'aggressive clip-low keeps it at or above its start',
     a: 'aggressive-low',
     b: 'aggressive-low',
+    samples: (g) => [g.finals, g.starts],
     holds: (g) => g.final.mean >= g.start.mean,
     evidence: (g) => `start ${fmt(g.start)}, final ${fmt(g.final)}`,
   },
@@ -170,8 +193,10 @@ export function randomRewardClaims(policy: string, groups: ReadonlyMap<string, G
     const b = groups.get(rule.b);
     if (!a || !b) return [];
     const noise = withinNoise(a, b);
-    const evidence = rule.evidence(a, b) + (noise ? '; the difference is within the seed-to-seed spread' : '');
-    return [{ text: `${policy}: ${rule.text}`, holds: rule.holds(a, b), withinNoise: noise, evidence }];
+    const p = welchP(...rule.samples(a, b));
+    const evidence =
+      rule.evidence(a, b) + (noise ? '; the difference is within the seed-to-seed spread' : '') + fmtP(p);
+    return [{ text: `${policy}: ${rule.text}`, holds: rule.holds(a, b), withinNoise: noise, p, evidence }];
   });
 }
 
@@ -187,6 +212,7 @@ export function trueRewardClaim(group: GroupSummary, baseAcc?: number | null): C
     text: `${group.preset}: true rewards raise greedy accuracy above the ${fromBase ? "base model's" : 'first evaluation'}`,
     holds: group.evalAccFinal.mean > start,
     withinNoise: Math.abs(group.evalAccFinal.mean - start) < group.evalAccFinal.std,
+    p: null,
     evidence: `eval/acc ${startText} -> ${fmt(group.evalAccFinal)} at the end; entropy ${fmt(group.start)} -> ${fmt(group.final)}`,
   };
 }
@@ -197,12 +223,15 @@ export function trueRewardClaim(group: GroupSummary, baseAcc?: number | null): C
  */
 export function trueRewardEntropyClaim(sym: GroupSummary, aggressive: GroupSummary): Claim {
   const noise = withinNoise(sym, aggressive);
+  const p = welchP(aggressive.finals, sym.finals);
   return {
     text: `${aggressive.preset}: under true rewards aggressive clip-low ends with more entropy than ${sym.preset}`,
     holds: aggressive.final.mean > sym.final.mean,
     withinNoise: noise,
+    p,
     evidence:
       `final entropy ${fmt(aggressive.final)} vs ${fmt(sym.final)} (both from ${fmt(sym.start)})` +
-      (noise ? '; the difference is within the seed-to-seed spread' : ''),
+      (noise ? '; the difference is within the seed-to-seed spread' : '') +
+      fmtP(p),
   };
 }

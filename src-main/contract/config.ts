@@ -249,6 +249,34 @@ export const optimSchema = z
   })
   .strict();
 
+export const ATTRIBUTION_METHODS = ['exact', 'logit', 'off'] as const;
+
+/**
+ * How the first-order entropy change is attributed (issue 13; metric keys in contract/metrics.ts).
+ * It never changes training: an attributed run's weights and metrics equal an unattributed one's.
+ */
+export const attributionSchema = z
+  .object({
+    /**
+     * "exact": the exact first-order attribution by autodiff (entropy/delta_pred, clip/*_drift) on
+     * attributed steps, plus the logit-space estimate (*_logit) every step; "logit": only the
+     * estimate, which is exact for the tabular policy under SGD and a rough model otherwise; "off":
+     * neither. @default "exact"
+     */
+    method: z.enum(ATTRIBUTION_METHODS).default('exact'),
+    /**
+     * Attribute every N-th training step (steps 0, N, 2N, ...), each with all of its updates, so the
+     * prediction always covers the same updates as the measured entropy/delta. The exact method costs
+     * optim.minibatches + 3 extra backward passes per update of an attributed step (an attributed step
+     * of the default GPT takes ~4x as long, one of the tabular presets ~3.5x; bench/attribution.ts),
+     * so the default keeps a run within ~1.3x. @default 10
+     */
+    every: positiveInt(1_000_000).default(10),
+  })
+  .strict();
+
+export type AttributionConfig = z.output<typeof attributionSchema>;
+
 const runConfigObject = z
   .object({
     /** @default "" */
@@ -302,6 +330,7 @@ const runConfigObject = z
       })
       .strict()
       .prefault({}),
+    attribution: attributionSchema.prefault({}),
     /** @default "auto" */
     backend: z.enum(BACKENDS).default('auto'),
     /**

@@ -115,13 +115,35 @@ export interface MeanRecent {
   max: number;
 }
 
+/** Where a predicted entropy change and clip drifts come from (contract/metrics.ts, issue 13). */
+export type AttributionMethod = 'exact' | 'logit';
+
+/** How a run's predicted entropy change and clip drifts were computed, and on which steps. */
+export interface AttributionCoverage {
+  /** The key family the theory check and clip balance read; null when the run logged neither. */
+  method: AttributionMethod | null;
+  /** "exact first-order", "logit-space estimate" or "not computed". */
+  label: string;
+  /** A local run's `attribution` config; null for imports. */
+  configured: { method: 'exact' | 'logit' | 'off'; every: number } | null;
+  /** Steps with a prediction (or drift), and steps with a measured entropy change. */
+  steps: number;
+  measuredSteps: number;
+  /** One sentence for users: the method, its cadence and what that means for the numbers. */
+  note: string;
+}
+
 export interface DriftBalance {
+  /** The attribution the drifts come from. */
+  method: AttributionMethod;
   lowKey: string;
   highKey: string;
   /** Cumulative first-order entropy change from clip-low (usually > 0) and clip-high (usually < 0). */
   lowCum: number;
   highCum: number;
-  /** lowCum + highCum: the net entropy push of clipping. */
+  /** Cumulative dual-clip drift (0 when the run logged none). */
+  dualCum: number;
+  /** lowCum + highCum + dualCum: the net entropy push of clipping. */
   netCum: number;
   /** |highCum| / |lowCum|; null when lowCum is 0. */
   highToLow: number | null;
@@ -151,7 +173,24 @@ export interface ClipBalance {
   notes: string[];
 }
 
+/**
+ * The exact prediction split into its parts (contract/metrics.ts), summed over the theory check's
+ * steps: predictedCum = unclipped + clip + momentum + other, and clip = low + high + dual is the clip
+ * balance's net drift over the same steps.
+ */
+export interface PredictionParts {
+  unclipped: number;
+  low: number;
+  high: number;
+  dual: number;
+  clip: number;
+  momentum: number;
+  other: number;
+}
+
 export interface TheoryCheck {
+  /** The attribution the prediction comes from. */
+  method: AttributionMethod;
   predictedKey: string;
   measuredKey: string;
   n: number;
@@ -164,6 +203,8 @@ export interface TheoryCheck {
   slope: number | null;
   /** Share of steps where both have the same sign (a zero matches only a zero). */
   signAgreement: number;
+  /** The prediction's parts (exact attribution only; null for the logit-space estimate). */
+  parts: PredictionParts | null;
   /** Both series side by side on common steps, per step and cumulative. */
   series: { steps: number[]; predicted: number[]; measured: number[]; predictedCum: number[]; measuredCum: number[] };
 }
@@ -231,6 +272,8 @@ export interface RunDiagnosis {
   options: DiagnosisOptions;
   keys: KeyUse[];
   settings: ClipSettingsInfo;
+  /** How the theory check's prediction and the clip balance's drifts were computed. */
+  attribution: AttributionCoverage;
   collapse: Section<CollapseDiagnosis>;
   clip: ClipBalance;
   theory: Section<TheoryCheck>;
@@ -299,6 +342,7 @@ export const SCALAR_LABELS: Record<string, string> = {
   'entropy.halfLifeStep': 'entropy half-life step',
   'clip.lowDriftCum': 'cumulative clip-low drift',
   'clip.highDriftCum': 'cumulative clip-high drift',
+  'clip.dualDriftCum': 'cumulative dual-clip drift',
   'clip.netDriftCum': 'net clip drift',
   'clip.highToLow': 'clip-high / clip-low drift',
   'clip.lowFracMean': 'clip-low fraction',
@@ -310,6 +354,8 @@ export const SCALAR_LABELS: Record<string, string> = {
   'theory.cumRatio': 'measured / predicted cumulative change',
   'theory.slope': 'measured-on-predicted slope',
   'theory.signAgreement': 'sign agreement',
+  'theory.unclippedCum': 'predicted change from the unclipped surrogate',
+  'theory.momentumCum': 'predicted change from Adam momentum',
   'control.rewardChange': 'reward-driven entropy change',
   'control.controlChange': 'control (clip/optimizer) entropy change',
   'law.a': 'law a',

@@ -86,10 +86,16 @@ export function configHash(config: unknown): string {
 
 /**
  * Group key: the config without `seed` and `name`. Runs sharing it are seeds of one experiment.
- * Keys that only label a run (name), only affect logging cadence (log) or only speed (threads) do
- * not split a group.
+ * Keys that only label a run (name), only affect logging cadence (log), only speed (threads) or only
+ * what is measured about training, never training itself (attribution), do not split a group.
  */
-export function groupKey(config: { seed?: unknown; name?: unknown; log?: unknown; threads?: unknown }): string {
-  const { seed: _seed, name: _name, log: _log, threads: _threads, ...rest } = config;
+export function groupKey(config: {
+  seed?: unknown;
+  name?: unknown;
+  log?: unknown;
+  threads?: unknown;
+  attribution?: unknown;
+}): string {
+  const { seed: _seed, name: _name, log: _log, threads: _threads, attribution: _attribution, ...rest } = config;
   return sha256Hex(canonicalJson(rest)).slice(0, 16);
 }

@@ -1,6 +1,16 @@
 /**
  * Canonical metric keys (design.md). Local runs log exactly these; imported runs keep their own keys
  * and gain these as aliases where the meaning is the same.
+ *
+ * Entropy attribution (issue 13). Hbar is what `entropy` measures (mean exact entropy over the
+ * step's response positions). The canonical prediction keys hold the exact first-order attribution,
+ * <grad Hbar, theta_{k+1} - theta_k> by autodiff summed over the step's updates (engine/rl/attribution.ts),
+ * logged only on attributed steps (config `attribution`: method "exact", every N-th step):
+ *   entropy/delta_pred = entropy/delta_pred_unclipped + clip/low_drift + clip/high_drift
+ *                        + clip/dual_drift + entropy/delta_pred_momentum + entropy/delta_pred_other
+ * The `*_logit` keys hold the cheap logit-space estimate (engine/rl/entropy.ts: each context's logits
+ * moved independently by an SGD step of length ||d theta|| / ||g||), exact only for the tabular
+ * policy under SGD; logged every step unless attribution is "off". Never mix the two families.
  */
 export const METRIC = {
   entropy: 'entropy',
@@ -11,8 +21,12 @@ export const METRIC = {
   clipDualFrac: 'clip/dual_frac',
   clipLowGap: 'clip/low_surprisal_gap',
   clipHighGap: 'clip/high_surprisal_gap',
+  /** Exact first-order entropy change clip-low caused: minus the push its clipped tokens lost. */
   clipLowDrift: 'clip/low_drift',
+  /** The same for clip-high. */
   clipHighDrift: 'clip/high_drift',
+  /** The same for the dual clip (A < 0, ratio > c). */
+  clipDualDrift: 'clip/dual_drift',
   /**
    * CISPO only (it clips the importance weight of every token, whatever A's sign): share of tokens
    * with A > 0 whose weight was clipped at the lower bound (r < 1 - eps_low, weight raised to it).
@@ -21,12 +35,27 @@ export const METRIC = {
   clipLowPosFrac: 'clip/low_pos_frac',
   /** CISPO only: share of tokens with A < 0 whose weight was clipped at the upper bound (r > 1 + eps_high). */
   clipHighNegFrac: 'clip/high_neg_frac',
-  /** CISPO only: first-order entropy change from clipping the weights counted in clip/low_pos_frac. */
+  /** CISPO only: exact first-order entropy change from clipping the weights counted in clip/low_pos_frac. */
   clipLowPosDrift: 'clip/low_pos_drift',
-  /** CISPO only: first-order entropy change from clipping the weights counted in clip/high_neg_frac. */
+  /** CISPO only: exact first-order entropy change from clipping the weights counted in clip/high_neg_frac. */
   clipHighNegDrift: 'clip/high_neg_drift',
+  /** Measured change of `entropy` across the step's updates (same batch, same positions). */
   entropyDelta: 'entropy/delta',
+  /** Exact first-order prediction of entropy/delta: sum over updates of <grad Hbar, d theta>. */
   entropyDeltaPred: 'entropy/delta_pred',
+  /** What the unclipped surrogate (every token at weight agg * ratio * A) would have contributed. */
+  entropyDeltaPredUnclipped: 'entropy/delta_pred_unclipped',
+  /** Adam's first moment carried from earlier updates (0 under SGD): pushes no token of the update owns. */
+  entropyDeltaPredMomentum: 'entropy/delta_pred_momentum',
+  /**
+   * The rest of entropy/delta_pred: entropy-bonus and KL-penalty gradients, the reweighting of
+   * unclipped tokens by GSPO / Clip-Cov / KL-Cov, and the central difference's error (tiny).
+   */
+  entropyDeltaPredOther: 'entropy/delta_pred_other',
+  /** Logit-space estimate of entropy/delta (see above): not exact for networks or Adam. */
+  entropyDeltaPredLogit: 'entropy/delta_pred_logit',
+  clipLowDriftLogit: 'clip/low_drift_logit',
+  clipHighDriftLogit: 'clip/high_drift_logit',
   klPpo: 'kl/ppo',
   klRef: 'kl/ref',
   ratioMin: 'ratio/min',
@@ -47,7 +76,10 @@ export const METRIC = {
 
 export type MetricKey = (typeof METRIC)[keyof typeof METRIC];
 
-/** Keys only losses that clip importance weights (CISPO) log, at every training step. */
+/**
+ * Keys only losses that clip importance weights (CISPO) log: the fractions at every training step,
+ * the drifts on the steps the exact attribution covers.
+ */
 export const WEIGHT_CLIP_METRICS: readonly MetricKey[] = [
   METRIC.clipLowPosFrac,
   METRIC.clipHighNegFrac,
@@ -55,10 +87,31 @@ export const WEIGHT_CLIP_METRICS: readonly MetricKey[] = [
   METRIC.clipHighNegDrift,
 ];
 
-/** Keys logged at every training step by a local run (with WEIGHT_CLIP_METRICS for CISPO). */
+/**
+ * Keys a local run logs at training steps (with WEIGHT_CLIP_METRICS for CISPO; the attribution keys
+ * only on the steps its config attributes).
+ */
 export const STEP_METRICS: readonly MetricKey[] = Object.values(METRIC).filter(
   (k) => !k.startsWith('eval/') && !WEIGHT_CLIP_METRICS.includes(k),
 ) as MetricKey[];
+
+/** The exact attribution's keys: logged on attributed steps only (config `attribution`). */
+export const EXACT_ATTRIBUTION_METRICS: readonly MetricKey[] = [
+  METRIC.entropyDeltaPred,
+  METRIC.entropyDeltaPredUnclipped,
+  METRIC.clipLowDrift,
+  METRIC.clipHighDrift,
+  METRIC.clipDualDrift,
+  METRIC.entropyDeltaPredMomentum,
+  METRIC.entropyDeltaPredOther,
+];
+
+/** The logit-space estimate's keys: logged every step unless attribution is "off". */
+export const LOGIT_ATTRIBUTION_METRICS: readonly MetricKey[] = [
+  METRIC.entropyDeltaPredLogit,
+  METRIC.clipLowDriftLogit,
+  METRIC.clipHighDriftLogit,
+];
 
 /** Keys logged at evaluation steps only. */
 export const EVAL_METRICS: readonly MetricKey[] = [METRIC.evalAcc, METRIC.evalPassK, METRIC.evalEntropy];
@@ -75,12 +128,19 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   'clip/high_surprisal_gap': 'Clip-high surprisal gap (s − H)',
   'clip/low_drift': 'Clip-low entropy drift',
   'clip/high_drift': 'Clip-high entropy drift',
+  'clip/dual_drift': 'Dual-clip entropy drift',
   'clip/low_pos_frac': 'Lower-bound weight clips, A > 0 (CISPO)',
   'clip/high_neg_frac': 'Upper-bound weight clips, A < 0 (CISPO)',
   'clip/low_pos_drift': 'Entropy drift of lower-bound weight clips, A > 0',
   'clip/high_neg_drift': 'Entropy drift of upper-bound weight clips, A < 0',
   'entropy/delta': 'Measured entropy change',
   'entropy/delta_pred': 'Predicted entropy change',
+  'entropy/delta_pred_unclipped': 'Predicted change, unclipped surrogate',
+  'entropy/delta_pred_momentum': 'Predicted change, Adam momentum',
+  'entropy/delta_pred_other': 'Predicted change, other terms',
+  'entropy/delta_pred_logit': 'Predicted entropy change (logit-space estimate)',
+  'clip/low_drift_logit': 'Clip-low entropy drift (logit-space estimate)',
+  'clip/high_drift_logit': 'Clip-high entropy drift (logit-space estimate)',
   'kl/ppo': 'KL(old ‖ new)',
   'kl/ref': 'KL to start',
   'ratio/min': 'Ratio min',

@@ -1,8 +1,10 @@
 /**
  * Optimizers written on tf.Variables (not tfjs's own), so that every slot (Adam's m and v, the step
  * count) is ours to save in a checkpoint and restore bit for bit. Each update also reports the
- * pre-clip gradient norm and the norm of the step actually taken: their ratio is the effective SGD
- * step length the first-order entropy model uses (rl/entropy.ts).
+ * pre-clip gradient norm and the norm of the step actually taken (their ratio is the effective SGD
+ * step length of the logit-space entropy estimate, rl/entropy.ts); on request it also returns the
+ * update as a linear map of its gradient (StepMap), which the exact attribution needs
+ * (rl/attribution.ts).
  *
  * Applied variable by variable, clipped Adam runs ~19 small kernels per variable (482 for the
  * default GPT's 25 variables). Instead, consecutive variables are packed into a few flat groups
@@ -28,11 +30,32 @@ export type UpdateNorms = {
   updateNorm: tf.Scalar;
 };
 
+/**
+ * The update just applied as a linear map of its gradient g (issue 13): delta theta = -P g + carry,
+ * with P diagonal and everything that depends on g nonlinearly frozen at the value the update used:
+ * the clip scale s = min(1, c / (||g|| + 1e-6)) and Adam's second moment v_t after this update.
+ *   SGD:  P = lr s,                                              carry = 0
+ *   Adam: P = lr (1 - b1) s / ((1 - b1^t) (sqrt(v^_t) + eps)),   carry = -lr b1 m_{t-1} / ((1 - b1^t) (sqrt(v^_t) + eps))
+ * The carry is the first moment brought from earlier updates: no gradient of this update owns it.
+ * With those frozen the identity is exact for the step actually taken (to float32 rounding).
+ * Every tensor list is aligned with the optimizer's variables.
+ */
+export interface StepMap {
+  /** P x for a list x aligned with the variables. */
+  precondition(x: readonly tf.Tensor[]): tf.Tensor[];
+  /** The step's carry, or null where it is zero (SGD). */
+  carry: tf.Tensor[] | null;
+  /** theta_{k+1} - theta_k as applied. */
+  delta: tf.Tensor[];
+}
+
 export interface Optimizer {
   /** Updates applied so far. */
   readonly step: number;
   /** One descent step from gradients aligned with the variables. Call inside tf.tidy. */
   apply(grads: readonly tf.Tensor[]): UpdateNorms;
+  /** The same step (identical arithmetic), also returning its gradient-to-step map. Call inside tf.tidy. */
+  applyMapped(grads: readonly tf.Tensor[]): UpdateNorms & { map: StepMap };
   /** Slots as plain arrays, keyed `<variable index>/<slot>`, each shaped like its variable. */
   state(): Promise<TensorMap>;
   /** Sets slots and step from `state()`'s output; checks every slot before changing any. */
@@ -45,15 +68,15 @@ export function globalNorm(tensors: readonly tf.Tensor[]): tf.Scalar {
   return tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t))))) as tf.Scalar;
 }
 
-/** Scales gradients so their global norm is at most maxNorm; returns the pre-clip norm too. */
+/** Scales gradients so their global norm is at most maxNorm; returns the pre-clip norm and the scale (null: no clip). */
 export function clipByGlobalNorm(
   grads: readonly tf.Tensor[],
   maxNorm: number | null,
-): { grads: tf.Tensor[]; norm: tf.Scalar } {
+): { grads: tf.Tensor[]; norm: tf.Scalar; scale: tf.Scalar | null } {
   const norm = globalNorm(grads);
-  if (maxNorm === null) return { grads: [...grads], norm };
-  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, CLIP_EPS)));
-  return { grads: grads.map((g) => tf.mul(g, scale)), norm };
+  if (maxNorm === null) return { grads: [...grads], norm, scale: null };
+  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, CLIP_EPS))) as tf.Scalar;
+  return { grads: grads.map((g) => tf.mul(g, scale)), norm, scale };
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) =>
@@ -153,6 +176,13 @@ function groupVariables(shapes: readonly number[][]): VariableGroup[] {
 
 type SlotName = 'm' | 'v';
 
+/** One group's share of an update: its step, and with a map requested its P and carry (see StepMap). */
+interface GroupStep {
+  delta: tf.Tensor1D; // [size]
+  precond?: tf.Tensor; // [size] or scalar, before the clip scale
+  carry?: tf.Tensor1D; // [size]
+}
+
 abstract class GroupedOptimizer implements Optimizer {
   step = 0;
   private readonly shapes: readonly number[][];
@@ -173,25 +203,51 @@ abstract class GroupedOptimizer implements Optimizer {
     this.slots = new Map(slotNames.map((name) => [name, zeros()]));
   }
 
-  /** The parameter change delta theta of group k ([size]) for its clipped flat gradient; advances its slots. */
-  protected abstract delta(grad: tf.Tensor1D, k: number): tf.Tensor1D;
+  /**
+   * The parameter change delta theta of group k ([size]) for its clipped flat gradient; advances its
+   * slots. With `withMap`, also the group's part of the StepMap for the clipped gradient: P as a
+   * [size] diagonal or a scalar, and the carry ([size], absent when zero).
+   */
+  protected abstract delta(grad: tf.Tensor1D, k: number, withMap: boolean): GroupStep;
 
   protected slot(name: SlotName, k: number): tf.Variable {
     return (this.slots.get(name) as tf.Variable[])[k];
   }
 
   apply(grads: readonly tf.Tensor[]): UpdateNorms {
+    const { norms } = this.update(grads, false);
+    return norms;
+  }
+
+  applyMapped(grads: readonly tf.Tensor[]): UpdateNorms & { map: StepMap } {
+    const { norms, steps, scale } = this.update(grads, true);
+    const perVariable = (parts: readonly tf.Tensor1D[]) => this.groups.flatMap((g, k) => g.unflatten(parts[k]));
+    const precondition = (x: readonly tf.Tensor[]): tf.Tensor[] => {
+      this.checkGradients(x);
+      const flat = this.groups.map((g, k) => {
+        const p = scale ? tf.mul(steps[k].precond as tf.Tensor, scale) : (steps[k].precond as tf.Tensor);
+        return tf.mul(g.flatten(x.slice(g.start, g.end)), p) as tf.Tensor1D; // [size] P x
+      });
+      return perVariable(flat);
+    };
+    const carries = steps.map((s) => s.carry);
+    const carry = carries.every((c) => c !== undefined) ? perVariable(carries as tf.Tensor1D[]) : null;
+    return { ...norms, map: { precondition, carry, delta: perVariable(steps.map((s) => s.delta)) } };
+  }
+
+  private update(grads: readonly tf.Tensor[], withMap: boolean) {
     this.checkGradients(grads);
     const flat = this.groups.map((g) => g.flatten(grads.slice(g.start, g.end)));
     const clipped = clipByGlobalNorm(flat, this.config.gradClip);
     this.step += 1;
-    const deltas = clipped.grads.map((g, k) => this.delta(g as tf.Tensor1D, k));
+    const steps = clipped.grads.map((g, k) => this.delta(g as tf.Tensor1D, k, withMap));
     this.groups.forEach((group, k) => {
       const variables = this.variables.slice(group.start, group.end);
-      const next = group.unflatten(tf.add(group.flatten(variables), deltas[k]));
+      const next = group.unflatten(tf.add(group.flatten(variables), steps[k].delta));
       next.forEach((value, j) => variables[j].assign(value));
     });
-    return { gradNorm: clipped.norm, updateNorm: globalNorm(deltas) };
+    const norms = { gradNorm: clipped.norm, updateNorm: globalNorm(steps.map((s) => s.delta)) };
+    return { norms, steps, scale: clipped.scale };
   }
 
   private checkGradients(grads: readonly tf.Tensor[]): void {
@@ -236,8 +292,9 @@ class Sgd extends GroupedOptimizer {
     super(config, variables, []);
   }
 
-  protected delta(grad: tf.Tensor1D): tf.Tensor1D {
-    return tf.mul(grad, -this.config.lr);
+  protected delta(grad: tf.Tensor1D, _k: number, withMap: boolean): GroupStep {
+    const delta = tf.mul(grad, -this.config.lr) as tf.Tensor1D;
+    return withMap ? { delta, precond: tf.scalar(this.config.lr) } : { delta };
   }
 }
 
@@ -247,16 +304,21 @@ class Adam extends GroupedOptimizer {
     super(config, variables, ['m', 'v']);
   }
 
-  protected delta(g: tf.Tensor1D, k: number): tf.Tensor1D {
+  protected delta(g: tf.Tensor1D, k: number, withMap: boolean): GroupStep {
     const { lr, beta1, beta2 } = this.config;
     const [mSlot, vSlot] = [this.slot('m', k), this.slot('v', k)];
+    const mPrev = withMap ? tf.clone(mSlot) : null; // keeps m_{t-1}: assign() below moves the slot on
     const m = tf.add(tf.mul(mSlot, beta1), tf.mul(g, 1 - beta1)); // m = b1 m + (1 - b1) g
     const v = tf.add(tf.mul(vSlot, beta2), tf.mul(tf.square(g), 1 - beta2)); // v = b2 v + (1 - b2) g^2
     mSlot.assign(m);
     vSlot.assign(v);
     const mHat = tf.div(m, 1 - beta1 ** this.step);
     const vHat = tf.div(v, 1 - beta2 ** this.step);
-    return tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), ADAM_EPS)), -lr); // -lr m^ / (sqrt(v^) + eps)
+    const delta = tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), ADAM_EPS)), -lr) as tf.Tensor1D; // -lr m^ / (sqrt(v^) + eps)
+    if (!mPrev) return { delta };
+    // D = lr / ((1 - b1^t) (sqrt(v^) + eps)), so that delta = -D m = -D (b1 m_{t-1} + (1 - b1) g).
+    const D = tf.div(lr / (1 - beta1 ** this.step), tf.add(tf.sqrt(vHat), ADAM_EPS)); // [size]
+    return { delta, precond: tf.mul(D, 1 - beta1), carry: tf.mul(tf.mul(D, mPrev), -beta1) as tf.Tensor1D };
   }
 }
 

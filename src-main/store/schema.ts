@@ -149,6 +149,45 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    description: 'entropy attribution: earlier local runs keep their logit-space estimate under *_logit keys',
+    sql: `
+      -- Issue 13: until this version a local run logged the logit-space estimate of the entropy
+      -- change under entropy/delta_pred, clip/low_drift and clip/high_drift, which now hold the exact
+      -- first-order attribution. Runs whose config predates the \`attribution\` setting get their points
+      -- moved to the estimate's own keys and their config told how they were attributed, so no view
+      -- reads an estimate as exact. Runs made since (config with \`attribution\`) are left alone.
+      -- CISPO's other weight clips (clip/low_pos_drift, clip/high_neg_drift) were estimated the same
+      -- way and are now exact only: their estimates keep *_logit keys outside the canonical set.
+      CREATE TEMP TABLE attribution_renames (old TEXT, new TEXT);
+      INSERT INTO attribution_renames VALUES
+        ('entropy/delta_pred', 'entropy/delta_pred_logit'),
+        ('clip/low_drift', 'clip/low_drift_logit'),
+        ('clip/high_drift', 'clip/high_drift_logit'),
+        ('clip/low_pos_drift', 'clip/low_pos_drift_logit'),
+        ('clip/high_neg_drift', 'clip/high_neg_drift_logit');
+      INSERT OR IGNORE INTO metric_keys (key) SELECT new FROM attribution_renames;
+      CREATE TEMP TABLE attribution_runs AS
+        SELECT id FROM runs
+        WHERE origin = 'local' AND config IS NOT NULL AND json_valid(config)
+          AND json_type(config, '$.attribution') IS NULL;
+      CREATE TEMP TABLE attribution_keys AS
+        SELECT o.id AS old_id, n.id AS new_id
+        FROM attribution_renames r
+        JOIN metric_keys o ON o.key = r.old
+        JOIN metric_keys n ON n.key = r.new;
+      UPDATE metrics SET key_id = (SELECT new_id FROM attribution_keys WHERE old_id = metrics.key_id)
+        WHERE key_id IN (SELECT old_id FROM attribution_keys) AND run_id IN (SELECT id FROM attribution_runs);
+      UPDATE run_metric_stats SET key_id = (SELECT new_id FROM attribution_keys WHERE old_id = run_metric_stats.key_id)
+        WHERE key_id IN (SELECT old_id FROM attribution_keys) AND run_id IN (SELECT id FROM attribution_runs);
+      UPDATE runs SET config = json_set(config, '$.attribution', json('{"method":"logit","every":1}'))
+        WHERE id IN (SELECT id FROM attribution_runs);
+      DROP TABLE attribution_renames;
+      DROP TABLE attribution_runs;
+      DROP TABLE attribution_keys;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -33,6 +33,10 @@ describe('run config schema', () => {
     [{ objective: { clipLo: 0.1 } }, 'objective'],
     [{ optim: { lr: 'fast' } }, 'optim.lr'],
     [{ policy: { kind: 'gpt', dModel: 64, heads: 5 } }, 'policy.heads'],
+    [{ attribution: { method: 'autodiff' } }, 'attribution.method'],
+    [{ attribution: { every: 0 } }, 'attribution.every'],
+    [{ attribution: { every: 2.5 } }, 'attribution.every'],
+    [{ attribution: { evry: 2 } }, 'attribution'],
     [{ threads: 0 }, 'threads'],
     [{ threads: 1.5 }, 'threads'],
     [{ task: { kind: 'dataset', path: 'a.jsonl' }, policy: { kind: 'hf' } }, 'policy.path'],
@@ -58,6 +62,12 @@ describe('run config schema', () => {
     const v = validateWith(runConfigSchema, input);
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.errors.map((e) => e.path)).toContain(path);
+  });
+
+  it('records how entropy is attributed: exact every 10th step by default', () => {
+    expect(runConfigSchema.parse({}).attribution).toEqual({ method: 'exact', every: 10 });
+    const logit = runConfigSchema.parse({ attribution: { method: 'logit' } }).attribution;
+    expect(logit).toEqual({ method: 'logit', every: 10 });
   });
 
   it('takes a Hugging Face run on a dataset with LoRA defaults and top-p', () => {
@@ -116,6 +126,14 @@ describe('identity', () => {
     expect(configHash(a)).not.toBe(configHash(b));
     expect(groupKey(a)).toBe(groupKey(b));
     expect(configHash({ x: 1, y: 2 })).toBe(configHash({ y: 2, x: 1 }));
+  });
+
+  it('keeps runs that differ only in what is measured (attribution) in one group', () => {
+    const a = runConfigSchema.parse({});
+    const b = runConfigSchema.parse({ attribution: { method: 'off' } });
+    expect(configHash(a)).not.toBe(configHash(b));
+    expect(groupKey(a)).toBe(groupKey(b));
+    expect(groupKey(runConfigSchema.parse({ optim: { lr: 1e-4 } }))).not.toBe(groupKey(a));
   });
 
   it('keeps runs that differ only in threads in one group (threads change speed, not results)', () => {

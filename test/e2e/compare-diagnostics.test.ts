@@ -222,6 +222,18 @@ describe('Diagnostics in Chromium', () => {
       await page.getByText(diagnosis.collapse.decidedBy).waitFor();
     }
     await page.getByText(diagnosis.clip.summary).first().waitFor();
+    // Both cards name the attribution and where it was computed, and tell one story: the theory
+    // check's clipping share is the clip balance's net drift.
+    expect(diagnosis.attribution.method).toBe('exact');
+    expect(await page.getByText(diagnosis.attribution.note).count()).toBe(2);
+    // A value as shown, without the hint read to screen readers after its comma.
+    const shown = async (card: string, label: RegExp) => {
+      const section = page.locator('section', { has: page.getByRole('heading', { name: card }) });
+      const item = section.locator('.item', { has: page.locator('dt', { hasText: label }) });
+      return (await item.locator('dd').innerText()).split(',')[0];
+    };
+    const net = await shown('Clip balance', /^Net clip drift$/);
+    expect(await shown('Theory check: predicted vs measured', /^Net clip drift \(cum\.\)$/)).toBe(net);
     await screenshot(page, 'diagnostics-run');
     await page.close();
   });

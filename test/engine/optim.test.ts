@@ -253,6 +253,64 @@ describe('optimizers', () => {
     tf.dispose(vars);
   });
 
+  it('applyMapped takes the step apply takes, bit for bit, and leaks nothing', async () => {
+    for (const cfg of [clipped, config({ optimizer: 'sgd', lr: 0.3, gradClip: 2 })]) {
+      const [a, b] = [makeVariables(), makeVariables()];
+      const [optA, optB] = [createOptimizer(cfg, a), createOptimizer(cfg, b)];
+      const before = tf.memory().numTensors;
+      for (let t = 1; t <= 4; t++) {
+        await step(optA, t);
+        tf.tidy(() => {
+          optB.applyMapped(SHAPES.map((s, v) => tf.tensor(gradAt(t, v), s)));
+        });
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      expect(await valuesOf(b)).toEqual(await valuesOf(a));
+      expect(await optB.state()).toEqual(await optA.state());
+      [optA, optB].forEach((o) => o.dispose());
+      tf.dispose([...a, ...b]);
+    }
+  });
+
+  it('maps the gradient to the step: delta = -P g + carry, with P and carry of the float64 formulas', async () => {
+    const adam = clipped;
+    for (const cfg of [adam, config({ optimizer: 'sgd', lr: 0.3, gradClip: 2 })]) {
+      const vars = makeVariables();
+      const opt = createOptimizer(cfg, vars);
+      const ref = reference(cfg, 4);
+      for (let t = 1; t <= 4; t++) {
+        const grads = SHAPES.map((_, v) => gradAt(t, v));
+        const [delta, pg, carry] = tf.tidy(() => {
+          const { map } = opt.applyMapped(SHAPES.map((s, v) => tf.tensor(grads[v], s)));
+          const flat = (xs: tf.Tensor[]) => tf.concat(xs.map((x) => tf.reshape(x, [-1])));
+          const ones = map.precondition(SHAPES.map((s) => tf.ones(s))); // diag(P)
+          return [flat(map.delta), flat(ones), map.carry ? flat(map.carry) : tf.zeros([1])];
+        });
+        const [d, p, c] = [await values(delta), await values(pg), await values(carry)];
+        tf.dispose([delta, pg, carry]);
+        // Float64: P = lr s / ... and carry = -D b1 m_{t-1} from the reference's moments.
+        const r = ref[t - 1];
+        const scale = cfg.gradClip === null ? 1 : Math.min(1, cfg.gradClip / (r.gradNorm + 1e-6));
+        const mPrev = t === 1 ? r.m.flat().map(() => 0) : ref[t - 2].m.flat();
+        const vHat = r.v.flat().map((v) => v / (1 - cfg.beta2 ** t));
+        const D = vHat.map((v) => cfg.lr / (1 - cfg.beta1 ** t) / (Math.sqrt(v) + 1e-8));
+        const isAdam = cfg.optimizer === 'adam';
+        const wantP = isAdam ? D.map((x) => x * (1 - cfg.beta1) * scale) : D.map(() => cfg.lr * scale);
+        const wantCarry = isAdam ? D.map((x, j) => -x * cfg.beta1 * mPrev[j]) : [0];
+        expectClose(p, wantP, 2e-5);
+        expectClose(c, wantCarry, 2e-5);
+        const g = grads.flat();
+        expectClose(
+          d,
+          g.map((gj, j) => -wantP[j] * gj + (isAdam ? wantCarry[j] : 0)),
+          2e-6,
+        );
+      }
+      opt.dispose();
+      tf.dispose(vars);
+    }
+  });
+
   it('rejects gradients that do not match the variables, and an empty variable list', () => {
     const vars = makeVariables();
     const opt = createOptimizer(clipped, vars);

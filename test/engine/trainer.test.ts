@@ -28,6 +28,7 @@ function config(over: Partial<RunConfigInput> = {}) {
     optim: { optimizer: 'adam', lr: 0.3, epochs: 2, minibatches: 2, gradClip: 1 },
     eval: { every: 2, prompts: 24, k: 4 },
     log: { samplesPerStep: 2 },
+    attribution: { method: 'exact', every: 1 },
     backend: 'cpu',
     ...over,
   });

@@ -10,8 +10,16 @@ import {
   summarize,
   trueRewardClaim,
   trueRewardEntropyClaim,
+  welchP,
   type RunSeries,
 } from '../../scripts/reproduce/summary';
+import { REGIME_CELLS, regimeVerdict } from '../../scripts/reproduce/regime';
+import {
+  groupAttribution,
+  runAttribution,
+  sidesVerdict,
+  type AttributionInput,
+} from '../../scripts/reproduce/attribution';
 
 const run = (entropy: number[], evalAcc: (number | null)[] = []): RunSeries => ({
   entropy,
@@ -68,7 +76,16 @@ describe('reproduction summary', () => {
     expect(claims[2].evidence).toMatch(/within the seed-to-seed spread/);
     expect(claims[0].evidence).not.toMatch(/spread/);
     // run() logs clip-high drift at 3x clip-low's: the 0.2/0.2 evidence names the side that pushed harder.
-    expect(claims[0].evidence).toMatch(/high\/low drift 3\.00 ± 0\.00 \(clip-high pushed harder\)$/);
+    expect(claims[0].evidence).toMatch(/high\/low drift 3\.00 ± 0\.00 \(clip-high pushed harder\)/);
+    // Welch's t on the per-seed values: finals 1.5, 1.6 against starts 2, 2 (no spread in starts).
+    expect(claims[0].p).toBeCloseTo(welchP([1.5, 1.6], [2, 2])!, 12);
+    expect(claims[0].evidence).toMatch(/; Welch p = 0\.0\d\d$/);
+  });
+
+  it("computes Welch's p like the textbook case", () => {
+    // a = 1, 2, 3 vs b = 4, 5, 6: t = -3 / sqrt(2/3) = -3.674, df = 4, two-sided p = 0.0213.
+    expect(welchP([1, 2, 3], [4, 5, 6])).toBeCloseTo(0.0213, 4);
+    expect(welchP([1], [2, 3])).toBeNull();
   });
 
   it('leaves out a claim whose groups did not run', () => {
@@ -97,6 +114,50 @@ describe('reproduction summary', () => {
   });
 });
 
+/** A run attributed on steps 0, 10, 20 (entropy/delta on every step): drifts scaled by `high`. */
+function attributed(high: number, measuredScale = 1): AttributionInput {
+  const every = [0, 10, 20];
+  const all = Array.from({ length: 25 }, (_, i) => i);
+  const on = (f: (s: number) => number) => ({ steps: every, values: every.map(f) });
+  return {
+    measured: { steps: all, values: all.map((s) => measuredScale * (s % 10 === 0 ? 0.01 * (s + 1) : 99)) },
+    predicted: on((s) => 0.01 * (s + 1)),
+    unclipped: on((s) => 0.01 * (s + 1) + 0.002 - high * 0.001),
+    low: on(() => -0.002),
+    high: on(() => high * 0.001),
+    dual: on(() => 0),
+    momentum: on(() => 0),
+    other: on(() => 0),
+  };
+}
+
+describe('reproduction attribution', () => {
+  it('sums each run on its attributed steps only and compares the prediction with the measurement there', () => {
+    const r = runAttribution(attributed(-3))!;
+    expect(r.steps).toBe(3);
+    expect(r.predicted).toBeCloseTo(0.01 + 0.11 + 0.21, 12);
+    expect(r.measured).toBeCloseTo(r.predicted, 12); // the 99s between attributed steps are left out
+    expect(r.ratio).toBeCloseTo(1, 12);
+    expect(r.pearson).toBeCloseTo(1, 12);
+    expect(r.signAgreement).toBe(1);
+    expect(r.low).toBeCloseTo(-0.006, 12);
+    expect(r.high).toBeCloseTo(-0.009, 12);
+    expect(r.unclipped + r.low + r.high + r.momentum + r.other).toBeCloseTo(r.predicted, 12);
+    expect(runAttribution({ ...attributed(-3), predicted: { steps: [], values: [] } })).toBeNull();
+  });
+
+  it("tests which side pushed harder over the seeds with Welch's t", () => {
+    const g = groupAttribution([attributed(-3), attributed(-3.3), attributed(-2.8)].map(runAttribution))!;
+    expect(g.n).toBe(3);
+    expect(g.highToLow.mean).toBeCloseTo((3 + 3.3 + 2.8) / 3 / 2, 12);
+    expect(typeof g.sides === 'object' && g.sides.t).toBeGreaterThan(0);
+    expect(sidesVerdict(g)).toMatch(/^clip-high pushed harder \(Welch t = /);
+    const even = groupAttribution([attributed(-2.1), attributed(-1.9), attributed(-2)].map(runAttribution))!;
+    expect(sidesVerdict(even)).toMatch(/^no significant difference/);
+    expect(groupAttribution([null])).toBeNull();
+  });
+});
+
 describe('reproduction report', () => {
   const config = runConfigSchema.parse({ task: { kind: 'add' }, policy: { kind: 'gpt' } });
   const input = (): ReportInput => ({
@@ -109,8 +170,10 @@ describe('reproduction report', () => {
     parallel: 2,
     minutes: 12.34,
     overrides: ['backend=wasm'],
-    sections: [{ title: 'GPT', config, rows: [{ summary: group([1.5]), verdicts: 'stable 1' }] }],
-    claims: [{ text: 'gpt: 0.2/0.2 lowers entropy', holds: false, withinNoise: true, evidence: 'start 2, final 1.9' }],
+    sections: [{ title: 'GPT', config, rows: [{ summary: group([1.5]), verdicts: 'stable 1', attribution: null }] }],
+    claims: [
+      { text: 'gpt: 0.2/0.2 lowers entropy', holds: false, withinNoise: true, p: null, evidence: 'start 2, final 1.9' },
+    ],
     trueReward: [
       {
         summary: summarize('gpt-true-sym', 'true rewards', [run([1, 0.5], [0.4, 0.6])]),
@@ -120,11 +183,15 @@ describe('reproduction report', () => {
         evalEntropy: { start: stat([0.7]), final: stat([0.4]) },
       },
     ],
+    regime: [],
+    regimeFigure: null,
+    regimeCommand: null,
     unfinished: ['7 failed (boom)'],
   });
 
   it('writes the tables, verdicts, machine and time from the numbers it is given', () => {
     const text = renderReport(input());
+    expect(text).not.toMatch(/exact first-order attribution \(/); // no group was attributed
     expect(text).toMatch(/CPU X, 2 cores, linux, Node v20; backend wasm/);
     expect(text).toMatch(/wall time 12.3 minutes/);
     expect(text).toMatch(
@@ -137,6 +204,39 @@ describe('reproduction report', () => {
     expect(text).toMatch(/1200 supervised steps/);
     expect(text).toMatch(/Runs that did not complete: 7 failed \(boom\)/);
     expect(text).not.toMatch(/smoke run/);
+  });
+
+  it('writes the attribution table of the attributed groups, with the sides test', () => {
+    const attribution = groupAttribution([attributed(-3), attributed(-3.3), attributed(-2.8)].map(runAttribution));
+    const sections = [{ ...input().sections[0], rows: [{ summary: group([1.5]), verdicts: 'stable 1', attribution }] }];
+    const text = renderReport({ ...input(), sections });
+    expect(text).toMatch(/### GPT: exact first-order attribution \(every 10th step\)/);
+    expect(text).toMatch(/\| l \| 3 \| 3 \| 0\.330 ± 0\.0 \| 0\.330 ± 0\.0 \| 1\.00 ± 0\.00 \|/);
+    expect(text).toMatch(/\| 1\.52 ± 0\.13 \| clip-high pushed harder \(Welch t = \d/);
+  });
+
+  it('answers the regime question from Welch tests of final against start entropy', () => {
+    const [base, hot] = REGIME_CELLS;
+    const falls = summarize('p', hot.label, [run([1.5, 1.0]), run([1.52, 1.1]), run([1.49, 0.95])]);
+    const rises = summarize('p', base.label, [run([0.67, 0.8]), run([0.66, 0.9]), run([0.68, 0.85])]);
+    expect(regimeVerdict(falls).verdict).toBe('**lowers entropy**');
+    expect(regimeVerdict(rises).verdict).toBe('raises entropy');
+    const flat = summarize('p', base.label, [run([0.67, 0.6]), run([0.66, 0.8]), run([0.68, 0.66])]);
+    expect(regimeVerdict(flat).verdict).toBe('no significant change');
+    const attribution = groupAttribution([attributed(-3), attributed(-3.3), attributed(-2.8)].map(runAttribution));
+    const text = renderReport({
+      ...input(),
+      regime: [
+        { cell: base, summary: rises, attribution },
+        { cell: hot, summary: falls, attribution: null },
+      ],
+      regimeFigure: 'figures/regime-entropy.svg',
+      regimeCommand: 'npx cliplab export-figure --runs 1,2',
+    });
+    expect(text).toMatch(new RegExp(`lowered entropy significantly \\(p < 0.05\\) with: ${hot.label}\\.`));
+    expect(text).toMatch(/\| starting entropy \| rollout temperature 1.5 \| 3 \| 1.503 ± 0.015 \|/);
+    expect(text).toMatch(/!\[.*\]\(figures\/regime-entropy.svg\)/);
+    expect(text).toMatch(/npx cliplab export-figure --runs 1,2/);
   });
 
   it('marks a quick run as a smoke run and copes with a missing base model', () => {

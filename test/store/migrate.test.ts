@@ -96,6 +96,48 @@ describe('migrations', () => {
     store.close();
   });
 
+  it('moves the logit-space estimate of runs made before exact attribution to its own keys (version 4)', () => {
+    const file = tempDbPath();
+    // Run 1: a local run from before the `attribution` setting; run 2: a local run made since (exact);
+    // run 3: an import whose keys are the trainer's own.
+    makeV1File(
+      file,
+      `INSERT INTO runs (name, origin, status, config, group_key, app_version, created_at) VALUES
+         ('exact', 'local', 'completed', '{"seed":4,"attribution":{"method":"exact","every":1}}', 'gk', '0.1', '2024'),
+         ('import', 'imported', 'completed', NULL, 'gk2', '0.1', '2024');
+       INSERT INTO metric_keys (id, key) VALUES (3, 'entropy/delta_pred'), (4, 'clip/low_drift'), (5, 'clip/high_drift');
+       INSERT INTO metrics VALUES (1, 3, 0, -0.5, 0.1), (1, 3, 1, -0.25, 0.2), (1, 4, 0, 0.1, 0.1), (1, 5, 0, -0.2, 0.1),
+         (2, 3, 0, -7, 0.1), (3, 3, 0, -9, 0.1);
+       INSERT INTO run_metric_stats VALUES (1, 3, 2, 0, 1, -0.25), (1, 4, 1, 0, 0, 0.1), (1, 5, 1, 0, 0, -0.2),
+         (2, 3, 1, 0, 0, -7), (3, 3, 1, 0, 0, -9);`,
+    );
+    const store = openStore(file);
+    const keys = ['entropy/delta_pred', 'entropy/delta_pred_logit', 'clip/low_drift_logit', 'clip/high_drift_logit'];
+    const values = (id: number) =>
+      Object.fromEntries(
+        store
+          .series(id, keys)
+          .filter((s) => s.values.length > 0)
+          .map((s) => [s.key, s.values]),
+      );
+    expect(values(1)).toEqual({
+      'entropy/delta_pred_logit': [-0.5, -0.25],
+      'clip/low_drift_logit': [0.1],
+      'clip/high_drift_logit': [-0.2],
+    });
+    expect(store.getRun(1, keys)!.latest).toEqual({
+      'entropy/delta_pred_logit': -0.25,
+      'clip/low_drift_logit': 0.1,
+      'clip/high_drift_logit': -0.2,
+    });
+    expect(JSON.parse(store.getRun(1)!.config!)).toEqual({ seed: 3, attribution: { method: 'logit', every: 1 } });
+    expect(values(2)).toEqual({ 'entropy/delta_pred': [-7] });
+    expect(JSON.parse(store.getRun(2)!.config!).attribution).toEqual({ method: 'exact', every: 1 });
+    expect(values(3)).toEqual({ 'entropy/delta_pred': [-9] });
+    expect(store.check().problems).toEqual([]);
+    store.close();
+  });
+
   it('rolls a failing migration back completely, leaving the file at its old version', () => {
     const file = tempDbPath();
     // A stray table with the name migration 2 creates makes that migration fail half-way.

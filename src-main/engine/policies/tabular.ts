@@ -65,7 +65,8 @@ export class TabularPolicy implements Policy {
     private readonly actions: number,
     initial: Float32Array,
   ) {
-    this.logits = tf.variable(tf.tensor2d(initial, [states, actions]), true);
+    // Inside tidy: the variable shares its initial tensor's data, and that tensor must not outlive it.
+    this.logits = tf.tidy(() => tf.variable(tf.tensor2d(initial, [states, actions]), true));
     this.variables = [this.logits];
   }
 

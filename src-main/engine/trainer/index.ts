@@ -11,13 +11,13 @@ import { createReward } from '../rewards';
 import { zeroStdFraction } from '../rl/advantages';
 import { createRngStreams, restoreRngStreams, rngStreamStates } from '../rng';
 import { openTask } from '../tasks';
-import { maskedMean, distinctPerGroup } from './batch';
+import { maskedMean, distinctPerGroup, selectRows } from './batch';
 import { evaluatePolicy, isEvalStep } from './evaluate';
 import { assertFinite, assertFiniteWeights } from './guards';
 import { evalMetrics, rolloutMetrics, timingMetrics, updateMetrics } from './metrics';
 import { collectSamples } from './samples';
 import { makeMinibatch, prepareStep, readTokenStats, trainStatChunks, type StepContext, type StepData } from './step';
-import { runUpdate, type UpdateRecord } from './update';
+import { runUpdate, type AttributionBatch, type UpdateRecord } from './update';
 import type { StepResult, TensorMap, Trainer, TrainerState } from '../types';
 
 export { DivergedError } from './guards';
@@ -65,7 +65,7 @@ class RlTrainer implements Trainer {
     this.tokens += stepTokens;
     const metrics = {
       ...this.rolloutMetrics(data, after.entropy),
-      ...updateMetrics(records),
+      ...updateMetrics(records, this.config.attribution.method),
       ...timingMetrics((performance.now() - started) / 1000, stepTokens, this.tokens),
     };
     if (isEvalStep(this.config, step)) {
@@ -81,12 +81,21 @@ class RlTrainer implements Trainer {
     return { step, metrics, samples };
   }
 
+  /** On an attributed step (config `attribution`) every update is attributed against the step's batch. */
+  private attributionBatch(data: StepData, step: number): AttributionBatch | undefined {
+    const { method, every } = this.config.attribution;
+    if (method !== 'exact' || step % every !== 0) return undefined;
+    const chunks = trainStatChunks(data.splits, this.config);
+    return { chunks: chunks.map((rows) => selectRows(data.rollout.batch, rows)) };
+  }
+
   private async runUpdates(data: StepData, step: number): Promise<UpdateRecord[]> {
     const records: UpdateRecord[] = [];
+    const attribution = this.attributionBatch(data, step);
     for (const epoch of data.splits) {
       for (const rows of epoch) {
         const minibatch = makeMinibatch(data, rows, this.ctx);
-        const record = await runUpdate(this.ctx.policy, this.optimizer, this.config, minibatch);
+        const record = await runUpdate(this.ctx.policy, this.optimizer, this.config, minibatch, attribution);
         assertFinite(record.loss, 'loss', step);
         assertFinite(record.gradNorm, 'gradient norm', step);
         records.push(record);

@@ -2,16 +2,41 @@
  * The step's metric map (contract METRIC keys). Update-level numbers are summed over all
  * optimizer updates of the step: fractions are over every response token each update saw.
  */
-import { METRIC } from '../../contract';
+import { METRIC, type AttributionConfig } from '../../contract';
 import type { Evaluation } from '../types';
-import type { UpdateRecord } from './update';
+import type { ExactAttribution, UpdateRecord } from './update';
 
 const sum = (records: readonly UpdateRecord[], f: (r: UpdateRecord) => number) => records.reduce((a, r) => a + f(r), 0);
 const mean = (records: readonly UpdateRecord[], f: (r: UpdateRecord) => number) =>
   records.length === 0 ? 0 : sum(records, f) / records.length;
 
-/** Clip fractions, surprisal gaps, drifts, PPO KL, ratio range, loss and gradient norm. */
-export function updateMetrics(records: readonly UpdateRecord[]): Record<string, number> {
+/**
+ * The step's entropy attribution (contract/metrics.ts): the logit-space estimate unless attribution
+ * is off, and the exact parts when every update of the step was attributed.
+ */
+function attributionMetrics(records: readonly UpdateRecord[], method: AttributionConfig['method']) {
+  const out: Record<string, number> = {};
+  if (method === 'off') return out;
+  out[METRIC.entropyDeltaPredLogit] = sum(records, (r) => r.deltaPredLogit);
+  out[METRIC.clipLowDriftLogit] = sum(records, (r) => r.lowDriftLogit);
+  out[METRIC.clipHighDriftLogit] = sum(records, (r) => r.highDriftLogit);
+  if (records.length === 0 || records.some((r) => r.exact === null)) return out;
+  const exact = (f: (e: ExactAttribution) => number) => sum(records, (r) => f(r.exact as ExactAttribution));
+  out[METRIC.entropyDeltaPred] = exact((e) => e.total);
+  out[METRIC.entropyDeltaPredUnclipped] = exact((e) => e.unclipped);
+  out[METRIC.clipLowDrift] = exact((e) => e.low);
+  out[METRIC.clipHighDrift] = exact((e) => e.high);
+  out[METRIC.clipDualDrift] = exact((e) => e.dual);
+  out[METRIC.entropyDeltaPredMomentum] = exact((e) => e.momentum);
+  out[METRIC.entropyDeltaPredOther] = exact((e) => e.other);
+  return out;
+}
+
+/** Clip fractions, surprisal gaps, entropy attribution, PPO KL, ratio range, loss and gradient norm. */
+export function updateMetrics(
+  records: readonly UpdateRecord[],
+  method: AttributionConfig['method'] = 'exact',
+): Record<string, number> {
   const tokens = Math.max(
     sum(records, (r) => r.tokens),
     1,
@@ -22,9 +47,7 @@ export function updateMetrics(records: readonly UpdateRecord[]): Record<string, 
     [METRIC.clipLowFrac]: low / tokens,
     [METRIC.clipHighFrac]: high / tokens,
     [METRIC.clipDualFrac]: sum(records, (r) => r.dualClip) / tokens,
-    [METRIC.clipLowDrift]: sum(records, (r) => r.lowDrift),
-    [METRIC.clipHighDrift]: sum(records, (r) => r.highDrift),
-    [METRIC.entropyDeltaPred]: sum(records, (r) => r.deltaPred),
+    ...attributionMetrics(records, method),
     [METRIC.klPpo]: mean(records, (r) => (r.tokens > 0 ? r.klPpoSum / r.tokens : 0)),
     [METRIC.lossPg]: mean(records, (r) => r.lossPg),
     [METRIC.gradNorm]: mean(records, (r) => r.gradNorm),
@@ -33,8 +56,11 @@ export function updateMetrics(records: readonly UpdateRecord[]): Record<string, 
     // CISPO clips weights of either sign; the paper's events are above, the other clips here.
     out[METRIC.clipLowPosFrac] = sum(records, (r) => r.clipLowPositive) / tokens;
     out[METRIC.clipHighNegFrac] = sum(records, (r) => r.clipHighNegative) / tokens;
-    out[METRIC.clipLowPosDrift] = sum(records, (r) => r.lowPosDrift);
-    out[METRIC.clipHighNegDrift] = sum(records, (r) => r.highNegDrift);
+    if (method === 'exact' && records.every((r) => r.exact !== null)) {
+      // Exact only: the logit-space estimate never split CISPO's other weight clips.
+      out[METRIC.clipLowPosDrift] = sum(records, (r) => (r.exact as ExactAttribution).lowPos);
+      out[METRIC.clipHighNegDrift] = sum(records, (r) => (r.exact as ExactAttribution).highNeg);
+    }
   }
   // A gap exists only when some token clipped on that side; otherwise the key is left out.
   if (low > 0) out[METRIC.clipLowGap] = sum(records, (r) => r.lowGapSum) / low;

@@ -1,11 +1,13 @@
 /**
  * One optimizer update on one minibatch, and everything the step's metrics need from it: clip
- * events, the surprisal of clipped tokens, the first-order entropy terms (rl/entropy.ts), the PPO
- * KL and the ratio range. All tensor work happens in one tf.tidy; the loop reads the results with
- * a single `await data()` (no synchronous reads: GPU backends cannot do them).
+ * events, the surprisal of clipped tokens, the logit-space entropy estimate (rl/entropy.ts), on
+ * attributed steps the exact first-order attribution (rl/attribution.ts), the PPO KL and the ratio
+ * range. All tensor work happens in one tf.tidy; the loop reads the results with a single
+ * `await data()` (no synchronous reads: GPU backends cannot do them).
  */
 import type { RunConfig } from '../../contract';
-import type { Optimizer } from '../optim';
+import type { Optimizer, UpdateNorms } from '../optim';
+import { attributeUpdate, clipSidesOf, type TokenWeights, type WeightedBatch } from '../rl/attribution';
 import { pgEntropyCoefficient } from '../rl/entropy';
 import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOutput } from '../rl/losses';
 import { gradientTap } from '../ops';
@@ -26,6 +28,14 @@ export interface Minibatch {
   tokenCount: number; // sum(mask)
 }
 
+/**
+ * The step's batch as the `entropy` metric evaluates it (the first epoch's minibatches, each in its
+ * training shape): the exact attribution differentiates that mean entropy.
+ */
+export interface AttributionBatch {
+  chunks: readonly SequenceBatch[];
+}
+
 /** Numbers read back after an update (sums over the minibatch's response tokens). */
 const FIELDS = [
   'loss',
@@ -43,25 +53,36 @@ const FIELDS = [
   'klPpoSum',
   'clipLowPositive',
   'clipHighNegative',
-  'lowPosDriftUnit',
-  'highNegDriftUnit',
   // The ratio range stays last: micro-batches combine these two by min and max, the rest by sums.
   'ratioMin',
   'ratioMax',
 ] as const;
 
+/** Exact attribution of an attributed update, in this order after FIELDS (rl/attribution.ts). */
+const EXACT_FIELDS = ['total', 'unclipped', 'low', 'high', 'dual', 'lowPos', 'highNeg', 'momentum', 'other'] as const;
+
+export type ExactAttribution = Record<(typeof EXACT_FIELDS)[number], number>;
+
 export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
   tokens: number;
-  /** Effective SGD step length ||d theta|| / ||g|| of this update. */
+  /** Effective SGD step length ||d theta|| / ||g|| of this update (the logit-space estimate's eta). */
   eta: number;
-  /** First-order entropy terms of this update (per-unit sums times eta). */
-  deltaPred: number;
-  lowDrift: number;
-  highDrift: number;
+  /** Logit-space estimate of this update's entropy terms (per-unit sums times eta; rl/entropy.ts). */
+  deltaPredLogit: number;
+  lowDriftLogit: number;
+  highDriftLogit: number;
   /** The loss clipped importance weights of either advantage sign (CISPO): the *Positive / *Negative fields count. */
   weightClip: boolean;
-  lowPosDrift: number;
-  highNegDrift: number;
+  /** Exact first-order attribution; null on updates that were not attributed. */
+  exact: ExactAttribution | null;
+};
+
+/** A type, not an interface: tf.tidy returns only tensor containers (index-signature compatible). */
+type MicroResult = {
+  grads: tf.Tensor[];
+  scalars: tf.Tensor1D;
+  weightClip: boolean;
+  weights: TokenWeights | undefined;
 };
 
 interface MinibatchTensors {
@@ -112,17 +133,25 @@ interface Forward {
 }
 
 /**
- * Diagnostics at the pre-update policy. `applied` is the weight each token's log pi actually
+ * Per-token weights at the pre-update policy. `applied` is the weight each token's log pi actually
  * received from the policy loss (-dL_policy / d log pi, from autodiff, so every loss variant is
- * covered by the same code); `removed` is what the objective took away from the unclipped
- * surrogate's weight (aggregation weight x ratio x A): the term clipping deleted. The prediction
- * covers the policy loss only: an entropy bonus or KL penalty also moves entropy, which only the
- * measured entropy/delta shows.
+ * covered by the same code); `unclipped` is the unclipped surrogate's weight (aggregation weight x
+ * ratio x A); their difference is the term clipping deleted.
+ */
+function tokenWeights(f: Forward, x: MinibatchTensors): { applied: tf.Tensor2D; unclipped: tf.Tensor2D } {
+  const applied = (f.pgGrad ? tf.neg(f.pgGrad) : tf.zerosLike(f.stats.logp)) as tf.Tensor2D; // [b, T]
+  const unclipped = tf.mul(tf.mul(x.weights, f.out.ratio), x.advantages) as tf.Tensor2D; // [b, T] w = agg * r * A
+  return { applied, unclipped };
+}
+
+/**
+ * Diagnostics at the pre-update policy, with the logit-space entropy estimate (rl/entropy.ts). That
+ * estimate covers the policy loss only: an entropy bonus or KL penalty also moves entropy, which the
+ * exact attribution's `other` part and the measured entropy/delta show.
  */
 function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Scalar[] {
   const { stats, out } = f;
-  const applied = f.pgGrad ? tf.neg(f.pgGrad) : tf.zerosLike(stats.logp); // [b, T]
-  const unclipped = tf.mul(tf.mul(x.weights, out.ratio), x.advantages); // [b, T] w = agg * r * A
+  const { applied, unclipped } = tokenWeights(f, x);
   const removed = tf.sub(unclipped, applied); // [b, T]
   const tokens = tf.greater(x.mask, 0);
   const coefficient = pgEntropyCoefficient(stats.logp, stats.entropy, stats.sqTerm, config.rollout.temperature);
@@ -144,8 +173,6 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
     sum(tf.where(tokens, tf.sub(x.oldLogp, stats.logp), tf.zerosLike(stats.logp))),
     sum(lowPositive),
     sum(highNegative),
-    tf.neg(sum(tf.mul(tf.mul(lowPositive, removed), perUnit))),
-    tf.neg(sum(tf.mul(tf.mul(highNegative, removed), perUnit))),
     tf.min(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, Infinity))) as tf.Scalar,
     tf.max(tf.where(tokens, out.ratio, tf.fill(out.ratio.shape, -Infinity))) as tf.Scalar,
   ];
@@ -155,13 +182,10 @@ function diagnostics(f: Forward, x: MinibatchTensors, config: RunConfig): tf.Sca
  * Loss, gradients and diagnostics of one micro-batch at the current weights; nothing is applied.
  * The policy loss sees log pi through a gradient tap, so the same backward pass that yields the
  * weights' gradients also yields each token's applied gradient weight. Returns the gradients
- * aligned with the variables and [loss, ...diagnostics].
+ * aligned with the variables, [loss, ...diagnostics] and, for an attributed update, the tokens'
+ * weights the exact attribution splits the step by.
  */
-function microGradients(
-  policy: Policy,
-  config: RunConfig,
-  mb: Minibatch,
-): { grads: tf.Tensor[]; scalars: tf.Tensor1D; weightClip: boolean } {
+function microGradients(policy: Policy, config: RunConfig, mb: Minibatch, attributed: boolean): MicroResult {
   const x = toTensors(mb);
   const kept: tf.Tensor[] = [];
   const keep = <T extends tf.Tensor>(t: T): T => {
@@ -180,11 +204,13 @@ function microGradients(
       forward = { stats: keepAll(stats, keep), out: keepAll(out, keep) };
       return regularizedLoss(config.objective, out.loss, { ...x, logp: stats.logp, entropy: stats.entropy });
     }, variables);
-    const diag = diagnostics(forward as Forward, x, config);
+    const f = forward as Forward;
+    const diag = diagnostics(f, x, config);
     return {
       grads: variables.map((v) => grads[v.name] ?? tf.zerosLike(v)),
       scalars: tf.stack([value, ...diag]) as tf.Tensor1D,
-      weightClip: (forward as Forward).out.clipLowPositive !== undefined,
+      weightClip: f.out.clipLowPositive !== undefined,
+      weights: attributed ? attributionWeights(f, x) : undefined,
     };
   } finally {
     tf.dispose(kept);
@@ -230,19 +256,23 @@ function combineParts(scalars: tf.Tensor1D[]): tf.Tensor1D {
 
 /**
  * Forward + backward over the minibatch's micro-batches (`optim.microBatch` rows each), gradients
- * summed, then one optimizer step. Call inside tf.tidy.
+ * summed, then one optimizer step. With `attribution`, the exact attribution of that step over
+ * every micro-batch's tokens (rl/attribution.ts) follows [loss, norms, ...diagnostics]. Call inside
+ * tf.tidy.
  */
 function updateAndDiagnose(
   policy: Policy,
   optimizer: Optimizer,
   config: RunConfig,
   mb: Minibatch,
+  attribution?: AttributionBatch,
 ): { packed: tf.Tensor1D; weightClip: boolean } {
   let grads: tf.Tensor[] | null = null;
   let weightClip = false;
   const scalars: tf.Tensor1D[] = [];
+  const weighted: WeightedBatch[] = [];
   for (const part of microBatches(mb, config.optim.microBatch)) {
-    const r = tf.tidy(() => microGradients(policy, config, part));
+    const r = tf.tidy(() => microGradients(policy, config, part, attribution !== undefined));
     weightClip = r.weightClip;
     if (grads) {
       const previous: tf.Tensor[] = grads;
@@ -250,11 +280,36 @@ function updateAndDiagnose(
       tf.dispose([...previous, ...r.grads]); // keep one running sum in memory
     } else grads = r.grads;
     scalars.push(r.scalars);
+    if (r.weights) weighted.push({ batch: part.batch, weights: r.weights });
   }
-  const norms = optimizer.apply(grads ?? []);
   const s = combineParts(scalars);
   const [loss, rest] = [s.slice(0, 1), s.slice(1)];
-  return { packed: tf.concat([loss, tf.stack([norms.gradNorm, norms.updateNorm]), rest]) as tf.Tensor1D, weightClip };
+  const pack = (norms: UpdateNorms, exact: tf.Scalar[]) =>
+    tf.concat([loss, tf.stack([norms.gradNorm, norms.updateNorm]), rest, ...(exact.length ? [tf.stack(exact)] : [])]);
+  if (!attribution) return { packed: pack(optimizer.apply(grads ?? []), []) as tf.Tensor1D, weightClip };
+  let norms: UpdateNorms | undefined;
+  const sides = clipSidesOf(config.objective);
+  const parts = attributeUpdate(policy, config.rollout.temperature, weighted, attribution.chunks, sides, () => {
+    const { map, ...rest } = optimizer.applyMapped(grads ?? []);
+    norms = rest;
+    return map;
+  });
+  const exact = EXACT_FIELDS.map((k) => parts[k]);
+  return { packed: pack(norms as UpdateNorms, exact) as tf.Tensor1D, weightClip };
+}
+
+/** The tokens' weights (copies: the forward pass's tensors are freed when the micro-batch is done). */
+function attributionWeights(f: Forward, x: MinibatchTensors): TokenWeights {
+  const { out } = f;
+  const copy = (t: tf.Tensor2D | undefined) => (t ? tf.clone(t) : undefined);
+  return {
+    ...tokenWeights(f, x),
+    clipLow: tf.clone(out.clipLow),
+    clipHigh: tf.clone(out.clipHigh),
+    dualClip: tf.clone(out.dualClip),
+    clipLowPositive: copy(out.clipLowPositive),
+    clipHighNegative: copy(out.clipHighNegative),
+  };
 }
 
 /** Keeps every tensor field of a record (they must outlive the gradient's internal tidy). */
@@ -263,32 +318,35 @@ function keepAll<T extends object>(record: T, keep: (t: tf.Tensor) => tf.Tensor)
   return record;
 }
 
-/** Applies one update and returns its record. */
+/** Applies one update and returns its record; with `attribution`, its exact attribution too. */
 export async function runUpdate(
   policy: Policy,
   optimizer: Optimizer,
   config: RunConfig,
   mb: Minibatch,
+  attribution?: AttributionBatch,
 ): Promise<UpdateRecord> {
   let weightClip = false;
   const packed = tf.tidy(() => {
-    const done = updateAndDiagnose(policy, optimizer, config, mb);
+    const done = updateAndDiagnose(policy, optimizer, config, mb, attribution);
     weightClip = done.weightClip;
     return done.packed;
   });
   const values = await packed.data();
   packed.dispose();
   const raw = Object.fromEntries(FIELDS.map((name, i) => [name, values[i]])) as Record<(typeof FIELDS)[number], number>;
+  const exact = attribution
+    ? (Object.fromEntries(EXACT_FIELDS.map((name, i) => [name, values[FIELDS.length + i]])) as ExactAttribution)
+    : null;
   const eta = raw.gradNorm > 0 ? raw.updateNorm / raw.gradNorm : 0;
   return {
     ...raw,
     tokens: mb.tokenCount,
     eta,
-    deltaPred: eta * raw.predUnit,
-    lowDrift: eta * raw.lowDriftUnit,
-    highDrift: eta * raw.highDriftUnit,
+    deltaPredLogit: eta * raw.predUnit,
+    lowDriftLogit: eta * raw.lowDriftUnit,
+    highDriftLogit: eta * raw.highDriftUnit,
     weightClip,
-    lowPosDrift: eta * raw.lowPosDriftUnit,
-    highNegDrift: eta * raw.highNegDriftUnit,
+    exact,
   };
 }

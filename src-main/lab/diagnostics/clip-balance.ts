@@ -1,10 +1,13 @@
 /**
  * Clip balance (issue 5, item 2): how hard each clip side pushed entropy (the first-order drifts of
  * research/paper.md: clip-low usually raises it, clip-high lowers it), how often each side clipped,
- * and how rare the clipped tokens were (surprisal minus entropy). Trainers that log one combined clip
- * fraction (verl, OpenRLHF) get "combined only" rather than a guessed split.
+ * and how rare the clipped tokens were (surprisal minus entropy). The drifts are the exact
+ * attribution's when the run has it, else the logit-space estimate's (attribution.ts), named either
+ * way. Trainers that log one combined clip fraction (verl, OpenRLHF) get "combined only" rather than
+ * a guessed split.
  */
 import type {
+  AttributionMethod,
   ClipAttribution,
   ClipBalance,
   ClipSettingsInfo,
@@ -12,6 +15,7 @@ import type {
   DriftBalance,
   MeanRecent,
 } from '../../contract/diagnostics';
+import { attributionSeries, METHOD_LABELS } from './attribution';
 import { windowSize } from './collapse';
 import { fmt, fmtPercent, fmtSigned, fmtSteps } from './format';
 import type { KeyResolver, ResolvedSeries } from './keys';
@@ -43,21 +47,30 @@ function dominantSinceStep(steps: readonly number[], signs: readonly number[]): 
   return steps[i];
 }
 
-export function driftBalance(low: ResolvedSeries, high: ResolvedSeries): DriftBalance | null {
+export function driftBalance(
+  low: ResolvedSeries,
+  high: ResolvedSeries,
+  method: AttributionMethod = 'exact',
+  dual: ResolvedSeries | null = null,
+): DriftBalance | null {
   const aligned = alignOnCommonSteps(low.points, high.points);
   if (aligned.steps.length === 0) return null;
   const lowCum = cumulativeSum(aligned.a);
   const highCum = cumulativeSum(aligned.b);
-  const net = lowCum.map((l, i) => l + highCum[i]);
+  const dualByStep = new Map(dual ? dual.points.steps.map((s, i) => [s, dual.points.values[i]]) : []);
+  const dualCum = cumulativeSum(aligned.steps.map((s) => dualByStep.get(s) ?? 0));
+  const net = lowCum.map((l, i) => l + highCum[i] + dualCum[i]);
   const signs = dominanceSigns(lowCum, highCum);
   const n = aligned.steps.length;
   const [lowTotal, highTotal] = [lowCum[n - 1], highCum[n - 1]];
   const finalSign = signs[n - 1];
   return {
+    method,
     lowKey: low.key,
     highKey: high.key,
     lowCum: lowTotal,
     highCum: highTotal,
+    dualCum: dualCum[n - 1],
     netCum: net[n - 1],
     highToLow: lowTotal === 0 ? null : Math.abs(highTotal) / Math.abs(lowTotal),
     dominant: finalSign > 0 ? 'clip-high' : finalSign < 0 ? 'clip-low' : 'none',
@@ -70,7 +83,8 @@ export function driftBalance(low: ResolvedSeries, high: ResolvedSeries): DriftBa
 
 function describeDrift(d: DriftBalance): string {
   const range = fmtSteps(d.firstStep, d.lastStep);
-  const totals = `cumulative drift ${fmtSigned(d.lowCum)} (clip-low) vs ${fmtSigned(d.highCum)} (clip-high) over ${range}, net ${fmtSigned(d.netCum)}`;
+  const dual = d.dualCum !== 0 ? `, ${fmtSigned(d.dualCum)} (dual clip)` : '';
+  const totals = `${METHOD_LABELS[d.method]} drift ${fmtSigned(d.lowCum)} (clip-low) vs ${fmtSigned(d.highCum)} (clip-high)${dual} summed over ${range}, net clip drift ${fmtSigned(d.netCum)}`;
   if (d.dominant === 'none') return `neither side dominates: ${totals}`;
   const big = d.dominant === 'clip-high' ? Math.abs(d.highCum) : Math.abs(d.lowCum);
   const small = d.dominant === 'clip-high' ? Math.abs(d.lowCum) : Math.abs(d.highCum);
@@ -125,9 +139,10 @@ export function diagnoseClipBalance(
   options: DiagnosisOptions,
   combinedOnly = false,
 ): ClipBalance {
-  const lowDrift = keys.get('clipLowDrift');
-  const highDrift = keys.get('clipHighDrift');
-  const drift = lowDrift && highDrift ? driftBalance(lowDrift, highDrift) : null;
+  const family = attributionSeries(keys);
+  const lowDrift = family?.low ?? null;
+  const highDrift = family?.high ?? null;
+  const drift = family && lowDrift && highDrift ? driftBalance(lowDrift, highDrift, family.method, family.dual) : null;
   const lowFrac = meanRecent(keys.get('clipLowFrac'), options.window);
   const highFrac = meanRecent(keys.get('clipHighFrac'), options.window);
   const combinedFrac = meanRecent(keys.get('clipCombinedFrac'), options.window);

@@ -14,6 +14,7 @@ import {
 import { parseOrThrow } from '../../contract/validate';
 import type { RunRecord } from '../../contract/runs';
 import { adviseRun } from './advice';
+import { attributionCoverage } from './attribution';
 import { diagnoseClipBalance } from './clip-balance';
 import { diagnoseCollapse } from './collapse';
 import { splitByControl, type ControlSide } from './control';
@@ -87,6 +88,7 @@ export function diagnoseRun(series: SeriesByKey, meta: RunInputMeta, extras: Dia
   const options = parseOrThrow(diagnosisOptionsSchema, extras.options ?? {}, 'diagnosis options');
   const keys = new KeyResolver(series, meta.aliases ?? {});
   const settings = clipSettingsOf(meta);
+  const attribution = attributionCoverage(keys, meta.config ?? null);
   const collapse = diagnoseCollapse(keys.get('entropy'), options);
   const clip = diagnoseClipBalance(keys, settings, options, meta.clipFractionCombined === true);
   const theory = diagnoseTheory(keys);
@@ -114,6 +116,7 @@ export function diagnoseRun(series: SeriesByKey, meta: RunInputMeta, extras: Dia
     },
     options,
     keys: keys.uses(),
+    attribution,
     ...sections,
     advice,
     scalars: scalarsOf(sections, keys),

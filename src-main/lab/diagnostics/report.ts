@@ -10,6 +10,7 @@ import type {
   SweepSuggestion,
 } from '../../contract/diagnostics';
 import { SCALAR_LABELS } from '../../contract/diagnostics';
+import { METHOD_LABELS } from './attribution';
 import { fmt, fmtPercent, fmtSigned, fmtSteps } from './format';
 import { fmtAggregate } from './groups';
 
@@ -45,12 +46,27 @@ function clipLines(clip: ClipBalance): string[] {
   return lines;
 }
 
+/** "predicted -0.77 = unclipped surrogate +0.43 + net clip drift -1.2 + momentum 0 + other 0". */
+export function partsLine(t: Extract<RunDiagnosis['theory'], { status: 'ok' }>): string | null {
+  const p = t.parts;
+  if (!p) return null;
+  const terms = [
+    `unclipped surrogate ${fmtSigned(p.unclipped)}`,
+    `net clip drift ${fmtSigned(p.clip)}`,
+    `Adam momentum ${fmtSigned(p.momentum)}`,
+    `other ${fmtSigned(p.other)}`,
+  ];
+  return `predicted ${fmtSigned(t.predictedCum)} = ${terms.join(' + ')}`;
+}
+
 function theoryLines(d: RunDiagnosis): string[] {
   const t = d.theory;
   if (t.status !== 'ok') return [`Theory check: unavailable — ${t.reason}`];
+  const parts = partsLine(t);
   return [
-    `Theory check (predicted vs measured entropy change, ${t.n} steps):`,
+    `Theory check (${METHOD_LABELS[t.method]} prediction vs measured entropy change, ${t.n} steps):`,
     `  cumulative predicted ${fmtSigned(t.predictedCum)} vs measured ${fmtSigned(t.measuredCum)} (measured/predicted ${fmt(t.cumRatio)}); r = ${fmt(t.pearson)}; slope ${fmt(t.slope)}; same sign on ${fmtPercent(t.signAgreement)}`,
+    ...(parts ? [`  ${parts}`] : []),
   ];
 }
 
@@ -102,6 +118,7 @@ export function formatRunReport(d: RunDiagnosis): string {
   return [
     `Diagnosis of ${runTitle(d)}`,
     ...collapseLines(d),
+    `Entropy attribution: ${d.attribution.note}`,
     ...clipLines(d.clip),
     ...theoryLines(d),
     ...controlLines(d),

@@ -1,11 +1,14 @@
 /**
- * Theory check (issue 5, item 3): the first-order predicted entropy change (`entropy/delta_pred`,
- * research/paper.md) against the measured change (`entropy/delta`). The prediction gets signs and
- * ordering right but its size can be off by 2x or more, so it is never reported without the
- * measurement beside it: without a measured series this section is unavailable.
+ * Theory check (issue 5, item 3; issue 13): the first-order predicted entropy change against the
+ * measured change (`entropy/delta`), on the steps both were logged. The prediction is the exact
+ * attribution when the run has it, else the logit-space estimate (attribution.ts), and the result
+ * names which. It is never reported without the measurement beside it: without a measured series
+ * this section is unavailable. The exact prediction also comes split into its parts, so that the
+ * cumulative prediction and the clip balance's net drift read as one sum.
  */
-import type { Section, TheoryCheck } from '../../contract/diagnostics';
-import type { KeyResolver } from './keys';
+import type { PredictionParts, Section, TheoryCheck } from '../../contract/diagnostics';
+import { attributionSeries, type AttributionSeries } from './attribution';
+import type { KeyResolver, ResolvedSeries } from './keys';
 import { alignOnCommonSteps, cumulativeSum } from './series';
 import { pearson, slopeThroughOrigin, sum } from './stats';
 
@@ -16,10 +19,32 @@ export function signAgreement(a: readonly number[], b: readonly number[]): numbe
   return a.length === 0 ? NaN : agree / a.length;
 }
 
+/** A part summed over `steps` (0 when the part was not logged, e.g. no dual clip). */
+function sumOn(series: ResolvedSeries | null, steps: ReadonlySet<number>): number {
+  if (!series) return 0;
+  return series.points.values.reduce((a, v, i) => (steps.has(series.points.steps[i]) ? a + v : a), 0);
+}
+
+function predictionParts(a: AttributionSeries, steps: readonly number[]): PredictionParts | null {
+  if (a.method !== 'exact' || !a.unclipped) return null;
+  const on = new Set(steps);
+  const [low, high, dual] = [sumOn(a.low, on), sumOn(a.high, on), sumOn(a.dual, on)];
+  return {
+    unclipped: sumOn(a.unclipped, on),
+    low,
+    high,
+    dual,
+    clip: low + high + dual,
+    momentum: sumOn(a.momentum, on),
+    other: sumOn(a.other, on),
+  };
+}
+
 export function diagnoseTheory(keys: KeyResolver): Section<TheoryCheck> {
-  const predicted = keys.get('entropyDeltaPred');
+  const attribution = attributionSeries(keys);
+  const predicted = attribution?.predicted ?? null;
   const measured = keys.get('entropyDelta');
-  if (!predicted || !measured) {
+  if (!attribution || !predicted || !measured) {
     const missing = [predicted ? null : '"entropy/delta_pred"', measured ? null : '"entropy/delta"'].filter(Boolean);
     const alone = predicted && !measured ? ' (the prediction is not shown alone)' : '';
     return { status: 'unavailable', reason: `not logged: ${missing.join(' and ')}${alone}` };
@@ -32,6 +57,7 @@ export function diagnoseTheory(keys: KeyResolver): Section<TheoryCheck> {
   const predictedTotal = sum(aligned.a);
   return {
     status: 'ok',
+    method: attribution.method,
     predictedKey: predicted.key,
     measuredKey: measured.key,
     n,
@@ -41,6 +67,7 @@ export function diagnoseTheory(keys: KeyResolver): Section<TheoryCheck> {
     cumRatio: predictedTotal === 0 ? null : sum(aligned.b) / predictedTotal,
     slope: slopeThroughOrigin(aligned.a, aligned.b),
     signAgreement: signAgreement(aligned.a, aligned.b),
+    parts: predictionParts(attribution, aligned.steps),
     series: { steps: aligned.steps, predicted: aligned.a, measured: aligned.b, predictedCum, measuredCum },
   };
 }

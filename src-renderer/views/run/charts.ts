@@ -1,8 +1,15 @@
 /**
  * The Run view's charts: which metrics each overlays, and which of them a run can show. Local runs
- * log every canonical key; imported runs only those their file had (or an alias was made for).
+ * log every canonical key (the entropy attribution's family by their config); imported runs only
+ * those their file had (or an alias was made for).
  */
-import { METRIC, type FigureLayout, type MetricKeyInfo } from '../../../src-main/contract';
+import {
+  METRIC,
+  type AttributionMethod,
+  type FigureLayout,
+  type MetricKeyInfo,
+  type RunConfig,
+} from '../../../src-main/contract';
 
 export interface RunChart {
   id: string;
@@ -16,6 +23,8 @@ export interface RunChart {
   layout?: FigureLayout;
   /** With `panels`: each panel's y title (the legend, naming the one run, is left out). */
   panelAxes?: Record<string, string>;
+  /** Which entropy attribution the chart draws (contract/metrics.ts): a run shows one family. */
+  attribution?: AttributionMethod;
   note?: string;
 }
 
@@ -35,22 +44,43 @@ export const RUN_CHARTS: readonly RunChart[] = [
   },
   {
     id: 'clip-drift',
-    title: 'Clip drift per side',
-    metrics: [METRIC.clipLowDrift, METRIC.clipHighDrift],
+    title: 'Clip drift per side (exact first-order)',
+    metrics: [METRIC.clipLowDrift, METRIC.clipHighDrift, METRIC.clipDualDrift],
     axis: 'Δ entropy (nats)',
-    note: 'First-order entropy change from the tokens each side clipped: clip-low pushes up, clip-high down.',
+    attribution: 'exact',
+    note: 'The entropy change each side’s clipping caused (minus the push its clipped tokens lost), exact to first order, on the steps the run attributes (attribution.every).',
   },
   {
     id: 'entropy-change',
-    title: 'Entropy change: measured and predicted',
+    title: 'Entropy change: measured and predicted (exact first-order)',
     metrics: [METRIC.entropyDelta, METRIC.entropyDeltaPred],
     axis: 'Δ entropy (nats)',
     requireAll: true,
-    // On a network the prediction can be orders of magnitude smaller than the measurement: one shared
-    // axis would draw it as a flat line at zero.
+    attribution: 'exact',
     layout: 'panels',
     panelAxes: { [METRIC.entropyDelta]: 'measured', [METRIC.entropyDeltaPred]: 'predicted' },
-    note: 'Δ entropy per step in nats, measured (top) and the first-order prediction (below), each on its own scale: the prediction tracks signs and timing but can be far off in size.',
+    note: 'Δ entropy per step in nats, measured (top) and the exact first-order prediction <grad H, Δθ> (below, on attributed steps only), each on its own scale.',
+  },
+  {
+    id: 'clip-drift-logit',
+    title: 'Clip drift per side (logit-space estimate)',
+    metrics: [METRIC.clipLowDriftLogit, METRIC.clipHighDriftLogit],
+    axis: 'Δ entropy (nats)',
+    attribution: 'logit',
+    note: 'The logit-space estimate: exact for the tabular policy under SGD; on a network it ignores the Jacobian and can be orders of magnitude off.',
+  },
+  {
+    id: 'entropy-change-logit',
+    title: 'Entropy change: measured and logit-space estimate',
+    metrics: [METRIC.entropyDelta, METRIC.entropyDeltaPredLogit],
+    axis: 'Δ entropy (nats)',
+    requireAll: true,
+    attribution: 'logit',
+    // On a network the estimate can be orders of magnitude smaller than the measurement: one shared
+    // axis would draw it as a flat line at zero.
+    layout: 'panels',
+    panelAxes: { [METRIC.entropyDelta]: 'measured', [METRIC.entropyDeltaPredLogit]: 'estimate' },
+    note: 'Δ entropy per step in nats, measured (top) and the logit-space estimate (below), each on its own scale: exact for the tabular policy under SGD, a rough model otherwise.',
   },
   { id: 'kl', title: 'KL', metrics: [METRIC.klPpo, METRIC.klRef], axis: 'nats' },
 ];
@@ -59,13 +89,24 @@ export const RUN_CHARTS: readonly RunChart[] = [
 export const RUN_CHART_KEYS: readonly string[] = [...new Set(RUN_CHARTS.flatMap((c) => c.metrics))];
 
 /**
- * The charts a run can draw, each with the metrics it has. `keys` null (a local run) keeps all:
- * they fill in as the run logs them.
+ * The attribution family a run's charts show: a local run's configured method ("off": none); an
+ * imported run's exact keys when it has them, else the estimate.
  */
-export function chartsFor(keys: readonly MetricKeyInfo[] | null): RunChart[] {
-  if (keys === null) return [...RUN_CHARTS];
-  const logged = new Set(keys.filter((k) => k.count > 0).map((k) => k.key));
+function attributionShown(logged: ReadonlySet<string> | null, config: RunConfig | null): AttributionMethod | null {
+  if (config) return config.attribution.method === 'off' ? null : config.attribution.method;
+  return logged?.has(METRIC.entropyDeltaPred) || logged?.has(METRIC.clipLowDrift) ? 'exact' : 'logit';
+}
+
+/**
+ * The charts a run can draw, each with the metrics it has. `keys` null (a local run) keeps all:
+ * they fill in as the run logs them. `config` (a local run's) picks the attribution charts.
+ */
+export function chartsFor(keys: readonly MetricKeyInfo[] | null, config: RunConfig | null = null): RunChart[] {
+  const logged = keys === null ? null : new Set(keys.filter((k) => k.count > 0).map((k) => k.key));
+  const family = attributionShown(logged, config);
   return RUN_CHARTS.flatMap((chart) => {
+    if (chart.attribution !== undefined && chart.attribution !== family) return [];
+    if (logged === null) return [chart];
     const metrics = chart.metrics.filter((m) => logged.has(m));
     if (metrics.length === 0 || (chart.requireAll && metrics.length < chart.metrics.length)) return [];
     return [{ ...chart, metrics }];

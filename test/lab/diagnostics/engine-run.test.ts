@@ -7,7 +7,8 @@ import { presetConfig, runConfigSchema, type RunConfigInput } from '../../../src
 import type { SeriesPoints } from '../../../src-main/contract/diagnostics';
 import { selectBackend, type BackendInfo } from '../../../src-main/engine/backend';
 import { createTrainer } from '../../../src-main/engine/trainer';
-import { diagnoseRun } from '../../../src-main/lab/diagnostics';
+import { diagnoseRun, formatRunReport } from '../../../src-main/lab/diagnostics';
+import { fmtSigned } from '../../../src-main/lab/diagnostics/format';
 
 let backend: BackendInfo;
 beforeAll(async () => {
@@ -25,6 +26,7 @@ function presetRun(overrides: RunConfigInput, steps: number) {
     steps,
     eval: { ...base.eval, every: 0 },
     log: { ...base.log, samplesPerStep: 0 },
+    attribution: { method: 'exact', every: 4 },
     backend: 'cpu',
     ...overrides,
   });
@@ -64,6 +66,35 @@ describe('diagnosis of engine runs', () => {
     expect(advice?.text).toContain('= 0.167');
     expect(d.theory.status).toBe('ok');
     expect(d.collapse.status === 'ok' && d.collapse.finalOverStart).toBeLessThan(1);
+  });
+
+  it('tells one story: the predicted change is the unclipped part plus the net clip drift plus the rest', async () => {
+    const d = await train({ seed: 4, attribution: { method: 'exact', every: 3 } }, 12);
+    if (d.theory.status !== 'ok') throw new Error(d.theory.reason);
+    expect(d.theory.method).toBe('exact');
+    expect(d.theory.n).toBe(4); // steps 0, 3, 6, 9
+    expect(d.attribution).toMatchObject({ method: 'exact', steps: 4, measuredSteps: 12 });
+    expect(d.attribution.note).toContain('exact first-order attribution once every 3 steps (4 of 12 steps');
+    const p = d.theory.parts!;
+    expect(p.unclipped + p.clip + p.momentum + p.other).toBeCloseTo(d.theory.predictedCum, 7); // float32 parts
+    // The theory check's clipping share is the clip balance's net drift, over the same steps.
+    expect(p.clip).toBeCloseTo(d.clip.drift!.netCum, 12);
+    expect(d.clip.drift!.method).toBe('exact');
+    const report = formatRunReport(d);
+    expect(report).toContain('Theory check (exact first-order prediction vs measured entropy change, 4 steps)');
+    expect(report).toContain(`net clip drift ${fmtSigned(d.clip.drift!.netCum)}`);
+  });
+
+  it('names the logit-space estimate, and says when attribution was off', async () => {
+    const logit = await train({ attribution: { method: 'logit' } }, 4);
+    expect(logit.theory.status === 'ok' && logit.theory.method).toBe('logit');
+    expect(logit.clip.drift!.method).toBe('logit');
+    expect(logit.attribution.note).toMatch(/^logit-space estimate on every step .*tabular policy under SGD/);
+    const off = await train({ attribution: { method: 'off' } }, 4);
+    expect(off.theory).toMatchObject({ status: 'unavailable' });
+    expect(off.clip.drift).toBeNull();
+    expect(off.attribution).toMatchObject({ method: null, label: 'not computed' });
+    expect(off.attribution.note).toContain('attribution.method "off"');
   });
 
   it('says clipping cannot act when each rollout gets a single update', async () => {

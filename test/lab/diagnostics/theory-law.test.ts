@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { attributionCoverage } from '../../../src-main/lab/diagnostics/attribution';
 import { KeyResolver, type SeriesByKey } from '../../../src-main/lab/diagnostics/keys';
 import { fitEntropyAccuracyLaw } from '../../../src-main/lab/diagnostics/law';
 import { diagnoseTheory, signAgreement } from '../../../src-main/lab/diagnostics/theory';
@@ -28,6 +29,25 @@ describe('theory check', () => {
 
   it('counts sign agreement with zeros agreeing only with zeros', () => {
     expect(signAgreement([1, -1, 0, 0, 2], [3, 1, 0, 1, 0.1])).toBeCloseTo(3 / 5, 15);
+  });
+
+  it('reads the exact attribution when a run has it, else the logit-space estimate, and names which', () => {
+    const measured = seriesOf(steps, (s) => Math.cos(s));
+    const logit = seriesOf(steps, (s) => 1e-4 * Math.sin(s));
+    const exact = seriesOf(stepsFrom(1, 10, 5), (s) => Math.cos(s));
+    const both = diagnoseTheory(
+      new KeyResolver({ 'entropy/delta': measured, 'entropy/delta_pred_logit': logit, 'entropy/delta_pred': exact }),
+    );
+    expect(both).toMatchObject({ status: 'ok', method: 'exact', predictedKey: 'entropy/delta_pred', n: 10 });
+    const only = diagnoseTheory(new KeyResolver({ 'entropy/delta': measured, 'entropy/delta_pred_logit': logit }));
+    expect(only).toMatchObject({
+      status: 'ok',
+      method: 'logit',
+      predictedKey: 'entropy/delta_pred_logit',
+      parts: null,
+    });
+    const coverage = attributionCoverage(new KeyResolver({ 'entropy/delta': measured }), null);
+    expect(coverage).toMatchObject({ method: null, label: 'not computed', note: 'not logged by this trainer' });
   });
 
   it('never reports the prediction alone', () => {

@@ -12,6 +12,9 @@ import {
   type AdviceRule,
 } from './context';
 
+/** Drifts of the logit-space estimate say so: on a network they can be far from the exact ones. */
+const estimate = (d: DriftBalance) => (d.method === 'logit' ? ' (logit-space estimate)' : '');
+
 function driftNumbers(d: DriftBalance): Record<string, number | null> {
   return {
     highToLow: d.highToLow,
@@ -72,8 +75,8 @@ export const clipHighDominates: AdviceRule = (ctx) => {
   const net = netShare === null ? '' : `, net ${fmtSigned(d.netCum)} = ${fmtPercent(netShare)} of the start entropy`;
   const size =
     d.highToLow === null
-      ? `clip-high drift is ${fmtSigned(d.highCum)} nats over ${range} with no clip-low drift${since}`
-      : `clip-high drift is ${fmt(d.highToLow)}× clip-low drift over ${range} (cumulative ${fmtSigned(d.highCum)} vs ${fmtSigned(d.lowCum)} nats${net}${since})`;
+      ? `clip-high drift${estimate(d)} is ${fmtSigned(d.highCum)} nats over ${range} with no clip-low drift${since}`
+      : `clip-high drift${estimate(d)} is ${fmt(d.highToLow)}× clip-low drift over ${range} (cumulative ${fmtSigned(d.highCum)} vs ${fmtSigned(d.lowCum)} nats${net}${since})`;
   const remedy = clipHighRemedy(ctx);
   const { clipLow, clipHigh } = ctx.settings;
   return {
@@ -101,8 +104,8 @@ export const clipLowDominatesRising: AdviceRule = (ctx) => {
   const balanced = clipHigh === null ? null : logBalancedClipLow(clipHigh);
   const size =
     lowToHigh === null
-      ? `clip-low drift is ${fmtSigned(d.lowCum)} nats with no clip-high drift`
-      : `clip-low drift is ${fmt(lowToHigh)}× clip-high drift (cumulative ${fmtSigned(d.lowCum)} vs ${fmtSigned(d.highCum)} nats over ${fmtSteps(d.firstStep, d.lastStep)})`;
+      ? `clip-low drift${estimate(d)} is ${fmtSigned(d.lowCum)} nats with no clip-high drift`
+      : `clip-low drift${estimate(d)} is ${fmt(lowToHigh)}× clip-high drift (cumulative ${fmtSigned(d.lowCum)} vs ${fmtSigned(d.highCum)} nats over ${fmtSteps(d.firstStep, d.lastStep)})`;
   const toward =
     balanced === null ? 'restoring an upper clip' : `a larger eps_low (toward the log-balanced ${fmt(balanced)})`;
   const current = clipLow ?? 0.2;
