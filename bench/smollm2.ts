@@ -59,7 +59,8 @@ async function forwardLogits(file: string, tokens: readonly number[]): Promise<F
 /** Largest |a - b| relative to the largest |b|, and how many positions have the same argmax. */
 function agreement(a: Float32Array, b: Float32Array, vocab: number) {
   let [worst, scale, same] = [0, 0, 0];
-  for (let i = 0; i < a.length; i++) [worst, scale] = [Math.max(worst, Math.abs(a[i] - b[i])), Math.max(scale, Math.abs(b[i]))];
+  for (let i = 0; i < a.length; i++)
+    [worst, scale] = [Math.max(worst, Math.abs(a[i] - b[i])), Math.max(scale, Math.abs(b[i]))];
   const argmax = (x: Float32Array, t: number) => {
     let best = t * vocab;
     for (let v = t * vocab; v < (t + 1) * vocab; v++) if (x[v] > x[best]) best = v;
@@ -106,7 +107,9 @@ export async function run(): Promise<void> {
   const backend = await selectBackend('wasm', { threads: THREADS });
   const ckpt = LoadedCheckpoint.fromSource(await openGgufFile(file)).acquire();
   const s = ckpt.spec;
-  console.log(`  model: ${SMOLLM2_GGUF}, d ${s.dModel}, ${s.layers} layers, vocab ${s.vocab}; ${os.cpus().length} cores`);
+  console.log(
+    `  model: ${SMOLLM2_GGUF}, d ${s.dModel}, ${s.layers} layers, vocab ${s.vocab}; ${os.cpus().length} cores`,
+  );
   const prompts = chatPrompts(ckpt.tokenizer, ROWS);
   try {
     await compareWithTorch(ckpt, backend, {

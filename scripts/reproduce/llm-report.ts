@@ -120,7 +120,14 @@ export function sideTest(gaps: readonly number[]): SideTest | null {
   const s = stat(gaps);
   const t = s.std > 0 ? s.mean / (s.std / Math.sqrt(n)) : NaN;
   const highLarger = gaps.filter((g) => g > 0).length;
-  return { n, mean: s.mean, t, p: Number.isFinite(t) ? studentTTwoSided(t, n - 1) : NaN, highLarger, signP: signTestP(highLarger, n) };
+  return {
+    n,
+    mean: s.mean,
+    t,
+    p: Number.isFinite(t) ? studentTTwoSided(t, n - 1) : NaN,
+    highLarger,
+    signP: signTestP(highLarger, n),
+  };
 }
 
 function groupRow(g: LlmGroup, runs: RunNumbers[]): string {
@@ -137,10 +144,22 @@ function groupRow(g: LlmGroup, runs: RunNumbers[]): string {
     pct(of((r) => r.lowFrac)),
     pct(of((r) => r.highFrac)),
     attributed,
-    fmt(of((r) => r.lowDrift), 4),
-    fmt(of((r) => r.highDrift), 4),
-    fmt(of((r) => r.predicted), 4),
-    fmt(of((r) => r.measured), 4),
+    fmt(
+      of((r) => r.lowDrift),
+      4,
+    ),
+    fmt(
+      of((r) => r.highDrift),
+      4,
+    ),
+    fmt(
+      of((r) => r.predicted),
+      4,
+    ),
+    fmt(
+      of((r) => r.measured),
+      4,
+    ),
   ].join(' | ');
 }
 

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CLIP_SETTINGS, findPreset, type ApiResult, type RunConfig } from '../../src-main/contract';
+import { CLIP_SETTINGS, presetConfig, runConfigSchema, type ApiResult, type RunConfig } from '../../src-main/contract';
 import { createLab, dispatch, readRun, type LabService } from '../../src-main/lab';
 import { writeFileAtomic } from '../../src-main/lab/export/atomic';
 import { resolveModelsPaths } from '../../src-main/lab/models-folder';
@@ -47,30 +47,32 @@ async function seriesOf(lab: LabService, id: number): Promise<Record<string, (nu
   return Object.fromEntries(keys.map((k, i) => [k, series[i].values]));
 }
 
-/** The entropy trajectories of every run, drawn by cliplab's figure export, next to the results file. */
+/** Every run's entropy and per-side drifts by step, drawn by cliplab's figure export (figures/ next to the results). */
 async function exportFigure(lab: LabService, groups: readonly Group[], out: string): Promise<string> {
   const labels: Record<string, string> = {};
-  for (const g of groups) for (const id of g.ids) labels[`run:${id}`] = `${g.label}, seed ${readRun(lab.context, id).seed}`;
+  for (const g of groups)
+    for (const id of g.ids) labels[`run:${id}`] = `${g.label}, seed ${readRun(lab.context, id).seed}`;
   const file = (await dispatch(lab, 'figures.render', {
     spec: {
       runs: groups.flatMap((g) => g.ids),
-      metrics: ['entropy'],
+      metrics: ['entropy', 'clip/low_drift', 'clip/high_drift'],
       smoothing: 0,
-      size: { preset: 'double' },
-      title: 'SmolLM2-135M-Instruct, random rewards: rollout entropy',
+      showRaw: false,
+      size: { width: 'double' },
+      title: 'SmolLM2-135M-Instruct, random rewards',
       legend: 'right',
       labels,
     },
     format: 'svg',
   })) as ApiResult<'figures.render'>;
-  const name = 'results-llm-entropy.svg';
+  const name = path.join('figures', 'llm-entropy.svg');
+  fs.mkdirSync(path.join(path.dirname(out), 'figures'), { recursive: true });
   writeFileAtomic(path.join(path.dirname(out), name), Buffer.from(file.base64, 'base64'));
   return name;
 }
 
 export async function reproduceLlm(opts: LlmOptions): Promise<void> {
-  const preset = findPreset(LLM_PRESETS[0])!;
-  resolveModelsPaths(preset.config as RunConfig); // refused here, with the command to run, when the model is missing
+  resolveModelsPaths(runConfigSchema.parse(presetConfig(LLM_PRESETS[0]))); // refused here, with the command to run, when the model is missing
   const started = performance.now();
   const db = opts.db ?? defaultLlmDb();
   fs.mkdirSync(path.dirname(db), { recursive: true });
@@ -84,7 +86,12 @@ export async function reproduceLlm(opts: LlmOptions): Promise<void> {
     const llmGroups: LlmGroup[] = [];
     for (const g of groups) {
       const runs = await Promise.all(g.ids.map(async (id) => ({ id, series: await seriesOf(lab, id) })));
-      llmGroups.push({ preset: g.preset, label: g.label, config: readRun(lab.context, g.ids[0]).config as RunConfig, runs });
+      llmGroups.push({
+        preset: g.preset,
+        label: g.label,
+        config: readRun(lab.context, g.ids[0]).config as RunConfig,
+        runs,
+      });
     }
     const section = renderLlmSection({
       date: new Date().toISOString().slice(0, 10),

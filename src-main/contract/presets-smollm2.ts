@@ -8,12 +8,11 @@
  * clip, and the exact attribution on every step (it is the experiment's measurement).
  */
 import type { RunConfigInput } from './config';
-import type { ClipSetting, Preset } from './presets';
 import { inModelsFolder, SMOLLM2_GGUF, WORD_PROBLEMS } from './models-folder';
 
 export const SMOLLM2_CLIPS = ['sym', 'clip-high-only', 'clip-low-only', 'aggressive-low'] as const;
 
-const smollm2Random: RunConfigInput = {
+export const SMOLLM2_RANDOM: RunConfigInput = {
   steps: 20,
   task: { kind: 'dataset', path: inModelsFolder(WORD_PROBLEMS), format: 'gsm8k', maxNewTokens: 24 },
   policy: {
@@ -33,16 +32,3 @@ const smollm2Random: RunConfigInput = {
   attribution: { method: 'exact', every: 1 },
   backend: 'wasm',
 };
-
-/** One preset per clip setting of the experiment (the clip settings passed in, from presets.ts). */
-export function smollm2Presets(clips: readonly ClipSetting[]): Preset[] {
-  return SMOLLM2_CLIPS.map((id) => {
-    const c = clips.find((s) => s.id === id)!;
-    return {
-      name: `smollm2-gsm8k-random-${id}`,
-      title: `SmolLM2-135M-Instruct on word problems, random rewards, ${c.label}`,
-      description: `${c.expectation} (needs \`npm run fetch:smollm2\` once)`,
-      config: { ...smollm2Random, objective: { ...smollm2Random.objective, clipLow: c.clipLow, clipHigh: c.clipHigh } },
-    };
-  });
-}

@@ -59,7 +59,10 @@ describe('LLM section numbers', () => {
       policy: { kind: 'hf', path: '/m.gguf' },
       task: { kind: 'dataset', path: '/p.jsonl' },
     });
-    const run = { id: 1, series: series([1.5, 1.4, 1.3, 1.2], [0.01, 0.02, 0.002, 0.003], [-0.03, -0.05, -0.001, -0.01]) };
+    const run = {
+      id: 1,
+      series: series([1.5, 1.4, 1.3, 1.2], [0.01, 0.02, 0.002, 0.003], [-0.03, -0.05, -0.001, -0.01]),
+    };
     const section = renderLlmSection({
       date: '2026-12-07',
       machine: 'cpu, 2 cores',
