@@ -14,7 +14,8 @@
  * the GPT with one factor changed at a time, and a figure of it exported by `cliplab export-figure`
  * next to the report (figures/regime-entropy.svg). --skip-regime leaves it out.
  *
- *   npx tsx scripts/reproduce.ts --llm [--seeds 1] [--db FILE] [--set key=value]...   (scripts/reproduce/llm.ts)
+ *   npx tsx scripts/reproduce.ts --llm [--seeds 1] [--db FILE] [--set key=value]... [--report-only]
+ *                                (scripts/reproduce/llm.ts; --report-only writes the section from the runs there)
  *
  * --quick is a smoke run (few steps, a small base model): its numbers show the pipeline works, not
  * the paper's effects. --set applies to every run (e.g. --set steps=400); policy.base.* keys only to
@@ -77,13 +78,17 @@ function options() {
       quick: { type: 'boolean', default: false },
       'skip-regime': { type: 'boolean', default: false },
       llm: { type: 'boolean', default: false },
+      'report-only': { type: 'boolean', default: false },
     },
   });
   // The LLM runs take hours per seed on 2 cores: one seed unless asked.
   const seeds = count(values.llm && !process.argv.includes('--seeds') ? '1' : values.seeds, 'seeds');
   const trueSeeds = count(values['true-seeds'] ?? values.seeds, 'true-seeds');
   const parallel = count(values.parallel, 'parallel');
-  if (values.llm) return { llm: true as const, seeds, db: values.db, out: path.resolve(values.out), sets: values.set };
+  if (values.llm) {
+    const reportOnly = values['report-only'];
+    return { llm: true as const, seeds, reportOnly, db: values.db, out: path.resolve(values.out), sets: values.set };
+  }
   const db = values.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-reproduce-')), 'reproduce.db');
   const sets = [`backend=${values.backend}`, ...(values.quick ? QUICK : []), ...values.set];
   const regime = !values['skip-regime'];

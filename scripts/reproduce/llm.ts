@@ -24,6 +24,8 @@ export const LLM_PRESETS = ['sym', 'clip-high-only', 'clip-low-only', 'aggressiv
 
 export interface LlmOptions {
   seeds: number;
+  /** Write the section from the runs already in the database; start and resume none. */
+  reportOnly: boolean;
   db: string | undefined;
   out: string;
   sets: string[];
@@ -31,14 +33,20 @@ export interface LlmOptions {
 
 export const defaultLlmDb = () => path.join(userDataDir(), 'reproduce-llm.db');
 
-/** The runs of the four settings, started (or reused, or resumed) in order. */
-async function startLlm(lab: LabService, opts: LlmOptions): Promise<Group[]> {
+/**
+ * The runs of the four settings, started (or reused, or resumed) in order. The model and data paths
+ * are given resolved, as runs store them, so a later invocation finds these runs by their config.
+ */
+async function startLlm(lab: LabService, opts: LlmOptions, files: RunConfig): Promise<Group[]> {
+  const policyPath = files.policy.kind === 'hf' ? files.policy.path : '';
+  const taskPath = files.task.kind === 'dataset' ? files.task.path : '';
+  const sets = [`policy.path=${policyPath}`, `task.path=${taskPath}`, ...opts.sets];
   const groups: Group[] = [];
   for (const preset of LLM_PRESETS) {
     const clip = CLIP_SETTINGS.find((c) => preset.endsWith(c.id))!;
-    groups.push(await startGroup(lab, preset, clip.label, opts.sets, opts.seeds));
+    groups.push(await startGroup(lab, preset, clip.label, sets, opts.seeds, preset, opts.reportOnly));
   }
-  return groups;
+  return groups.filter((g) => g.ids.length > 0);
 }
 
 async function seriesOf(lab: LabService, id: number): Promise<Record<string, (number | null)[]>> {
@@ -72,14 +80,16 @@ async function exportFigure(lab: LabService, groups: readonly Group[], out: stri
 }
 
 export async function reproduceLlm(opts: LlmOptions): Promise<void> {
-  resolveModelsPaths(runConfigSchema.parse(presetConfig(LLM_PRESETS[0]))); // refused here, with the command to run, when the model is missing
+  // Refused here, with the command to run, when the model is missing.
+  const files = resolveModelsPaths(runConfigSchema.parse(presetConfig(LLM_PRESETS[0])));
   const started = performance.now();
   const db = opts.db ?? defaultLlmDb();
   fs.mkdirSync(path.dirname(db), { recursive: true });
   const lab = createLab({ dbPath: db, training: { runQueue: true, maxConcurrent: 1 } });
   process.stderr.write(`reproduce --llm: database ${lab.dbPath} (run again with it to resume)\n`);
   try {
-    const groups = await startLlm(lab, opts);
+    const groups = await startLlm(lab, opts, files);
+    if (groups.length === 0) throw new Error(`no runs of the LLM experiment in ${lab.dbPath}`);
     const ids = groups.flatMap((g) => g.ids);
     await waitForAll(lab, ids, 10_000);
     const figure = await exportFigure(lab, groups, opts.out);
