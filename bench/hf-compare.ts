@@ -32,6 +32,8 @@ export interface Workload {
   newTokens: number;
   /** Time a full fine-tuning update too (LoRA's is always timed). */
   full: boolean;
+  /** Rows per micro-batch of the update (a large vocabulary's logits must fit wasm's 4 GiB); null: all. */
+  microBatch: number | null;
   /** How PyTorch opens the same model: a folder, and the .gguf file in it for a GGUF model. */
   torchModel: { dir: string; ggufFile?: string };
 }
@@ -90,7 +92,7 @@ async function timeUpdate(policy: HfPolicy, rollout: Rollout, advantages: Float3
   const config = runConfigSchema.parse({
     task: { kind: 'dataset', path: 'x', maxNewTokens: w.newTokens },
     policy: { kind: 'hf', path: 'x' },
-    optim: { optimizer: 'adam', lr: 1e-6, minibatches: 1, epochs: 1 },
+    optim: { optimizer: 'adam', lr: 1e-6, minibatches: 1, epochs: 1, microBatch: w.microBatch },
     rollout: { prompts: w.prompts.length / 2, groupSize: 2 },
   });
   const { batch } = rollout;

@@ -60,7 +60,13 @@ export async function run(): Promise<void> {
       meta: null,
     }));
     try {
-      await compareWithTorch(ckpt, backend, { prompts, newTokens: NEW_TOKENS, full: true, torchModel: { dir } });
+      await compareWithTorch(ckpt, backend, {
+        prompts,
+        newTokens: NEW_TOKENS,
+        full: true,
+        microBatch: null,
+        torchModel: { dir },
+      });
     } finally {
       ckpt.release();
     }

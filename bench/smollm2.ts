@@ -116,6 +116,7 @@ export async function run(): Promise<void> {
       prompts,
       newTokens: NEW_TOKENS,
       full: process.env.BENCH_FULL === '1',
+      microBatch: 4, // as the smollm2 presets: 8 rows' logits over 49152 tokens, kept for backward, pass 4 GiB
       torchModel: { dir: path.dirname(file), ggufFile: path.basename(file) },
     });
   } finally {
