@@ -4,7 +4,7 @@
  * BENCH_THREADS threads) against transformers + PyTorch on the same file, prompts and batch
  * (bench/hf-compare.ts), as ratios; then one forward pass of a chat prompt on WebGPU (the software
  * adapter in .vendor/mesa when there is no GPU) against the same forward on wasm.
- * Run: `npm run bench -- smollm2` (BENCH_THREADS=n, BENCH_ROWS=8, BENCH_FULL=1 to time full
+ * Run: `npm run bench -- smollm2` (BENCH_THREADS=n, BENCH_ROWS=8, BENCH_MICRO=2 rows per micro-batch, BENCH_FULL=1 to time full
  * fine-tuning too; it holds 135M parameters' gradients and Adam state).
  */
 import fs from 'node:fs';
@@ -116,7 +116,8 @@ export async function run(): Promise<void> {
       prompts,
       newTokens: NEW_TOKENS,
       full: process.env.BENCH_FULL === '1',
-      microBatch: 4, // as the smollm2 presets: 8 rows' logits over 49152 tokens, kept for backward, pass 4 GiB
+      // 8 rows' logits over 49152 tokens, kept for backward, do not fit wasm's 4 GiB at once.
+      microBatch: Number(process.env.BENCH_MICRO ?? 2),
       torchModel: { dir: path.dirname(file), ggufFile: path.basename(file) },
     });
   } finally {

@@ -201,7 +201,7 @@ export function renderLlmSection(r: LlmReportInput): string {
     `**The question.** ${sidesAnswer(test)} The steps of one run share a policy and are not independent, so the p-values`,
     'overstate the evidence; the per-seed sums in the table are the independent units.',
     '',
-    `![Rollout entropy of every run](${r.figure})`,
+    r.figure.startsWith('(') ? r.figure : `![Rollout entropy and each side's drift, every run](${r.figure})`,
     '',
   ];
   if (r.unfinished.length > 0) lines.push(`Runs that did not complete: ${r.unfinished.join('; ')}.`, '');

@@ -92,7 +92,8 @@ export async function reproduceLlm(opts: LlmOptions): Promise<void> {
     if (groups.length === 0) throw new Error(`no runs of the LLM experiment in ${lab.dbPath}`);
     const ids = groups.flatMap((g) => g.ids);
     await waitForAll(lab, ids, 10_000);
-    const figure = await exportFigure(lab, groups, opts.out);
+    // A figure needs data: runs stopped before their first step have none.
+    const figure = await exportFigure(lab, groups, opts.out).catch((err: Error) => `(no figure: ${err.message})`);
     const llmGroups: LlmGroup[] = [];
     for (const g of groups) {
       const runs = await Promise.all(g.ids.map(async (id) => ({ id, series: await seriesOf(lab, id) })));
