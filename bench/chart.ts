@@ -16,13 +16,14 @@ import {
   figureSpecSchema,
   updateChart,
   type FigureChartConfig,
+  type FigureData,
   type FigureRunInput,
   type FigurePoint,
   type FigureSpec,
   type FigureSpecInput,
 } from '../src-main/contract';
 import { prepareRenderer } from '../src-main/lab/export/render';
-import { bucketsForWidth, denseSpec } from '../src-renderer/components/charts/chart-runtime';
+import { bucketsForWidth, DENSE_POINTS } from '../src-renderer/components/charts/chart-runtime';
 import { makeRuns, METRICS, RUNS as DEFAULT_RUNS, STEPS as DEFAULT_STEPS } from './chart-data';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? DEFAULT_RUNS);
@@ -32,6 +33,19 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
 /** A Compare chart at 1280 x 800: about 930 CSS px wide, one 230 px panel per metric. */
 const WIDTH = 930;
 const HEIGHT = 70 + 230 * METRICS.length;
+
+/**
+ * The spec FigureChart drew before the screen renderer: 1 px lines above DENSE_POINTS drawn points,
+ * counting at most 4 points per bucket per curve (a line, its raw line, a band's two edges).
+ */
+function denseSpec(spec: FigureSpec, data: FigureData, buckets: number): FigureSpec {
+  const raw = data.spec.showRaw && data.spec.smoothing > 0 ? 1 : 0;
+  const drawn = data.traces.reduce(
+    (n, t) => n + Math.min(t.steps.length, 4 * buckets) * (1 + raw + (t.band ? 2 : 0)),
+    0,
+  );
+  return spec.lineWidth !== null || drawn <= DENSE_POINTS ? spec : { ...spec, lineWidth: 1 };
+}
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);

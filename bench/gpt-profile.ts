@@ -5,6 +5,7 @@
  * building inputs). Composite records (a customGrad op, a named op scope) time their nested
  * kernels again; only kernels the backend registers are summed.
  */
+import { KERNEL_NAMES } from '../src-main/engine/simd/kernels';
 import { tf } from '../src-main/engine/tf';
 import { cpuMs } from './gpt-timing';
 
@@ -26,6 +27,10 @@ const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'DepthwiseConv2dNative',
 /** Kernel families for "where the rest goes"; anything unnamed is elementwise math or a reduction. */
 const FAMILIES: Record<string, readonly string[]> = {
   'matmul (2-D and grouped)': [...MATMULS],
+  'fused GEMMs (engine/simd; one thread)': [KERNEL_NAMES.matMul, KERNEL_NAMES.matMulTN],
+  'fused LayerNorm and attention (engine/simd)': [
+    ...[KERNEL_NAMES.layerNorm, KERNEL_NAMES.layerNormGrad, KERNEL_NAMES.attention, KERNEL_NAMES.attentionGrad],
+  ],
   transpose: ['Transpose'],
   'copies (identity, slice, split, concat, pad)': ['Identity', 'Slice', 'SplitV', 'Concat', 'PadV2', 'Reshape', 'Cast'],
 };

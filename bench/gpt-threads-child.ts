@@ -1,7 +1,8 @@
 /**
  * One process of the threads benchmark (gpt-threads.ts): starts wasm with the thread count given as
  * its first argument, then times `reps` updates and sampling batches of the default model and, with
- * `--profile`, profiles its updates; prints one JSON line (ThreadsChildResult).
+ * `--profile`, profiles its updates; `--composite` runs tfjs's own ops instead of our fused kernels.
+ * Prints one JSON line (ThreadsChildResult).
  */
 import { selectBackend } from '../src-main/engine/backend';
 import { profileUpdates, type UpdateProfile } from './gpt-profile';
@@ -21,7 +22,8 @@ const [threadsArg, repsArg] = process.argv.slice(2);
 const reps = Number(repsArg ?? 10);
 const backend = await selectBackend('wasm', { threads: Number(threadsArg ?? 1) });
 const w = defaultWorkload();
-const trainable = policyTrainable(w);
+const fused = !process.argv.includes('--composite');
+const trainable = policyTrainable(w, fused);
 const optimizer = adamFor(w.config, trainable.variables);
 const batch = fullBatch(w, w.updateRows);
 const step = () => update(trainable, optimizer, batch);
@@ -38,7 +40,7 @@ const cpu = process.cpuUsage(cpu0);
 const profile = process.argv.includes('--profile') ? await profileUpdates(step, 3, 'cpu') : null;
 optimizer.dispose();
 trainable.dispose();
-const sampling = await timeSampling(w, Math.max(3, Math.floor(reps / 2)));
+const sampling = await timeSampling(w, Math.max(3, Math.floor(reps / 2)), fused);
 const result: ThreadsChildResult = {
   threads: backend.threads ?? 1,
   update: summarise(ms),

@@ -5,6 +5,8 @@
  * speed-up is the median over rounds of the ratio measured within a round. Beside it, the model of
  * how it scales: Amdahl's law with the parallel share read from a 1-thread kernel profile (the
  * kernels XNNPACK spreads over its pool), t(n) = serial + parallel / n.
+ * Each round also runs every count on tfjs's own ops (no fused kernels): our kernels run on one
+ * thread, so whether they still win at n threads is measured there, as a within-round ratio.
  * BENCH_THREADS=1,2,4 picks the counts (default: 1, 2 and every core of the machine).
  */
 import { spawnSync } from 'node:child_process';
@@ -21,9 +23,10 @@ function threadCounts(): number[] {
   return [...new Set([1, 2, os.availableParallelism()])].sort((a, b) => a - b);
 }
 
-function child(threads: number, reps: number, profile: boolean): ThreadsChildResult {
+function child(threads: number, reps: number, profile: boolean, composite = false): ThreadsChildResult {
   const file = path.join(import.meta.dirname, 'gpt-threads-child.ts');
-  const args = [...process.execArgv, file, String(threads), String(reps), ...(profile ? ['--profile'] : [])];
+  const flags = [...(profile ? ['--profile'] : []), ...(composite ? ['--composite'] : [])];
+  const args = [...process.execArgv, file, String(threads), String(reps), ...flags];
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (out.status !== 0) throw new Error(`threads benchmark child (${threads} threads) failed: ${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop()!) as ThreadsChildResult;
@@ -33,8 +36,12 @@ function child(threads: number, reps: number, profile: boolean): ThreadsChildRes
 export function benchThreads(reps: number, rounds = 3): void {
   const counts = threadCounts();
   const runs = new Map<number, ThreadsChildResult[]>(counts.map((n) => [n, []]));
+  const composite = new Map<number, ThreadsChildResult[]>(counts.map((n) => [n, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const n of counts) runs.get(n)!.push(child(n, reps, n === 1 && round === 0));
+    for (const n of counts) {
+      runs.get(n)!.push(child(n, reps, n === 1 && round === 0));
+      composite.get(n)!.push(child(n, reps, false, true));
+    }
   }
   const one = runs.get(1)!;
   const load = os.loadavg()[0];
@@ -60,6 +67,19 @@ export function benchThreads(reps: number, rounds = 3): void {
     );
   }
   printModel(one[0], counts);
+  printFusedAb(runs, composite);
+}
+
+/** Our fused kernels against tfjs's own ops at each thread count: median within-round ratios. */
+function printFusedAb(fused: Map<number, ThreadsChildResult[]>, composite: Map<number, ThreadsChildResult[]>): void {
+  for (const [n, rs] of fused) {
+    const cs = composite.get(n)!;
+    const ratio = (pick: (r: ThreadsChildResult) => number) => fmt(median(rs.map((r, i) => pick(r) / pick(cs[i]))), 2);
+    console.log(
+      `  fused / composite kernels at ${n} thread${n === 1 ? '' : 's'}: update ${ratio((r) => r.update.median)}x ` +
+        `(composite ${fmt(median(cs.map((r) => r.update.median)))} ms), sampling ${ratio((r) => r.sampling.median)}x`,
+    );
+  }
 }
 
 /**

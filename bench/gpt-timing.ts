@@ -66,12 +66,18 @@ export async function matmulRate(
   return best;
 }
 
-/** Milliseconds per optimizer update of `trainable` on a full-length minibatch of `rows`. */
-export async function timeUpdates(w: Workload, trainable: Trainable, rows: number, reps: number): Promise<Timing> {
+/** Milliseconds per optimizer update of `trainable` on a full-length minibatch of `rows` (`clock`: see matmulRate). */
+export async function timeUpdates(
+  w: Workload,
+  trainable: Trainable,
+  rows: number,
+  reps: number,
+  clock: 'wall' | 'cpu' = 'wall',
+): Promise<Timing> {
   const optimizer = adamFor(w.config, trainable.variables);
   const batch = fullBatch(w, rows);
   try {
-    return await repeat(reps, 2, () => update(trainable, optimizer, batch));
+    return await repeat(reps, 2, () => update(trainable, optimizer, batch), clock === 'cpu' ? cpuMs : undefined);
   } finally {
     optimizer.dispose();
     trainable.dispose();
@@ -105,19 +111,25 @@ export async function timeOptimizer(w: Workload, reps: number): Promise<{ timing
   }
 }
 
-/** Milliseconds per KV-cache sampling batch, and the new tokens it drew. */
-export async function timeSampling(w: Workload, reps: number): Promise<{ timing: Timing; tokens: number }> {
-  const { policy } = policyTrainable(w);
+/** Milliseconds per KV-cache sampling batch (`clock`: see matmulRate), and the new tokens it drew. */
+export async function timeSampling(
+  w: Workload,
+  reps: number,
+  fusedKernels = true,
+  clock: 'wall' | 'cpu' = 'wall',
+): Promise<{ timing: Timing; tokens: number }> {
+  const { policy } = policyTrainable(w, fusedKernels);
   const prompts = w.task
     .sampleTrain(createRng(3, 'bench/prompts'), w.samplePrompts)
     .flatMap((p) => Array(w.group).fill(p));
   const rng = createRng(4, 'bench/sampling');
   let tokens = 0;
   try {
-    const timing = await repeat(reps, 1, async () => {
+    const draw = async () => {
       const r = await policy.sample(prompts, { temperature: 1, rng });
       tokens = r.batch.mask.reduce((a, b) => a + b, 0);
-    });
+    };
+    const timing = await repeat(reps, 1, draw, clock === 'cpu' ? cpuMs : undefined);
     return { timing, tokens };
   } finally {
     policy.dispose();

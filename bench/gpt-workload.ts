@@ -125,8 +125,8 @@ export interface Trainable {
 }
 
 /** The policy itself: the path the trainer takes (tokenStats, token-mean log-likelihood). */
-export function policyTrainable(w: Workload): Trainable & { policy: GptPolicy } {
-  const policy = createGptPolicy(w.config, w.task);
+export function policyTrainable(w: Workload, fusedKernels = true): Trainable & { policy: GptPolicy } {
+  const policy = createGptPolicy(w.config, w.task, { fusedKernels });
   const loss = (batch: SequenceBatch) => {
     const tokens = batch.mask.reduce((a, b) => a + b, 0);
     return tf.div(tf.neg(tf.sum(policy.tokenStats(batch, 1).logp)), tokens) as tf.Scalar;

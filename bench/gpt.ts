@@ -11,6 +11,7 @@ import { selectBackend, tfjsNodeInstalled } from '../src-main/engine/backend';
 import { probeWebgpu } from '../src-main/engine/webgpu';
 import { ALL_KERNELS } from '../src-main/engine/gpt/kernels';
 import { tf } from '../src-main/engine/tf';
+import { benchFused } from './gpt-fused';
 import { benchTorchPeers } from './gpt-peer';
 import { benchThreads } from './gpt-threads';
 import { cpuMs, matmulRate, summarise, timeOptimizer, timeSampling, timeUpdates, type Timing } from './gpt-timing';
@@ -40,6 +41,10 @@ interface UpdateResult {
 
 async function wasmThreads(): Promise<number> {
   return (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+}
+
+async function wasmThreadsLabel(): Promise<string> {
+  return tf.getBackend() === 'wasm' ? `${await wasmThreads()} wasm thread(s)` : tf.getBackend();
 }
 
 /** The shapes of the workload's own linear layers. */
@@ -226,6 +231,8 @@ async function benchBackend(requested: Backend): Promise<void> {
     updates.push(await benchUpdate(w));
     await benchSampling(w.task.kind === 'lm' ? referenceWorkload(16, 32) : w);
   }
+  console.log(`\nFused kernels against tfjs's own ops (the policy's update and sampling, ${await wasmThreadsLabel()})`);
+  await benchFused(workloads, Math.max(5, Math.floor(REPS / 2)));
   console.log(`\nLayouts on the ${workloads[1].label}`);
   await benchLayouts(workloads[1], updates[1].timing);
   console.log('\nTwo training processes side by side (default model)');

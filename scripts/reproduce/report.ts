@@ -88,7 +88,7 @@ export function configLine(c: RunConfig): string {
   );
 }
 
-function sectionLines(s: Section): string[] {
+export function sectionLines(s: Section): string[] {
   const rows = s.rows.map(({ summary: g, verdicts }) =>
     [
       g.label,
@@ -143,7 +143,7 @@ function attributionRow(label: string, a: GroupAttribution): string {
  * The exact attribution of one policy's groups, and what it says about 0.2/0.2: which side pushed
  * harder, how well the prediction tracked the measurement, and where the rest of the change came from.
  */
-function attributionLines(s: Section): string[] {
+export function attributionLines(s: Section): string[] {
   const rows = s.rows.filter((r) => r.attribution !== null);
   if (rows.length === 0) return [];
   const every = s.config.attribution.method === 'exact' ? s.config.attribution.every : null;

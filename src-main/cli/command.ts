@@ -5,6 +5,8 @@ export interface CliIo {
   stderr: NodeJS.WritableStream;
   /** Environment (CLIPLAB_DB and friends). */
   env: NodeJS.ProcessEnv;
+  /** Where a command asks before something large (a terminal); absent: nobody to ask. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export interface ParsedArgs {

@@ -103,6 +103,7 @@ export function describeImport(result: ImportResult): string {
     if (aliases.length > 0) lines.push(`  aliases   ${aliases.map(([c, k]) => `${c} <- ${k}`).join(', ')}`);
     if (run.source.clipFractionCombined) lines.push('  clipping  logged as one fraction of both sides (combined only)');
   }
+  for (const c of result.coverage.filter((c) => c.status !== 'ready')) lines.push(`  diagnose  ${c.text}`);
   for (const w of result.warnings) lines.push(`  note      ${w}`);
   return `${lines.join('\n')}\n`;
 }

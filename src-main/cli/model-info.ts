@@ -1,24 +1,19 @@
 /** What `cliplab train` prints about a Hugging Face model and its run's memory before training. */
-import type { ModelInspection } from '../contract';
-
-const gib = (bytes: number) =>
-  bytes < 1024 ** 3 ? `${Math.ceil(bytes / 1024 ** 2)} MiB` : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-
-/** 134515008 -> "134.5M", 1.2e9 -> "1.2B". */
-const count = (n: number) =>
-  n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${(n / 1e3).toFixed(1)}k`;
+import { formatMemory, formatParameters, type ModelInspection } from '../contract';
 
 export function describeInspection({ model: m, memory: e }: ModelInspection): string[] {
   const lines = [
-    `model ${m.path}: ${m.modelType}, ${count(m.parameters)} parameters (${m.dtype} on disk), ` +
+    `model ${m.path}: ${m.modelType}, ${formatParameters(m.parameters)} parameters (${m.dtype} on disk), ` +
       `vocabulary ${m.vocab}, ${m.layers} layers, context ${m.contextLength}` +
       (m.hasChatTemplate ? ', chat template' : ''),
   ];
   if (e) {
-    const fits = e.budgets.map((b) => `${b.backend} ${gib(b.bytes)}: ${b.fits ? 'fits' : 'does not fit'}`).join('; ');
+    const fits = e.budgets
+      .map((b) => `${b.backend} ${formatMemory(b.bytes)}: ${b.fits ? 'fits' : 'does not fit'}`)
+      .join('; ');
     lines.push(
-      `memory estimate: peak ${gib(e.peak)} (weights ${gib(e.weights)}, trained ${gib(e.trainable)}, ` +
-        `optimizer ${gib(e.optimizer)}, activations ${gib(e.activations)}, sampling ${gib(e.sampling)}; ` +
+      `memory estimate: peak ${formatMemory(e.peak)} (weights ${formatMemory(e.weights)}, trained ${formatMemory(e.trainable)}, ` +
+        `optimizer ${formatMemory(e.optimizer)}, activations ${formatMemory(e.activations)}, sampling ${formatMemory(e.sampling)}; ` +
         `prompts of ${e.promptLen} tokens${e.promptFrom === 'assumed' ? ', assumed' : ''}) — ${fits}`,
     );
   }

@@ -1,5 +1,21 @@
 /** `cliplab show RUN`: one run with its config and metrics, readable or as one JSON document. */
-import { ApiError, MISSING, type MetricKeyInfo, type RunRecord, type Series, documentJson } from '../contract';
+import {
+  ApiError,
+  collapseCrossing,
+  describeCrossing,
+  documentJson,
+  finitePoints,
+  halfLifeCrossing,
+  METRIC,
+  MISSING,
+  summarizeSeries,
+  SUMMARY_DEFINITIONS,
+  type MetricKeyInfo,
+  type RunRecord,
+  type SeriesSummary,
+  type Series,
+  type StepValue,
+} from '../contract';
 import { dispatch, type LabService } from '../lab';
 import type { CliIo, Command, ParsedArgs } from './command';
 import { formatTime, formatValue, table } from './format';
@@ -11,8 +27,14 @@ const USAGE = `cliplab show RUN [--metrics KEY,...] [--json] [--db FILE]
 Shows a run (by id, or by its exact name): status, config and a summary of each metric.
 
   --metrics KEY,...  only these metrics (repeatable), e.g. entropy,clip/high_frac
-  --json             print { "run": {...}, "metrics": { "<key>": [{ "step": n, "value": v }] } }
-                     (value null where the run logged NaN)
+  --json             print { "run": {...}, "metrics": { "<key>": [{ "step": n, "value": v }] },
+                     "summary": { "<key>": { "start", "final", "peak", "min" } } } (value null where
+                     the run logged NaN)
+
+Summary numbers (the same in every view of cliplab): start is ${SUMMARY_DEFINITIONS.start}, final
+${SUMMARY_DEFINITIONS.final}, peak ${SUMMARY_DEFINITIONS.peak}, min ${SUMMARY_DEFINITIONS.min}
+(values that are not numbers are skipped). Entropy also gets its collapse step,
+${SUMMARY_DEFINITIONS.collapseStep}, and half-life, ${SUMMARY_DEFINITIONS.halfLife}.
   --db FILE          database (default: the app's; CLIPLAB_DB overrides)`;
 
 /** `runs.series` accepts at most this many keys per call. */
@@ -39,8 +61,12 @@ async function readSeries(lab: LabService, id: number, keys: readonly string[]):
 
 function asJson(run: RunRecord, series: readonly Series[]): string {
   const metrics: Record<string, { step: number; value: number | null }[]> = {};
-  for (const s of series) metrics[s.key] = s.steps.map((step, i) => ({ step, value: s.values[i] }));
-  return documentJson({ run, metrics }, 2);
+  const summary: Record<string, SeriesSummary> = {};
+  for (const s of series) {
+    metrics[s.key] = s.steps.map((step, i) => ({ step, value: s.values[i] }));
+    summary[s.key] = summarizeSeries(s);
+  }
+  return documentJson({ run, metrics, summary }, 2);
 }
 
 /** `key=value` pairs of one config section, nested sections flattened (`base.steps=800`). */
@@ -79,27 +105,33 @@ function header(run: RunRecord): string[] {
   return lines;
 }
 
+const valueAt = (p: StepValue | null) => (p ? `${formatValue(p.value)} @${p.step}` : MISSING);
+
 function metricsTable(keys: readonly MetricKeyInfo[], series: readonly Series[]): string {
   const rows = series.map((s) => {
     const info = keys.find((k) => k.key === s.key)!;
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of s.values) {
-      if (v === null || !Number.isFinite(v)) continue;
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
+    const sum = summarizeSeries(s);
     return [
       s.key,
       String(info.count),
       `${info.firstStep}-${info.lastStep}`,
-      formatValue(s.values[0]),
-      formatValue(s.values[s.values.length - 1]),
-      min <= max ? formatValue(min) : MISSING,
-      min <= max ? formatValue(max) : MISSING,
+      valueAt(sum.start),
+      valueAt(sum.final),
+      valueAt(sum.peak),
+      valueAt(sum.min),
     ];
   });
-  return table(['METRIC', 'POINTS', 'STEPS', 'FIRST', 'LAST', 'MIN', 'MAX'], rows);
+  return table(['METRIC', 'POINTS', 'STEPS', 'START', 'FINAL', 'PEAK', 'MIN'], rows);
+}
+
+/** Collapse step and half-life of the entropy, as Diagnostics dates them. */
+function entropyLine(series: readonly Series[]): string | null {
+  const entropy = series.find((s) => s.key === METRIC.entropy);
+  if (!entropy) return null;
+  const points = finitePoints(entropy);
+  if (points.steps.length === 0) return null;
+  const collapse = describeCrossing(collapseCrossing(points), 'never');
+  return `entropy   collapse step ${collapse}; half-life ${describeCrossing(halfLifeCrossing(points), 'never')}`;
 }
 
 export const showCommand: Command = {
@@ -120,6 +152,8 @@ export const showCommand: Command = {
       }
       const lines = header(run);
       lines.push('', series.length > 0 ? metricsTable(available, series) : 'no metrics logged yet');
+      const entropy = entropyLine(series);
+      if (entropy) lines.push('', entropy);
       io.stdout.write(`${lines.join('\n')}\n`);
       return 0;
     });

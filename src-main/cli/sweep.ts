@@ -2,7 +2,15 @@
  * `cliplab sweep`: a grid of configs x seeds, trained through the run queue in worker processes
  * (at most --parallel at once), with each run's progress on stderr and a table (or JSON) at the end.
  */
-import { FINISHED_STATUSES, type LabEvent, type RunRecord, documentJson } from '../contract';
+import {
+  documentJson,
+  FINISHED_STATUSES,
+  LARGE_SWEEP_HOURS,
+  LARGE_SWEEP_RUNS,
+  type ApiArgs,
+  type LabEvent,
+  type RunRecord,
+} from '../contract';
 import { createLab, dispatch, readRun, type LabService } from '../lab';
 import { finalMetrics } from '../lab/runner';
 import { UsageError, type CliIo, type Command, type ParsedArgs } from './command';
@@ -12,20 +20,27 @@ import { flagOption, positionals, stringOption } from './options';
 import { baseLine, RateMeter, runLine } from './progress';
 import { liveLines, onStopSignals, signalExitCode, type LiveLines, type StopSignal } from './terminal';
 import { runsTable } from './runs';
+import { confirmLargeSweep, describeSweepPlan, isLargeSweep } from './sweep-review';
 
 const USAGE = `cliplab sweep [--preset NAME] [--config FILE] [--set key=value]... --grid key=v1,v2 [--grid ...]
-              [--seeds N] [--parallel N] [--control] [--name N] [--json] [--db FILE]
+              [--seeds N] [--parallel N] [--control] [--rerun] [--yes] [--name N] [--json] [--db FILE]
 
 Trains a run for every combination of the grid's values and every seed, through the run queue: each
 run in its own worker process, at most N at once. The base config is built as for \`cliplab train\`.
+First it prints the grid, the cells that already have a run (same config and seed, not failed or
+cancelled: skipped), and how long the new runs would take here, from step times measured on this
+machine; at a terminal it asks before queueing more than ${LARGE_SWEEP_RUNS} runs or ${LARGE_SWEEP_HOURS} hours.
 Ctrl-C stops the running ones after their step in flight (interrupted, resumable) and takes the
 waiting ones out of the queue (interrupted; \`cliplab resume RUN\` starts them).
 
   --grid key=v1,v2   a config key by dotted path and its values (repeat for more keys), e.g.
-                     --grid objective.clipLow=0.05,0.2,1 --grid objective.clipHigh=0.2,inf
+                     --grid objective.clipLow=0.05,0.2,off --grid objective.clipHigh=0.2,off
+                     ("off" switches that clip off: eps_low = 1, no upper clip)
   --seeds N          seeds per grid point: the base seed and the next N-1 (default 1)
   --parallel N       runs training at once (default: CLIPLAB_MAX_RUNS, else one per core)
   --control          also train each run's random-reward control (Bernoulli(0.5) rewards)
+  --rerun            train cells that already have a run again
+  --yes              queue a large sweep without asking
   --name N           prefix of the run names (default: the preset's name)
   --json             print { "runs": [ { "run": {...}, "final": {...} }, ... ] } on stdout
   --db FILE          database (default: the app's; CLIPLAB_DB overrides)`;
@@ -145,10 +160,22 @@ async function sweep(args: ParsedArgs, io: CliIo): Promise<number> {
   try {
     const name = stringOption(args, 'name') ?? stringOption(args, 'preset');
     const control = flagOption(args, 'control');
-    const { ids } = await dispatch(lab, 'sweeps.start', { config, grid, seeds, control, name });
-    io.stderr.write(`sweep: ${ids.length} runs (${ids.join(', ')}), at most ${lab.queue.maxConcurrent} at once\n`);
-    const { interrupted, exitCode } = await new SweepWatch(lab, ids, io).run();
-    const runs = ids.map((id) => readRun(lab.context, id));
+    const skipExisting = !flagOption(args, 'rerun');
+    const request: ApiArgs<'sweeps.start'> = { config, grid, seeds, control, name, skipExisting };
+    const plan = await dispatch(lab, 'sweeps.plan', request);
+    io.stderr.write(describeSweepPlan(plan, skipExisting));
+    if (isLargeSweep(plan) && !flagOption(args, 'yes') && !(await confirmLargeSweep(plan, io))) {
+      io.stderr.write('sweep: nothing queued\n');
+      return 1;
+    }
+    const { ids, skipped } = await dispatch(lab, 'sweeps.start', request);
+    io.stderr.write(
+      `sweep: ${ids.length} runs (${ids.join(', ') || 'none new'}), at most ${lab.queue.maxConcurrent} at once\n`,
+    );
+    // The cells that existed are part of the sweep's result too: waited for, listed at the end.
+    const all = [...skipped, ...ids];
+    const { interrupted, exitCode } = await new SweepWatch(lab, all, io).run();
+    const runs = all.map((id) => readRun(lab.context, id));
     if (flagOption(args, 'json')) {
       const out = runs.map((run) => ({ run, final: finalMetrics(lab.context, run.id) }));
       io.stdout.write(`${documentJson({ runs: out }, 2)}\n`);
@@ -164,7 +191,7 @@ export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'Train a grid of configs x seeds through the run queue, in parallel worker processes',
   usage: USAGE,
-  flags: ['json', 'control'],
+  flags: ['json', 'control', 'rerun', 'yes'],
   options: ['preset', 'config', 'set', 'grid', 'seeds', 'parallel', 'name'],
   run: sweep,
 };

@@ -16,9 +16,10 @@ then each --set in order. Ctrl-C stops after the step in flight and leaves the r
 
   --preset NAME      start from a named config (\`cliplab presets\` lists them)
   --config FILE      a JSON file of config keys (partial: the rest stays as it is)
-  --set key=value    any config key by dotted path; values are JSON where they parse, "inf" or
-                     "none" for no bound, e.g. --set objective.clipHigh=inf --set task.kind=sort
-                     --set policy.base.labelNoise=0.2 --set backend=wasm
+  --set key=value    any config key by dotted path; values are JSON where they parse, "off" for a
+                     clip or gradient clip switched off ("none" and "inf" are read the same), e.g.
+                     --set objective.clipHigh=off --set objective.clipLow=off (stored as 1)
+                     --set task.kind=sort --set policy.base.labelNoise=0.2 --set backend=wasm
   --name N           the run's name
   --json             print { "run": {...}, "final": { "<metric>": value } } on stdout
   --db FILE          database (default: the app's; CLIPLAB_DB overrides)

@@ -6,10 +6,25 @@
 import { z } from 'zod';
 import { requiredContext, sequenceTaskShape, type SequenceTaskKind } from './tasks';
 
-/** `clipHigh: null` means no upper clip; the CLI and forms also accept "inf", "none" and "off". */
+/**
+ * "off" is the one spelling of a switched-off setting (contract/settings-text.ts); "none", "inf"
+ * and null stay accepted as input. `clipHigh: null` (stored) means no upper clip.
+ */
+const OFF_WORDS = new Set(['off', 'none', 'inf', 'infinity', 'null']);
+const isOffWord = (v: unknown) => v === Infinity || (typeof v === 'string' && OFF_WORDS.has(v.trim().toLowerCase()));
+
 const upperBound = z.preprocess(
-  (v) => (v === 'inf' || v === 'none' || v === 'off' || v === Infinity ? null : v),
-  z.number().gt(0, 'expected a number > 0, or null for no upper clip').nullable(),
+  (v) => (isOffWord(v) ? null : v),
+  z.number().gt(0, 'expected a number larger than 0, or off for no upper clip').nullable(),
+);
+
+/** eps_low = 1 puts the lower bound at ratio 0, which never binds: "off" (or null) is stored as 1. */
+const lowerBound = z.preprocess(
+  (v) => (v === null || isOffWord(v) ? 1 : v),
+  z
+    .number()
+    .min(0, 'expected a number from 0 to 1, or off (= 1) for no lower clip')
+    .max(1, 'expected a number from 0 to 1, or off (= 1) for no lower clip'),
 );
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
@@ -199,12 +214,12 @@ export const objectiveSchema = z
   .object({
     /** @default "ppo" */
     loss: z.enum(LOSSES).default('ppo'),
-    /** eps_low: clip-low bound 1 - clipLow; 1 switches clip-low off. @default 0.2 */
-    clipLow: z.number().min(0).max(1).default(0.2),
+    /** eps_low: clip-low bound 1 - clipLow; 1 (input also "off") switches clip-low off. @default 0.2 */
+    clipLow: lowerBound.default(0.2),
     /** eps_high: clip-high bound 1 + clipHigh; null switches clip-high off. @default 0.2 */
     clipHigh: upperBound.default(0.2),
-    /** Dual clip c > 1 for negative advantages (arXiv 1912.09729); null is off. @default null */
-    dualClip: z.number().gt(1).nullable().default(null),
+    /** Dual clip c > 1 for negative advantages (arXiv 1912.09729); null (input also "off") is off. @default null */
+    dualClip: z.preprocess((v) => (isOffWord(v) ? null : v), z.number().gt(1).nullable()).default(null),
     /** @default "token-mean" */
     aggregation: z.enum(AGGREGATIONS).default('token-mean'),
     /** Entropy bonus beta_H: loss = L_pg - beta_H * H. @default 0 */
@@ -235,8 +250,8 @@ export const optimSchema = z
     epochs: positiveInt(1000).default(2),
     /** Optimizer steps per epoch; clipping only acts once the policy has moved. @default 4 */
     minibatches: positiveInt(4096).default(4),
-    /** Global gradient-norm clip; null is off. @default 1 */
-    gradClip: z.number().gt(0).nullable().default(1),
+    /** Global gradient-norm clip; null (input also "off") is off. @default 1 */
+    gradClip: z.preprocess((v) => (isOffWord(v) ? null : v), z.number().gt(0).nullable()).default(1),
     /** @default 0.9 */
     beta1: z.number().min(0).lt(1).default(0.9),
     /** @default 0.999 */

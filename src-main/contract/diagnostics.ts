@@ -4,30 +4,17 @@
  * Sources of the quantities: research/paper.md (clip drift, log-balanced eps), Cui et al. 2025 (law).
  */
 import { z } from 'zod';
-
-/** One metric's points as stored (null where the source had NaN). */
-export interface SeriesPoints {
-  steps: number[];
-  values: (number | null)[];
-}
-
-/** A metric's finite points, sorted by step, one per step: what every diagnostic computes on. */
-export interface Points {
-  steps: number[];
-  values: number[];
-}
+import { COLLAPSE_FRACTION, type Crossing, type Points, type StepValue } from './summary';
 
 export const diagnosisOptionsSchema = z
   .object({
     /** Entropy counts as collapsed once it stays below this fraction of its start. @default 0.1 */
-    collapseFraction: z.number().gt(0).lt(1).default(0.1),
+    collapseFraction: z.number().gt(0).lt(1).default(COLLAPSE_FRACTION),
     /**
      * Trailing window, in logged points, for the log-entropy slope and the "recent" means; null
      * takes a quarter of the run's points, at least 20 (all of them when fewer). @default null
      */
     window: z.number().int().min(3).max(1_000_000).nullable().default(null),
-    /** Points averaged for the start and final entropy levels (robust to a noisy first value). @default 5 */
-    levelPoints: z.number().int().min(1).max(10_000).default(5),
     /**
      * Smallest fitted change of log-entropy across the trailing window (|Δ ln H|) that counts as a
      * trend; smaller drifts, or slopes not different from zero at the 1% level, are "stable". @default 0.05
@@ -70,23 +57,33 @@ export interface ClipSettingsInfo {
 
 export type CollapseVerdict = 'collapsed' | 'collapsing' | 'stable' | 'rising';
 
+/**
+ * Entropy collapse. Start, final, peak, collapse step and half-life follow contract/summary.ts (the
+ * same numbers every view shows); the trailing trend only decides runs that have not collapsed.
+ */
 export interface CollapseDiagnosis {
   key: string;
   verdict: CollapseVerdict;
   /** One sentence with the numbers and thresholds that decided the verdict. */
   decidedBy: string;
-  /** Mean of the first `levelPoints` points. */
+  /** The first logged value. */
   start: number;
-  /** Mean of the last `levelPoints` points. */
+  startStep: number;
+  /** The last logged value. */
   final: number;
+  finalStep: number;
   finalOverStart: number;
+  /** The highest logged value. */
+  peak: StepValue;
   collapseFraction: number;
   /** collapseFraction x start. */
   collapseLevel: number;
-  /** First step from which entropy stays below collapseLevel to the end; null if it never does. */
+  /** Where entropy fell below collapseLevel to stay (SUMMARY_DEFINITIONS.collapseStep); null if never. */
   collapseStep: number | null;
-  /** First step at which entropy is at most half the start; null if never. */
+  collapse: Crossing | null;
+  /** Where entropy fell to half its start to stay (SUMMARY_DEFINITIONS.halfLife); null if never. */
   halfLifeStep: number | null;
+  halfLife: Crossing | null;
   /** Least-squares slope of ln H per step over the trailing window, and its standard error. */
   logSlope: number;
   logSlopeStdErr: number | null;
@@ -102,7 +99,39 @@ export interface CollapseDiagnosis {
   stepsToCollapse: number | null;
   firstStep: number;
   lastStep: number;
+  /** Logged points, and the median gap between logged steps (1 for a run that logs every step). */
+  points: number;
+  logEvery: number;
   entropy: Points;
+}
+
+/** Response length below this share of its first logged value (lasting) is a length collapse. */
+export const LENGTH_COLLAPSE_FRACTION = 0.2;
+/** At least this share of groups with all-equal rewards (lasting) is reward saturation. */
+export const SATURATION_SHARE = 0.5;
+
+export type SignalKind = 'length-collapse' | 'reward-saturation';
+
+/**
+ * Something the log shows that often comes before (or with) an entropy collapse: responses shrinking
+ * to a few tokens, or most groups getting all-equal rewards, so their advantages and gradients are 0.
+ */
+export interface LeadingSignal {
+  kind: SignalKind;
+  /** The series used (for an import, its canonical alias or the trainer's key). */
+  key: string;
+  /** The trainer's own key when `key` is an import's canonical alias. */
+  aliasOf: string | null;
+  /** The value the series crossed (LENGTH_COLLAPSE_FRACTION x start, or SATURATION_SHARE). */
+  threshold: number;
+  /** Where the series crossed the threshold to stay (the summary numbers' lasting rule). */
+  crossing: Crossing;
+  start: StepValue;
+  final: StepValue;
+  /** Steps from the signal to the entropy collapse step (> 0: the signal came first); null without a collapse. */
+  leadsCollapseBy: number | null;
+  /** One plain sentence with the numbers. */
+  text: string;
 }
 
 export type ClipAttribution = 'per-side' | 'combined-only' | 'none';
@@ -227,6 +256,11 @@ export interface ControlSplit {
   series: { steps: number[]; run: number[]; control: number[]; difference: number[] };
 }
 
+/** The law is not fitted when eval accuracy spans less than this (max - min over the eval points). */
+export const LAW_MIN_ACC_RANGE = 0.05;
+/** A fit with R² below this is shown with a warning and left out of group statistics and advice. */
+export const LAW_MIN_R2 = 0.5;
+
 export interface LawFit {
   accKey: string;
   entropyKey: string;
@@ -239,6 +273,12 @@ export interface LawFit {
   r2: number | null;
   /** Predicted accuracy at H = 0: b - a. */
   accAtZeroEntropy: number;
+  /** Lowest and highest eval accuracy of the points. */
+  accRange: { min: number; max: number };
+  /** The data do not support the fit (R² below LAW_MIN_R2 or undefined): shown with `warnings`, not used. */
+  weak: boolean;
+  /** Why the fit should not be trusted; empty when it is sound. */
+  warnings: string[];
   notes: string[];
   points: { step: number; entropy: number; acc: number }[];
 }
@@ -259,6 +299,22 @@ export interface Advice {
   sweep?: SweepSuggestion;
 }
 
+/**
+ * What a log holds for one diagnostic (import preview): `ready` when a full set of its inputs is
+ * there, `partial` when only a weaker set is (e.g. a combined clip fraction), `missing` otherwise.
+ */
+export interface DiagnosticCoverage {
+  id: 'collapse' | 'signals' | 'clip' | 'theory' | 'law';
+  label: string;
+  status: 'ready' | 'partial' | 'missing';
+  /** Each canonical key the diagnostic reads that the log has, with the log's own key for it. */
+  found: { key: string; from: string }[];
+  /** Canonical keys it would need for a full diagnosis and the log lacks. */
+  missing: string[];
+  /** One plain sentence: what works and what does not. */
+  text: string;
+}
+
 export interface RunDiagnosisMeta {
   id: number | null;
   name: string;
@@ -275,6 +331,8 @@ export interface RunDiagnosis {
   /** How the theory check's prediction and the clip balance's drifts were computed. */
   attribution: AttributionCoverage;
   collapse: Section<CollapseDiagnosis>;
+  /** Length collapse and reward saturation, where the log has the keys; empty when none shows. */
+  signals: LeadingSignal[];
   clip: ClipBalance;
   theory: Section<TheoryCheck>;
   control: Section<ControlSplit>;
@@ -340,6 +398,9 @@ export const SCALAR_LABELS: Record<string, string> = {
   'entropy.logSlope': 'trailing log-entropy slope per step',
   'entropy.collapseStep': 'collapse step',
   'entropy.halfLifeStep': 'entropy half-life step',
+  'entropy.peak': 'peak entropy',
+  'len.collapseStep': 'response-length collapse step',
+  'reward.saturationStep': 'reward saturation step',
   'clip.lowDriftCum': 'cumulative clip-low drift',
   'clip.highDriftCum': 'cumulative clip-high drift',
   'clip.dualDriftCum': 'cumulative dual-clip drift',

@@ -112,6 +112,21 @@ export function formatBytes(bytes: Value): string {
   return `${numberFormat({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(size)} ${BYTE_UNITS[unit]}`;
 }
 
+/** Memory as estimates read: whole MiB (rounded up) below 1 GiB, else GiB with one decimal: "512 MiB", "4.0 GiB". */
+export function formatMemory(bytes: Value): string {
+  if (isMissing(bytes)) return MISSING;
+  if (bytes < 1024 ** 3)
+    return `${numberFormat({ maximumFractionDigits: 0 }).format(Math.ceil(bytes / 1024 ** 2))} MiB`;
+  return `${numberFormat({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(bytes / 1024 ** 3)} GiB`;
+}
+
+/** A parameter count as model cards write it: "134.5M", "1.2B", "12.0k". */
+export function formatParameters(n: Value): string {
+  if (isMissing(n)) return MISSING;
+  const [scale, unit] = n >= 1e9 ? [1e9, 'B'] : n >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
+  return `${numberFormat({ minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n / scale)}${unit}`;
+}
+
 /** A time span for a person: "45 s", "12 min", "2.5 h". */
 export function formatDuration(seconds: Value): string {
   if (isMissing(seconds) || !Number.isFinite(seconds) || seconds < 0) return MISSING;

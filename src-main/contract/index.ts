@@ -12,6 +12,8 @@ export * from './metrics';
 export * from './models-folder';
 export * from './presets';
 export * from './runs';
+export * from './settings-text';
+export * from './summary';
 export * from './tasks';
 export * from './validate';
 export * from './views';

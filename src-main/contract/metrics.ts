@@ -19,6 +19,12 @@ export const METRIC = {
   clipLowFrac: 'clip/low_frac',
   clipHighFrac: 'clip/high_frac',
   clipDualFrac: 'clip/dual_frac',
+  /**
+   * Share of response tokens clipped on either side (clip-low or clip-high, the events are disjoint):
+   * what verl (`actor/pg_clipfrac`), OpenRLHF (`ppo_clip_ratio`) and TRL (`clip_ratio/region_mean`)
+   * log. Local runs log it too (clip/low_frac + clip/high_frac), so they compare with imports.
+   */
+  clipFrac: 'clip/frac',
   clipLowGap: 'clip/low_surprisal_gap',
   clipHighGap: 'clip/high_surprisal_gap',
   /** Exact first-order entropy change clip-low caused: minus the push its clipped tokens lost. */
@@ -124,6 +130,7 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   'clip/low_frac': 'Clip-low fraction',
   'clip/high_frac': 'Clip-high fraction',
   'clip/dual_frac': 'Dual-clip fraction',
+  'clip/frac': 'Clip fraction (both sides)',
   'clip/low_surprisal_gap': 'Clip-low surprisal gap (s − H)',
   'clip/high_surprisal_gap': 'Clip-high surprisal gap (s − H)',
   'clip/low_drift': 'Clip-low entropy drift',
@@ -156,6 +163,60 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   'eval/acc': 'Eval accuracy (greedy)',
   'eval/pass@k': 'Eval pass@k',
   'eval/entropy': 'Eval entropy',
+};
+
+/** What each key measures, in a sentence: tooltips, the import preview and `cliplab show`. */
+export const METRIC_DOCS: Record<MetricKey, string> = {
+  entropy: 'Mean exact token entropy of the rollout under the sampling policy, in nats.',
+  'reward/mean': 'Mean reward per response.',
+  'acc/train': 'Share of rollout responses the verifier accepts.',
+  'clip/low_frac': 'Share of response tokens clipped low: negative advantage and ratio below 1 − ε_low.',
+  'clip/high_frac': 'Share of response tokens clipped high: positive advantage and ratio above 1 + ε_high.',
+  'clip/dual_frac':
+    'Share of response tokens hit by the dual clip: negative advantage and ratio above c (verl actor/pg_clipfrac_lower).',
+  'clip/frac':
+    'Share of response tokens clipped on either side, clip-low and clip-high together (verl actor/pg_clipfrac).',
+  'clip/low_surprisal_gap': 'Mean surprisal minus entropy (s − H) of the clip-low tokens, in nats.',
+  'clip/high_surprisal_gap': 'Mean surprisal minus entropy (s − H) of the clip-high tokens, in nats.',
+  'clip/low_drift':
+    'Exact first-order entropy change clip-low caused this step: minus the push its clipped tokens lost (usually > 0).',
+  'clip/high_drift':
+    'Exact first-order entropy change clip-high caused this step: minus the push its clipped tokens lost (usually < 0).',
+  'clip/dual_drift': 'Exact first-order entropy change the dual clip caused this step.',
+  'clip/low_pos_frac':
+    "CISPO only: share of response tokens with positive advantage whose importance weight was raised to 1 − ε_low (not clip-low in the paper's sense).",
+  'clip/high_neg_frac':
+    "CISPO only: share of response tokens with negative advantage whose importance weight was cut to 1 + ε_high (not clip-high in the paper's sense).",
+  'clip/low_pos_drift':
+    'CISPO only: exact first-order entropy change from the lower-bound weight clips with positive advantage.',
+  'clip/high_neg_drift':
+    'CISPO only: exact first-order entropy change from the upper-bound weight clips with negative advantage.',
+  'entropy/delta': "Measured change of the rollout's entropy across the step's updates.",
+  'entropy/delta_pred':
+    'Exact first-order prediction of the entropy change from the step’s updates: Σ <grad H, Δθ> by autodiff (attributed steps only).',
+  'entropy/delta_pred_unclipped': 'The part of entropy/delta_pred the unclipped surrogate would have made.',
+  'entropy/delta_pred_momentum': 'The part of entropy/delta_pred carried by Adam’s momentum from earlier updates.',
+  'entropy/delta_pred_other': 'The rest of entropy/delta_pred: regularisers, loss reweighting, float32 rounding.',
+  'entropy/delta_pred_logit':
+    'Logit-space estimate of the entropy change: exact for the tabular policy under SGD, not for networks or Adam.',
+  'clip/low_drift_logit': 'Logit-space estimate of clip/low_drift.',
+  'clip/high_drift_logit': 'Logit-space estimate of clip/high_drift.',
+  'kl/ppo': 'Mean KL between the sampling policy and the updated one over response tokens.',
+  'kl/ref': 'KL from the starting policy.',
+  'ratio/min': 'Smallest importance ratio of the step.',
+  'ratio/max': 'Largest importance ratio of the step.',
+  'loss/pg': 'Clipped policy-gradient loss.',
+  grad_norm: 'Global gradient norm before clipping.',
+  'len/mean': 'Mean response length in tokens.',
+  'group/distinct': 'Distinct responses per group of G.',
+  'group/zero_std_frac':
+    'Share of groups whose rewards are all equal: their advantages are 0, so they give no gradient (TRL frac_reward_zero_std).',
+  'time/step_s': 'Wall time of the step in seconds.',
+  'throughput/tokens_per_s': 'Response tokens trained per second.',
+  tokens: 'Cumulative response tokens trained on.',
+  'eval/acc': 'Greedy accuracy on held-out prompts.',
+  'eval/pass@k': 'Share of held-out prompts with a correct answer among k samples.',
+  'eval/entropy': 'Mean token entropy on held-out prompts.',
 };
 
 export function metricLabel(key: string): string {

@@ -64,7 +64,10 @@ interface RunBase {
   /** Last step with metrics, and the steps the run will take (null when unknown). */
   step: number | null;
   steps: number | null;
-  /** Latest value of a few headline metrics (entropy, reward/mean, eval/acc), where logged. */
+  /**
+   * The final value (contract/summary.ts: the last logged value that is a number) of a few headline
+   * metrics (entropy, reward/mean, eval/acc), where logged; live progress updates it as the run trains.
+   */
   latest: Record<string, number | null>;
   /** The run this one is the random-reward control of (same config and seed, Bernoulli rewards). */
   controlOf?: number | null;

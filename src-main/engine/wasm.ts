@@ -31,6 +31,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
+import { registerSimdKernels } from './simd/kernels';
 import { tf } from './tf';
 
 const requireHere = createRequire(import.meta.url);
@@ -108,6 +109,7 @@ export async function startWasm(threads: number, activate: () => Promise<boolean
   } finally {
     restore();
   }
+  await registerSimdKernels();
   started = wasm.getThreadsCount();
   return started;
 }

@@ -3,6 +3,7 @@
  * sweeps, resume) and import runs. Each change is announced to every client as `run.changed`.
  */
 import {
+  clipPairText,
   configHash,
   groupKey,
   parseOrThrow,
@@ -27,8 +28,8 @@ export interface RunLabels {
 
 /** A name that tells runs apart in a list: task, reward, clip range, seed. */
 export function describeConfig(config: RunConfig): string {
-  const high = config.objective.clipHigh === null ? 'none' : config.objective.clipHigh;
-  return `${config.task.kind} ${config.reward.kind} clip ${config.objective.clipLow}/${high} seed ${config.seed}`;
+  const clip = clipPairText(config.objective.clipLow, config.objective.clipHigh).replace(' / ', '/');
+  return `${config.task.kind} ${config.reward.kind} clip ${clip} seed ${config.seed}`;
 }
 
 /**

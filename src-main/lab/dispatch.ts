@@ -24,7 +24,7 @@ export async function dispatch(lab: Lab, method: unknown, rawArgs: unknown): Pro
   }
   const parsed = api[method].args.safeParse(rawArgs ?? {});
   if (!parsed.success) {
-    const fields = toFieldErrors(parsed.error);
+    const fields = toFieldErrors(parsed.error, rawArgs ?? {});
     const detail = fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join('; ');
     throw new ApiError('bad_request', `invalid arguments to ${method}: ${detail}`, fields);
   }

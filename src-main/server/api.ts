@@ -1,5 +1,9 @@
-/** `POST /api/<method>`: a JSON body of arguments in, the dispatcher's result (or an ApiErrorBody) out. */
+/**
+ * `POST /api/<method>`: a JSON body of arguments in, the dispatcher's result (or an ApiErrorBody) out,
+ * both in the API's JSON (contract/json.ts), which keeps ±Infinity.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { apiParse } from '../contract';
 import { dispatch, toApiError } from '../lab/dispatch';
 import type { Lab } from '../lab/types';
 import { STATUS_BY_CODE, sendError, sendJson } from './http';
@@ -65,7 +69,7 @@ export async function handleApiCall(
   }
   let args: unknown;
   try {
-    args = text.trim() === '' ? undefined : JSON.parse(text);
+    args = text.trim() === '' ? undefined : apiParse(text);
   } catch {
     sendError(res, 400, 'bad_request', 'request body: expected JSON arguments, e.g. {"id": 1}');
     return;

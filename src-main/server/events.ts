@@ -1,6 +1,6 @@
 /** `GET /api/events`: the lab's events as a Server-Sent Events stream, one JSON `LabEvent` per message. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LabEvent } from '../contract';
+import { apiJson, type LabEvent } from '../contract';
 import type { Lab } from '../lab/types';
 import { SECURITY_HEADERS } from './http';
 
@@ -8,8 +8,9 @@ import { SECURITY_HEADERS } from './http';
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export function formatEvent(event: LabEvent): string {
-  // JSON.stringify never emits raw newlines, so one `data:` line per event is always well formed.
-  return `data: ${JSON.stringify(event)}\n\n`;
+  // In the API's JSON, so ±Infinity survives; it never emits raw newlines, so one `data:` line per
+  // event is always well formed.
+  return `data: ${apiJson(event)}\n\n`;
 }
 
 /** Opens a stream on `res`; returns a function that ends it (used when the server shuts down). */

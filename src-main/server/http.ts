@@ -1,6 +1,6 @@
 /** Response helpers shared by the server's routes: security headers on everything, JSON bodies, errors. */
 import type { ServerResponse } from 'node:http';
-import type { ApiErrorBody, ApiErrorCode } from '../contract';
+import { apiJson, type ApiErrorBody, type ApiErrorCode } from '../contract';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -21,13 +21,14 @@ export const STATUS_BY_CODE: Readonly<Record<ApiErrorCode, number>> = {
   internal: 500,
 };
 
+/** A JSON response in the API's JSON: ±Infinity survives (contract/json.ts), NaN is null. */
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body ?? null);
+  const text = apiJson(body ?? null);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',

@@ -16,6 +16,7 @@ import { beforeQuit } from './quit';
 import { quitDialog } from './quit-dialog';
 import { withDesktopCalls } from './save-dialog';
 import { installSessionSecurity } from './security';
+import { registerTheme } from './theme';
 import { createMainWindow, guardContents, showView } from './window';
 import { utilityWorkerSpawner } from './worker-spawner';
 
@@ -62,7 +63,13 @@ function start(): void {
   // The window's API adds the calls only the desktop answers (the save and open dialogs).
   const appWindow = () => running?.window ?? null;
   const served = withOpenDialog(withDesktopCalls(lab, appWindow), appWindow);
-  running = { pages, lab, unregisterIpc: registerIpc(served, pages.isAppPage), window: null };
+  const unregisterApi = registerIpc(served, pages.isAppPage);
+  const unregisterTheme = registerTheme(pages.isAppPage);
+  const unregisterIpc = () => {
+    unregisterApi();
+    unregisterTheme();
+  };
+  running = { pages, lab, unregisterIpc, window: null };
   showWindow();
 }
 

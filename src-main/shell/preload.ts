@@ -5,8 +5,8 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { API_METHODS, type LabEvent } from '../contract/api';
-import { BRIDGE_GLOBAL, type ApiOutcome, type CliplabBridge } from '../contract/api/bridge';
-import { API_CHANNEL, EVENT_CHANNEL } from './channels';
+import { BRIDGE_GLOBAL, type ApiOutcome, type CliplabBridge, type ThemeSource } from '../contract/api/bridge';
+import { API_CHANNEL, EVENT_CHANNEL, THEME_CHANNEL } from './channels';
 
 export function createBridge(): CliplabBridge {
   const calls = Object.fromEntries(
@@ -22,7 +22,8 @@ export function createBridge(): CliplabBridge {
       ipcRenderer.removeListener(EVENT_CHANNEL, forward);
     };
   };
-  return { ...calls, onEvent } as CliplabBridge;
+  const setTheme = (source: ThemeSource) => ipcRenderer.send(THEME_CHANNEL, source);
+  return { ...calls, onEvent, setTheme } as CliplabBridge;
 }
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, createBridge());

@@ -2,6 +2,7 @@
 import { BrowserWindow, shell, type WebContents } from 'electron';
 import { viewHash, type ViewId } from '../contract/views';
 import { isSafeExternalUrl, type AppPages } from './pages';
+import { windowBackground } from './theme';
 
 /** External links go to the system browser; everything else is simply refused. */
 function openOutside(url: string): void {
@@ -45,7 +46,8 @@ export function createMainWindow(pages: AppPages, { dev }: WindowOptions = { dev
     minWidth: 900,
     minHeight: 560,
     show: false,
-    backgroundColor: '#f6f7f9',
+    // The page's --bg in the theme in effect, seen while a resize repaints.
+    backgroundColor: windowBackground(),
     webPreferences: {
       preload: pages.preload,
       contextIsolation: true,

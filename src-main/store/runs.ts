@@ -128,8 +128,12 @@ export function runQueries(db: Db) {
     }
     const keys = opts.latestKeys ?? [];
     if (keys.length > 0) {
-      const sql = `SELECT s.run_id AS runId, k.key AS key, s.last_value AS value FROM run_metric_stats s
-        JOIN metric_keys k ON k.id = s.key_id WHERE k.key IN (${placeholders(keys.length)})
+      // The last point that is a number (a diverged run's NaN last step does not blank it): the
+      // "final" of contract/summary.ts. A backward index seek that usually stops at the first row.
+      const sql = `SELECT s.run_id AS runId, k.key AS key,
+        (SELECT m.value FROM metrics m WHERE m.run_id = s.run_id AND m.key_id = s.key_id AND m.value IS NOT NULL
+          ORDER BY m.step DESC LIMIT 1) AS value
+        FROM run_metric_stats s JOIN metric_keys k ON k.id = s.key_id WHERE k.key IN (${placeholders(keys.length)})
         ${one === null ? '' : 'AND s.run_id = ?'}`;
       for (const v of db.prepare<{ runId: number; key: string; value: number | null }>(sql).all(...keys, ...args)) {
         const run = byId.get(v.runId);

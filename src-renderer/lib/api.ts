@@ -16,7 +16,7 @@ import {
 import { httpTransport } from './http-transport';
 import type { LabClient, Transport } from './transport';
 
-export type { EventListener, LabClient, Transport } from './transport';
+export type { EventListener, LabClient, StreamListener, StreamState, Transport } from './transport';
 
 declare global {
   interface Window {
@@ -33,6 +33,11 @@ export function clientFrom(transport: Transport): LabClient {
     api,
     onEvent: (listener) => transport.onEvent(listener),
     onResync: (listener) => transport.onResync(listener),
+    onStream: (listener) => {
+      if (transport.onStream) return transport.onStream(listener);
+      listener('live');
+      return () => undefined;
+    },
   };
 }
 

@@ -1,6 +1,14 @@
-/** Web mode: `POST api/<method>` for calls, an EventSource on `api/events` for pushed events. */
-import { ApiError, isApiErrorBody, type ApiMethod, type LabEvent } from '../../src-main/contract';
-import type { EventListener, Transport } from './transport';
+/**
+ * Web mode: `POST api/<method>` for calls, an EventSource on `api/events` for pushed events. Both
+ * directions speak the API's JSON (contract/json.ts), which keeps ±Infinity as Electron's IPC does
+ * (a KL that blew up must not read back as a missing value). The stream's state is reported, so the
+ * page can say when live updates stop and when they are back.
+ */
+import { ApiError, apiJson, apiParse, isApiErrorBody, type ApiMethod, type LabEvent } from '../../src-main/contract';
+import type { EventListener, StreamListener, StreamState, Transport } from './transport';
+
+/** EventSource.CLOSED: the stream gave up and will not retry. */
+const CLOSED = 2;
 
 export interface HttpTransportOptions {
   /** The page's base URL; API paths are resolved against it. */
@@ -10,7 +18,10 @@ export interface HttpTransportOptions {
 }
 
 async function readError(res: Response): Promise<ApiError> {
-  const body: unknown = await res.json().catch(() => undefined);
+  const body: unknown = await res
+    .text()
+    .then(apiParse)
+    .catch(() => undefined);
   if (isApiErrorBody(body)) return ApiError.from(body);
   return new ApiError(
     res.status >= 500 ? 'internal' : 'bad_request',
@@ -23,30 +34,37 @@ export function httpTransport(options: HttpTransportOptions): Transport {
   const Source = options.EventSource ?? globalThis.EventSource;
   const listeners = new Set<EventListener>();
   const resyncs = new Set<() => void>();
+  const watchers = new Set<StreamListener>();
   let source: EventSource | null = null;
-  let lostConnection = false;
+  let state: StreamState = 'idle';
+
+  function setState(next: StreamState): void {
+    if (next === state) return;
+    const lost = state === 'reconnecting' || state === 'refused';
+    state = next;
+    for (const w of watchers) w(next);
+    // Events sent while the stream was down are gone: whoever shows data reads it again.
+    if (next === 'live' && lost) for (const l of resyncs) l();
+  }
 
   function open(): void {
     if (source) return;
-    source = new Source(new URL('api/events', options.baseUrl).href);
-    source.onmessage = (message: MessageEvent<string>) => {
-      const event = JSON.parse(message.data) as LabEvent;
+    const opened = new Source(new URL('api/events', options.baseUrl).href);
+    source = opened;
+    opened.onmessage = (message: MessageEvent<string>) => {
+      const event = apiParse(message.data) as LabEvent;
       for (const l of listeners) l(event);
     };
-    source.onerror = () => {
-      lostConnection = true;
-    };
-    source.onopen = () => {
-      if (!lostConnection) return;
-      lostConnection = false;
-      for (const l of resyncs) l();
-    };
+    // EventSource retries a dropped connection by itself, but gives up on a refusal (401, 403).
+    opened.onerror = () => setState(opened.readyState === CLOSED ? 'refused' : 'reconnecting');
+    opened.onopen = () => setState('live');
   }
 
   function closeWhenUnused(): void {
     if (listeners.size > 0 || resyncs.size > 0 || !source) return;
     source.close();
     source = null;
+    setState('idle');
   }
 
   function subscribe<T>(set: Set<T>, listener: T): () => void {
@@ -66,7 +84,7 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         res = await doFetch(new URL(`api/${encodeURIComponent(method)}`, options.baseUrl).href, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(args),
+          body: apiJson(args),
           credentials: 'same-origin',
         });
       } catch (err) {
@@ -76,9 +94,15 @@ export function httpTransport(options: HttpTransportOptions): Transport {
         );
       }
       if (!res.ok) throw await readError(res);
-      return res.json();
+      return apiParse(await res.text());
     },
     onEvent: (listener) => subscribe(listeners, listener),
     onResync: (listener) => subscribe(resyncs, listener),
+    // Watching the stream does not open it: there is nothing to report until someone listens.
+    onStream(listener) {
+      watchers.add(listener);
+      listener(state);
+      return () => watchers.delete(listener);
+    },
   };
 }

@@ -1,5 +1,5 @@
 /** How a run's settings read in tables and headers: short, and MISSING where the run does not say. */
-import { MISSING, type RunConfig, type RunRecord } from '../../src-main/contract';
+import { clipPairText, MISSING, type RunConfig, type RunRecord } from '../../src-main/contract';
 
 type TaskConfig = RunConfig['task'];
 type RewardConfig = RunConfig['reward'];
@@ -32,11 +32,11 @@ export function rewardLabel(run: RunRecord): string {
   return (rewardLabels[reward.kind] as (r: RewardConfig) => string)(reward);
 }
 
-/** eps_low / eps_high; eps_low = 1 (bound at ratio 0) and eps_high = null mean that side never clips. */
+/** eps_low / eps_high; "off" (eps_low = 1, eps_high = null) means that side never clips. */
 export function clipLabel(run: RunRecord): string {
   if (!run.config) return MISSING;
   const { clipLow, clipHigh } = run.config.objective;
-  return `${clipLow >= 1 ? 'off' : clipLow} / ${clipHigh === null ? 'off' : clipHigh}`;
+  return clipPairText(clipLow, clipHigh);
 }
 
 export function originLabel(run: RunRecord): string {

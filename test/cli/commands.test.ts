@@ -102,9 +102,11 @@ describe('cliplab', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^run ${ids[0]}  sym seed 1\\n  status    queued \\(step 1 of \\d+\\)`));
     expect(r.stdout).toMatch(/\n {4}objective +loss=ppo clipLow=0\.2 clipHigh=0\.2/);
-    expect(r.stdout).toMatch(/\nMETRIC +POINTS +STEPS +FIRST +LAST +MIN +MAX\n/);
-    expect(r.stdout).toMatch(/\nentropy +2 +0-1 +4\.15 +4\.05 +4\.05 +4\.15\n/);
-    expect(r.stdout).toMatch(/\nclip\/high_frac +2 +0-1 +0\.01 +NaN +0\.01 +0\.01\n/);
+    expect(r.stdout).toMatch(/\nMETRIC +POINTS +STEPS +START +FINAL +PEAK +MIN\n/);
+    expect(r.stdout).toMatch(/\nentropy +2 +0-1 +4\.15 @0 +4\.05 @1 +4\.15 @0 +4\.05 @1\n/);
+    // A NaN last point is skipped: final is the last logged value that is a number.
+    expect(r.stdout).toMatch(/\nclip\/high_frac +2 +0-1 +0\.01 @0 +0\.01 @0 +0\.01 @0 +0\.01 @0\n/);
+    expect(r.stdout).toMatch(/\nentropy +collapse step never; half-life never\n/);
   });
 
   it.each([

@@ -38,11 +38,11 @@ describe('cliplab diagnose', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('Diagnosis of run 1 "sym" (local, seed 4)');
-    expect(lines[1]).toMatch(/^Entropy: COLLAPSED — entropy stayed below 10% of its start/);
+    expect(lines[1]).toMatch(/^Entropy: COLLAPSED — entropy fell below 10% of its first logged value/);
     const order = ['Clip balance:', 'Theory check', 'Entropy–accuracy law', 'Advice:'].map((h) => r.stdout.indexOf(h));
     expect(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1]))).toBe(true);
     expect(r.stdout).toContain('clip-high drift is 4.1× clip-low drift over steps 0–100');
-    expect(r.stdout).toContain('objective.clipLow = 0.2, 0.167, 0.1, 0.05; objective.clipHigh = 0.2, none; 3 seeds');
+    expect(r.stdout).toContain('objective.clipLow = 0.2, 0.167, 0.1, 0.05; objective.clipHigh = 0.2, off; 3 seeds');
   });
 
   it('prints one JSON document with --json, honouring the options, for several runs by id or name', async () => {

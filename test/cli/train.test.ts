@@ -75,7 +75,10 @@ describe('cliplab train', () => {
   it('names the option, the key and what was expected when --set is wrong', async () => {
     const db = path.join(tempDir(), 'lab.db');
     const cases: [string[], RegExp][] = [
-      [['--set', 'objective.clipLow=5'], /--set objective\.clipLow=5: objective\.clipLow: .*<=1/],
+      [
+        ['--set', 'objective.clipLow=5'],
+        /--set objective\.clipLow=5: objective\.clipLow: expected a number from 0 to 1, or off \(= 1\) for no lower clip, got 5/,
+      ],
       [
         ['--set', 'objective.clipHihg=inf'],
         /objective\.clipHihg: unknown key; expected one of loss, clipLow, clipHigh/,
@@ -124,10 +127,19 @@ describe('cliplab sweep, control and cancel', () => {
     const { runs } = json<{ runs: Trained[] }>(r);
     expect(runs.map((t) => [t.run.name, t.run.status])).toEqual([
       ['tabular-random-sym clipHigh=0.2 seed 1', 'completed'],
-      ['tabular-random-sym clipHigh=none seed 1', 'completed'],
+      ['tabular-random-sym clipHigh=off seed 1', 'completed'],
     ]);
     expect(runs[1].run.origin === 'local' && runs[1].run.config.objective.clipHigh).toBeNull();
+    expect(r.stderr).toMatch(/objective\.clipHigh +seed +run\n0\.2 +1 +new\noff +1 +new\n/);
+    expect(r.stderr).toMatch(/queues 2 run\(s\), time unknown/);
     expect(r.stderr).toMatch(/sweep: 2 runs \(1, 2\), at most 2 at once/);
+    // The same grid again: both cells have a run, nothing is trained twice, and both are listed.
+    const again = await cliplab([...args, '--db', db, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/0\.2 +1 +run 1 \(completed\), skipped/);
+    expect(again.stderr).toMatch(/2 cell\(s\) already have a run and are skipped \(--rerun trains them again\)/);
+    expect(again.stderr).toMatch(/queues 0 run\(s\)/);
+    expect(json<{ runs: Trained[] }>(again).runs.map((t) => t.run.id)).toEqual([1, 2]);
     expect((await cliplab(['sweep', ...TINY, '--db', db])).stderr).toMatch(/--grid: expected at least one/);
   });
 

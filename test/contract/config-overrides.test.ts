@@ -41,6 +41,28 @@ describe('command-line values', () => {
     expect(parseValueText('bare')).toBe('bare');
   });
 
+  it('switches a clip off with "off", and still reads the older spellings (issue 14)', () => {
+    const base = presetConfig('tabular-random-sym');
+    const off = applied(
+      base,
+      'objective.clipHigh=off',
+      'objective.clipLow=off',
+      'objective.dualClip=off',
+      'optim.gradClip=off',
+    );
+    expect(off.objective).toMatchObject({ clipHigh: null, clipLow: 1, dualClip: null });
+    expect(off.optim.gradClip).toBeNull();
+    for (const word of ['none', 'inf', 'null', 'OFF', 'Infinity']) {
+      expect(applied(base, `objective.clipHigh=${word}`).objective.clipHigh, word).toBeNull();
+    }
+    expect(applied(base, 'objective.clipLow=none').objective.clipLow).toBe(1);
+    // A JSON config file may say so too.
+    expect(mergeConfig(base, { objective: { clipHigh: 'off', clipLow: 'off' } })).toMatchObject({
+      ok: true,
+      value: { objective: { clipHigh: null, clipLow: 1 } },
+    });
+  });
+
   it('splits key=value at the first "=" and refuses text without one', () => {
     expect(parseAssignment('name=a=b')).toEqual({ path: 'name', raw: 'a=b' });
     expect(() => parseAssignment('steps')).toThrow(/expected key=value/);
@@ -90,16 +112,20 @@ describe('--set by dotted path', () => {
   });
 
   it('names bad values with what was expected, after every override is applied', () => {
+    // In words for people: what to enter, and what was entered (issue 14).
     expect(errorsOf(base, 'objective.clipLow=5')).toEqual([
-      { path: 'objective.clipLow', message: expect.stringMatching(/<=1/) },
+      { path: 'objective.clipLow', message: 'expected a number from 0 to 1, or off (= 1) for no lower clip, got 5' },
     ]);
+    expect(errorsOf(base, 'steps=0')[0].message).toBe('expected a number no smaller than 1, got 0');
+    expect(errorsOf(base, 'steps=2.5')[0].message).toBe('expected a whole number, got 2.5');
+    expect(errorsOf(base, 'steps=2O')[0].message).toBe('expected a number, got "2O"');
     expect(errorsOf(base, 'task.kind=nope')[0]).toEqual({
       path: 'task.kind',
       message: expect.stringMatching(/expected one of/),
     });
     expect(errorsOf(base, 'optim.lr=fast')[0]).toEqual({
       path: 'optim.lr',
-      message: expect.stringMatching(/expected number/),
+      message: 'expected a number, got "fast"',
     });
     // The cross-field rules still apply: a sequence task needs the GPT policy.
     expect(errorsOf(presetConfig('tabular-random-sym'), 'task.kind=sort')).toContainEqual({

@@ -12,8 +12,10 @@ import {
   formatDuration,
   formatFixed,
   formatMeanStd,
+  formatMemory,
   formatNumber,
   formatP,
+  formatParameters,
   formatPercent,
   formatShortDate,
   formatSigned,
@@ -142,6 +144,17 @@ describe('counts, sizes and spans', () => {
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(64 * 1024 * 1024)).toBe('64.0 MB');
     expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.5 GB');
+  });
+
+  it('writes memory estimates in MiB rounded up, or GiB, and parameter counts as model cards do', () => {
+    expect(formatMemory(1)).toBe('1 MiB');
+    expect(formatMemory(512 * 1024 ** 2)).toBe('512 MiB');
+    expect(formatMemory(4 * 1024 ** 3)).toBe('4.0 GiB');
+    expect(formatMemory(NaN)).toBe(MISSING);
+    expect(formatParameters(134_515_008)).toBe('134.5M');
+    expect(formatParameters(1.2e9)).toBe('1.2B');
+    expect(formatParameters(12_000)).toBe('12.0k');
+    expect(formatParameters(null)).toBe(MISSING);
   });
 
   it('writes durations for people, and as a clock for progress lines', () => {

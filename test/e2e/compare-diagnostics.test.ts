@@ -95,7 +95,7 @@ describe('Compare in Chromium', () => {
     expect(expected).toEqual(['objective.clipLow', 'objective.clipHigh']);
     const rows = page.locator('tr[data-key]');
     expect(await rows.evaluateAll((all) => all.map((r) => r.getAttribute('data-key')))).toEqual(expected);
-    expect(await page.locator('tr[data-key="objective.clipHigh"] td').allInnerTexts()).toEqual(['0.2', 'none']);
+    expect(await page.locator('tr[data-key="objective.clipHigh"] td').allInnerTexts()).toEqual(['0.2', 'off']);
 
     for (const run of [a, b]) {
       const values = await stored(run.id, 'entropy');

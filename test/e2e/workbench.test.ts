@@ -72,7 +72,7 @@ describe('the workbench in Chromium', () => {
     // An invalid value is named next to its field and blocks the start.
     await setField(page, 'rollout.groupSize', '1');
     await expect
-      .poll(() => page.locator('[data-path="rollout.groupSize"] .error').textContent())
+      .poll(() => page.locator('[data-path="rollout.groupSize"] .number-error').textContent())
       .toContain('at least 2 responses');
     expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
     await setField(page, 'rollout.groupSize', '4');
@@ -150,7 +150,11 @@ describe('the workbench in Chromium', () => {
     await expect.poll(() => count.getAttribute('data-total')).toBe('8');
     await page.getByRole('checkbox', { name: 'Also run a random-reward control' }).uncheck();
     await shoot(page, 'new-run-sweep');
-    await page.getByRole('button', { name: 'Queue 4 runs' }).click();
+    // Nothing is queued before the review of the grid.
+    await page.getByRole('button', { name: 'Review 4 runs…' }).click();
+    const review = page.getByRole('dialog', { name: 'Review the sweep' });
+    await review.getByText('4 runs to queue').waitFor();
+    await review.getByRole('button', { name: 'Queue 4 runs' }).click();
     await page.waitForURL(/#\/runs$/);
     await expect.poll(() => page.locator('tbody tr[data-run-id]').count()).toBe(5);
 

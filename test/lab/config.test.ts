@@ -34,7 +34,7 @@ describe('creating runs', () => {
     expect(run).toMatchObject({
       origin: 'local',
       status: 'queued',
-      name: 'add bernoulli clip 0.2/none seed 1',
+      name: 'add bernoulli clip 0.2/off seed 1',
       seed: 1,
       steps: config.steps,
       groupKey: groupKey(config),
@@ -54,7 +54,7 @@ describe('creating runs', () => {
     } catch (err) {
       error = err;
     }
-    expect((error as Error).message).toMatch(/invalid run config:\nobjective\.clipLow: expected number/);
+    expect((error as Error).message).toMatch(/invalid run config:\nobjective\.clipLow: expected a number, got "low"/);
     expect(await dispatch(lab, 'runs.list', {})).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { API_METHODS, ApiError, type CliplabBridge, type LabEvent } from '../../src-main/contract';
+import { API_METHODS, ApiError, apiJson, type CliplabBridge, type LabEvent } from '../../src-main/contract';
 import { bridgeTransport, clientFrom, createLabClient, forgetUrlToken } from '../../src-renderer/lib/api';
 import { httpTransport } from '../../src-renderer/lib/http-transport';
 
@@ -14,6 +14,8 @@ class FakeEventSource {
   onmessage: ((m: MessageEvent<string>) => void) | null = null;
   onerror: (() => void) | null = null;
   onopen: (() => void) | null = null;
+  /** EventSource's CONNECTING (0), OPEN (1) or CLOSED (2). */
+  readyState = 0;
   closed = false;
   constructor(readonly url: string) {
     FakeEventSource.last = this;
@@ -96,6 +98,50 @@ describe('HTTP client', () => {
     expect(source.closed).toBe(false);
     offResync();
     expect(source.closed).toBe(true);
+  });
+
+  it('reports the stream’s state: live, reconnecting after a drop, refused when it gave up', () => {
+    const transport = httpTransport({
+      baseUrl: base,
+      fetch: vi.fn(),
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const states: string[] = [];
+    const stopWatching = transport.onStream!((s) => states.push(s));
+    expect(states).toEqual(['idle']);
+    const stop = transport.onEvent(() => undefined);
+    const source = FakeEventSource.last!;
+    source.onopen!();
+    source.onerror!();
+    source.onopen!();
+    source.readyState = 2;
+    source.onerror!();
+    expect(states).toEqual(['idle', 'live', 'reconnecting', 'live', 'refused']);
+    stop();
+    expect(states.at(-1)).toBe('idle');
+    stopWatching();
+  });
+
+  it('keeps ±Infinity in results and events, as Electron’s IPC does', async () => {
+    const fetch = vi.fn(async () => new Response(apiJson({ kl: Infinity, low: -Infinity, gap: NaN })));
+    const client = clientFrom(
+      httpTransport({ baseUrl: base, fetch, EventSource: FakeEventSource as unknown as typeof EventSource }),
+    );
+    expect(await client.api['runs.list']({})).toEqual({ kl: Infinity, low: -Infinity, gap: null });
+    const events: unknown[] = [];
+    client.onEvent((e) => events.push(e));
+    FakeEventSource.last!.onmessage!({
+      data: apiJson({ name: 'x', payload: { v: -Infinity } }),
+    } as MessageEvent<string>);
+    expect(events).toEqual([{ name: 'x', payload: { v: -Infinity } }]);
+  });
+
+  it('says the bridge is always live', () => {
+    const states: string[] = [];
+    clientFrom({ ...httpTransport({ baseUrl: base, fetch: vi.fn() }), onStream: undefined }).onStream((s) =>
+      states.push(s),
+    );
+    expect(states).toEqual(['live']);
   });
 });
 

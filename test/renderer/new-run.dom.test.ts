@@ -21,6 +21,8 @@ afterEach(() => {
 
 const field = (path: string) => document.querySelector<HTMLElement>(`[data-path="${path}"]`);
 const input = (path: string) => document.getElementById(`cfg-${path.replaceAll('.', '-')}`) as HTMLInputElement | null;
+/** The message a field shows: its number box's, or the field's own for selects and text. */
+const fieldError = (path: string) => field(path)?.querySelector('.number-error, .error')?.textContent ?? null;
 
 /** A lab that accepts every valid config, as the real `config.validate` and `runs.start` do. */
 function acceptingLab(extra: Handlers = {}) {
@@ -36,7 +38,28 @@ function acceptingLab(extra: Handlers = {}) {
       run: record(config as RunConfig),
       control: control ? record(config as RunConfig) : null,
     }),
-    'sweeps.start': ({ seeds }) => ({ ids: Array.from({ length: seeds ?? 1 }, (_, i) => 100 + i), runs: [] }),
+    'sweeps.plan': ({ grid, seeds, control }) => {
+      const cells = Object.values(grid ?? {}).reduce((n, v) => n * v.length, 1) * (seeds ?? 1);
+      return {
+        cells: [],
+        toCreate: cells * (control ? 2 : 1),
+        existing: 0,
+        estimate: {
+          totalSeconds: null,
+          wallSeconds: null,
+          parallel: 2,
+          estimated: 0,
+          unknown: cells,
+          baseModels: 0,
+          basis: [],
+        },
+      };
+    },
+    'sweeps.start': ({ seeds }) => ({
+      ids: Array.from({ length: seeds ?? 1 }, (_, i) => 100 + i),
+      runs: [],
+      skipped: [],
+    }),
     ...extra,
   });
 }
@@ -87,7 +110,7 @@ describe('config form generated from the schema', () => {
     const context = within(field('policy.context')!);
     expect(context.getByRole('checkbox', { name: "task's need" })).toHaveProperty('checked', true);
     // Bounds from the schema's checks become the box's limits and help.
-    expect(input('reward.p')?.getAttribute('max')).toBe('1');
+    expect(input('reward.p')?.getAttribute('aria-valuemax')).toBe('1');
     expect(field('reward.p')?.textContent).toContain('0 – 1');
   });
 
@@ -98,13 +121,14 @@ describe('config form generated from the schema', () => {
     const expected = validateWith(runConfigSchema, bad);
     if (expected.ok) throw new Error('p = 1.5 should be invalid');
     const message = expected.errors.find((e) => e.path === 'reward.p')!.message;
-    expect(field('reward.p')?.querySelector('.error')?.textContent).toBe(message);
+    expect(fieldError('reward.p')).toBe(message);
+    expect(message).toBe('expected a number no larger than 1, got 1.5');
     expect(input('reward.p')?.getAttribute('aria-invalid')).toBe('true');
-    expect(document.querySelectorAll('.field .error')).toHaveLength(1);
+    expect(document.querySelectorAll('.field .number-error, .field .error')).toHaveLength(1);
     expect((screen.getByRole('button', { name: /Start run/ }) as HTMLButtonElement).disabled).toBe(true);
 
     await fireEvent.input(input('reward.p')!, { target: { value: '0.25' } });
-    expect(field('reward.p')?.querySelector('.error')).toBeNull();
+    expect(fieldError('reward.p')).toBeNull();
     expect((screen.getByRole('button', { name: /Start run/ }) as HTMLButtonElement).disabled).toBe(false);
   });
 
@@ -115,12 +139,12 @@ describe('config form generated from the schema', () => {
     expect(input('task.actions')?.value).toBe('64');
     expect(input('task.prompts')?.value).toBe('256');
     // The bandit needs the tabular policy: the error sits at the policy's kind select.
-    expect(field('policy.kind')?.querySelector('.error')?.textContent).toBe('expected "tabular" for the bandit task');
+    expect(fieldError('policy.kind')).toBe('expected "tabular" for the bandit task');
 
     await fireEvent.change(input('policy.kind')!, { target: { value: 'tabular' } });
     expect(input('policy.dModel')).toBeNull();
     expect(input('policy.logitStd')?.value).toBe('2');
-    expect(field('policy.kind')?.querySelector('.error')).toBeNull();
+    expect(fieldError('policy.kind')).toBeNull();
 
     // Within one variant only the kind changes: sort keeps add's size.
     await fireEvent.change(input('task.kind')!, { target: { value: 'sort' } });
@@ -195,7 +219,12 @@ describe('launching from New run', () => {
     const count = document.querySelector('[data-total]') as HTMLElement;
     expect(count.dataset.total).toBe('36');
     expect(count.textContent).toContain('2 values × 3 values × 3 seeds = 18 runs');
-    await fireEvent.click(screen.getByRole('button', { name: 'Queue 36 runs' }));
+    // Nothing is queued before the review: the grid, the existing cells and the estimate first.
+    await fireEvent.click(screen.getByRole('button', { name: 'Review 36 runs…' }));
+    expect(lab.callsOf('sweeps.start')).toHaveLength(0);
+    const queue = await screen.findByRole('button', { name: 'Queue 36 runs' });
+    expect(lab.callsOf('sweeps.plan')[0]).toMatchObject({ skipExisting: true, seeds: 3, control: true });
+    await fireEvent.click(queue);
     await expect.poll(() => window.location.hash).toBe('#/runs');
     const [sweep] = lab.callsOf('sweeps.start');
     expect(sweep).toMatchObject({
@@ -207,9 +236,10 @@ describe('launching from New run', () => {
 
   it('blocks a sweep whose combination the schema rejects, and parses ranges', async () => {
     renderNewRun('preset=tabular-random-sym&grid.objective.clipLow=0.5:1.5:0.5');
-    expect(document.querySelector('.values')?.textContent).toBe('0.5, 1, 1.5');
+    // eps_low = 1 is clip-low switched off, and reads so.
+    expect(document.querySelector('.values')?.textContent).toBe('0.5, off, 1.5');
     expect(await screen.findByText(/Invalid combination: objective.clipLow = 1.5/)).toBeTruthy();
-    expect((screen.getByRole('button', { name: /Queue 3 runs/ }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: /Review 3 runs/ }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('shows the errors the lab reports next to their fields', async () => {
@@ -217,7 +247,7 @@ describe('launching from New run', () => {
       'config.validate': () => ({ ok: false, errors: [{ path: 'optim.lr', message: 'expected a smaller step' }] }),
     });
     await fireEvent.click(screen.getByRole('button', { name: 'Start run' }));
-    await expect.poll(() => field('optim.lr')?.querySelector('.error')?.textContent).toBe('expected a smaller step');
+    await expect.poll(() => fieldError('optim.lr')).toBe('expected a smaller step');
     expect(window.location.hash).toBe('');
   });
 });

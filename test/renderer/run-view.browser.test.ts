@@ -8,6 +8,7 @@ import { Chart } from 'chart.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRIC, type ImportedRun, type SampleRecord, type Series } from '../../src-main/contract';
 import { appContext } from '../../src-renderer/lib/context';
+import type { FigureLineDataset } from '../../src-renderer/components/charts/figure-line';
 import RunView from '../../src-renderer/views/run/RunView.svelte';
 import { localRun } from '../support/run-records';
 import { scriptedApi } from './scripted-api';
@@ -40,7 +41,7 @@ function canvasOf(chartId: string): HTMLCanvasElement {
 }
 
 const labels = (chart: Chart) =>
-  chart.data.datasets.map((d) => d.label ?? '').filter((l) => !/\((raw|upper|lower)\)$/.test(l));
+  chart.data.datasets.map((d) => d.label ?? '').filter((l) => !/\((raw|band)\)$/.test(l));
 
 describe('Run view', () => {
   it('draws a local run and follows its training with incremental fetches', async () => {
@@ -58,7 +59,8 @@ describe('Run view', () => {
     expect(document.querySelector('.facts')?.textContent).toContain('backend wasm');
 
     for (const id of ['entropy', 'reward', 'clip-fractions', 'clip-drift', 'entropy-change', 'kl']) {
-      await expect.poll(() => Chart.getChart(canvasOf(id))).toBeTruthy();
+      // Built in the figure worker first: allow for a loaded machine.
+      await expect.poll(() => Chart.getChart(canvasOf(id)), { timeout: 15_000 }).toBeTruthy();
     }
     const change = Chart.getChart(canvasOf('entropy-change'))!;
     // Measured and predicted, each in its own panel and y scale: a prediction orders of magnitude
@@ -68,7 +70,8 @@ describe('Run view', () => {
       .map(([, scale]) => (scale as { title: { text: string } }).title.text);
     expect(titles.sort()).toEqual(['measured', 'predicted']);
     expect(change.data.datasets.length).toBeGreaterThanOrEqual(2);
-    expect(labels(Chart.getChart(canvasOf('reward'))!)).toContain('Eval accuracy (greedy)');
+    // Each legend entry names the metric and the run.
+    expect(labels(Chart.getChart(canvasOf('reward'))!)).toContain('live sym · Eval accuracy (greedy)');
 
     // Progress: only the steps after the last one shown are fetched, and the chart grows in place.
     const before = lab.callsOf('runs.series').length;
@@ -81,7 +84,13 @@ describe('Run view', () => {
     expect(lab.callsOf('runs.series')[before].from).toBe(10);
     const entropy = Chart.getChart(canvasOf('entropy'))!;
     await expect
-      .poll(() => Math.max(...entropy.data.datasets.flatMap((d) => (d.data as { x: number }[]).map((p) => p.x))))
+      .poll(
+        () =>
+          Math.max(...entropy.data.datasets.flatMap((d) => [...((d as unknown as FigureLineDataset).line?.x ?? [])])),
+        {
+          timeout: 15_000,
+        },
+      )
       .toBe(12);
     expect(Chart.getChart(canvasOf('entropy'))).toBe(entropy);
     expect(await screen.findByText('13 / 50')).toBeTruthy();
@@ -155,5 +164,71 @@ describe('Run view', () => {
     expect(document.querySelector('[data-chart="entropy"]')).not.toBeNull();
     expect(screen.getByText(/No samples logged yet/)).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'New run from this' })).toBeNull();
+  });
+
+  it("draws an imported verl run's clip fractions by meaning, each line named by metric and run", async () => {
+    const imported: ImportedRun = {
+      ...localRun(11, { name: 'verl clip' }),
+      origin: 'imported',
+      config: null,
+      seed: null,
+      source: {
+        format: 'verl-console',
+        file: 'train.log',
+        params: {},
+        trainer: 'verl',
+        aliases: { 'clip/frac': 'actor/pg_clipfrac', 'clip/dual_frac': 'actor/pg_clipfrac_lower' },
+        clipFractionCombined: true,
+      },
+    };
+    const keys = ['actor/pg_clipfrac', 'actor/pg_clipfrac_lower', METRIC.clipFrac, METRIC.clipDualFrac].map((key) => ({
+      key,
+      count: 5,
+      firstStep: 0,
+      lastStep: 4,
+    }));
+    const lab = scriptedApi({
+      'runs.get': () => imported,
+      'runs.list': () => [imported],
+      'runs.keys': () => keys,
+      'runs.series': ({ keys: wanted }) => seriesFor(wanted, 4),
+      'runs.sampleSteps': () => [],
+    });
+    render(RunView, { props: { id: 11 }, context: appContext(lab.client) });
+    await expect.poll(() => Chart.getChart(canvasOf('clip-fractions'))).toBeTruthy();
+    // verl's pg_clipfrac is the combined fraction (clip/frac), pg_clipfrac_lower the dual-clip one:
+    // both are drawn, never one of them as clip-low, and the legend names each metric and the run.
+    expect(labels(Chart.getChart(canvasOf('clip-fractions'))!)).toEqual([
+      'verl clip · Clip fraction (both sides)',
+      'verl clip · Dual-clip fraction',
+    ]);
+  });
+
+  it('charts the weight clips of a CISPO run apart from the paper’s clip events, and only for CISPO', async () => {
+    const ppo = localRun(12, { name: 'ppo run' });
+    const cispo = localRun(13, { name: 'cispo run' });
+    if (cispo.origin !== 'local') throw new Error('a local run');
+    cispo.config = { ...cispo.config, objective: { ...cispo.config.objective, loss: 'cispo' } };
+    for (const run of [ppo, cispo]) {
+      const lab = scriptedApi({
+        'runs.get': () => run,
+        'runs.list': () => [run],
+        'runs.series': ({ keys }) => seriesFor(keys, 4),
+        'runs.sampleSteps': () => [],
+      });
+      render(RunView, { props: { id: run.id }, context: appContext(lab.client) });
+      await expect.poll(() => Chart.getChart(canvasOf('clip-fractions'))).toBeTruthy();
+      if (run === ppo) expect(document.querySelector('[data-chart="weight-clips"]')).toBeNull();
+      else {
+        await expect.poll(() => Chart.getChart(canvasOf('weight-clips'))).toBeTruthy();
+        expect(labels(Chart.getChart(canvasOf('weight-clips'))!)).toEqual([
+          'cispo run · Lower-bound weight clips, A > 0 (CISPO)',
+          'cispo run · Upper-bound weight clips, A < 0 (CISPO)',
+        ]);
+        // The paper's events stay under their own names in the clipped-tokens chart.
+        expect(labels(Chart.getChart(canvasOf('clip-fractions'))!)).toContain('cispo run · Clip-low fraction');
+      }
+      cleanup();
+    }
   });
 });

@@ -35,14 +35,15 @@ describe('Runs view', () => {
     expect(sym.getByText('random, p = 0.5')).toBeTruthy();
     expect(sym.getByText('0.2 / 0.2')).toBeTruthy();
     expect(sym.getByText(`${sym1.steps} / ${sym1.steps}`)).toBeTruthy();
-    expect(sym.getByText('1.500')).toBeTruthy();
+    // The final entropy, in the digits Compare and Diagnostics show it with.
+    expect(sym.getByText('1.5')).toBeTruthy();
     expect(sym.getByText('25.0%')).toBeTruthy();
     expect(sym.getByText('paper')).toBeTruthy();
 
     const low = within(rowOf(2));
     expect(low.getByText('add, 3 digits')).toBeTruthy();
     expect(low.getByText('0.2 / off')).toBeTruthy();
-    expect(low.getByText('2.250')).toBeTruthy();
+    expect(low.getByText('2.25')).toBeTruthy();
     expect(low.getByText('50.0%')).toBeTruthy();
   });
 
@@ -59,7 +60,7 @@ describe('Runs view', () => {
     const row = within(rowOf(1));
     expect(await row.findByText('running')).toBeTruthy();
     expect(row.getByText('41 / 300')).toBeTruthy();
-    expect(row.getByText('3.100')).toBeTruthy();
+    expect(row.getByText('3.1')).toBeTruthy();
     expect(row.getByRole('progressbar')).toBeTruthy();
 
     lab.emit({ name: 'run.changed', payload: { run: localRun(7, { name: 'fresh', status: 'queued' }) } });

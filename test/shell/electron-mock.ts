@@ -38,6 +38,8 @@ export class FakeWebContents {
 export const electronState = {
   windows: [] as FakeBrowserWindow[],
   ipcHandlers: new Map<string, Listener>(),
+  /** ipcMain.on listeners, by channel. */
+  ipcListeners: new Map<string, Listener[]>(),
   exposed: new Map<string, unknown>(),
   rendererListeners: new Map<string, Listener[]>(),
 };
@@ -49,6 +51,7 @@ export class FakeBrowserWindow {
   });
   once = vi.fn();
   focus = vi.fn();
+  setBackgroundColor = vi.fn();
   isDestroyed() {
     return false;
   }
@@ -65,11 +68,22 @@ export function createElectronMock() {
     BrowserWindow: FakeBrowserWindow,
     shell: { openExternal: vi.fn(async () => undefined) },
     dialog: { showMessageBox: vi.fn(), showErrorBox: vi.fn() },
+    nativeTheme: { themeSource: 'system', shouldUseDarkColors: false },
     ipcMain: {
+      on: vi.fn((channel: string, l: Listener) => {
+        electronState.ipcListeners.set(channel, [...(electronState.ipcListeners.get(channel) ?? []), l]);
+      }),
+      removeListener: vi.fn((channel: string, l: Listener) => {
+        electronState.ipcListeners.set(
+          channel,
+          (electronState.ipcListeners.get(channel) ?? []).filter((x) => x !== l),
+        );
+      }),
       handle: vi.fn((channel: string, handler: Listener) => electronState.ipcHandlers.set(channel, handler)),
       removeHandler: vi.fn((channel: string) => electronState.ipcHandlers.delete(channel)),
     },
     ipcRenderer: {
+      send: vi.fn(),
       invoke: vi.fn(async (...args: unknown[]) => ({ ok: true, value: args })),
       on: vi.fn((channel: string, l: Listener) => {
         electronState.rendererListeners.set(channel, [...(electronState.rendererListeners.get(channel) ?? []), l]);

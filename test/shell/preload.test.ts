@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as electron from 'electron';
 import { API_METHODS, BRIDGE_GLOBAL, type CliplabBridge, type LabEvent } from '../../src-main/contract';
-import { API_CHANNEL, EVENT_CHANNEL } from '../../src-main/shell/channels';
+import { API_CHANNEL, EVENT_CHANNEL, THEME_CHANNEL } from '../../src-main/shell/channels';
 import { electronState } from './electron-mock';
 
 vi.mock('electron', async () => (await import('./electron-mock')).createElectronMock());
@@ -13,10 +13,10 @@ async function loadBridge(): Promise<CliplabBridge> {
 }
 
 describe('preload bridge', () => {
-  it('exposes exactly one function per API method, plus onEvent, and nothing else', async () => {
+  it('exposes exactly one function per API method, plus onEvent and setTheme, and nothing else', async () => {
     const bridge = await loadBridge();
     expect([...electronState.exposed.keys()]).toEqual(['cliplab']);
-    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'onEvent'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...API_METHODS, 'onEvent', 'setTheme'].sort());
     for (const [key, value] of Object.entries(bridge)) expect(typeof value, key).toBe('function');
     expect(Object.values(bridge)).not.toContain(electron.ipcRenderer);
   });
@@ -27,6 +27,12 @@ describe('preload bridge', () => {
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(API_CHANNEL, 'runs.get', { id: 3 });
     await bridge['presets.list']({});
     expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(API_CHANNEL, 'presets.list', {});
+  });
+
+  it('sends the page’s theme choice on the theme channel', async () => {
+    const bridge = await loadBridge();
+    bridge.setTheme('dark');
+    expect(electron.ipcRenderer.send).toHaveBeenLastCalledWith(THEME_CHANNEL, 'dark');
   });
 
   it('passes events to listeners without the IPC event object, and unsubscribes', async () => {

@@ -13,9 +13,18 @@ export const BRIDGE_GLOBAL = 'cliplab';
 
 export type ApiOutcome<R> = { ok: true; value: R } | { ok: false; error: ApiErrorBody };
 
+/** What the app's theme switch can ask of the window: follow the system, or always light or dark. */
+export const THEME_SOURCES = ['system', 'light', 'dark'] as const;
+export type ThemeSource = (typeof THEME_SOURCES)[number];
+
 export type CliplabBridge = {
   [K in ApiMethod]: (args: ApiArgs<K>) => Promise<ApiOutcome<ApiResult<K>>>;
 } & {
   /** Subscribes to every lab event; returns the unsubscribe function. */
   onEvent(listener: (event: LabEvent) => void): () => void;
+  /**
+   * Tells the window the theme the page picked, so what Electron draws itself (title bar, menus,
+   * scroll bars, the window's background while it repaints) matches the page.
+   */
+  setTheme(source: ThemeSource): void;
 };

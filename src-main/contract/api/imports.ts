@@ -4,6 +4,7 @@
  * the file (Electron, CLI); `imports.fromContent` carries the bytes (the browser in web mode).
  */
 import { z } from 'zod';
+import type { DiagnosticCoverage } from '../diagnostics';
 import type { RunRecord } from '../runs';
 import { defineCall, defineEvent } from './define';
 import { runId } from './runs';
@@ -43,6 +44,8 @@ export interface ImportPreview {
   /** Canonical key -> the file's key it would name. */
   aliases: Record<string, string>;
   clipFractionCombined: boolean;
+  /** What each diagnostic can make of the file's keys, and the canonical keys it lacks. */
+  coverage: DiagnosticCoverage[];
   params: Record<string, unknown>;
   warnings: string[];
   /** The Kaggle log or Jupyter notebook the text was unwrapped from, if any. */
@@ -66,6 +69,8 @@ export interface ImportResult {
   points: number;
   /** The file's own keys (aliases not counted). */
   keys: number;
+  /** What each diagnostic can make of the run's keys, and the canonical keys it lacks. */
+  coverage: DiagnosticCoverage[];
   warnings: string[];
 }
 

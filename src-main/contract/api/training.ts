@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { runConfigSchema } from '../config';
-import type { RunRecord } from '../runs';
+import type { RunRecord, RunStatus } from '../runs';
 import { defineCall, defineEvent } from './define';
 import { runId } from './runs';
 
@@ -30,6 +30,46 @@ export interface StartedSweep {
   /** Every run created, controls right after the run they control. */
   ids: number[];
   runs: RunRecord[];
+  /** Runs of cells that existed already and were not created again (`skipExisting`). */
+  skipped: number[];
+}
+
+/** One cell of a sweep: a grid point and seed, and the run that already has it, if any. */
+export interface SweepCell {
+  /** The grid's values for this cell, by dotted path, as the run's config has them. */
+  values: Record<string, unknown>;
+  seed: number;
+  name: string;
+  steps: number;
+  /** A local run of the same config and seed that is done, training, waiting or resumable. */
+  existing: { id: number; status: RunStatus } | null;
+}
+
+/** How long the new runs of a sweep would take here, from step times measured on this machine. */
+export interface SweepEstimate {
+  /** Training seconds of all new runs together; null when no similar run has been timed here. */
+  totalSeconds: number | null;
+  /** totalSeconds spread over the runs training at once. */
+  wallSeconds: number | null;
+  /** How many runs train at once (the queue's limit, at most the runs queued). */
+  parallel: number;
+  /** New runs with an estimate, and without one. */
+  estimated: number;
+  unknown: number;
+  /** GPT base models that must be trained before the first run that needs each. */
+  baseModels: number;
+  /** Plain sentences: where the numbers come from and what they leave out. */
+  basis: string[];
+}
+
+/** What `sweeps.start` would do with the same arguments: every cell, which exist, how long. */
+export interface SweepPlan {
+  cells: SweepCell[];
+  /** Runs a start creates (cells to train, with their controls). */
+  toCreate: number;
+  /** Cells that already have a run. */
+  existing: number;
+  estimate: SweepEstimate;
 }
 
 export interface BaseModelProgressEvent {
@@ -53,6 +93,27 @@ const probability = z.number().min(0).max(1);
 /** Largest sweep one call may create (controls included). */
 export const MAX_SWEEP_RUNS = 1000;
 
+/** A queue this big (runs, or hours on this machine) is launched only after the user confirms it. */
+export const LARGE_SWEEP_RUNS = 50;
+export const LARGE_SWEEP_HOURS = 4;
+
+const sweepArgs = {
+  config: z.record(z.string(), z.unknown()).optional(),
+  preset: z.string().min(1).max(200).optional(),
+  grid: z.record(z.string().min(1).max(200), z.array(z.unknown()).min(1).max(100)).default({}),
+  /** Seeds per grid point: the base seed, base seed + 1, ... @default 1 */
+  seeds: z.number().int().min(1).max(100).default(1),
+  control: z.boolean().default(false),
+  controlP: probability.optional(),
+  /** Prefix of every run's name. */
+  name: runName.optional(),
+  tags: z.array(tag).max(50).optional(),
+  /** Leave out cells that already have a run (same config and seed, not failed or cancelled). @default false */
+  skipExisting: z.boolean().default(false),
+};
+const oneBase = (a: { config?: unknown; preset?: unknown }) => a.config === undefined || a.preset === undefined;
+const oneBaseError = { path: ['preset'], message: 'expected a base config or a preset, not both' };
+
 export const trainingApi = {
   /**
    * Validates the config (errors name `config.<field>`), stores the run as `queued` and queues it.
@@ -74,26 +135,9 @@ export const trainingApi = {
    * A run for every combination of the grid's values (dotted config paths) and every seed, from a
    * base config (a partial one is filled with defaults) or a preset: product of the value counts x seeds.
    */
-  'sweeps.start': defineCall<StartedSweep>()(
-    z
-      .object({
-        config: z.record(z.string(), z.unknown()).optional(),
-        preset: z.string().min(1).max(200).optional(),
-        grid: z.record(z.string().min(1).max(200), z.array(z.unknown()).min(1).max(100)).default({}),
-        /** Seeds per grid point: the base seed, base seed + 1, ... @default 1 */
-        seeds: z.number().int().min(1).max(100).default(1),
-        control: z.boolean().default(false),
-        controlP: probability.optional(),
-        /** Prefix of every run's name. */
-        name: runName.optional(),
-        tags: z.array(tag).max(50).optional(),
-      })
-      .strict()
-      .refine((a) => a.config === undefined || a.preset === undefined, {
-        path: ['preset'],
-        message: 'expected a base config or a preset, not both',
-      }),
-  ),
+  'sweeps.start': defineCall<StartedSweep>()(z.object(sweepArgs).strict().refine(oneBase, oneBaseError)),
+  /** The cells `sweeps.start` would create with the same arguments, which exist already, and how long it would take. */
+  'sweeps.plan': defineCall<SweepPlan>()(z.object(sweepArgs).strict().refine(oneBase, oneBaseError)),
   /** A queued run is dequeued and cancelled; a running one stops after the step in flight (its data kept). */
   'runs.cancel': defineCall<RunRecord>()(z.object({ id: runId }).strict()),
   /** Queues an interrupted, cancelled or failed run to continue from its last checkpoint. */

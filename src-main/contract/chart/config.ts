@@ -14,6 +14,7 @@ import { buildDatasets, type FigureDatasets, type FigurePoint } from './datasets
 import { STYLES, type FigureStyle } from './palette';
 import { paperLegendPlugin, type PaperEntry } from './paper-legend';
 import { chartScales, legendPosition, type Fonts } from './scales';
+import { themedStyle, type ChartTheme } from './theme';
 
 /** `screen`: a live, interactive chart. `paper`: a static export (fixed size, background, no events). */
 export type ChartTarget = 'screen' | 'paper';
@@ -31,6 +32,8 @@ export interface ChartBuildOptions {
    * for canvas contexts that cannot stroke a Path2D, such as svgcanvas. @default true for paper
    */
   directPaths?: boolean;
+  /** Colours of the app's light or dark theme (theme.ts); screen only: paper keeps its palette. */
+  theme?: ChartTheme;
 }
 
 export type FigureChartConfig = ChartConfiguration<'line', FigurePoint[]>;
@@ -53,13 +56,15 @@ export const FIGURE_FONT_STACK = '"DejaVu Sans", "Helvetica Neue", Arial, sans-s
 
 /** Builds the chart of `data` (from buildFigureData) as `spec` asks, for a screen or a paper target. */
 export function buildChartConfig(spec: FigureSpec, data: FigureData, options: ChartBuildOptions): FigureChartConfig {
-  const style = resolvedStyle(spec);
   const paper = options.target === 'paper';
+  const theme = paper ? undefined : options.theme;
+  const style = themedStyle(resolvedStyle(spec), theme);
   const fonts = fontsOf(style.fontSize, options.fontFamily ?? FIGURE_FONT_STACK);
   const built = buildDatasets(spec, data, {
     style,
     buckets: options.buckets ?? (paper ? Math.ceil(figureSizePoints(spec).width) : 1000),
     directPaths: options.directPaths ?? paper,
+    theme,
   });
   return {
     type: 'line',
@@ -152,7 +157,8 @@ function chartPlugins(spec: FigureSpec, style: FigureStyle, fonts: Fonts, built:
   };
 }
 
-function toggleSeries(chart: Chart, members: ReadonlyMap<number, number[]>, item: LegendItem): void {
+/** A legend click: shows or hides every dataset of the clicked series (main, raw, band) together. */
+export function toggleSeries(chart: Chart, members: ReadonlyMap<number, number[]>, item: LegendItem): void {
   const index = item.datasetIndex ?? -1;
   const visible = chart.isDatasetVisible(index);
   for (const i of members.get(index) ?? [index]) chart.setDatasetVisibility(i, !visible);

@@ -9,12 +9,19 @@ import type { RunRecord, Series } from '../runs';
 import { aggregateGroup, type GroupAggregate, type StepValues } from './aggregate';
 import { legendNames } from './legend';
 import { smoothEma } from './smoothing';
-import { X_AXES, type XAxisKind } from './xaxis';
+import { finitePoints, pointsWithin, summarizePoints, summarizeRuns, type SummaryOfRuns } from '../summary';
+import { X_AXES, type SeriesLike, type XAxisKind } from './xaxis';
 
 export interface FigureRunInput {
   run: Pick<RunRecord, 'id' | 'name' | 'groupKey' | 'seed' | 'config' | 'source'>;
   /** The run's series for the spec's metrics, plus `tokens` when x is tokens. */
   series: readonly Series[];
+}
+
+/** A run and its series, in either form (see SeriesLike). */
+export interface FigureInputLike {
+  run: FigureRunInput['run'];
+  series: readonly SeriesLike[];
 }
 
 /** Spread of a seed group per step; std, sem, min and max are over the smoothed seeds. */
@@ -47,6 +54,11 @@ export interface FigureTrace {
   smoothed: (number | null)[];
   band: { lower: (number | null)[]; upper: (number | null)[] } | null;
   group: GroupStats | null;
+  /**
+   * Start, final, peak and lowest logged value of each run over the figure's step range, and their
+   * mean ± std over a group's seeds (contract/summary.ts): what Compare's table and the data export show.
+   */
+  summary: SummaryOfRuns;
 }
 
 export interface FigureData {
@@ -60,11 +72,11 @@ export interface FigureData {
 interface Entity {
   id: string;
   kind: 'run' | 'group';
-  runs: FigureRunInput[];
+  runs: FigureInputLike[];
 }
 
 /** Builds every curve of the figure. Throws an Error naming the run or group that is missing data. */
-export function buildFigureData(spec: FigureSpec, inputs: readonly FigureRunInput[]): FigureData {
+export function buildFigureData(spec: FigureSpec, inputs: readonly FigureInputLike[]): FigureData {
   const entities = figureEntities(spec, inputs);
   checkXAxisInputs(spec.xAxis, entities);
   const names = entityNames(spec, entities);
@@ -77,13 +89,14 @@ export function buildFigureData(spec: FigureSpec, inputs: readonly FigureRunInpu
       traces.push({
         id: entity.id,
         kind: entity.kind,
-        label: overlay && spec.metrics.length > 1 ? overlayLabel(names[e], metric, manyEntities) : names[e],
+        label: overlay ? overlayLabel(names[e], metric, spec.metrics.length > 1, manyEntities) : names[e],
         metric,
         panel: overlay ? 0 : m,
         colorIndex: overlay && !manyEntities ? m : e,
         dashIndex: overlay && manyEntities ? m : 0,
         runIds: entity.runs.map((r) => r.run.id),
         ...crop(spec, curve),
+        summary: summaryOf(spec, entity, metric),
       });
     });
   });
@@ -104,7 +117,7 @@ export function buildFigureData(spec: FigureSpec, inputs: readonly FigureRunInpu
 }
 
 /** Runs and groups in the spec's order; a group listed twice (by key and through groupSeeds) once. */
-function figureEntities(spec: FigureSpec, inputs: readonly FigureRunInput[]): Entity[] {
+function figureEntities(spec: FigureSpec, inputs: readonly FigureInputLike[]): Entity[] {
   const byId = new Map(inputs.map((i) => [i.run.id, i]));
   const entities = new Map<string, Entity>();
   for (const key of spec.groups) {
@@ -150,8 +163,12 @@ function entityNames(spec: FigureSpec, entities: readonly Entity[]): string[] {
   return entities.map((e, i) => spec.labels[e.id] ?? names[i]);
 }
 
-function overlayLabel(name: string, metric: string, manyEntities: boolean): string {
-  return manyEntities ? `${name} · ${metricLabel(metric)}` : metricLabel(metric);
+/**
+ * A legend entry names the metric and the run (issue 14: a lone "Clipped tokens" line named only its
+ * run). Only when many runs share one metric does the y axis name it instead, keeping legends short.
+ */
+function overlayLabel(name: string, metric: string, manyMetrics: boolean, manyEntities: boolean): string {
+  return manyMetrics || !manyEntities ? `${name} · ${metricLabel(metric)}` : name;
 }
 
 function overlayYLabel(spec: FigureSpec): string {
@@ -161,24 +178,35 @@ function overlayYLabel(spec: FigureSpec): string {
 
 type Curve = Pick<FigureTrace, 'steps' | 'x' | 'raw' | 'smoothed' | 'band' | 'group'>;
 
-function seriesOf(input: FigureRunInput, metric: string): Series {
+/** Each run's summary numbers from its stored series (raw, every logged point) within the step range. */
+function summaryOf(spec: FigureSpec, entity: Entity, metric: string): SummaryOfRuns {
+  const { from, to } = spec.steps;
+  return summarizeRuns(
+    entity.runs.map((input) => ({
+      runId: input.run.id,
+      summary: summarizePoints(pointsWithin(finitePoints(seriesOf(input, metric)), from, to)),
+    })),
+  );
+}
+
+function seriesOf(input: FigureInputLike, metric: string): SeriesLike {
   return input.series.find((s) => s.key === metric) ?? { key: metric, steps: [], values: [], times: [] };
 }
 
-function runCurve(spec: FigureSpec, input: FigureRunInput, metric: string): Curve {
+function runCurve(spec: FigureSpec, input: FigureInputLike, metric: string): Curve {
   const series = seriesOf(input, metric);
   return {
-    steps: [...series.steps],
+    steps: Array.from(series.steps),
     x: xValues(spec.xAxis, input, series),
     // ±Infinity stays (the data export shows it; drawing skips it), NaN is null.
-    raw: series.values.map((v) => (v !== null && !Number.isNaN(v) ? v : null)),
+    raw: Array.from(series.values, (v) => (v !== null && !Number.isNaN(v) ? v : null)),
     smoothed: smoothEma(series.values, spec.smoothing),
     band: null,
     group: null,
   };
 }
 
-function xValues(kind: XAxisKind, input: FigureRunInput, series: Series): (number | null)[] {
+function xValues(kind: XAxisKind, input: FigureInputLike, series: SeriesLike): (number | null)[] {
   return X_AXES[kind].values(series, new Map(input.series.map((s) => [s.key, s])));
 }
 
@@ -222,12 +250,15 @@ const BANDS: Record<BandKind, (agg: GroupAggregate) => { lower: (number | null)[
 /** Keeps the points inside the step range that have an x value. */
 function crop(spec: FigureSpec, curve: Curve): Curve {
   const { from, to } = spec.steps;
-  const keep: number[] = [];
-  for (let i = 0; i < curve.steps.length; i++) {
+  const kept = (i: number) => {
     const s = curve.steps[i];
-    if ((from === null || s >= from) && (to === null || s <= to) && curve.x[i] !== null) keep.push(i);
-  }
-  if (keep.length === curve.steps.length) return curve;
+    return (from === null || s >= from) && (to === null || s <= to) && curve.x[i] !== null;
+  };
+  let all = true;
+  for (let i = 0; all && i < curve.steps.length; i++) all = kept(i);
+  if (all) return curve;
+  const keep: number[] = [];
+  for (let i = 0; i < curve.steps.length; i++) if (kept(i)) keep.push(i);
   const pick = <T>(a: readonly T[]) => keep.map((i) => a[i]);
   const g = curve.group;
   return {

@@ -4,6 +4,7 @@ import type { FigureSpec } from '../figure';
 import type { FigureData, FigureTrace } from './data';
 import { decimationIndices } from './decimate';
 import { lineLook, withAlpha, type FigureStyle } from './palette';
+import { themedLineColor, type ChartTheme } from './theme';
 
 /** A point as Chart.js draws it (`parsing: false`); y NaN is a gap. */
 export interface FigurePoint {
@@ -24,6 +25,8 @@ export interface DatasetOptions {
   buckets: number;
   /** Give every dataset a `segment` option, so Chart.js strokes lines without a Path2D. */
   directPaths: boolean;
+  /** A screen theme whose surface the series colours must stand out from. */
+  theme?: ChartTheme;
 }
 
 interface Behind {
@@ -56,7 +59,8 @@ export function buildDatasets(spec: FigureSpec, data: FigureData, options: Datas
 
 function traceDatasets(spec: FigureSpec, data: FigureData, trace: FigureTrace, options: DatasetOptions) {
   const { style } = options;
-  const look = lineLook(spec.palette, trace.colorIndex, trace.dashIndex, style.lineWidth);
+  const paperLook = lineLook(spec.palette, trace.colorIndex, trace.dashIndex, style.lineWidth);
+  const look = { ...paperLook, color: themedLineColor(paperLook.color, options.theme) };
   const line = {
     yAxisID: data.panels.length > 1 ? `y${trace.panel}` : 'y',
     pointRadius: 0,
@@ -98,9 +102,15 @@ function traceDatasets(spec: FigureSpec, data: FigureData, trace: FigureTrace, o
 
 /**
  * Legend entries: one per series (its first main line). In panels, a series' lines in every panel
- * share the entry; in an overlay each metric of a series has its own.
+ * share the entry; in an overlay each metric of a series has its own. Main line t is dataset t; the
+ * lines behind them follow from dataset `mains` on, each naming its trace.
  */
-function legendMembers(traces: readonly FigureTrace[], behind: readonly Behind[], mains: number, overlay: boolean) {
+export function legendMembers(
+  traces: readonly Pick<FigureTrace, 'id' | 'metric'>[],
+  behind: readonly { trace: number }[],
+  mains: number,
+  overlay: boolean,
+): Map<number, number[]> {
   const keyOf = (t: number) => (overlay ? `${traces[t].id}|${traces[t].metric}` : traces[t].id);
   const byKey = new Map<string, number[]>();
   const add = (t: number, index: number) => byKey.set(keyOf(t), [...(byKey.get(keyOf(t)) ?? []), index]);

@@ -3,6 +3,7 @@
  * W&B #2470). The config diff of the Compare view uses the same helpers.
  */
 import { canonicalJson } from '../identity';
+import { isOffSetting, settingText } from '../settings-text';
 
 /** A config flattened to dotted leaf paths (`objective.clipLow`), arrays kept whole as leaves. */
 export function flattenConfig(config: unknown, prefix = ''): Map<string, unknown> {
@@ -65,9 +66,12 @@ export function shortKeyNames(keys: readonly string[]): string[] {
   });
 }
 
-/** How a config value reads in a legend: numbers as written, null as "none". */
-export function formatConfigValue(value: unknown): string {
-  if (value === null || value === undefined) return 'none';
+/**
+ * How a config value reads in a legend or diff: numbers as written, a switched-off setting as "off"
+ * (settings-text.ts; `path` tells which values mean off), other nulls as what they mean.
+ */
+export function formatConfigValue(value: unknown, path = ''): string {
+  if (value === null || value === undefined || isOffSetting(path, value)) return settingText(path, value);
   if (typeof value === 'string') return value;
   return canonicalJson(value);
 }
@@ -86,10 +90,11 @@ export const PAPER_SYMBOLS: Readonly<Record<string, { symbol: string; none: stri
 /** `ε_low = 0.05`, `ε_high off`; other keys `clipHigh=0.2` as before. */
 function paperTerm(key: string, short: string, value: unknown): string {
   const known = PAPER_SYMBOLS[key];
-  if (!known) return `${short} = ${formatConfigValue(value)}`;
-  return value === null || value === undefined
+  if (!known) return `${short} = ${formatConfigValue(value, key)}`;
+  // eps_low = 1 is clip-low off too, not "ε_low = 1" (settings-text.ts).
+  return value === null || value === undefined || isOffSetting(key, value)
     ? `${known.symbol} ${known.none}`
-    : `${known.symbol} = ${formatConfigValue(value)}`;
+    : `${known.symbol} = ${formatConfigValue(value, key)}`;
 }
 
 export interface LegendNameOptions extends DiffOptions {
@@ -119,7 +124,7 @@ export function legendNames(configs: readonly unknown[], options: LegendNameOpti
     if (own.length === 0 || own.length > maxKeys) return fallback;
     const term = options.paperNotation
       ? (k: string) => paperTerm(k, short.get(k)!, flat.get(k))
-      : (k: string) => `${short.get(k)}=${formatConfigValue(flat.get(k))}`;
+      : (k: string) => `${short.get(k)}=${formatConfigValue(flat.get(k), k)}`;
     return own.map(term).join(', ');
   });
 }

@@ -15,7 +15,12 @@ type Scales = NonNullable<ChartOptions<'line'>['scales']>;
  * The shared x axis and one y axis per panel. Panels are y axes stacked in one column (Chart.js
  * `stack`), so every panel lines up on the same x axis and the figure keeps one legend and title.
  */
-export function chartScales(spec: FigureSpec, data: FigureData, style: FigureStyle, fonts: Fonts): Scales {
+export function chartScales(
+  spec: FigureSpec,
+  data: Pick<FigureData, 'x' | 'panels'>,
+  style: FigureStyle,
+  fonts: Fonts,
+): Scales {
   const stacked = data.panels.length > 1;
   const axis = axisLook(style, fonts);
   const scales: Scales = {

@@ -24,7 +24,7 @@ export function checkSmoothingWeight(weight: number): void {
  * which keeps a constant series exactly constant (the ratio form drifts in the last bit).
  * k counts finite points only: null and NaN stay gaps in the output and do not move the average.
  */
-export function smoothEma(values: readonly (number | null)[], weight: number): (number | null)[] {
+export function smoothEma(values: ArrayLike<number | null>, weight: number): (number | null)[] {
   checkSmoothingWeight(weight);
   const out: (number | null)[] = new Array(values.length);
   let smoothed = 0;

@@ -3,7 +3,17 @@
  * wall-clock seconds since the run started. Each kind maps a metric's points to x values.
  */
 import { METRIC } from '../metrics';
-import type { Series } from '../runs';
+
+/**
+ * A series as buildFigureData reads it: arrays or typed arrays (a Web Worker keeps series as
+ * Float64Arrays, NaN where a value is missing). Every Series is one.
+ */
+export interface SeriesLike {
+  key: string;
+  steps: ArrayLike<number>;
+  values: ArrayLike<number | null>;
+  times: ArrayLike<number | null>;
+}
 
 export const X_AXIS_KINDS = ['step', 'tokens', 'time'] as const;
 export type XAxisKind = (typeof X_AXIS_KINDS)[number];
@@ -18,7 +28,7 @@ export interface XAxisDef {
   /** Metric keys every run must have for this axis. */
   requires: readonly string[];
   /** x of each point of `series` (aligned with its steps); null where unknown. */
-  values(series: Series, runSeries: ReadonlyMap<string, Series>): (number | null)[];
+  values(series: SeriesLike, runSeries: ReadonlyMap<string, SeriesLike>): (number | null)[];
   /** The unit to show for x values up to `maxX`. */
   unit(maxX: number): XUnit;
   /** Compact tick labels (1.2M) for large counts. */
@@ -34,19 +44,19 @@ const TIME_UNITS: readonly (XUnit & { from: number })[] = [
 export const X_AXES: Record<XAxisKind, XAxisDef> = {
   step: {
     requires: [],
-    values: (series) => [...series.steps],
+    values: (series) => Array.from(series.steps),
     unit: () => ({ divisor: 1, label: 'Step' }),
     compactTicks: false,
   },
   tokens: {
     requires: [METRIC.tokens],
-    values: (series, runSeries) => valuesAtSteps(runSeries.get(METRIC.tokens) as Series, series.steps),
+    values: (series, runSeries) => valuesAtSteps(runSeries.get(METRIC.tokens) as SeriesLike, series.steps),
     unit: () => ({ divisor: 1, label: 'Tokens trained' }),
     compactTicks: true,
   },
   time: {
     requires: [],
-    values: (series) => series.times.map((t) => (t !== null && Number.isFinite(t) ? t : null)),
+    values: (series) => Array.from(series.times, (t) => (t !== null && Number.isFinite(t) ? t : null)),
     unit: (maxX) => TIME_UNITS.find((u) => maxX >= u.from) as XUnit,
     compactTicks: false,
   },
@@ -56,10 +66,11 @@ export const X_AXES: Record<XAxisKind, XAxisDef> = {
  * Values of `ref` at `steps` (both ascending): exact where `ref` logged the step, linear between the
  * neighbouring logged steps otherwise, null outside `ref`'s range or next to a null value.
  */
-export function valuesAtSteps(ref: Series, steps: readonly number[]): (number | null)[] {
+export function valuesAtSteps(ref: Pick<SeriesLike, 'steps' | 'values'>, steps: ArrayLike<number>): (number | null)[] {
   const out: (number | null)[] = [];
   let j = 0;
-  for (const step of steps) {
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k];
     while (j < ref.steps.length && ref.steps[j] < step) j++;
     if (j < ref.steps.length && ref.steps[j] === step) {
       out.push(finiteOrNull(ref.values[j]));

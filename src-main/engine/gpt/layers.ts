@@ -5,13 +5,12 @@
  * ordered position-major (row t * B + b), so heads are a free reshape ([N, d] -> [T, B * H, D]).
  */
 import { tf } from '../tf';
-import type { GptKernels } from './kernels';
+import type { GptKernels, PackedAttention } from './kernels';
+import type { Normed } from './norm';
 
 type T1 = tf.Tensor1D;
 type T2 = tf.Tensor2D;
 type T3 = tf.Tensor3D;
-
-const LN_EPS = 1e-5;
 
 export interface BlockWeights {
   ln1g: T1;
@@ -41,27 +40,6 @@ export function withGradient<R extends tf.Tensor>(inputs: tf.Tensor[], body: Bod
     body(args[args.length - 1] as tf.GradSaveFunc),
   );
   return op(...inputs) as R;
-}
-
-interface Normed {
-  y: T2;
-  xhat: T2;
-  rstd: T2;
-}
-
-function layerNorm(x: T2, g: T1, b: T1): Normed {
-  const xc = tf.sub(x, tf.mean(x, -1, true)); // [N, d]
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), LN_EPS)) as T2; // [N, 1]
-  const xhat = tf.mul<T2>(xc, rstd); // [N, d]
-  return { y: tf.add<T2>(tf.mul<T2>(xhat, g), b), xhat, rstd }; // y [N, d]
-}
-
-/** dx = rstd * (gx - mean(gx) - xhat * mean(gx * xhat)), gx = dy * g. */
-function layerNormGrad(kern: GptKernels, dy: T2, xhat: T2, rstd: T2, g: T1): { dx: T2; dg: T1; db: T1 } {
-  const gx = tf.mul(dy, g); // [N, d]
-  const centred = tf.sub(gx, tf.mean(gx, -1, true)); // [N, d]
-  const dx = tf.mul<T2>(tf.sub(centred, tf.mul(xhat, tf.mean(tf.mul(gx, xhat), -1, true))), rstd); // [N, d]
-  return { dx, dg: kern.columnSum(tf.mul(dy, xhat)), db: kern.columnSum(dy) }; // dg, db [d]
 }
 
 /** Token plus position embedding: oneHot(token, position) @ [wte; wpe]. wasm has no gather gradient. */
@@ -122,21 +100,25 @@ export function attentionForward(
   const [n, d] = x.shape;
   const { heads, positions, queries } = shape;
   const groups = (n / positions) * heads;
-  const a = layerNorm(x, w.ln1g, w.ln1b); // a.y [N, d], N = positions * B
+  const a = kern.layerNorm(x, w.ln1g, w.ln1b); // a.y [N, d], N = positions * B
   const aq = lastRows(a.y, shape); // [queries * B, d]
   const heads3 = (t: T2, p: number) => t.reshape([p, groups, d / heads]) as T3; // [T, G, D]
-  const kNew = heads3(tf.matMul(a.y, w.wk), positions); // [positions, G, D]
-  const vNew = heads3(tf.matMul(a.y, w.wv), positions); // [positions, G, D]
+  const kNew = heads3(kern.matMul(a.y, w.wk), positions); // [positions, G, D]
+  const vNew = heads3(kern.matMul(a.y, w.wv), positions); // [positions, G, D]
   const k = past ? tf.concat([past.k, kNew], 0) : kNew; // [past + positions, G, D]
   const v = past ? tf.concat([past.v, vNew], 0) : vNew; // [past + positions, G, D]
-  const { o, saved } = kern.attention.forward(heads3(tf.matMul(aq, w.wq), queries), k, v); // o [queries, G, D]
+  const { o, saved } = kern.attention.forward(heads3(kern.matMul(aq, w.wq), queries), k, v); // o [queries, G, D]
   const o2 = o.reshape([aq.shape[0], d]) as T2; // [queries * B, d]
-  const y = tf.add<T2>(lastRows(x, shape), tf.matMul(o2, w.wo)); // [queries * B, d]
+  const y = tf.add<T2>(lastRows(x, shape), kern.matMul(o2, w.wo)); // [queries * B, d]
   return { y, k, v, o: o2, a, aq, saved };
 }
 
 /** x + attention(LN(x)) over whole sequences, differentiable w.r.t. x and the block's weights. */
 export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shape: AttentionShape): T2 {
+  const [n, d] = x.shape;
+  const dims = { ...shape, batch: n / shape.positions, scale: 1 / Math.sqrt(d / shape.heads) };
+  const packed = kern.packedAttention(dims, d);
+  if (packed) return packedAttentionSublayer(kern, packed, x, w, shape);
   const inputs = [x, w.ln1g, w.ln1b, w.wq, w.wk, w.wv, w.wo];
   return withGradient<T2>(inputs, (save) => {
     const f = attentionForward(kern, x, w, shape, null);
@@ -167,23 +149,57 @@ export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shap
           kern.matMulBT(dk, wk),
           kern.matMulBT(dv, wv),
         ]);
-        const ln = layerNormGrad(kern, da, xhat, rstd, ln1g);
-        return [tf.add(padToAllRows(dy2, shape), ln.dx), ln.dg, ln.db, dwq, dwk, dwv, dwo]; // dx [positions * B, d]
+        const ln = kern.layerNormGrad(da, { y: a, xhat, rstd }, ln1g, padToAllRows(dy2, shape)); // dx [positions * B, d]
+        return [ln.dx, ln.dg, ln.db, dwq, dwk, dwv, dwo];
+      },
+    };
+  });
+}
+
+/**
+ * attentionSublayer with q, k, v from one [d, 3d] projection into one [N, 3d] matrix, which the
+ * backend's packed attention reads in place: its gradient comes back in the same layout, so the
+ * three projections' backward passes are one weight-gradient product and one input-gradient product.
+ */
+function packedAttentionSublayer(
+  kern: GptKernels,
+  packed: PackedAttention,
+  x: T2,
+  w: BlockWeights,
+  shape: AttentionShape,
+): T2 {
+  return withGradient<T2>([x, w.ln1g, w.ln1b, w.wq, w.wk, w.wv, w.wo], (save) => {
+    const a = kern.layerNorm(x, w.ln1g, w.ln1b); // a.y [N, d], N = positions * B
+    const wqkv = tf.concat<T2>([w.wq, w.wk, w.wv], 1); // [d, 3d]
+    const qkv = kern.matMul(a.y, wqkv); // [N, 3d]
+    const { o, p } = packed.forward(qkv); // o [queries * B, d]
+    save([a.y, a.xhat, a.rstd, qkv, p, o, wqkv, w.wo, w.ln1g]);
+    return {
+      value: tf.add<T2>(lastRows(x, shape), kern.matMul(o, w.wo)), // [queries * B, d]
+      gradFunc: (dy, saved) => {
+        const [y, xhat, rstd, qkvSaved, pSaved, oSaved, wqkvSaved, wo] = saved as T2[];
+        const dy2 = dy as T2;
+        const dwo = kern.weightGrad(oSaved, dy2); // [d, d]
+        const dqkv = packed.backward(kern.matMulBT(dy2, wo), qkvSaved, pSaved); // [N, 3d]
+        const [dwq, dwk, dwv] = tf.split(kern.weightGrad(y, dqkv), 3, 1); // [d, d] each
+        const da = kern.matMulBT(dqkv, wqkvSaved); // [N, d]
+        const ln = kern.layerNormGrad(da, { y, xhat, rstd }, saved[8] as T1, padToAllRows(dy2, shape)); // dx [N, d]
+        return [ln.dx, ln.dg, ln.db, dwq, dwk, dwv, dwo];
       },
     };
   });
 }
 
 /** x + W2 relu(W1 LN(x)). ReLU fuses into wasm's matmul; tanh-based GELU costs ~20 ns per element there. */
-export function mlpForward(x: T2, w: BlockWeights): { y: T2; a: Normed; h: T2 } {
-  const a = layerNorm(x, w.ln2g, w.ln2b); // a.y [N, d]
-  const h = tf.fused.matMul({ a: a.y, b: w.w1, activation: 'relu' }) as T2; // [N, 4d]
-  return { y: tf.add(x, tf.matMul(h, w.w2)), a, h }; // y [N, d]
+export function mlpForward(kern: GptKernels, x: T2, w: BlockWeights): { y: T2; a: Normed; h: T2 } {
+  const a = kern.layerNorm(x, w.ln2g, w.ln2b); // a.y [N, d]
+  const h = kern.matMul(a.y, w.w1, true); // [N, 4d]
+  return { y: tf.add(x, kern.matMul(h, w.w2)), a, h }; // y [N, d]
 }
 
 export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
   return withGradient<T2>([x, w.ln2g, w.ln2b, w.w1, w.w2], (save) => {
-    const f = mlpForward(x, w);
+    const f = mlpForward(kern, x, w);
     save([f.a.y, f.a.xhat, f.a.rstd, f.h, w.w1, w.w2, w.ln2g]);
     return {
       value: f.y,
@@ -194,30 +210,30 @@ export function mlpSublayer(kern: GptKernels, x: T2, w: BlockWeights): T2 {
         const dw2 = kern.weightGrad(h, dy2); // [4d, d]
         const dz = tf.mul<T2>(kern.matMulBT(dy2, w2), tf.step(h)); // [N, 4d]; relu' read from its output
         const dw1 = kern.weightGrad(a, dz); // [d, 4d]
-        const ln = layerNormGrad(kern, kern.matMulBT(dz, w1), xhat, rstd, ln2g); // dx [N, d]
-        return [tf.add(dy2, ln.dx), ln.dg, ln.db, dw1, dw2];
+        const ln = kern.layerNormGrad(kern.matMulBT(dz, w1), { y: a, xhat, rstd }, ln2g, dy2); // dx [N, d]
+        return [ln.dx, ln.dg, ln.db, dw1, dw2];
       },
     };
   });
 }
 
 /** Final LayerNorm and output projection: logits [N, A] = LN(h) @ wOut. */
-export function headForward(h: T2, g: T1, b: T1, wOut: T2): T2 {
-  return tf.matMul(layerNorm(h, g, b).y, wOut); // [N, d] @ [d, A] -> [N, A]
+export function headForward(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T2 {
+  return kern.matMul(kern.layerNorm(h, g, b).y, wOut); // [N, d] @ [d, A] -> [N, A]
 }
 
 export function headSublayer(kern: GptKernels, h: T2, g: T1, b: T1, wOut: T2): T2 {
   return withGradient<T2>([h, g, b, wOut], (save) => {
-    const a = layerNorm(h, g, b);
+    const a = kern.layerNorm(h, g, b);
     save([a.y, a.xhat, a.rstd, wOut, g]);
     return {
-      value: tf.matMul(a.y, wOut), // [N, A]
+      value: kern.matMul(a.y, wOut), // [N, A]
       gradFunc: (dy, saved) => {
         const [y, xhat, rstd, w] = saved.slice(0, 4) as T2[];
         const gain = saved[4] as T1;
         const dy2 = dy as T2;
         const dwOut = kern.weightGrad(y, dy2); // [d, A]
-        const ln = layerNormGrad(kern, kern.matMulBT(dy2, w), xhat, rstd, gain); // dx [N, d]
+        const ln = kern.layerNormGrad(kern.matMulBT(dy2, w), { y, xhat, rstd }, gain); // dx [N, d]
         return [ln.dx, ln.dg, ln.db, dwOut];
       },
     };

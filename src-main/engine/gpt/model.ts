@@ -179,8 +179,8 @@ export class GptModel {
       const a = attentionForward(this.kernels, x, this.block(i), { heads: this.dims.heads, positions, queries }, past);
       next.k.push(a.k);
       next.v.push(a.v);
-      x = mlpForward(a.y, this.block(i)).y; // [queries * batch, d]
+      x = mlpForward(this.kernels, a.y, this.block(i)).y; // [queries * batch, d]
     }
-    return { logits: headForward(x, this.w('lnf.g'), this.w('lnf.b'), wOut), cache: next }; // logits [batch, A]
+    return { logits: headForward(this.kernels, x, this.w('lnf.g'), this.w('lnf.b'), wOut), cache: next }; // logits [batch, A]
   }
 }

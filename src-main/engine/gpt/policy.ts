@@ -16,6 +16,11 @@ export type GptConfig = Extract<RunConfig['policy'], { kind: 'gpt' }>;
 export interface GptPolicyOptions {
   /** Starting weights (a base model); without them the weights are drawn from `policy.base.seed`. */
   baseWeights?: TensorMap;
+  /**
+   * Our fused kernels where the backend has them (gpt/kernels.ts; default true); false runs tfjs's
+   * own ops only, the baseline they are tested and benchmarked against.
+   */
+  fusedKernels?: boolean;
 }
 
 /** Model size for a task: context defaults to what the task needs (prompt + longest answer). */
@@ -73,6 +78,7 @@ export class GptPolicy implements Policy {
     private readonly task: Task,
     config: GptConfig,
     initial: TensorMap,
+    fusedKernels = true,
   ) {
     this.dims = gptDims(config, task);
     this.shapes = weightShapes(this.dims);
@@ -83,7 +89,7 @@ export class GptPolicy implements Policy {
     this.variables = vars;
     this.model = new GptModel(
       this.dims,
-      kernelsFor(tf.getBackend()),
+      kernelsFor(tf.getBackend(), { fused: fusedKernels }),
       Object.fromEntries(this.names.map((n, i) => [n, vars[i]])),
     );
     const support = task.allowedTokens;
@@ -156,5 +162,5 @@ export function createGptPolicy(config: RunConfig, task: Task, opts: GptPolicyOp
     throw new Error(`task.kind: the GPT policy needs a task with an end token, not "${task.kind}"`);
   const weights =
     opts.baseWeights ?? initialWeights(gptDims(config.policy, task), createRng(config.policy.base.seed, 'gpt/init'));
-  return new GptPolicy(task, config.policy, weights);
+  return new GptPolicy(task, config.policy, weights, opts.fusedKernels);
 }

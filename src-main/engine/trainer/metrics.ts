@@ -47,6 +47,8 @@ export function updateMetrics(
     [METRIC.clipLowFrac]: low / tokens,
     [METRIC.clipHighFrac]: high / tokens,
     [METRIC.clipDualFrac]: sum(records, (r) => r.dualClip) / tokens,
+    // clip-low needs A < 0 and clip-high A > 0: disjoint, so the combined share is their sum.
+    [METRIC.clipFrac]: (low + high) / tokens,
     ...attributionMetrics(records, method),
     [METRIC.klPpo]: mean(records, (r) => (r.tokens > 0 ? r.klPpoSum / r.tokens : 0)),
     [METRIC.lossPg]: mean(records, (r) => r.lossPg),

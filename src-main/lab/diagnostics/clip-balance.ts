@@ -155,7 +155,9 @@ export function diagnoseClipBalance(
   if ((lowDrift === null) !== (highDrift === null)) {
     notes.push(`only ${(lowDrift ?? highDrift)?.key} was logged; the drift balance needs both sides`);
   }
-  const summary = clipSummary(attribution, drift, lowFrac, highFrac, combinedFrac);
+  // Name the trainer's own key (verl actor/pg_clipfrac), not its canonical alias clip/frac.
+  const named = combinedFrac && { ...combinedFrac, key: keys.originalKey(combinedFrac.key) };
+  const summary = clipSummary(attribution, drift, lowFrac, highFrac, named);
   return {
     attribution,
     summary,

@@ -1,17 +1,34 @@
 /**
- * Entropy collapse (issue 5, item 1). "Start" and "final" are means of the first and last few points
- * (options.levelPoints, at most a quarter of the run each so they never overlap), so one noisy first
- * rollout does not move every threshold. The trend is a least-squares line through ln H over the
- * trailing window: a constant relative decay is a straight line there, and the fit averages out noise.
- * A trend counts only when the slope differs from zero at the 1% level and the fitted change across
- * the window reaches the trend threshold, so noise around a flat level reads "stable".
+ * Entropy collapse (issues 5 and 14). Start, final, peak, collapse step and half-life are the summary
+ * numbers of contract/summary.ts, so the verdict uses exactly the numbers every view shows: start is
+ * the first logged value, and a collapse is dated at the first logged step where entropy is below
+ * the level and stays there (at most one point in five back above), which holds for logs written
+ * every 10 steps, resumed runs and noisy tails alike.
+ *
+ * A run that has not collapsed is judged by its trend: a least-squares line through ln H over the
+ * trailing window (a constant relative decay is a straight line there). A trend counts only when the
+ * slope differs from zero at the 1% level and the fitted change across the window reaches the trend
+ * threshold, so noise around a flat level reads "stable".
  */
-import type { CollapseDiagnosis, CollapseVerdict, DiagnosisOptions, Points, Section } from '../../contract/diagnostics';
+import type { CollapseDiagnosis, CollapseVerdict, DiagnosisOptions, Section } from '../../contract/diagnostics';
+import {
+  collapseCrossing,
+  collapseLevel as levelOf,
+  describeCrossing,
+  halfLifeCrossing,
+  medianStepGap,
+  summarizePoints,
+  type Crossing,
+  type Points,
+} from '../../contract/summary';
 import { fmt, fmtPercent, fmtSigned, fmtSteps } from './format';
 import type { ResolvedSeries } from './keys';
 import { lastPoints } from './series';
-import { fitLine, mean } from './stats';
+import { fitLine } from './stats';
 import { studentTTwoSided } from './student-t';
+
+/** Summary numbers read with 4 significant digits, as every view shows them (charts/numbers.ts, cli/format.ts). */
+const fmt4 = (x: number) => fmt(x, 4);
 
 /** Significance level a trailing slope must reach to count as a trend. */
 export const TREND_SIGNIFICANCE = 0.01;
@@ -19,18 +36,6 @@ export const TREND_SIGNIFICANCE = 0.01;
 /** The trailing window in points: the option, or a quarter of the run (at least 20), never more than n. */
 export function windowSize(n: number, window: number | null): number {
   return Math.min(n, window ?? Math.max(20, Math.round(n / 4)));
-}
-
-/** Points averaged into the start and final levels. */
-export function levelCount(n: number, levelPoints: number): number {
-  return Math.max(1, Math.min(levelPoints, Math.floor(n / 4)));
-}
-
-/** First index from which every later value is below `level`; -1 if the last value is not. */
-function firstIndexStayingBelow(values: readonly number[], level: number): number {
-  let i = values.length;
-  while (i > 0 && values[i - 1] < level) i--;
-  return i === values.length ? -1 : i;
 }
 
 interface Trend {
@@ -75,11 +80,22 @@ function trendVerdict(trend: Trend, threshold: number): CollapseVerdict {
 
 function describeTrend(trend: Trend, verdict: CollapseVerdict, threshold: number): string {
   const w = trend.window;
-  const where = `over the last ${w.steps.length} points (${fmtSteps(w.steps[0], w.steps[w.steps.length - 1])})`;
-  const fitted = `ln H changed ${fmtSigned(trend.logChange)} ${where}, slope ${fmt(trend.slope)}/step ± ${fmt(trend.stdErr)} (p = ${fmt(trend.p)})`;
-  if (verdict === 'stable' && !trend.significant) return `${fitted}: not different from zero at the 1% level`;
-  if (verdict === 'stable') return `${fitted}: within the ±${fmt(threshold)} trend threshold`;
-  return `${fitted}: beyond the ±${fmt(threshold)} trend threshold, p < 0.01`;
+  const where = `over the last ${w.steps.length} logged points (${fmtSteps(w.steps[0], w.steps[w.steps.length - 1])})`;
+  const fitted = `ln H changed ${fmtSigned(trend.logChange)} ${where}`;
+  if (verdict === 'stable' && !trend.significant) {
+    return `${fitted}, no trend that differs from noise (slope p = ${fmt(trend.p)}, a trend needs p < 0.01)`;
+  }
+  if (verdict === 'stable') return `${fitted}, within the ±${fmt(threshold)} a trend needs`;
+  return `${fitted}, beyond the ±${fmt(threshold)} a trend needs (slope p = ${fmt(trend.p)} < 0.01)`;
+}
+
+/** The sentence behind a collapsed verdict: the level, where it was crossed, and how it stayed. */
+function describeCollapse(c: Crossing, start: number, level: number, fraction: number, final: number): string {
+  const stays =
+    c.pointsPast === c.pointsFrom
+      ? `and at every one of the ${c.pointsFrom} logged points from there on`
+      : `and at ${c.pointsPast} of the ${c.pointsFrom} logged points from there on`;
+  return `entropy fell below ${fmtPercent(fraction)} of its first logged value ${fmt4(start)} (${fmt4(level)}) at ${describeCrossing(c)} ${stays}; final ${fmt4(final)} = ${fmtPercent(final / start)} of start`;
 }
 
 export function diagnoseCollapse(
@@ -87,42 +103,50 @@ export function diagnoseCollapse(
   options: DiagnosisOptions,
 ): Section<CollapseDiagnosis> {
   if (!entropy) return { status: 'unavailable', reason: 'no entropy series (looked for entropy, actor/entropy, ...)' };
-  const { steps, values } = entropy.points;
+  const { steps } = entropy.points;
   const n = steps.length;
-  if (n < 3) return { status: 'unavailable', reason: `entropy has ${n} point(s) in "${entropy.key}"; need at least 3` };
-  const k = levelCount(n, options.levelPoints);
-  const start = mean(values.slice(0, k));
-  const final = mean(values.slice(n - k));
-  if (!(start > 0))
-    return { status: 'unavailable', reason: `start entropy is ${fmt(start)}: nothing to collapse from` };
-  const collapseLevel = options.collapseFraction * start;
-  const collapseIndex = firstIndexStayingBelow(values, collapseLevel);
-  const halfIndex = values.findIndex((v) => v <= start / 2);
-  const trend = trailingLogTrend(entropy.points, windowSize(n, options.window), start);
-  const verdict: CollapseVerdict = collapseIndex >= 0 ? 'collapsed' : trendVerdict(trend, options.trendThreshold);
-  const lastStep = steps[n - 1];
-  const level = `${fmtPercent(options.collapseFraction)} of its start ${fmt(start)} (${fmt(collapseLevel)})`;
-  const decidedBy =
-    verdict === 'collapsed'
-      ? `entropy stayed below ${level} from step ${steps[collapseIndex]} to the last step ${lastStep}; final ${fmt(final)} = ${fmtPercent(final / start)} of start`
-      : `${describeTrend(trend, verdict, options.trendThreshold)}; never stayed below ${level}`;
+  if (n < 3)
+    return { status: 'unavailable', reason: `entropy has ${n} logged point(s) in "${entropy.key}"; need at least 3` };
+  const summary = summarizePoints(entropy.points);
+  const [start, final, peak] = [summary.start!, summary.final!, summary.peak!];
+  if (!(start.value > 0)) {
+    return {
+      status: 'unavailable',
+      reason: `the first logged entropy is ${fmt(start.value)}: nothing to collapse from`,
+    };
+  }
+  const collapseLevel = levelOf(start.value, options.collapseFraction);
+  const collapse = collapseCrossing(entropy.points, options.collapseFraction);
+  const halfLife = halfLifeCrossing(entropy.points);
+  const trend = trailingLogTrend(entropy.points, windowSize(n, options.window), start.value);
+  const verdict: CollapseVerdict = collapse ? 'collapsed' : trendVerdict(trend, options.trendThreshold);
+  const decidedBy = collapse
+    ? describeCollapse(collapse, start.value, collapseLevel, options.collapseFraction, final.value)
+    : `${describeTrend(trend, verdict, options.trendThreshold)}; never stayed below ${fmtPercent(options.collapseFraction)} of its first logged value ${fmt4(start.value)} (${fmt4(collapseLevel)})`;
   return {
     status: 'ok',
     key: entropy.key,
     verdict,
     decidedBy,
-    start,
-    final,
-    finalOverStart: final / start,
+    start: start.value,
+    startStep: start.step,
+    final: final.value,
+    finalStep: final.step,
+    finalOverStart: final.value / start.value,
+    peak,
     collapseFraction: options.collapseFraction,
     collapseLevel,
-    collapseStep: collapseIndex >= 0 ? steps[collapseIndex] : null,
-    halfLifeStep: halfIndex >= 0 ? steps[halfIndex] : null,
+    collapseStep: collapse?.step ?? null,
+    collapse,
+    halfLifeStep: halfLife?.step ?? null,
+    halfLife,
     ...trendFields(trend),
     trendThreshold: options.trendThreshold,
-    stepsToCollapse: verdict === 'collapsing' ? stepsUntilLevel(trend, lastStep, collapseLevel) : null,
+    stepsToCollapse: verdict === 'collapsing' ? stepsUntilLevel(trend, final.step, collapseLevel) : null,
     firstStep: steps[0],
-    lastStep,
+    lastStep: steps[n - 1],
+    points: n,
+    logEvery: medianStepGap(entropy.points),
     entropy: entropy.points,
   };
 }

@@ -2,17 +2,15 @@
  * Random-reward control split (issue 5, item 4). The control is the run's twin (same config and
  * seed) with rewards drawn Bernoulli(p) independently of the response, so any entropy change it shows
  * comes from clipping and the optimizer; the rest of the run's change is attributed to the reward.
- * Changes are final minus start levels (means of the first and last few points) over the steps both
- * runs cover.
+ * Changes are final minus start (the last and first logged values, contract/summary.ts) over the
+ * steps both runs cover.
  */
 import type { RunConfig } from '../../contract/config';
-import type { ControlSplit, DiagnosisOptions, Section } from '../../contract/diagnostics';
+import type { ControlSplit, Section } from '../../contract/diagnostics';
 import { canonicalJson } from '../../contract/identity';
-import { levelCount } from './collapse';
 import { fmt } from './format';
 import type { ResolvedSeries } from './keys';
 import { indexAtOrBefore, pointsBetween } from './series';
-import { mean } from './stats';
 
 export interface ControlSide {
   id: number | null;
@@ -43,17 +41,12 @@ export function controlMismatches(run: RunConfig, control: RunConfig): string[] 
   return out;
 }
 
-/** Final minus start level over the points. */
-function levelChange(values: readonly number[], levelPoints: number): number {
-  const k = levelCount(values.length, levelPoints);
-  return mean(values.slice(values.length - k)) - mean(values.slice(0, k));
+/** Final minus start: the last minus the first logged value. */
+function change(values: readonly number[]): number {
+  return values[values.length - 1] - values[0];
 }
 
-export function splitByControl(
-  run: ControlSide,
-  control: ControlSide | null,
-  options: DiagnosisOptions,
-): Section<ControlSplit> {
+export function splitByControl(run: ControlSide, control: ControlSide | null): Section<ControlSplit> {
   if (!control) return { status: 'unavailable', reason: 'no random-reward control run for this run' };
   if (!run.entropy || !control.entropy) {
     const which = run.entropy ? `control "${control.name}"` : 'run';
@@ -69,8 +62,8 @@ export function splitByControl(
       reason: `run and control share too few steps (${fmt(first)}–${fmt(last)}: ${r.steps.length} and ${c.steps.length} points)`,
     };
   }
-  const runChange = levelChange(r.values, options.levelPoints);
-  const controlChange = levelChange(c.values, options.levelPoints);
+  const runChange = change(r.values);
+  const controlChange = change(c.values);
   const controlAt = r.steps.map((s) => {
     const j = indexAtOrBefore(c, s);
     return j >= 0 ? c.values[j] : c.values[0];

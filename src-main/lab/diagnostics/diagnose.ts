@@ -22,6 +22,7 @@ import { diagnoseGroupOf } from './groups';
 import { KeyResolver, type SeriesByKey } from './keys';
 import { fitEntropyAccuracyLaw } from './law';
 import { scalarsOf } from './scalars';
+import { findSignals } from './signals';
 import { diagnoseTheory } from './theory';
 import { clipSettingsFromConfig, clipSettingsFromParams, unknownClipSettings } from './settings';
 
@@ -90,15 +91,15 @@ export function diagnoseRun(series: SeriesByKey, meta: RunInputMeta, extras: Dia
   const settings = clipSettingsOf(meta);
   const attribution = attributionCoverage(keys, meta.config ?? null);
   const collapse = diagnoseCollapse(keys.get('entropy'), options);
+  const signals = findSignals(keys, collapse);
   const clip = diagnoseClipBalance(keys, settings, options, meta.clipFractionCombined === true);
   const theory = diagnoseTheory(keys);
   const control = splitByControl(
     { id: meta.id, name: meta.name, entropy: keys.get('entropy'), config: meta.config ?? null },
     extras.control ? controlSide(extras.control) : null,
-    options,
   );
   const law = fitEntropyAccuracyLaw(keys);
-  const sections = { settings, collapse, clip, theory, control, law };
+  const sections = { settings, collapse, signals, clip, theory, control, law };
   const advice = adviseRun({
     runId: meta.id,
     origin: meta.origin,

@@ -14,25 +14,22 @@ import {
   type RunDiagnosis,
   type ScalarTest,
 } from '../../contract/diagnostics';
+import { meanAndStd } from '../../contract/summary';
 import { MISSING } from '../../contract/format';
 import { MIN_SEEDS } from './advice';
 import { fmt } from './format';
-import { mean, sampleStd } from './stats';
 import { cohensD, hedgesG, welchTTest } from './welch';
 
+/** Mean ± sample std of the seeds' values, by the same arithmetic as Compare's (contract/summary.ts). */
 export function aggregate(values: readonly (number | null)[]): Aggregate {
   const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  return {
-    n: present.length,
-    mean: present.length > 0 ? mean(present) : null,
-    std: present.length > 1 ? sampleStd(present) : null,
-    values: [...values],
-  };
+  return { ...meanAndStd(present), values: [...values] };
 }
 
 export function fmtAggregate(a: Aggregate): string {
   if (a.mean === null) return `${MISSING} (n = 0)`;
-  return a.std === null ? `${fmt(a.mean)} (n = ${a.n})` : `${fmt(a.mean)} ± ${fmt(a.std)} (n = ${a.n})`;
+  // Means in 4 significant digits and spreads in 3, as Compare and Diagnostics show them.
+  return a.std === null ? `${fmt(a.mean, 4)} (n = ${a.n})` : `${fmt(a.mean, 4)} ± ${fmt(a.std)} (n = ${a.n})`;
 }
 
 function tooFewSeedsWarning(na: number, nb?: number): string {

@@ -3,8 +3,15 @@
  * imported runs keep their trainer's names (research/anchors.md), so each quantity lists the canonical
  * key first and then the names verl, TRL and OpenRLHF use for the same meaning. A pattern entry
  * matches trainer keys that embed a dataset name (verl `val-core/<source>/acc/mean@1`).
+ *
+ * A trainer key whose meaning depends on the run's settings or on which trainer wrote it is left out
+ * here, so only the import's canonical alias (lab/import/aliasTable.ts decides it) feeds the quantity:
+ * `actor/entropy_loss` is verl's entropy under token-mean aggregation only, `train/entropy_loss` is
+ * OpenRLHF's entropy but Stable-Baselines' minus the entropy, and `actor/pg_clipfrac_lower` counts
+ * dual-clip events under verl's vanilla loss only.
  */
-import type { KeyUse, Points, SeriesPoints } from '../../contract/diagnostics';
+import type { KeyUse } from '../../contract/diagnostics';
+import type { Points, SeriesPoints } from '../../contract/summary';
 import { METRIC } from '../../contract/metrics';
 import { finitePoints } from './series';
 
@@ -15,8 +22,6 @@ export const QUANTITY_KEYS = {
     METRIC.entropy,
     'actor/entropy', // verl
     'train/entropy', // TRL through TensorBoard / W&B
-    'actor/entropy_loss', // older verl: the mean entropy despite the name
-    'train/entropy_loss', // OpenRLHF: the mean entropy
   ],
   evalEntropy: [METRIC.evalEntropy],
   evalAcc: [METRIC.evalAcc, /^val-core\/.+\/acc\/mean@1$/, /^eval\/eval_.+_pass1$/, 'eval_accuracy', 'eval/accuracy'],
@@ -25,14 +30,15 @@ export const QUANTITY_KEYS = {
   clipHighFrac: [METRIC.clipHighFrac, 'clip_ratio/high_mean', 'train/clip_ratio/high_mean'],
   /** Both sides counted together: all verl and OpenRLHF report. */
   clipCombinedFrac: [
+    METRIC.clipFrac,
     'actor/pg_clipfrac', // verl
     'train/ppo_clip_ratio', // OpenRLHF
     'clip_ratio/region_mean', // TRL
     'train/clip_ratio/region_mean',
     'clip_ratio', // older TRL
   ],
-  /** Dual-clip events (A < 0, r > c): verl's `pg_clipfrac_lower` counts these, not clip-low. */
-  clipDualFrac: [METRIC.clipDualFrac, 'actor/pg_clipfrac_lower'],
+  /** Dual-clip events (A < 0, r > c); verl's `pg_clipfrac_lower` arrives as the alias (see above). */
+  clipDualFrac: [METRIC.clipDualFrac],
   clipLowGap: [METRIC.clipLowGap],
   clipHighGap: [METRIC.clipHighGap],
   /** The exact attribution (issue 13); the logit-space estimate has its own keys below. */
@@ -50,6 +56,16 @@ export const QUANTITY_KEYS = {
   ratioMin: [METRIC.ratioMin],
   ratioMax: [METRIC.ratioMax],
   klPpo: [METRIC.klPpo, 'actor/ppo_kl', 'train/ppo_kl'],
+  lenMean: [
+    METRIC.lenMean,
+    'response_length/mean', // verl
+    'completions/mean_length', // TRL
+    'train/completions/mean_length',
+    'completion_length', // older TRL
+    'train/response_length', // OpenRLHF
+  ],
+  /** Share of groups whose rewards are all equal (no advantage, no gradient). */
+  groupZeroStdFrac: [METRIC.groupZeroStdFrac, 'frac_reward_zero_std', 'train/frac_reward_zero_std'],
 } satisfies Record<string, readonly KeyCandidate[]>;
 
 export type Quantity = keyof typeof QUANTITY_KEYS;

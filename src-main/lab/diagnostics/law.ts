@@ -2,9 +2,13 @@
  * The entropy–accuracy law of Cui et al. (arXiv 2505.22617): over training, accuracy follows
  * acc = -a·exp(H) + b, so the accuracy left when entropy is used up (H = 0) is b - a. Linear in
  * x = exp(H): acc = b + c·x with a = -c, fitted by least squares over the run's eval points.
+ *
+ * Only where the data can carry it (issue 14): accuracy that barely moves (a random-reward run at
+ * 0.6–2.2%) has nothing for a, b to describe, so no fit is made below LAW_MIN_ACC_RANGE; a fit that
+ * explains little of the accuracy (R² below LAW_MIN_R2) is shown with a warning and used nowhere.
  */
-import type { LawFit, Section } from '../../contract/diagnostics';
-import { fmt } from './format';
+import { LAW_MIN_ACC_RANGE, LAW_MIN_R2, type LawFit, type Section } from '../../contract/diagnostics';
+import { fmt, fmtPercent } from './format';
 import type { KeyResolver } from './keys';
 import { indexAtOrBefore } from './series';
 import { fitLine } from './stats';
@@ -55,9 +59,17 @@ export function fitEntropyAccuracyLaw(keys: KeyResolver): Section<LawFit> {
       reason: `too few eval points with an entropy: n = ${points.length}; the law needs at least ${MIN_LAW_POINTS}`,
     };
   }
+  const accs = points.map((p) => p.acc);
+  const accRange = { min: Math.min(...accs), max: Math.max(...accs) };
+  if (accRange.max - accRange.min < LAW_MIN_ACC_RANGE) {
+    return {
+      status: 'unavailable',
+      reason: `eval accuracy only spans ${fmtPercent(accRange.min)}–${fmtPercent(accRange.max)} over ${points.length} eval points; the law is fitted when it spans at least ${fmtPercent(LAW_MIN_ACC_RANGE)} (a flat accuracy leaves a and b undetermined)`,
+    };
+  }
   const fit = fitLine(
     points.map((p) => Math.exp(p.entropy)),
-    points.map((p) => p.acc),
+    accs,
   );
   if (!fit) {
     return {
@@ -69,8 +81,13 @@ export function fitEntropyAccuracyLaw(keys: KeyResolver): Section<LawFit> {
   const b = fit.intercept;
   const notes: string[] = [];
   if (found.skipped > 0) notes.push(`${found.skipped} eval point(s) had no entropy at or before their step`);
-  if (fit.r2 === null) notes.push('accuracy did not vary over the eval points: R² is undefined');
   if (a < 0) notes.push(`a = ${fmt(a)} < 0: accuracy rose with entropy here, unlike the law's regime`);
+  const warnings: string[] = [];
+  if (fit.r2 === null || fit.r2 < LAW_MIN_R2) {
+    warnings.push(
+      `weak fit: R² = ${fmt(fit.r2)} is below ${fmt(LAW_MIN_R2)}, so the law explains little of how accuracy moved here; a, b and the accuracy at H = 0 are not used in advice or group statistics`,
+    );
+  }
   return {
     status: 'ok',
     accKey,
@@ -81,6 +98,9 @@ export function fitEntropyAccuracyLaw(keys: KeyResolver): Section<LawFit> {
     b,
     r2: fit.r2,
     accAtZeroEntropy: b - a,
+    accRange,
+    weak: warnings.length > 0,
+    warnings,
     notes,
     points,
   };

@@ -11,6 +11,7 @@ import type {
 } from '../../contract/diagnostics';
 import { SCALAR_LABELS } from '../../contract/diagnostics';
 import { METHOD_LABELS } from './attribution';
+import { describeCrossing } from '../../contract/summary';
 import { fmt, fmtPercent, fmtSigned, fmtSteps } from './format';
 import { fmtAggregate } from './groups';
 
@@ -23,11 +24,16 @@ function runTitle(d: RunDiagnosis): string {
 function collapseLines(d: RunDiagnosis): string[] {
   const c = d.collapse;
   if (c.status !== 'ok') return [`Entropy: unknown — ${c.reason}`];
+  const logged = c.logEvery > 1 ? `, ${c.points} points logged about every ${fmt(c.logEvery)} steps` : '';
   return [
     `Entropy: ${c.verdict.toUpperCase()} — ${c.decidedBy}`,
-    `  start ${fmt(c.start)}, final ${fmt(c.final)} (${fmtPercent(c.finalOverStart)} of start) over ${fmtSteps(c.firstStep, c.lastStep)} [key "${c.key}"]`,
-    `  half-life step ${c.halfLifeStep ?? 'none'}; collapse step (below ${fmtPercent(c.collapseFraction)} of start) ${c.collapseStep ?? 'none'}`,
+    `  start ${fmt(c.start, 4)} (step ${c.startStep}), final ${fmt(c.final, 4)} (step ${c.finalStep}, ${fmtPercent(c.finalOverStart)} of start), peak ${fmt(c.peak.value, 4)} (step ${c.peak.step}) over ${fmtSteps(c.firstStep, c.lastStep)}${logged} [key "${c.key}"]`,
+    `  collapse step (below ${fmtPercent(c.collapseFraction)} of start, lasting): ${describeCrossing(c.collapse, 'none')}; half-life: ${describeCrossing(c.halfLife, 'none')}`,
   ];
+}
+
+function signalLines(d: RunDiagnosis): string[] {
+  return d.signals.map((s) => `Leading signal: ${s.text} [key "${s.aliasOf ?? s.key}"]`);
 }
 
 function side(name: string, m: MeanRecent | null, asPercent: boolean): string | null {
@@ -86,13 +92,14 @@ function lawLines(d: RunDiagnosis): string[] {
     `Entropy–accuracy law acc = -a·exp(H) + b: a = ${fmt(l.a)}, b = ${fmt(l.b)}, R² = ${fmt(l.r2)}, n = ${l.n}; predicted accuracy at H = 0: ${fmt(l.accAtZeroEntropy)}`,
     `  entropy: ${l.entropySource} ("${l.entropyKey}"); accuracy "${l.accKey}"`,
   ];
+  for (const warning of l.warnings) lines.push(`  warning: ${warning}`);
   for (const note of l.notes) lines.push(`  note: ${note}`);
   return lines;
 }
 
 function sweepLine(s: SweepSuggestion): string {
   const grid = Object.entries(s.grid).map(
-    ([k, vs]) => `${k} = ${vs.map((v) => (v === null ? 'none' : fmt(v))).join(', ')}`,
+    ([k, vs]) => `${k} = ${vs.map((v) => (v === null ? 'off' : fmt(v))).join(', ')}`,
   );
   const base = s.baseRunId === null ? 'from a preset' : `from run ${s.baseRunId}`;
   return `      suggested sweep ${base}: ${[...grid, `${s.seeds} seeds`].join('; ')}`;
@@ -119,6 +126,7 @@ export function formatRunReport(d: RunDiagnosis): string {
     `Diagnosis of ${runTitle(d)}`,
     ...collapseLines(d),
     `Entropy attribution: ${d.attribution.note}`,
+    ...signalLines(d),
     ...clipLines(d.clip),
     ...theoryLines(d),
     ...controlLines(d),

@@ -3,14 +3,16 @@ import type { RunDiagnosis } from '../../contract/diagnostics';
 import type { KeyResolver } from './keys';
 import { finiteOrNull, mean } from './stats';
 
-type Sections = Pick<RunDiagnosis, 'collapse' | 'clip' | 'theory' | 'control' | 'law'>;
+type Sections = Pick<RunDiagnosis, 'collapse' | 'signals' | 'clip' | 'theory' | 'control' | 'law'>;
 
 export function scalarsOf(s: Sections, keys: KeyResolver): Record<string, number | null> {
   const c = s.collapse.status === 'ok' ? s.collapse : null;
   const d = s.clip.drift;
   const t = s.theory.status === 'ok' ? s.theory : null;
   const ctl = s.control.status === 'ok' ? s.control : null;
-  const law = s.law.status === 'ok' ? s.law : null;
+  // A fit the data do not support (LAW_MIN_R2) stays out of group statistics.
+  const law = s.law.status === 'ok' && !s.law.weak ? s.law : null;
+  const signal = (kind: string) => s.signals.find((x) => x.kind === kind)?.crossing.step;
   const reward = keys.get('rewardMean');
   const acc = keys.get('evalAcc');
   const raw: Record<string, number | null | undefined> = {
@@ -20,6 +22,9 @@ export function scalarsOf(s: Sections, keys: KeyResolver): Record<string, number
     'entropy.logSlope': c?.logSlope,
     'entropy.collapseStep': c?.collapseStep,
     'entropy.halfLifeStep': c?.halfLifeStep,
+    'entropy.peak': c?.peak.value,
+    'len.collapseStep': signal('length-collapse'),
+    'reward.saturationStep': signal('reward-saturation'),
     'clip.lowDriftCum': d?.lowCum,
     'clip.highDriftCum': d?.highCum,
     'clip.dualDriftCum': d?.dualCum,

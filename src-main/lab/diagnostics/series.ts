@@ -1,18 +1,9 @@
 /** Cleaning and aligning stored series: every diagnostic works on finite points sorted by step. */
-import type { Points, SeriesPoints } from '../../contract/diagnostics';
+import type { Points } from '../../contract/summary';
+import { finitePoints, pointsWithin } from '../../contract/summary';
 
-/** Finite points sorted by step; where a step repeats (a resumed run), the later value wins. */
-export function finitePoints(series: SeriesPoints): Points {
-  const byStep = new Map<number, number>();
-  const n = Math.min(series.steps.length, series.values.length);
-  for (let i = 0; i < n; i++) {
-    const step = series.steps[i];
-    const value = series.values[i];
-    if (Number.isFinite(step) && value !== null && Number.isFinite(value)) byStep.set(step, value);
-  }
-  const steps = [...byStep.keys()].sort((x, y) => x - y);
-  return { steps, values: steps.map((s) => byStep.get(s) as number) };
-}
+/** Cleaning is the summary numbers' own (contract/summary.ts): one definition of a logged point. */
+export { finitePoints };
 
 /** Index of the last point at or before `step`, or -1. Binary search: steps are sorted. */
 export function indexAtOrBefore(points: Points, step: number): number {
@@ -47,11 +38,7 @@ export function alignOnCommonSteps(a: Points, b: Points): { steps: number[]; a: 
 
 /** Points with first <= step <= last. */
 export function pointsBetween(points: Points, first: number, last: number): Points {
-  const keep = points.steps.map((s) => s >= first && s <= last);
-  return {
-    steps: points.steps.filter((_, i) => keep[i]),
-    values: points.values.filter((_, i) => keep[i]),
-  };
+  return pointsWithin(points, first, last);
 }
 
 /** The last `n` points (all of them when there are fewer). */

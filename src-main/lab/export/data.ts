@@ -8,6 +8,8 @@ import {
   canonicalJson,
   documentJson,
   figureFileStem,
+  SUMMARY_DEFINITIONS,
+  type SummaryStat,
   type DataFormat,
   type FigureData,
   type FigureSpec,
@@ -37,6 +39,20 @@ const BAND_TEXT: Record<FigureSpec['band'], string> = {
   none: 'none',
 };
 
+const SUMMARY_NOTE = `per run over the step range, from every logged point: start = ${SUMMARY_DEFINITIONS.start}, final = ${SUMMARY_DEFINITIONS.final}, peak = ${SUMMARY_DEFINITIONS.peak}, min = ${SUMMARY_DEFINITIONS.min}; groups: mean ± sample std over seeds`;
+
+/** `start 2.6 (step 0), final 1.5 (step 199), ...` or, for a group, `final 1.48 ± 0.014 (n = 3)`. */
+function summaryLine(trace: FigureTrace): string {
+  const s = trace.summary;
+  const stat = (name: string, v: SummaryStat | null) => {
+    if (!v) return `${name} none`;
+    const spread = v.std === null ? '' : ` ± ${csvNumber(v.std)}`;
+    const where = v.step !== null ? ` (step ${v.step})` : ` (n = ${v.n})`;
+    return `${name} ${csvNumber(v.mean)}${spread}${where}`;
+  };
+  return [stat('start', s.start), stat('final', s.final), stat('peak', s.peak), stat('min', s.min)].join(', ');
+}
+
 /** What every export says about how its numbers were made. */
 export function exportMeta(data: FigureData) {
   const { spec } = data;
@@ -55,6 +71,7 @@ export function exportMeta(data: FigureData) {
       statistics: "std, sem, min and max over the seeds' smoothed values; std is the sample std (ddof=1)",
       band: BAND_TEXT[spec.band],
     },
+    summary: SUMMARY_NOTE,
     spec,
   };
 }
@@ -88,6 +105,8 @@ export function figureDataCsv(data: FigureData): string {
     `# x: ${meta.xAxis.unit}`,
     `# groups: ${meta.groups.alignment}; ${meta.groups.statistics}; band = ${meta.groups.band}`,
     `# spec: ${canonicalJson(meta.spec)}`,
+    `# summary: ${SUMMARY_NOTE}`,
+    ...data.traces.map((t) => `# summary ${t.id} ${t.metric}: ${summaryLine(t)}`),
   ];
   const lines = [...header, CSV_COLUMNS.join(',')];
   for (const trace of data.traces) lines.push(...traceRows(trace));
@@ -155,6 +174,7 @@ export function figureDataJson(data: FigureData): string {
       smoothed: t.smoothed,
       group: t.group,
       band: t.band,
+      summary: t.summary,
     })),
   };
   // ±Infinity as "Infinity" / "-Infinity", not null like NaN (contract/json.ts).

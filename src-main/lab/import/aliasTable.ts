@@ -4,8 +4,12 @@
  * `grpo_trainer.py`. A row with `canonical: null` documents a deliberate non-alias.
  *
  * Decisions worth knowing:
- * - verl `actor/pg_clipfrac` counts tokens clipped on either side together, so it feeds neither
- *   clip/low_frac nor clip/high_frac; the import is marked "combined only" instead.
+ * - verl `actor/pg_clipfrac` counts tokens where the clip binds on either side (the clipped loss is the
+ *   larger one), so it is `clip/frac`, the combined fraction, and feeds neither clip/low_frac nor
+ *   clip/high_frac; the import is marked "combined only". OpenRLHF `ppo_clip_ratio` (surr2 < surr1)
+ *   and TRL `clip_ratio/region_mean` (low | high) count the same event.
+ * - Stable-Baselines and CleanRL `clip_fraction` count |r - 1| > eps whatever the advantage's sign,
+ *   tokens whose clip does not bind included: not `clip/frac`.
  * - verl `actor/pg_clipfrac_lower` is the dual-clip fraction (A < 0 and -A*r beyond -A*clip_ratio_c),
  *   not clip-low; under loss modes other than vanilla verl reuses the name or returns 0, so it is
  *   aliased only for vanilla (or when the loss mode is unknown, which means vanilla in old verl).
@@ -69,9 +73,9 @@ export const ALIAS_TABLE: readonly AliasRule[] = [
   {
     trainer: 'verl',
     key: 'actor/pg_clipfrac',
-    canonical: null,
+    canonical: 'clip/frac',
     combinedClip: true,
-    why: 'tokens clipped on either side together: neither clip-low nor clip-high',
+    why: 'tokens whose clip binds on either side together: the combined fraction, neither clip-low nor clip-high',
   },
   {
     trainer: 'verl',
@@ -96,7 +100,13 @@ export const ALIAS_TABLE: readonly AliasRule[] = [
     canonical: 'clip/high_frac',
     why: 'share of tokens with A > 0 and r > 1 + epsilon_high',
   },
-  { trainer: 'trl', key: 'clip_ratio/region_mean', canonical: null, combinedClip: true, why: 'both sides together' },
+  {
+    trainer: 'trl',
+    key: 'clip_ratio/region_mean',
+    canonical: 'clip/frac',
+    combinedClip: true,
+    why: 'tokens clipped low or high: the combined fraction',
+  },
   { trainer: 'trl', key: 'clip_ratio', canonical: null, combinedClip: true, why: 'older TRL: both sides together' },
   { trainer: 'trl', key: 'kl', canonical: 'kl/ref', why: 'k3 KL to the reference model (logged when beta > 0)' },
   {
@@ -128,7 +138,13 @@ export const ALIAS_TABLE: readonly AliasRule[] = [
   { trainer: 'openrlhf', key: 'policy_loss', canonical: 'loss/pg', why: 'clipped policy-gradient loss' },
   { trainer: 'openrlhf', key: 'reward', canonical: 'reward/mean', why: 'mean reward' },
   { trainer: 'openrlhf', key: 'response_length', canonical: 'len/mean', why: 'mean response length' },
-  { trainer: 'openrlhf', key: 'ppo_clip_ratio', canonical: null, combinedClip: true, why: 'both sides together' },
+  {
+    trainer: 'openrlhf',
+    key: 'ppo_clip_ratio',
+    canonical: 'clip/frac',
+    combinedClip: true,
+    why: 'tokens whose clip binds (surr2 < surr1) on either side: the combined fraction',
+  },
   // Stable-Baselines-style PPO (also CleanRL-style CSVs)
   { trainer: 'sb3', key: 'entropy_loss', canonical: null, why: 'minus the mean entropy (a loss term)' },
   { trainer: 'sb3', key: 'approx_kl', canonical: 'kl/ppo', why: 'estimate of KL(old || new)' },
@@ -138,7 +154,7 @@ export const ALIAS_TABLE: readonly AliasRule[] = [
     key: 'clip_fraction',
     canonical: null,
     combinedClip: true,
-    why: '|r - 1| > eps: both sides together',
+    why: '|r - 1| > eps whatever the advantage: not only tokens whose clip binds, so not clip/frac',
   },
   // Anything else: only names whose meaning is unambiguous across trainers
   { trainer: 'generic', key: 'entropy', canonical: 'entropy', why: 'mean policy entropy' },

@@ -4,7 +4,8 @@
  * leaves no half-imported run behind.
  */
 import path from 'node:path';
-import { groupKey, type ImportProgressEvent, type ImportSource } from '../../contract';
+import { groupKey, type DiagnosticCoverage, type ImportProgressEvent, type ImportSource } from '../../contract';
+import { diagnosticCoverage } from '../diagnostics/coverage';
 import type { SeriesInput, Store } from '../../store';
 import { APP_VERSION } from '../version';
 import { withAliases, type AliasedImport } from './aliases';
@@ -31,6 +32,7 @@ export interface ImportOutcome {
   reason: string;
   points: number;
   keys: number;
+  coverage: DiagnosticCoverage[];
   warnings: string[];
 }
 
@@ -111,6 +113,7 @@ export function writeImport(store: ImportStore, runs: AliasedImport<SourceRun>[]
     reason: runs.length === 1 ? first.detection.reason : `${first.detection.reason}: ${runs.length} runs`,
     points,
     keys: first.series.size - aliasOnly,
+    coverage: diagnosticCoverage([...first.series.keys()], first.aliases),
     warnings,
   };
 }

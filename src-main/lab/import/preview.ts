@@ -6,6 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { ImportPreview } from '../../contract';
+import { diagnosticCoverage } from '../diagnostics/coverage';
 import { withAliases } from './aliases';
 import { findContainer } from './containers';
 import { detectFormat, HEAD_BYTES, readHead, type FileDetection } from './detect';
@@ -35,6 +36,7 @@ function summarise(parsed: ParseResult, file: string, partial: boolean, runs?: S
     steps: { count: sorted.length, first: sorted[0] ?? null, last: sorted[sorted.length - 1] ?? null },
     aliases: run.aliases,
     clipFractionCombined: run.clipFractionCombined,
+    coverage: diagnosticCoverage([...parsed.series.keys()], run.aliases),
     params: run.params,
     warnings: run.warnings,
     ...(parsed.container ? { container: parsed.container } : {}),

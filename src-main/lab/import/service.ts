@@ -54,6 +54,7 @@ export function importHandlers(ctx: LabContext): Pick<ApiHandlers, ImportCalls> 
     reason: outcome.reason,
     points: outcome.points,
     keys: outcome.keys,
+    coverage: outcome.coverage,
     warnings: outcome.warnings,
   });
   const options = (a: { format: ImportOptions['format']; name?: string; stepColumn?: string }): ImportOptions => ({

@@ -3,12 +3,20 @@ import { ApiError, RESUMABLE, type ApiHandlers, type RunConfig, type RunRecord }
 import type { LabContext } from '../context';
 import { createLocalRun } from '../create-run';
 import { announceRun, readRun } from '../records';
-import { createControlRun, planSweep } from './plans';
+import { createControlRun } from './plans';
+import { sweepPlan } from './sweep-plan';
 import type { RunQueue } from './queue';
 
 type TrainingHandlers = Pick<
   ApiHandlers,
-  'runs.start' | 'sweeps.start' | 'runs.cancel' | 'runs.resume' | 'runs.control' | 'queue.list' | 'queue.move'
+  | 'runs.start'
+  | 'sweeps.start'
+  | 'sweeps.plan'
+  | 'runs.cancel'
+  | 'runs.resume'
+  | 'runs.control'
+  | 'queue.list'
+  | 'queue.move'
 >;
 
 /** Checks that a run can continue from its last checkpoint; throws a conflict saying why not. */
@@ -48,17 +56,22 @@ export function trainingHandlers(ctx: LabContext, queue: RunQueue): TrainingHand
       queue.enqueue(twinId === undefined ? [id] : [id, twinId]);
       return { run: readRun(ctx, id), control: twinId === undefined ? null : readRun(ctx, twinId) };
     },
-    'sweeps.start': ({ config, preset, grid, seeds, control, controlP, name, tags }) => {
-      const plan = planSweep({ config, preset, grid, seeds, control, name });
-      if (control) assertControllable(plan.map((p) => p.config));
+    'sweeps.start': (req) => {
+      const plan = sweepPlan(ctx, req, queue.maxConcurrent);
+      if (req.control) assertControllable(plan.planned.map((p) => p.config));
       const ids = store.transaction(() =>
-        plan.flatMap((p) => {
-          const run = createLocalRun(ctx, p.config, { name: p.name, tags });
-          return control ? [run.id, createControlRun(ctx, run.id, controlP ?? 0.5).id] : [run.id];
+        plan.planned.flatMap((p) => {
+          const run = createLocalRun(ctx, p.config, { name: p.name, tags: req.tags });
+          return req.control ? [run.id, createControlRun(ctx, run.id, req.controlP ?? 0.5).id] : [run.id];
         }),
       );
       queue.enqueue(ids);
-      return { ids, runs: ids.map((id) => readRun(ctx, id)) };
+      const skipped = req.skipExisting ? plan.cells.flatMap((c) => (c.existing ? [c.existing.id] : [])) : [];
+      return { ids, runs: ids.map((id) => readRun(ctx, id)), skipped };
+    },
+    'sweeps.plan': (req) => {
+      const { planned: _planned, ...plan } = sweepPlan(ctx, req, queue.maxConcurrent);
+      return plan;
     },
     'runs.cancel': ({ id }) => queue.cancel(id),
     'runs.resume': ({ id }) => {

@@ -13,6 +13,7 @@ import {
   MAX_SWEEP_RUNS,
   PRESETS,
   readConfigPath,
+  settingText,
   type FieldError,
   type RunConfig,
   type RunRecord,
@@ -74,20 +75,16 @@ function baseOf(req: SweepRequest): { input: unknown; label: string | null } {
   return { input: preset.config, label: preset.name };
 }
 
-function formatValue(v: unknown): string {
-  return v === null ? 'none' : typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-/** `prefix clipLow=0.1 clipHigh=none seed 2`: each grid key with the value the run really has. */
+/** `prefix clipLow=0.1 clipHigh=off seed 2`: each grid key with the value the run really has. */
 function pointName(prefix: string, combo: Record<string, unknown>, config: RunConfig): string {
-  const parts = Object.keys(combo).map((k) => `${k.split('.').pop()}=${formatValue(readConfigPath(config, k))}`);
+  const parts = Object.keys(combo).map((k) => `${k.split('.').pop()}=${settingText(k, readConfigPath(config, k))}`);
   return [prefix, ...parts, `seed ${config.seed}`].join(' ');
 }
 
 function sweepErrors(combo: Record<string, unknown>, errors: readonly FieldError[]): ApiError {
   const where =
     Object.entries(combo)
-      .map(([k, v]) => `${k}=${formatValue(v)}`)
+      .map(([k, v]) => `${k}=${settingText(k, v)}`)
       .join(', ') || 'the base config';
   const fields = errors.map((e) => ({ path: e.path, message: `${e.message} (at ${where})` }));
   return new ApiError(

@@ -67,7 +67,9 @@ export const forkWorker: SpawnWorker = (job) => {
   const child = fork(entry.file, [JOB_FLAG, JSON.stringify(job)], {
     execArgv: entry.execArgv,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    serialization: 'json',
+    // Structured clone, as Electron's utilityProcess uses: a progress report's ±Infinity (a KL that
+    // blew up) arrives as such; JSON would turn it into null, a missing value.
+    serialization: 'advanced',
   });
   const output = outputTail();
   child.stdout?.on('data', output.append);

@@ -31,7 +31,7 @@ export interface DiffColumn {
 }
 
 /**
- * Names of series by the config values in which they differ (`clipLow=0.1, clipHigh=none`), as the
+ * Names of series by the config values in which they differ (`clipLow=0.1, clipHigh=off`), as the
  * chart legends name them; a series without a config, or without a differing key, keeps `fallback`.
  */
 export function seriesLabels(
@@ -90,7 +90,7 @@ export function configDiff(columns: readonly DiffColumn[]): ConfigDiff {
   const flat = columns.map((c) => (c.config ? flattenConfig(c.config) : null));
   return {
     keys,
-    values: keys.map((k) => flat.map((f) => (f && f.has(k) ? formatConfigValue(f.get(k)) : '—'))),
+    values: keys.map((k) => flat.map((f) => (f && f.has(k) ? formatConfigValue(f.get(k), k) : '—'))),
     unknown: columns.filter((c) => c.config === null).map((c) => c.label),
   };
 }

@@ -1,26 +1,15 @@
 /**
- * The summary table of the Compare view: per run (or seed group) and metric, the final, peak (max)
- * and lowest values, read from the stored series at full resolution (never from the decimated
- * chart), plus the entropy-collapse step from the diagnostics.
+ * The summary table of the Compare view: per run (or seed group) and metric, the start, final, peak
+ * and lowest values as contract/summary.ts defines them (the figure data carries them per trace, so
+ * the export writes the same numbers), plus the entropy-collapse step from the diagnostics.
  */
-import type { CollapseDiagnosis, FigureData, FigureRunInput, RunDiagnosis, Series } from '../../../src-main/contract';
-
-/** One value of one run: where it was logged. */
-export interface PointStat {
-  value: number;
-  step: number;
-}
+import type { CollapseDiagnosis, FigureTrace, RunDiagnosis, SummaryStat } from '../../../src-main/contract';
 
 /** A value over a group's seeds: mean, sample std (n > 1) and n; a single run has n = 1 and its step. */
-export interface Stat {
-  mean: number;
-  std: number | null;
-  n: number;
-  /** The step of a single run's value; null for groups. */
-  step: number | null;
-}
+export type Stat = SummaryStat;
 
 export interface MetricSummary {
+  start: Stat | null;
   final: Stat | null;
   peak: Stat | null;
   min: Stat | null;
@@ -35,45 +24,13 @@ export interface SummaryEntry {
   metrics: Record<string, MetricSummary>;
 }
 
-export interface RunExtremes {
-  final: PointStat | null;
-  peak: PointStat | null;
-  min: PointStat | null;
+/** What the summary reads of a figure (FigureData or its packed form): its series and their numbers. */
+export interface SummarizedFigure {
+  traces: readonly Pick<FigureTrace, 'id' | 'label' | 'kind' | 'runIds' | 'metric' | 'summary'>[];
 }
 
-/** Final, highest and lowest finite values of a series within the inclusive step range. */
-export function seriesExtremes(
-  series: Series | undefined,
-  from: number | null = null,
-  to: number | null = null,
-): RunExtremes {
-  const out: RunExtremes = { final: null, peak: null, min: null };
-  if (!series) return out;
-  for (let i = 0; i < series.steps.length; i++) {
-    const [step, value] = [series.steps[i], series.values[i]];
-    if (value === null || !Number.isFinite(value)) continue;
-    if ((from !== null && step < from) || (to !== null && step > to)) continue;
-    out.final = { value, step };
-    if (!out.peak || value > out.peak.value) out.peak = { value, step };
-    if (!out.min || value < out.min.value) out.min = { value, step };
-  }
-  return out;
-}
-
-/** Mean, sample std and n of the given points; a single point keeps its step. */
-export function statOf(points: readonly (PointStat | null)[]): Stat | null {
-  const found = points.filter((p) => p !== null);
-  const n = found.length;
-  if (n === 0) return null;
-  const mean = found.reduce((sum, p) => sum + p.value, 0) / n;
-  const std = n > 1 ? Math.sqrt(found.reduce((sum, p) => sum + (p.value - mean) ** 2, 0) / (n - 1)) : null;
-  return { mean, std, n, step: n === 1 ? found[0].step : null };
-}
-
-/** One entry per series of the figure (in legend order), with every metric's final, peak and min. */
-export function summarize(data: FigureData, inputs: readonly FigureRunInput[]): SummaryEntry[] {
-  const byRun = new Map(inputs.map((i) => [i.run.id, i]));
-  const { from, to } = data.spec.steps;
+/** One entry per series of the figure (in legend order), with every metric's summary numbers. */
+export function summarize(data: SummarizedFigure): SummaryEntry[] {
   const entries = new Map<string, SummaryEntry>();
   for (const trace of data.traces) {
     let entry = entries.get(trace.id);
@@ -83,18 +40,8 @@ export function summarize(data: FigureData, inputs: readonly FigureRunInput[]): 
       entry = { id: trace.id, label, kind: trace.kind, runIds: trace.runIds, metrics: {} };
       entries.set(trace.id, entry);
     }
-    const extremes = trace.runIds.map((id) =>
-      seriesExtremes(
-        byRun.get(id)?.series.find((s) => s.key === trace.metric),
-        from,
-        to,
-      ),
-    );
-    entry.metrics[trace.metric] = {
-      final: statOf(extremes.map((e) => e.final)),
-      peak: statOf(extremes.map((e) => e.peak)),
-      min: statOf(extremes.map((e) => e.min)),
-    };
+    const { start, final, peak, min } = trace.summary;
+    entry.metrics[trace.metric] = { start, final, peak, min };
   }
   return [...entries.values()];
 }

@@ -25,9 +25,3 @@ export function rangeText(field: Pick<NumberField, 'min' | 'max' | 'integer'>): 
   if (!field.integer) return range;
   return range ? `${range}, integer` : 'integer';
 }
-
-/** The number a number box holds, or NaN when it holds no number (the schema then says what it expects). */
-export function parseNumberText(text: string): number {
-  const trimmed = text.trim();
-  return trimmed === '' ? NaN : Number(trimmed);
-}

@@ -69,6 +69,8 @@ export function derivedFigure(
         smoothed: y,
         band: null,
         group: null,
+        // A derived line (a threshold, a cumulative sum) is not a logged metric: no summary numbers.
+        summary: { runs: [], start: null, final: null, peak: null, min: null },
       };
     }),
   );

@@ -45,7 +45,7 @@ function parseRange(item: string): number[] | { error: string } | null {
   return values;
 }
 
-/** `0.05, 0.1, 0.2`, ranges (`0.1:0.3:0.05`, `1e-4:1e-2:x10`) and `off`/`none`/`inf` for nullable keys. */
+/** `0.05, 0.1, 0.2`, ranges (`0.1:0.3:0.05`, `1e-4:1e-2:x10`) and `off` (also the older none/inf) for keys that can be off. */
 export function parseValueList(text: string): ParsedValues {
   const items = text
     .split(/[,;\s]+/)
@@ -63,7 +63,12 @@ export function parseValueList(text: string): ParsedValues {
     const v = parseValueText(item);
     if (v === null || v === 'inf') values.push(null);
     else if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
-    else return { ok: false, message: `"${item}" is not a number (or off/none for a key that can be off)` };
+    else {
+      return {
+        ok: false,
+        message: `"${item}" is not a number: enter numbers such as 0.1, 0.2, a range 0.1:0.3:0.1, or off where the key can be off`,
+      };
+    }
   }
   const unique = [...new Set(values)];
   if (unique.length > MAX_VALUES_PER_KEY) {

@@ -1,8 +1,9 @@
 /**
- * Starting what the New run view describes: one run (`runs.start`) or a sweep (`sweeps.start`), after
- * the lab has checked the config (`config.validate`). Errors come back keyed by config path.
+ * Starting what the New run view describes: one run (`runs.start`), or the request of a sweep that
+ * the sweep review (SweepReview.svelte) shows and queues, after the lab has checked the config
+ * (`config.validate`). Errors come back keyed by config path.
  */
-import { ApiError, type FieldError, type RunConfig } from '../../../src-main/contract';
+import { ApiError, type ApiArgs, type FieldError, type RunConfig } from '../../../src-main/contract';
 import type { LabClient } from '../../lib/transport';
 import type { SweepPlan } from '../../components/sweep/sweep';
 
@@ -14,9 +15,11 @@ export interface LaunchRequest {
   controlP: number;
 }
 
+export type SweepRequest = Omit<ApiArgs<'sweeps.start'>, 'skipExisting'>;
+
 export type LaunchResult =
   | { kind: 'run'; id: number; controlId: number | null }
-  | { kind: 'sweep'; ids: number[] }
+  | { kind: 'review'; request: SweepRequest }
   | { kind: 'invalid'; errors: FieldError[] };
 
 /** A sweep when any key is swept or more than one seed is asked for; one run otherwise. */
@@ -42,6 +45,7 @@ export function configFieldErrors(err: ApiError): FieldError[] {
   return fields.map((f) => ({ ...f, path: f.path.replace(/^config\.?/, '') }));
 }
 
+/** One run is started; a sweep comes back as its request, for the review to show before queueing. */
 export async function launch(client: LabClient, request: LaunchRequest): Promise<LaunchResult> {
   const check = await client.api['config.validate']({ config: request.config });
   if (!check.ok) return { kind: 'invalid', errors: check.errors };
@@ -50,19 +54,19 @@ export async function launch(client: LabClient, request: LaunchRequest): Promise
     control: request.control,
     controlP: request.control ? request.controlP : undefined,
   };
-  try {
-    if (!isSweep(request.plan)) {
-      const started = await client.api['runs.start']({ config: check.config, ...common });
-      return { kind: 'run', id: started.run.id, controlId: started.control?.id ?? null };
-    }
-    const sweep = await client.api['sweeps.start']({
+  if (isSweep(request.plan)) {
+    const sweep: SweepRequest = {
       config: check.config as unknown as Record<string, unknown>,
       grid: request.plan.grid,
       seeds: request.plan.seeds,
       name: check.config.name.trim() || undefined,
       ...common,
-    });
-    return { kind: 'sweep', ids: sweep.ids };
+    };
+    return { kind: 'review', request: sweep };
+  }
+  try {
+    const started = await client.api['runs.start']({ config: check.config, ...common });
+    return { kind: 'run', id: started.run.id, controlId: started.control?.id ?? null };
   } catch (err) {
     if (err instanceof ApiError && err.code === 'bad_request' && err.fields?.length) {
       return { kind: 'invalid', errors: configFieldErrors(err) };

@@ -68,11 +68,3 @@ export class ModelSession {
     this.latest++;
   }
 }
-
-export const gib = (bytes: number): string =>
-  bytes < 1024 ** 3 ? `${Math.ceil(bytes / 1024 ** 2)} MiB` : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-
-/** 134515008 -> "134.5M", 1.2e9 -> "1.2B". */
-export function parameterText(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${(n / 1e3).toFixed(1)}k`;
-}

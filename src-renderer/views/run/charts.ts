@@ -26,6 +26,8 @@ export interface RunChart {
   /** Which entropy attribution the chart draws (contract/metrics.ts): a run shows one family. */
   attribution?: AttributionMethod;
   note?: string;
+  /** Only losses that clip importance weights (CISPO) log these. */
+  weightClips?: boolean;
 }
 
 export const RUN_CHARTS: readonly RunChart[] = [
@@ -39,8 +41,11 @@ export const RUN_CHARTS: readonly RunChart[] = [
   {
     id: 'clip-fractions',
     title: 'Clipped tokens',
-    metrics: [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipDualFrac],
+    // By meaning, whatever the trainer called them: verl's actor/pg_clipfrac is clip/frac (both sides
+    // together) and its actor/pg_clipfrac_lower is clip/dual_frac, never clip-low.
+    metrics: [METRIC.clipLowFrac, METRIC.clipHighFrac, METRIC.clipFrac, METRIC.clipDualFrac],
     axis: 'share of tokens',
+    note: 'Clip-low and clip-high apart where the run logs them; "both sides" counts either (all verl and OpenRLHF log); dual clip counts negative-advantage tokens floored at c·A, a separate event.',
   },
   {
     id: 'clip-drift',
@@ -83,6 +88,14 @@ export const RUN_CHARTS: readonly RunChart[] = [
     note: 'Δ entropy per step in nats, measured (top) and the logit-space estimate (below), each on its own scale: exact for the tabular policy under SGD, a rough model otherwise.',
   },
   { id: 'kl', title: 'KL', metrics: [METRIC.klPpo, METRIC.klRef], axis: 'nats' },
+  {
+    id: 'weight-clips',
+    title: 'Weight clips outside the paper’s events (CISPO)',
+    metrics: [METRIC.clipLowPosFrac, METRIC.clipHighNegFrac],
+    axis: 'share of tokens',
+    weightClips: true,
+    note: 'CISPO clips every token’s importance weight: these are the clips with A > 0 at the lower bound and A < 0 at the upper one, which the paper’s clip-low and clip-high (charted above) leave out.',
+  },
 ];
 
 /** Every key the charts read. */
@@ -99,14 +112,16 @@ function attributionShown(logged: ReadonlySet<string> | null, config: RunConfig 
 
 /**
  * The charts a run can draw, each with the metrics it has. `keys` null (a local run) keeps all:
- * they fill in as the run logs them. `config` (a local run's) picks the attribution charts.
+ * they fill in as the run logs them. `config` (a local run's) picks the attribution charts, and the
+ * weight-clip chart only for a loss that clips importance weights (CISPO).
  */
 export function chartsFor(keys: readonly MetricKeyInfo[] | null, config: RunConfig | null = null): RunChart[] {
   const logged = keys === null ? null : new Set(keys.filter((k) => k.count > 0).map((k) => k.key));
   const family = attributionShown(logged, config);
+  const weightClips = config?.objective.loss === 'cispo';
   return RUN_CHARTS.flatMap((chart) => {
     if (chart.attribution !== undefined && chart.attribution !== family) return [];
-    if (logged === null) return [chart];
+    if (logged === null) return chart.weightClips && !weightClips ? [] : [chart];
     const metrics = chart.metrics.filter((m) => logged.has(m));
     if (metrics.length === 0 || (chart.requireAll && metrics.length < chart.metrics.length)) return [];
     return [{ ...chart, metrics }];

@@ -2,6 +2,7 @@
  * A run's config as readable rows, grouped like the New run form (both walk the same schema fields),
  * with the form's labels; only the chosen kind's fields of a union are listed.
  */
+import { isOffSetting, settingText } from '../../../src-main/contract';
 import { fieldText } from '../../components/config-form/labels';
 import { variantOf, type FieldNode } from '../../components/config-form/schema-fields';
 
@@ -20,6 +21,8 @@ export interface ConfigSection {
 type Plain = Record<string, unknown>;
 
 function formatValue(field: FieldNode, value: unknown): string {
+  // eps_low = 1 is clip-low switched off: "off", as everywhere (contract/settings-text.ts).
+  if (isOffSetting(field.path, value)) return settingText(field.path, value);
   if (value === null) return fieldText(field.path, field.key).nullLabel;
   if (value === undefined) return '—';
   if (typeof value === 'string') return value === '' ? '(empty)' : value;

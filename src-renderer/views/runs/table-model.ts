@@ -2,8 +2,18 @@
  * The Runs table as data: its sortable columns, the filters, and grouping by seed group (runs that
  * share a group key are seeds of one experiment). Pure, so the view's behaviour is testable without DOM.
  */
-import { METRIC, type RunRecord, type RunStatus } from '../../../src-main/contract';
-import { clipLabel, originLabel, rewardLabel, stepsDone, taskLabel } from '../../lib/run-labels';
+import {
+  formatNumber,
+  formatPercent,
+  formatShortDate,
+  meanAndStd,
+  METRIC,
+  MISSING,
+  SUMMARY_DEFINITIONS,
+  type RunRecord,
+  type RunStatus,
+} from '../../../src-main/contract';
+import { clipLabel, originLabel, rewardLabel, stepLabel, stepsDone, taskLabel } from '../../lib/run-labels';
 
 export type SortValue = string | number | null;
 
@@ -14,31 +24,103 @@ export interface Column {
   title?: string;
   /** Numbers sort numerically and align right; strings sort by locale. */
   numeric: boolean;
+  /** Width in CSS pixels until the user resizes it (the name's is its least: it takes the room left). */
+  width: number;
   value(run: RunRecord): SortValue;
+  /** What the cell reads, as the filter searches it. */
+  text(run: RunRecord): string;
 }
 
 const metric = (key: string) => (run: RunRecord) => run.latest[key] ?? null;
+const orMissing = (value: string | number | null) => (value === null ? MISSING : String(value));
 
 export const COLUMNS = [
-  { id: 'name', label: 'Name', numeric: false, value: (r) => r.name },
-  { id: 'status', label: 'Status', numeric: false, value: (r) => r.status },
-  { id: 'origin', label: 'Origin', numeric: false, value: (r) => originLabel(r) },
-  { id: 'task', label: 'Task', numeric: false, value: (r) => taskLabel(r) },
-  { id: 'reward', label: 'Reward', numeric: false, value: (r) => rewardLabel(r) },
+  {
+    id: 'name',
+    label: 'Name',
+    numeric: false,
+    width: 200,
+    value: (r) => r.name,
+    text: (r) => `${r.name}${r.controlOf ? ` control of #${r.controlOf}` : ''}`,
+  },
+  { id: 'status', label: 'Status', numeric: false, width: 100, value: (r) => r.status, text: (r) => r.status },
+  {
+    id: 'origin',
+    label: 'Origin',
+    numeric: false,
+    width: 92,
+    value: (r) => originLabel(r),
+    text: (r) => (r.origin === 'imported' ? r.source.format : 'local'),
+  },
+  { id: 'task', label: 'Task', numeric: false, width: 112, value: (r) => taskLabel(r), text: (r) => taskLabel(r) },
+  {
+    id: 'reward',
+    label: 'Reward',
+    numeric: false,
+    width: 124,
+    value: (r) => rewardLabel(r),
+    text: (r) => rewardLabel(r),
+  },
   {
     id: 'clip',
     label: 'Clip ε',
-    title: 'eps_low / eps_high: clip-low and clip-high bounds',
+    title: 'eps_low / eps_high: clip-low and clip-high bounds; off: that side never clips',
     numeric: false,
+    width: 80,
     value: (r) => clipLabel(r),
+    text: (r) => clipLabel(r),
   },
-  { id: 'seed', label: 'Seed', numeric: true, value: (r) => r.seed },
-  { id: 'backend', label: 'Backend', numeric: false, value: (r) => r.backend },
-  { id: 'step', label: 'Step', numeric: true, value: (r) => (r.step === null ? null : stepsDone(r)) },
-  { id: 'entropy', label: 'Entropy', title: 'Latest entropy (nats)', numeric: true, value: metric(METRIC.entropy) },
-  { id: 'acc', label: 'Acc', title: 'Eval accuracy (greedy)', numeric: true, value: metric(METRIC.evalAcc) },
-  { id: 'tags', label: 'Tags', numeric: false, value: (r) => r.tags.join(', ') || null },
-  { id: 'created', label: 'Created', numeric: false, value: (r) => r.createdAt },
+  { id: 'seed', label: 'Seed', numeric: true, width: 52, value: (r) => r.seed, text: (r) => orMissing(r.seed) },
+  {
+    id: 'backend',
+    label: 'Backend',
+    numeric: false,
+    width: 68,
+    value: (r) => r.backend,
+    text: (r) => orMissing(r.backend),
+  },
+  {
+    id: 'step',
+    label: 'Step',
+    numeric: true,
+    width: 80,
+    value: (r) => (r.step === null ? null : stepsDone(r)),
+    text: (r) => stepLabel(r),
+  },
+  {
+    id: 'entropy',
+    label: 'Entropy',
+    title: `Final entropy in nats: ${SUMMARY_DEFINITIONS.final} (the latest while a run trains)`,
+    numeric: true,
+    width: 68,
+    value: metric(METRIC.entropy),
+    text: (r) => formatNumber(r.latest[METRIC.entropy]),
+  },
+  {
+    id: 'acc',
+    label: 'Acc',
+    title: `Final eval accuracy (greedy): ${SUMMARY_DEFINITIONS.final}`,
+    numeric: true,
+    width: 56,
+    value: metric(METRIC.evalAcc),
+    text: (r) => formatPercent(r.latest[METRIC.evalAcc]),
+  },
+  {
+    id: 'tags',
+    label: 'Tags',
+    numeric: false,
+    width: 128,
+    value: (r) => r.tags.join(', ') || null,
+    text: (r) => r.tags.join(' '),
+  },
+  {
+    id: 'created',
+    label: 'Created',
+    numeric: false,
+    width: 84,
+    value: (r) => r.createdAt,
+    text: (r) => `${formatShortDate(r.createdAt)} ${r.createdAt}`,
+  },
 ] as const satisfies readonly Column[];
 
 export type ColumnId = (typeof COLUMNS)[number]['id'];
@@ -87,26 +169,23 @@ export const NO_FILTER: RunFilter = { text: '', tag: '', status: 'all' };
 
 const ACTIVE: readonly RunStatus[] = ['queued', 'running'];
 
-/** Text matches name, notes, tags, id and the settings shown; every word must match somewhere. */
-export function filterRuns(runs: readonly RunRecord[], filter: RunFilter): RunRecord[] {
+/**
+ * Text matches what the shown columns read (`columns`, all by default), the name, the notes and the
+ * id (`#12`); every word must match somewhere.
+ */
+export function filterRuns(
+  runs: readonly RunRecord[],
+  filter: RunFilter,
+  columns: readonly ColumnId[] = COLUMNS.map((c) => c.id),
+): RunRecord[] {
   const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const searched = COLUMNS.filter((c) => columns.includes(c.id));
   return runs.filter((run) => {
     if (filter.status === 'active' && !ACTIVE.includes(run.status)) return false;
     if (filter.status !== 'all' && filter.status !== 'active' && run.status !== filter.status) return false;
     if (filter.tag && !run.tags.includes(filter.tag)) return false;
     if (words.length === 0) return true;
-    const haystack = [
-      `#${run.id}`,
-      run.name,
-      run.notes,
-      ...run.tags,
-      taskLabel(run),
-      rewardLabel(run),
-      clipLabel(run),
-      run.backend ?? '',
-    ]
-      .join(' ')
-      .toLowerCase();
+    const haystack = [`#${run.id}`, run.name, run.notes, ...searched.map((c) => c.text(run))].join(' ').toLowerCase();
     return words.every((w) => haystack.includes(w));
   });
 }
@@ -123,8 +202,10 @@ export interface SeedGroupRow {
   /** Task, reward and clip setting of the group, where the runs have a config. */
   settings: string;
   runs: RunRecord[];
-  /** Mean of the latest entropy over the seeds that logged one. */
+  /** Mean of the final entropy over the seeds that logged one (Compare's and Diagnostics' arithmetic). */
   meanEntropy: number | null;
+  /** Sample std of those final entropies; null for fewer than 2. */
+  stdEntropy: number | null;
   /** Seeds with an entropy value (the mean's n). */
   entropyN: number;
 }
@@ -135,13 +216,15 @@ export function groupBySeed(runs: readonly RunRecord[]): SeedGroupRow[] {
   for (const run of runs) groups.set(run.groupKey, [...(groups.get(run.groupKey) ?? []), run]);
   return [...groups.entries()].map(([key, members]) => {
     const entropies = members.map((r) => r.latest[METRIC.entropy]).filter((v): v is number => Number.isFinite(v));
+    const spread = meanAndStd(entropies);
     const first = members[0];
     return {
       groupKey: key,
       label: sharedName(members.map((r) => r.name)),
       settings: first.config ? `${taskLabel(first)} · ${rewardLabel(first)} · clip ${clipLabel(first)}` : '',
       runs: members,
-      meanEntropy: entropies.length > 0 ? entropies.reduce((s, v) => s + v, 0) / entropies.length : null,
+      meanEntropy: spread.mean,
+      stdEntropy: spread.std,
       entropyN: entropies.length,
     };
   });

@@ -79,10 +79,13 @@ describe('buildFigureData', () => {
     ]);
     const overlay = build({ runs: [1], metrics: ['entropy', 'clip/high_frac'], layout: 'overlay' });
     expect(overlay.panels).toHaveLength(1);
+    // Each legend entry names the metric and the run (issue 14).
     expect(overlay.traces.map((t) => [t.label, t.colorIndex])).toEqual([
-      ['Entropy (nats)', 0],
-      ['Clip-high fraction', 1],
+      ['run 1 · Entropy (nats)', 0],
+      ['run 1 · Clip-high fraction', 1],
     ]);
+    const single = build({ runs: [1], metrics: ['clip/high_frac'], layout: 'overlay' });
+    expect(single.traces.map((t) => t.label)).toEqual(['run 1 · Clip-high fraction']);
   });
 
   it('uses spec labels over config names and names missing data clearly', () => {

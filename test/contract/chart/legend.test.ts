@@ -36,7 +36,7 @@ describe('legend names from config differences', () => {
     expect(legendNames(configs, { ignore: ['name', 'log'] })).toEqual([
       'clipLow=0.2, clipHigh=0.2',
       'clipLow=0.1, clipHigh=0.2',
-      'clipLow=0.2, clipHigh=none',
+      'clipLow=0.2, clipHigh=off',
     ]);
   });
 

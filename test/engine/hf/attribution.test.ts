@@ -227,15 +227,13 @@ describe.skipIf(!python)(`exact attribution on Hugging Face policies${skipReason
 
   it('the trainer logs it on an HF run: predicted over measured near 1 for a small step', async () => {
     const dir = await ref.make(tmp.dir, 'qwen2', {}, 'trainer');
-    const config = runConfigSchema.parse(
-      tinyHfConfig(dir, writeGsm8k(tmp.dir), {
-        steps: 1,
-        optim: { optimizer: 'sgd', lr: 3e-3, gradClip: null, epochs: 1, minibatches: 1, microBatch: 2 },
-        eval: { every: 0, prompts: 2, k: 2 },
-        attribution: { method: 'exact', every: 1 },
-      }),
-    );
-    const trainer = await createTrainer(config, { backend: await selectBackend('cpu') });
+    const config = tinyHfConfig(dir, writeGsm8k(tmp.dir), {
+      steps: 1,
+      optim: { optimizer: 'sgd', lr: 3e-3, gradClip: null, epochs: 1, minibatches: 1, microBatch: 2 },
+      eval: { every: 0, prompts: 2, k: 2 },
+      attribution: { method: 'exact', every: 1 },
+    });
+    const trainer = await createTrainer(runConfigSchema.parse(config), { backend: await selectBackend('cpu') });
     try {
       const { metrics } = await trainer.runStep();
       const [predicted, measured] = [metrics[METRIC.entropyDeltaPred], metrics[METRIC.entropyDelta]];

@@ -4,7 +4,7 @@
  * left padding, float32/bfloat16/float16 and sharded weights, through both kernel sets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_KERNELS } from '../../../src-main/engine/gpt/kernels';
+import { ALL_KERNELS, kernelsFor } from '../../../src-main/engine/gpt/kernels';
 import { LoadedCheckpoint } from '../../../src-main/engine/policies/hf/checkpoint';
 import { HfModel } from '../../../src-main/engine/policies/hf/model';
 import { tf } from '../../../src-main/engine/tf';
@@ -27,7 +27,7 @@ function layout(rows: number[][], padToken: number) {
 }
 
 /** cliplab's logits as batch-major [B][T][V]. */
-async function ourLogits(ckpt: LoadedCheckpoint, rows: number[][], kernels = ALL_KERNELS[1]): Promise<number[][][]> {
+async function ourLogits(ckpt: LoadedCheckpoint, rows: number[][], kernels = kernelsFor('cpu')): Promise<number[][][]> {
   const { tokens, pads, t, b } = layout(rows, 0);
   const model = new HfModel(ckpt.spec, kernels, ckpt.weights, null);
   const logits = tf.tidy(() => {

@@ -2,7 +2,8 @@
  * Multi-threaded wasm under Node (engine/wasm.ts, issue 20): the threaded build starts with
  * the threads asked for, its pool does not keep a process alive, and results are bit for bit the
  * same at 1 and 2 threads (XNNPACK splits output tiles across threads, never a reduction), so the
- * `threads` setting only changes speed. Each thread count needs its own process: the wasm module
+ * `threads` setting only changes speed. Our fused kernels (engine/simd) run on one thread whatever
+ * the setting, so they keep this. Each thread count needs its own process: the wasm module
  * starts once per process.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 interface ChildResult {
   detail: string;
   threads: number;
+  fused: boolean;
   metrics: Record<string, number>[];
   weights: Record<string, string>;
 }
@@ -50,6 +52,7 @@ describe('wasm with XNNPACK threads under Node', () => {
     const two = await trainIn(2);
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
+    expect([one.fused, two.fused]).toEqual([true, true]); // the fused kernels are single-threaded: same sums
     expect(two.detail).toContain('2 threads per process');
     expect(two.metrics.map(results)).toEqual(one.metrics.map(results));
     expect(one.metrics[1].grad_norm).toBeGreaterThan(0); // the updates really moved the weights

@@ -4,7 +4,7 @@ import { api, toFieldErrors } from '../../../src-main/contract';
 describe('diagnostics API arguments', () => {
   it('fills default options and validates them by field', () => {
     const parsed = api['diagnostics.run'].args.parse({ ids: [3] });
-    expect(parsed.options).toEqual({ collapseFraction: 0.1, window: null, levelPoints: 5, trendThreshold: 0.05 });
+    expect(parsed.options).toEqual({ collapseFraction: 0.1, window: null, trendThreshold: 0.05 });
     const bad = api['diagnostics.run'].args.safeParse({ ids: [3], options: { collapseFraction: 1.5, window: 2 } });
     expect(bad.success).toBe(false);
     if (!bad.success) {

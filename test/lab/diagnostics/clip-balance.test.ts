@@ -6,7 +6,8 @@ import { unknownClipSettings } from '../../../src-main/lab/diagnostics/settings'
 import { seriesOf, stepsFrom } from './synthetic';
 
 const options = diagnosisOptionsSchema.parse({ window: 10 });
-const clipOf = (series: SeriesByKey) => diagnoseClipBalance(new KeyResolver(series), unknownClipSettings(), options);
+const clipOf = (series: SeriesByKey, aliases: Record<string, string> = {}) =>
+  diagnoseClipBalance(new KeyResolver(series, aliases), unknownClipSettings(), options);
 const steps = stepsFrom(1, 40);
 
 describe('clip balance', () => {
@@ -60,19 +61,25 @@ describe('clip balance', () => {
   });
 
   it('says "combined only; cannot attribute" for a verl key set, and what pg_clipfrac_lower means', () => {
-    const clip = clipOf({
-      'actor/entropy': seriesOf(steps, () => 1),
-      'actor/pg_clipfrac': seriesOf(steps, () => 0.012),
-      'actor/pg_clipfrac_lower': seriesOf(steps, () => 0.001),
-      'actor/ppo_kl': seriesOf(steps, () => 0.002),
-    });
+    // As a verl import (vanilla loss) stores it: the file's keys, and the dual-clip alias beside its key.
+    const lower = seriesOf(steps, () => 0.001);
+    const clip = clipOf(
+      {
+        'actor/entropy': seriesOf(steps, () => 1),
+        'actor/pg_clipfrac': seriesOf(steps, () => 0.012),
+        'actor/pg_clipfrac_lower': lower,
+        'clip/dual_frac': lower,
+        'actor/ppo_kl': seriesOf(steps, () => 0.002),
+      },
+      { 'clip/dual_frac': 'actor/pg_clipfrac_lower' },
+    );
     expect(clip.attribution).toBe('combined-only');
     expect(clip.summary).toMatch(/^combined only; cannot attribute: "actor\/pg_clipfrac"/);
     expect(clip.drift).toBeNull();
     expect(clip.lowFrac).toBeNull();
     expect(clip.highFrac).toBeNull();
     expect(clip.combinedFrac?.mean).toBeCloseTo(0.012, 12);
-    expect(clip.dualFrac?.key).toBe('actor/pg_clipfrac_lower');
+    expect(clip.dualFrac?.key).toBe('clip/dual_frac');
     expect(clip.notes.join('\n')).toContain('"actor/pg_clipfrac_lower" counts dual-clip events');
   });
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { runConfigSchema } from '../../../src-main/contract/config';
-import { diagnosisOptionsSchema, type RunDiagnosis } from '../../../src-main/contract/diagnostics';
+import type { RunDiagnosis } from '../../../src-main/contract/diagnostics';
 import { controlMismatches, splitByControl } from '../../../src-main/lab/diagnostics/control';
 import { compareGroups, diagnoseGroup, diagnoseGroupOf } from '../../../src-main/lab/diagnostics';
 import { resolveQuantity } from '../../../src-main/lab/diagnostics/keys';
 import { cohensD, hedgesG, welchTTest } from '../../../src-main/lab/diagnostics/welch';
 import { gaussian, seriesOf, stepsFrom } from './synthetic';
 
-const options = diagnosisOptionsSchema.parse({});
 const steps = stepsFrom(0, 101);
 const entropyOf = (f: (s: number) => number) => resolveQuantity({ entropy: seriesOf(steps, f) }, 'entropy');
 
@@ -16,17 +15,16 @@ describe('random-reward control split', () => {
   const control = runConfigSchema.parse({ seed: 3, name: 'ctl', reward: { kind: 'bernoulli', p: 0.4 } });
 
   it('splits the change into the part the control shows and the reward-driven rest', () => {
-    // run: 2 -> 1 linearly; control: 2 -> 1.7. Level means over 5 points at each end.
+    // run: 2 -> 1 linearly; control: 2 -> 1.7. Changes are final minus start (last and first logged values).
     const split = splitByControl(
       { id: 1, name: 'run', entropy: entropyOf((s) => 2 - s / 100), config: base },
       { id: 2, name: 'ctl', entropy: entropyOf((s) => 2 - (0.3 * s) / 100), config: control },
-      options,
     );
     if (split.status !== 'ok') throw new Error(split.reason);
-    // means of steps 0..4 and 96..100: change = -(98 - 2)/100 = -0.96 and 0.3 of it
-    expect(split.runChange).toBeCloseTo(-0.96, 12);
-    expect(split.controlChange).toBeCloseTo(-0.288, 12);
-    expect(split.rewardChange).toBeCloseTo(-0.672, 12);
+    // step 100 minus step 0: -1 for the run, -0.3 for the control
+    expect(split.runChange).toBeCloseTo(-1, 12);
+    expect(split.controlChange).toBeCloseTo(-0.3, 12);
+    expect(split.rewardChange).toBeCloseTo(-0.7, 12);
     expect(split.controlShare).toBeCloseTo(0.3, 12);
     expect(split.mismatches).toEqual([]);
     expect(split.series.difference[100]).toBeCloseTo(-0.7, 12);
@@ -37,7 +35,6 @@ describe('random-reward control split', () => {
     const split = splitByControl(
       { id: 1, name: 'run', entropy: entropyOf((s) => 2 - s / 100), config: null },
       { id: 2, name: 'ctl', entropy: shorter, config: null },
-      options,
     );
     expect(split).toMatchObject({ status: 'ok', firstStep: 0, lastStep: 50, controlChange: 0, mismatches: null });
   });

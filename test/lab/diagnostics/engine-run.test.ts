@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig, runConfigSchema, type RunConfigInput } from '../../../src-main/contract';
-import type { SeriesPoints } from '../../../src-main/contract/diagnostics';
+import type { SeriesPoints } from '../../../src-main/contract/summary';
 import { selectBackend, type BackendInfo } from '../../../src-main/engine/backend';
 import { createTrainer } from '../../../src-main/engine/trainer';
 import { diagnoseRun, formatRunReport } from '../../../src-main/lab/diagnostics';

@@ -1,5 +1,5 @@
 /** Synthetic series with known answers for the diagnostics tests. */
-import type { SeriesPoints } from '../../../src-main/contract/diagnostics';
+import type { SeriesPoints } from '../../../src-main/contract/summary';
 
 /** A seeded uniform stream (Park–Miller), so noisy series are the same on every run. */
 export function uniform(seed: number): () => number {

@@ -119,12 +119,25 @@ describe('entropy–accuracy law', () => {
     });
   });
 
-  it('notes an undefined R² when accuracy never changed', () => {
-    const series = { entropy: seriesOf(steps, (s) => 2 - s / 50), 'eval/acc': seriesOf([10, 20, 30, 40], () => 0.5) };
-    const law = fitEntropyAccuracyLaw(new KeyResolver(series));
-    if (law.status !== 'ok') throw new Error(law.reason);
-    expect(law.r2).toBeNull();
-    expect(law.a).toBeCloseTo(0, 12);
-    expect(law.notes.join()).toContain('R² is undefined');
+  it('refuses a fit when accuracy barely moves, and warns on a weak one (issue 14)', () => {
+    // A random-reward run: eval accuracy 0.6%–2.2%, nothing for a and b to describe.
+    const flat = {
+      entropy: seriesOf(steps, (s) => 2 - s / 50),
+      'eval/acc': seriesOf([10, 20, 30, 40, 50, 60], (s) => [0.006, 0.022, 0.01, 0.015, 0.008, 0.012][s / 10 - 1]),
+    };
+    const refused = fitEntropyAccuracyLaw(new KeyResolver(flat));
+    expect(refused.status).toBe('unavailable');
+    if (refused.status === 'unavailable') expect(refused.reason).toMatch(/0\.6%–2\.2% .* at least 5%/);
+    // Accuracy spans 40 points but does not follow exp(H): the fit is shown with a warning, marked weak.
+    const noisy = {
+      entropy: seriesOf(steps, (s) => 2 - s / 50),
+      'eval/acc': seriesOf([10, 20, 30, 40, 50, 60], (s) => [0.3, 0.7, 0.35, 0.65, 0.4, 0.6][s / 10 - 1]),
+    };
+    const weak = fitEntropyAccuracyLaw(new KeyResolver(noisy));
+    if (weak.status !== 'ok') throw new Error(weak.reason);
+    expect(weak.r2).toBeLessThan(0.5);
+    expect(weak.weak).toBe(true);
+    expect(weak.warnings.join()).toMatch(/weak fit: R² = .* below 0\.5/);
+    expect(weak.accRange).toEqual({ min: 0.3, max: 0.7 });
   });
 });

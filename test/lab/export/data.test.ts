@@ -32,6 +32,8 @@ function parseCsv(text: string) {
 
 const num = (cell: string) => (cell === '' ? null : Number(cell));
 
+const text = (e: { text: string }) => e.text;
+
 describe('figure data export', () => {
   it('writes shortest round-trip numbers that parse back to the same doubles', () => {
     for (const v of AWKWARD) expect(Object.is(Number(csvNumber(v)), v)).toBe(true);
@@ -115,9 +117,15 @@ describe('figure data export', () => {
           smoothed: g.smoothed,
           group: g.group,
           band: g.band,
+          summary: g.summary,
         }),
       ),
     );
+    // The summary numbers are the seeds' first, last and highest logged values, mean ± std over seeds.
+    const seeds = data.traces[0].summary.runs;
+    expect(seeds.map((r) => r.runId)).toEqual([1, 2, 3]);
+    expect(json.series[0].summary.final.n).toBe(3);
+    expect(text(exportFigureData(data, 'csv'))).toMatch(/# summary group:\w+ entropy: start .* final .* \(n = 3\)/);
   });
 
   it('gives the same text for the same spec', () => {

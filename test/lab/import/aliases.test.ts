@@ -16,10 +16,17 @@ describe('the alias table', () => {
 });
 
 describe('resolveAliases', () => {
-  it('verl: dual clip is clip/dual_frac only under the vanilla loss; the combined fraction aliases nothing', () => {
+  it('verl: pg_clipfrac is the combined clip/frac; pg_clipfrac_lower is clip/dual_frac only under the vanilla loss', () => {
     const keys = ['actor/pg_clipfrac', 'actor/pg_clipfrac_lower', 'actor/entropy'];
     const vanilla = resolveAliases('verl-jsonl', keys, {});
-    expect(vanilla.aliases).toEqual({ entropy: 'actor/entropy', 'clip/dual_frac': 'actor/pg_clipfrac_lower' });
+    expect(vanilla.aliases).toEqual({
+      entropy: 'actor/entropy',
+      'clip/frac': 'actor/pg_clipfrac',
+      'clip/dual_frac': 'actor/pg_clipfrac_lower',
+    });
+    // Neither side alone: nothing feeds clip/low_frac or clip/high_frac.
+    expect(vanilla.aliases['clip/low_frac']).toBeUndefined();
+    expect(vanilla.aliases['clip/high_frac']).toBeUndefined();
     expect(vanilla.clipFractionCombined).toBe(true);
     const gspo = resolveAliases('verl-jsonl', keys, { 'actor_rollout_ref.actor.policy_loss.loss_mode': 'gspo' });
     expect(gspo.aliases['clip/dual_frac']).toBeUndefined();
@@ -34,7 +41,15 @@ describe('resolveAliases', () => {
   });
 
   it('TRL through TensorBoard: train/ prefixes are matched, eval/ ones are not', () => {
-    const keys = ['train/reward', 'train/clip_ratio/low_mean', 'train/clip_ratio/high_mean', 'train/kl', 'eval/reward'];
+    const keys = [
+      'train/reward',
+      'train/clip_ratio/low_mean',
+      'train/clip_ratio/high_mean',
+      'train/clip_ratio/region_mean',
+      'train/frac_reward_zero_std',
+      'train/kl',
+      'eval/reward',
+    ];
     expect(detectTrainer('tfevents', keys)).toBe('trl');
     expect(resolveAliases('tfevents', keys, {})).toMatchObject({
       trainer: 'trl',
@@ -42,6 +57,8 @@ describe('resolveAliases', () => {
         'reward/mean': 'train/reward',
         'clip/low_frac': 'train/clip_ratio/low_mean',
         'clip/high_frac': 'train/clip_ratio/high_mean',
+        'clip/frac': 'train/clip_ratio/region_mean',
+        'group/zero_std_frac': 'train/frac_reward_zero_std',
         'kl/ref': 'train/kl',
       },
       clipFractionCombined: false,
@@ -51,10 +68,16 @@ describe('resolveAliases', () => {
   it('OpenRLHF entropy_loss is the entropy; a Stable-Baselines one (minus the entropy) is not', () => {
     const openrlhf = resolveAliases('tfevents', ['train/entropy_loss', 'train/ppo_clip_ratio', 'train/ppo_kl'], {});
     expect(openrlhf).toMatchObject({ trainer: 'openrlhf', clipFractionCombined: true });
-    expect(openrlhf.aliases).toEqual({ entropy: 'train/entropy_loss', 'kl/ppo': 'train/ppo_kl' });
+    expect(openrlhf.aliases).toEqual({
+      entropy: 'train/entropy_loss',
+      'clip/frac': 'train/ppo_clip_ratio',
+      'kl/ppo': 'train/ppo_kl',
+    });
     const sb3 = resolveAliases('csv', ['entropy_loss', 'policy_gradient_loss', 'clip_fraction', 'approx_kl'], {});
     expect(sb3.trainer).toBe('sb3');
     expect(sb3.aliases.entropy).toBeUndefined();
+    // |r - 1| > eps whatever the advantage: not the binding clip fraction.
+    expect(sb3.aliases['clip/frac']).toBeUndefined();
     const unknown = resolveAliases('csv', ['entropy_loss', 'return'], {});
     expect([unknown.trainer, unknown.aliases.entropy]).toEqual(['generic', undefined]);
   });

@@ -37,14 +37,26 @@ describe('imports.fromPath', () => {
     lab.subscribe((e) => events.push(e));
     const result = (await call('imports.fromPath', { path: realLog('dstack_verl_demo.log') })) as ImportResult;
 
-    expect(result).toMatchObject({ format: 'verl-console', keys: 68, points: 335 * 65 + 34 * 3 + 335 * 8 });
+    // 65 keys at every step and 3 at 34 of them, plus 9 canonical aliases at every step.
+    expect(result).toMatchObject({ format: 'verl-console', keys: 68, points: 335 * 65 + 34 * 3 + 335 * 9 });
+    const coverage = Object.fromEntries(result.coverage.map((c) => [c.id, c]));
+    expect(coverage.collapse).toMatchObject({
+      status: 'ready',
+      found: [{ key: 'entropy', from: 'actor/entropy_loss' }],
+    });
+    expect(coverage.clip).toMatchObject({ status: 'partial', missing: ['clip/low_frac', 'clip/high_frac'] });
+    expect(coverage.clip.found).toEqual([{ key: 'clip/frac', from: 'actor/pg_clipfrac' }]);
     const run = result.run;
     expect(run).toMatchObject({ origin: 'imported', status: 'completed', name: 'dstack_verl_demo', step: 435 });
     expect(run.origin === 'imported' && run.source).toMatchObject({
       format: 'verl-console',
       trainer: 'verl',
       clipFractionCombined: true,
-      aliases: { 'clip/dual_frac': 'actor/pg_clipfrac_lower', entropy: 'actor/entropy_loss' },
+      aliases: {
+        'clip/dual_frac': 'actor/pg_clipfrac_lower',
+        'clip/frac': 'actor/pg_clipfrac',
+        entropy: 'actor/entropy_loss',
+      },
       params: { 'actor_rollout_ref.actor.clip_ratio_c': 3 },
     });
     expect(run.latest.entropy).toBe(0.03); // actor/entropy_loss at step 435

@@ -159,6 +159,29 @@ describe('TRL / Unsloth console', () => {
     expect(r.series.has('train_runtime')).toBe(false);
   });
 
+  it("reads the floats newer transformers print as '{v:.4g}' strings, and keeps other strings out", async () => {
+    const text = [
+      "  1%|          | 10/490 [00:51<30:36,  3.83s/it]\r                 \r{'loss': '0.5687', 'entropy': '3.758', 'num_tokens': '1146', 'grad_norm': 'nan', 'mode': 'train', 'epoch': '0.00125'}",
+      // tqdm.write redraws the bar after the dict: 10/490 again, then on to 20.
+      '\r  1%|          | 10/490 [00:51<30:36,  3.83s/it]\r  2%|          | 20/490 [01:40<30:00,  3.80s/it]',
+      "{'loss': '0.4', 'entropy': '1e-05', 'num_tokens': '2.3e+03', 'grad_norm': '1.2', 'mode': 'train', 'epoch': '0.0025'}",
+      // The file ends with a line end; a last line without one is a cut line and is left out.
+      '',
+    ].join('\n');
+    const r = await parse(text, 'train.log');
+    expect(r.detection.format).toBe('trl-console');
+    expect(points(r, 'entropy')).toEqual([
+      [10, 3.758],
+      [20, 1e-5],
+    ]);
+    expect(points(r, 'num_tokens')).toEqual([
+      [10, 1146],
+      [20, 2300],
+    ]);
+    expect(points(r, 'grad_norm')[0]).toEqual([10, NaN]);
+    expect(r.series.has('mode')).toBe(false);
+  });
+
   it('reports a console log without Trainer dicts', async () => {
     const err = await importError("{'a': 1}\nplain text\n", 'x.log', 'trl-console');
     expect(err.problem).toMatch(/no Trainer log dicts found/);

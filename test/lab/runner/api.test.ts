@@ -35,7 +35,10 @@ describe('runs.start', () => {
     const bad = { ...tinyTabular(), objective: { ...tinyTabular().objective, clipLow: 3 } };
     const err = await rejection(dispatch(lab, 'runs.start', { config: bad }));
     expect(err.code).toBe('bad_request');
-    expect(err.fields).toContainEqual({ path: 'config.objective.clipLow', message: expect.stringMatching(/<=1/) });
+    expect(err.fields).toContainEqual({
+      path: 'config.objective.clipLow',
+      message: 'expected a number from 0 to 1, or off (= 1) for no lower clip, got 3',
+    });
     const random = await rejection(dispatch(lab, 'runs.start', { config: tinyTabular(), control: true }));
     expect(random.message).toMatch(/already has random/);
     expect(await dispatch(lab, 'runs.list', {})).toEqual([]);
@@ -78,12 +81,12 @@ describe('sweeps.start', () => {
     expect(runs.map((r) => r.name)).toEqual([
       'sw clipLow=0.1 clipHigh=0.2 seed 3',
       'sw clipLow=0.1 clipHigh=0.2 seed 4',
-      'sw clipLow=0.1 clipHigh=none seed 3',
-      'sw clipLow=0.1 clipHigh=none seed 4',
+      'sw clipLow=0.1 clipHigh=off seed 3',
+      'sw clipLow=0.1 clipHigh=off seed 4',
       'sw clipLow=0.2 clipHigh=0.2 seed 3',
       'sw clipLow=0.2 clipHigh=0.2 seed 4',
-      'sw clipLow=0.2 clipHigh=none seed 3',
-      'sw clipLow=0.2 clipHigh=none seed 4',
+      'sw clipLow=0.2 clipHigh=off seed 3',
+      'sw clipLow=0.2 clipHigh=off seed 4',
     ]);
     expect(new Set(runs.map((r) => r.groupKey)).size).toBe(4); // seeds share a group
     expect((await dispatch(lab, 'queue.list', {})).queued).toEqual(ids);
@@ -98,7 +101,7 @@ describe('sweeps.start', () => {
     );
     expect(bad.fields).toContainEqual({
       path: 'objective.clipLow',
-      message: expect.stringMatching(/<=1 \(at objective.clipLow=7\)/),
+      message: expect.stringMatching(/from 0 to 1, or off \(= 1\) for no lower clip, got 7 \(at objective.clipLow=7\)/),
     });
     const unknown = await rejection(
       dispatch(lab, 'sweeps.start', { config: tinyTabular(), grid: { 'optim.lrr': [1] } }),

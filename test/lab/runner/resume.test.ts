@@ -2,7 +2,7 @@
  * Crash safety with real worker processes (issue 4, item 2): a worker killed with SIGKILL at a random
  * step leaves its run `interrupted` (seen by the next lab that opens the database); resuming it gives
  * every step exactly once and the same metrics and samples as an uninterrupted run with the same seed,
- * timings aside.
+ * timings aside. The GPT case runs on cpu and on wasm (with the fused kernels there).
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -69,34 +69,39 @@ describe('resume after kill -9', () => {
     expectSameRun(lab, victim.id, reference.id, config.steps);
   });
 
-  it('gpt: two runs share one base model build; the killed one resumes exactly', async () => {
-    const config = tinyGpt({ steps: 8, log: { checkpointEvery: 2 } });
-    const dbPath = tempDbPath();
-    let lab = openLab({ runQueue: true, maxConcurrent: 2 }, dbPath);
-    const events: LabEvent[] = [];
-    lab.subscribe((e) => events.push(e));
-    const { run: victim } = await dispatch(lab, 'runs.start', { config });
-    const { run: reference } = await dispatch(lab, 'runs.start', { config });
-    const killStep = randomKillStep(config, 5);
-    await killAfter(lab, victim.id, killStep);
-    expect(await waitForEnd(lab, victim.id)).toMatchObject({ status: 'interrupted' });
-    expect(await waitForEnd(lab, reference.id)).toMatchObject({ status: 'completed' });
-    const builders = new Set(
-      events.flatMap((e) =>
-        e.name === 'basemodel.progress' && e.payload.phase === 'building' ? [e.payload.runId] : [],
-      ),
-    );
-    expect(builders.size).toBe(1);
-    expect(lab.context.store.listBaseModels()).toHaveLength(1);
-    await closeLab(lab);
+  // On wasm the GPT runs our fused kernels (engine/simd): they too must give a resumed run the same numbers.
+  it.each(['cpu', 'wasm'] as const)(
+    'gpt on %s: two runs share one base model build; the killed one resumes exactly',
+    async (backend) => {
+      const config = tinyGpt({ steps: 8, log: { checkpointEvery: 2 }, backend });
+      const dbPath = tempDbPath();
+      let lab = openLab({ runQueue: true, maxConcurrent: 2 }, dbPath);
+      const events: LabEvent[] = [];
+      lab.subscribe((e) => events.push(e));
+      const { run: victim } = await dispatch(lab, 'runs.start', { config });
+      const { run: reference } = await dispatch(lab, 'runs.start', { config });
+      const killStep = randomKillStep(config, 5);
+      await killAfter(lab, victim.id, killStep);
+      expect(await waitForEnd(lab, victim.id)).toMatchObject({ status: 'interrupted' });
+      expect(await waitForEnd(lab, reference.id)).toMatchObject({ status: 'completed' });
+      const builders = new Set(
+        events.flatMap((e) =>
+          e.name === 'basemodel.progress' && e.payload.phase === 'building' ? [e.payload.runId] : [],
+        ),
+      );
+      expect(builders.size).toBe(1);
+      expect(lab.context.store.listBaseModels()).toHaveLength(1);
+      await closeLab(lab);
 
-    lab = openLab({ runQueue: true }, dbPath);
-    expect(readRun(lab.context, victim.id).status).toBe('interrupted');
-    await dispatch(lab, 'runs.resume', { id: victim.id });
-    const done = await waitForEnd(lab, victim.id);
-    expect(done, `killed after step ${killStep}`).toMatchObject({ status: 'completed', step: config.steps - 1 });
-    expectSameRun(lab, victim.id, reference.id, config.steps);
-  });
+      lab = openLab({ runQueue: true }, dbPath);
+      expect(readRun(lab.context, victim.id).status).toBe('interrupted');
+      await dispatch(lab, 'runs.resume', { id: victim.id });
+      const done = await waitForEnd(lab, victim.id);
+      expect(done, `killed after step ${killStep}`).toMatchObject({ status: 'completed', step: config.steps - 1 });
+      expectSameRun(lab, victim.id, reference.id, config.steps);
+    },
+    180_000,
+  );
 });
 
 describe('finding dead workers', () => {

@@ -1,24 +1,34 @@
 /**
- * The shared chart component in a real Chromium: it draws on its canvas, updates the same Chart.js
- * instance when its spec or data change, follows its container's width, and destroys the chart
- * when it goes away.
+ * The shared chart component in a real Chromium: it draws on its canvas with the figureLine
+ * renderer, updates the same Chart.js instance when its spec or data change, decimates to the
+ * plot's pixel columns (again for a zoomed range, so detail appears), follows its container's width,
+ * reads the hovered values from the full-resolution curves, and destroys the chart when it goes.
  */
 import { cleanup, render } from '@testing-library/svelte';
 import { Chart } from 'chart.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildFigureData, figureSpecSchema, type FigureSpecInput } from '../../../src-main/contract';
+import { userEvent } from 'vitest/browser';
+import {
+  buildFigureData,
+  figureSpecSchema,
+  formatNumber,
+  smoothEma,
+  type FigureSpecInput,
+} from '../../../src-main/contract';
+import { XLink } from '../../../src-renderer/components/charts/chart-link.svelte';
 import FigureChart from '../../../src-renderer/components/charts/FigureChart.svelte';
+import type { FigureLineController } from '../../../src-renderer/components/charts/figure-line';
 import { syntheticRun } from '../../contract/chart/fixtures';
 
 afterEach(() => cleanup());
 
-function figure(input: FigureSpecInput, ids: number[]) {
+function figure(input: FigureSpecInput, ids: number[], steps = 200) {
   const spec = figureSpecSchema.parse({ style: 'screen', ...input });
   return {
     spec,
     data: buildFigureData(
       spec,
-      ids.map((id) => syntheticRun(id, { clipLow: 0.1 + 0.05 * id })),
+      ids.map((id) => syntheticRun(id, { clipLow: 0.1 + 0.05 * id, steps })),
     ),
   };
 }
@@ -32,7 +42,18 @@ function inkShare(canvas: HTMLCanvasElement): number {
 }
 
 const mainLabels = (chart: Chart) =>
-  chart.data.datasets.map((d) => d.label ?? '').filter((l) => !/\((raw|upper|lower)\)$/.test(l));
+  chart.data.datasets.map((d) => d.label ?? '').filter((l) => !/\((raw|band)\)$/.test(l));
+
+/** Points the figureLine renderer of dataset `i` drew at its last update. */
+const drawn = (chart: Chart, i = 0) =>
+  (chart.getDatasetMeta(i).controller as unknown as FigureLineController).drawnPoints;
+
+function hostOf(width: number): HTMLDivElement {
+  const host = document.createElement('div');
+  host.style.width = `${width}px`;
+  document.body.append(host);
+  return host;
+}
 
 describe('FigureChart', () => {
   it('draws the figure, updates the same chart in place, and destroys it on unmount', async () => {
@@ -59,24 +80,70 @@ describe('FigureChart', () => {
     expect(Chart.getChart(canvas)).toBeUndefined();
   });
 
-  it('decimates to the plot width and resizes with its container', async () => {
-    const spec = figureSpecSchema.parse({ style: 'screen', runs: [1], metrics: ['entropy'], smoothing: 0 });
-    const data = buildFigureData(spec, [syntheticRun(1, { steps: 20_000 })]);
-    const host = document.createElement('div');
-    host.style.width = '400px';
-    document.body.append(host);
-    render(FigureChart, { target: host, props: { spec, data, label: 'Long run' } });
+  it('shows a placeholder, never an empty axis, while the figure is built or has no point', async () => {
+    const { spec, data } = figure({ runs: [1], metrics: ['entropy'] }, [1]);
+    const { container, rerender } = render(FigureChart, { props: { spec, data: null, label: 'Entropy', live: true } });
+    expect(container.querySelector('[role="status"]')?.textContent).toContain('Drawing entropy…');
+    expect(container.querySelector('.live')?.textContent).toBe('Live');
+    const none = buildFigureData(spec, [syntheticRun(1, { steps: 0 })]);
+    await rerender({ spec, data: none, label: 'Entropy', live: true });
+    expect(container.querySelector('[role="status"]')?.textContent).toContain('Waiting for the first logged step…');
+    expect(getComputedStyle(container.querySelector('.plot')!).visibility).toBe('hidden');
+    await rerender({ spec, data, label: 'Entropy', live: true });
+    const canvas = container.querySelector('canvas')!;
+    await expect.poll(() => inkShare(canvas)).toBeGreaterThan(0.01);
+    expect(getComputedStyle(container.querySelector('.plot')!).visibility).toBe('visible');
+  });
+
+  it('decimates to the pixel columns, again for a zoomed range, and resizes with its container', async () => {
+    const { spec, data } = figure({ runs: [1], metrics: ['entropy'], smoothing: 0 }, [1], 20_000);
+    const host = hostOf(400);
+    const link = new XLink();
+    render(FigureChart, { target: host, props: { spec, data, label: 'Long run', link } });
     const canvas = host.querySelector('canvas')!;
     await expect.poll(() => Chart.getChart(canvas)?.width).toBe(400);
     const chart = Chart.getChart(canvas)!;
-    // 400 px -> 400 buckets of at most 4 points each, not 20,000 points.
-    await expect.poll(() => chart.data.datasets[0].data.length).toBeLessThanOrEqual(1600);
-    expect(chart.data.datasets[0].data.length).toBeGreaterThan(400);
+    const columns = () => Math.round(chart.chartArea.width * devicePixelRatio);
+    // At most min and max per pixel column of the plot, not 20,000 points.
+    await expect.poll(() => drawn(chart)).toBeGreaterThan(columns());
+    expect(drawn(chart)).toBeLessThanOrEqual(2 * columns() + 2);
+
+    // Zoomed to a twentieth, the same columns hold the points of that range only: detail appears.
+    const whole = drawn(chart);
+    link.range = { min: 5_000, max: 6_000 };
+    await expect.poll(() => chart.scales.x.min).toBe(5_000);
+    expect(chart.scales.x.max).toBe(6_000);
+    expect(drawn(chart)).toBeGreaterThan(0.5 * whole);
+    expect(drawn(chart)).toBeLessThanOrEqual(2 * columns() + 2);
+    expect(host.querySelector('.range')?.textContent).toMatch(/Step\s+5,?000\s+–\s+6,?000/);
+    link.range = null;
+    await expect.poll(() => host.querySelector('.range')).toBeNull();
 
     host.style.width = '900px';
     await expect.poll(() => Chart.getChart(canvas)?.width).toBe(900);
     expect(Chart.getChart(canvas)).toBe(chart);
-    await expect.poll(() => chart.data.datasets[0].data.length).toBeGreaterThan(1600);
+    await expect.poll(() => drawn(chart)).toBeGreaterThan(2 * 400);
+    host.remove();
+  });
+
+  it('reads the smoothed and raw values at the hovered step from the full curves', async () => {
+    const { spec, data } = figure({ runs: [1], metrics: ['entropy'], smoothing: 0.6 }, [1], 5_000);
+    const host = hostOf(600);
+    render(FigureChart, { target: host, props: { spec, data, label: 'Hover' } });
+    const canvas = host.querySelector('canvas')!;
+    await expect.poll(() => inkShare(canvas)).toBeGreaterThan(0.005);
+    // The real pointer, moved by Chromium to the middle of the plot.
+    await userEvent.hover(host.querySelector('.plot')!);
+    await expect.poll(() => host.querySelector('[role="tooltip"]')).toBeTruthy();
+    const text = host.querySelector('[role="tooltip"]')!.textContent!;
+    const step = Number(/Step\s+([\d,]+)/.exec(text)![1].replace(/,/g, ''));
+    const entropy = syntheticRun(1, { clipLow: 0.15, steps: 5_000 }).series.find((s) => s.key === 'entropy')!;
+    const smoothed = smoothEma(entropy.values, 0.6)[step]!;
+    expect(text).toContain(formatNumber(smoothed));
+    expect(text).toContain(formatNumber(entropy.values[step]!));
+    // Near the middle of the data, as the pointer is near the middle of the plot.
+    expect(step).toBeGreaterThan(1_500);
+    expect(step).toBeLessThan(3_500);
     host.remove();
   });
 });

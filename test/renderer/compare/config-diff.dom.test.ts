@@ -31,7 +31,7 @@ describe('ConfigDiff', () => {
     const cells = (key: string) =>
       within(document.querySelector(`tr[data-key="${key}"]`) as HTMLElement).getAllByRole('cell');
     expect(cells('objective.clipLow').map((c) => c.textContent)).toEqual(['0.2', '0.1', '0.1']);
-    expect(cells('objective.clipHigh').map((c) => c.textContent)).toEqual(['0.2', 'none', '0.2']);
+    expect(cells('objective.clipHigh').map((c) => c.textContent)).toEqual(['0.2', 'off', '0.2']);
     expect(cells('optim.lr').map((c) => c.textContent)).toEqual(['100', '100', '50']);
     // Columns are named by what sets them apart, and say which run they are.
     const heads = screen.getAllByRole('columnheader').map((h) => h.textContent?.replace(/\s+/g, ' ').trim());

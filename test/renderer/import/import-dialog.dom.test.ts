@@ -15,6 +15,7 @@ import {
 import { appContext } from '../../../src-renderer/lib/context';
 import ImportDialog from '../../../src-renderer/components/import/ImportDialog.svelte';
 import { errorsByField, importRequest } from '../../../src-renderer/components/import/import-model';
+import { diagnosticCoverage } from '../../../src-main/lab/diagnostics/coverage';
 import { localRun } from '../../support/run-records';
 import { scriptedApi, type ScriptedApi } from '../scripted-api';
 
@@ -33,6 +34,7 @@ function preview(overrides: Partial<ImportPreview> = {}): ImportPreview {
     steps: { count: 335, first: 101, last: 435 },
     aliases: { entropy: 'actor/entropy_loss' },
     clipFractionCombined: true,
+    coverage: diagnosticCoverage(['actor/entropy_loss', 'actor/pg_clipfrac'], { entropy: 'actor/entropy_loss' }),
     params: { 'actor_rollout_ref.actor.clip_ratio_c': 3 },
     warnings: ['skipped "resize/mode": its values are not numbers'],
     ...overrides,
@@ -138,7 +140,7 @@ describe('Import dialog', () => {
     expect(screen.getByText('Reading 50% · 12 points')).toBeTruthy();
 
     const run = importedRun(7, 'job 17');
-    finish({ run, runs: [run], format: 'verl-console', reason: '', points: 24, keys: 2, warnings: [] });
+    finish({ run, runs: [run], format: 'verl-console', reason: '', points: 24, keys: 2, coverage: [], warnings: [] });
     await vi.waitFor(() => expect(onimported).toHaveBeenCalledWith(run));
     expect(onclose).toHaveBeenCalled();
     expect(lab.callsOf('imports.fromContent')).toEqual([

@@ -20,6 +20,7 @@ function preview(file: string): ImportPreview {
     steps: { count: 3, first: 1, last: 3 },
     aliases: { entropy: 'actor/entropy' },
     clipFractionCombined: false,
+    coverage: [],
     params: {},
     warnings: [],
   };
@@ -115,6 +116,7 @@ describe('ImportSession', () => {
       reason: 'verl keys',
       points: 30,
       keys: 10,
+      coverage: [],
       warnings: [],
     });
     expect((await importing)?.id).toBe(6);

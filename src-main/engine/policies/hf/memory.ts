@@ -6,7 +6,7 @@
  * refused when the peak exceeds what the backend can address, with what to lower.
  */
 import os from 'node:os';
-import type { RunConfig } from '../../../contract';
+import { formatMemory, type RunConfig } from '../../../contract';
 import { parameterCount, type ModelSpec } from './spec';
 
 const F32 = 4;
@@ -78,14 +78,11 @@ export function memoryBudget(backend: string): number {
   return backend === 'wasm' ? WASM_LIMIT : Math.floor(os.totalmem() * HOST_SHARE);
 }
 
-export const gib = (bytes: number) =>
-  bytes < 1024 ** 3 ? `${Math.ceil(bytes / 1024 ** 2)} MiB` : `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
-
 /** One line per part, for `cliplab train` and the New run form. */
 export function describePlan(p: MemoryPlan): string {
   return (
-    `weights ${gib(p.weights)}, trained ${gib(p.trainable)}, optimizer ${gib(p.optimizer)}, ` +
-    `gradients ${gib(p.gradients)}, activations ${gib(p.activations)}, sampling ${gib(p.sampling)}; peak ${gib(p.peak)}`
+    `weights ${formatMemory(p.weights)}, trained ${formatMemory(p.trainable)}, optimizer ${formatMemory(p.optimizer)}, ` +
+    `gradients ${formatMemory(p.gradients)}, activations ${formatMemory(p.activations)}, sampling ${formatMemory(p.sampling)}; peak ${formatMemory(p.peak)}`
   );
 }
 
@@ -107,7 +104,7 @@ export function assertFits(p: MemoryPlan, config: RunConfig, backend: string): v
   const budget = memoryBudget(backend);
   if (p.peak <= budget) return;
   throw new Error(
-    `memory: this run needs about ${gib(p.peak)} on the ${backend} backend, which has ${gib(budget)} ` +
+    `memory: this run needs about ${formatMemory(p.peak)} on the ${backend} backend, which has ${formatMemory(budget)} ` +
       `(${describePlan(p)}). Lower: ${advice(p, config).join('; ')}`,
   );
 }

@@ -8,7 +8,7 @@ function howFar(ctx: AdviceContext): string {
   const c = ctx.collapse;
   if (c.status !== 'ok') return '';
   return c.verdict === 'collapsed'
-    ? `collapsed (below ${fmtPercent(c.collapseFraction)} of its start ${fmt(c.start)} from step ${c.collapseStep}; final ${fmtPercent(c.finalOverStart)} of start)`
+    ? `collapsed (below ${fmtPercent(c.collapseFraction)} of its start ${fmt(c.start, 4)} from step ${c.collapseStep}; final ${fmtPercent(c.finalOverStart)} of start)`
     : `is falling (ln H ${fmtSigned(c.windowLogChange)} over ${fmtSteps(c.windowFirstStep, c.windowLastStep)}; final ${fmtPercent(c.finalOverStart)} of start)`;
 }
 
@@ -118,7 +118,7 @@ export const theoryAgreement: AdviceRule = (ctx) => {
 
 export const lawCeiling: AdviceRule = (ctx): Advice | null => {
   const law = ctx.law;
-  if (law.status !== 'ok' || law.a <= 0 || law.r2 === null || law.r2 < 0.5) return null;
+  if (law.status !== 'ok' || law.weak || law.a <= 0) return null;
   return {
     id: 'law-ceiling',
     severity: 'info',

@@ -1,13 +1,14 @@
 /**
  * Console output of the Hugging Face Trainer (TRL's GRPOTrainer, Unsloth): at every logging step it
- * prints one Python dict, `{'loss': 0.0, 'grad_norm': nan, 'reward': -3.3, ...}`, among banners,
+ * prints one Python dict, `{'loss': 0.0, 'grad_norm': nan, 'reward': -3.3, ...}` (newer transformers
+ * print the floats as strings, `{'loss': '0.5687'}`), among banners,
  * sample dumps and tqdm bars. The dicts carry no step, so steps are counted (see steps.ts); eval
  * dicts (`eval_*`) attach to the step before them and the end summary (`train_runtime`) is skipped.
  */
 import { ImportError } from '../errors';
 import { consoleSegments } from '../lines';
 import { parsePyDictEntries, type PyValue } from '../pyLiteral';
-import { metricValue } from '../values';
+import { metricValue, numberFromText } from '../values';
 import { headLines, lineDecoder, type DecodeContext, type Decoder, type Head, type ImportFormat } from './format';
 import { ConsoleStepCounter, type LoggedDict } from './trlSteps';
 
@@ -84,6 +85,15 @@ class WrappedDict {
   }
 }
 
+/**
+ * transformers' ProgressCallback and PrinterCallback print every float as `f"{v:.4g}"`, a string
+ * (`{'loss': '0.5687', 'entropy': '3.758'}`, transformers 4.4x on): such a string is the number it
+ * shows, 4 significant digits. Any other string (a sample, a name) is not a metric.
+ */
+function printedFloat(text: string): number | undefined {
+  return numberFromText(text) ?? metricValue(text);
+}
+
 class TrlConsoleDecoder implements Decoder {
   private readonly lines: Decoder;
   private readonly textKeys = new Set<string>();
@@ -118,7 +128,8 @@ class TrlConsoleDecoder implements Decoder {
 
   private emit(dict: LoggedDict, step: number): void {
     for (const [key, raw] of dict.values) {
-      const value = typeof raw === 'boolean' ? undefined : metricValue(raw);
+      const value =
+        typeof raw === 'boolean' ? undefined : typeof raw === 'string' ? printedFloat(raw) : metricValue(raw);
       if (value !== undefined) this.ctx.out.add(key, step, value);
       else if (!this.textKeys.has(key)) {
         this.textKeys.add(key);

@@ -1,0 +1,90 @@
+/**
+ * A figure's curves in typed arrays, as screen charts draw them: one Float64Array per quantity, NaN
+ * where a value is missing, x already in the axis' display unit. Built where the smoothing and the
+ * seed statistics are computed (a Web Worker in the renderer) and moved to the page without a copy
+ * (every array's buffer is transferable), then decimated per pixel column as it is drawn
+ * (columns.ts). Exports keep FigureData (data.ts), which tells a missing value from a NaN.
+ */
+import type { FigureData, FigureTrace } from './data';
+
+export interface PackedTrace extends Pick<
+  FigureTrace,
+  'id' | 'kind' | 'label' | 'metric' | 'panel' | 'colorIndex' | 'dashIndex' | 'runIds' | 'summary'
+> {
+  steps: Float64Array;
+  /** In the axis' display unit (divided by FigureData.x.divisor). */
+  x: Float64Array;
+  raw: Float64Array;
+  smoothed: Float64Array;
+  band: { lower: Float64Array; upper: Float64Array } | null;
+  /** A seed group's seeds with a value, and the spread of their smoothed values, per step. */
+  group: { n: Float64Array; std: Float64Array } | null;
+  /** x never decreases: a value's nearest point is found by bisection. */
+  sorted: boolean;
+}
+
+export interface PackedFigure extends Omit<FigureData, 'traces'> {
+  packed: true;
+  traces: PackedTrace[];
+}
+
+/** `values` as a Float64Array, null as NaN, divided by `divisor`. */
+function floats(values: readonly (number | null)[], divisor = 1): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = v === null ? Number.NaN : divisor === 1 ? v : v / divisor;
+  }
+  return out;
+}
+
+function ascending(x: Float64Array): boolean {
+  for (let i = 1; i < x.length; i++) if (x[i] < x[i - 1]) return false;
+  return true;
+}
+
+/** The typed-array form of `data` (from buildFigureData). */
+export function packFigure(data: FigureData): PackedFigure {
+  const { traces, ...rest } = data;
+  return {
+    ...rest,
+    packed: true,
+    traces: traces.map((t): PackedTrace => {
+      const x = floats(t.x, data.x.divisor);
+      return {
+        id: t.id,
+        kind: t.kind,
+        label: t.label,
+        metric: t.metric,
+        panel: t.panel,
+        colorIndex: t.colorIndex,
+        dashIndex: t.dashIndex,
+        runIds: t.runIds,
+        summary: t.summary,
+        steps: floats(t.steps),
+        x,
+        raw: floats(t.raw),
+        smoothed: floats(t.smoothed),
+        band: t.band && { lower: floats(t.band.lower), upper: floats(t.band.upper) },
+        group: t.group && { n: floats(t.group.n), std: floats(t.group.std) },
+        sorted: ascending(x),
+      };
+    }),
+  };
+}
+
+/** Every buffer of a packed figure, to transfer it to another thread instead of copying it. */
+export function packedBuffers(figure: PackedFigure): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const t of figure.traces) {
+    for (const a of [t.steps, t.x, t.raw, t.smoothed, t.band?.lower, t.band?.upper, t.group?.n, t.group?.std]) {
+      if (a) buffers.add(a.buffer as ArrayBuffer);
+    }
+  }
+  return [...buffers];
+}
+
+/** Whether `data` is already packed (charts take either form). */
+export function isPacked(data: FigureData | PackedFigure): data is PackedFigure {
+  return 'packed' in data && data.packed === true;
+}

@@ -1,0 +1,52 @@
+/**
+ * Our WebAssembly SIMD module (issue 20): the kernels' text (gemm-wat.ts, norm-attention-wat.ts)
+ * compiled with wabt when the wasm backend starts, and instantiated on the backend's own memory,
+ * so that it computes on tensors where tfjs keeps them.
+ */
+import { GEMM_FUNCS } from './gemm-wat';
+import { NORM_ATTENTION_FUNCS } from './norm-attention-wat';
+
+/** The parts of the WebAssembly JS API used here (the Node lib this code compiles against has no types for it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+type Fn = (...args: number[]) => void;
+
+/** The module's exports (pointers are byte offsets into the backend's memory). */
+export interface SimdModule {
+  gemm_nn: Fn;
+  gemm_tn: Fn;
+  layer_norm: Fn;
+  layer_norm_grad: Fn;
+  attention: Fn;
+  attention_grad: Fn;
+}
+
+/**
+ * The module's text, importing the backend's memory (`shared` for tfjs's threaded build, whose
+ * memory is a SharedArrayBuffer: an import must declare it so).
+ */
+export function moduleWat(sharedMemory: boolean): string {
+  const memory = sharedMemory ? '(memory 1 65536 shared)' : '(memory 1)';
+  return `(module\n(import "env" "memory" ${memory})\n${GEMM_FUNCS}\n${NORM_ATTENTION_FUNCS})`;
+}
+
+/** Compiles and instantiates the module on `memory`; throws where wasm SIMD is missing. */
+export async function instantiateSimd(memory: WasmMemory): Promise<SimdModule> {
+  const wabt = await (await import('wabt')).default();
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const parsed = wabt.parseWat('cliplab-simd.wat', moduleWat(shared), { simd: true, threads: shared });
+  try {
+    const { buffer } = parsed.toBinary({});
+    const { exports } = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(buffer), { env: { memory } });
+    return exports as unknown as SimdModule;
+  } finally {
+    parsed.destroy();
+  }
+}

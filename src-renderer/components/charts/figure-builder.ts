@@ -1,0 +1,125 @@
+/**
+ * Builds packed figures (smoothing, seed statistics) in a Web Worker, one for the whole page. The
+ * worker is bundled by Vite as a file of the app's own origin, so the CSP's `worker-src 'self'`
+ * admits it in web mode and in Electron alike. Where no worker can start (an embedder that refuses
+ * it), figures are built on the page instead, with the same code, and a warning says so once.
+ */
+import type { FigureRunInput, FigureSpec, PackedFigure, Series } from '../../../src-main/contract';
+import {
+  buildPackedFigure,
+  packSeries,
+  type FromWorker,
+  type PackedInput,
+  type PackedSeries,
+  type ToWorker,
+} from './figure-protocol';
+
+/** Series sets the worker keeps at once (a view's charts share one; a few views may be open). */
+const MAX_HELD = 6;
+
+interface Pending {
+  resolve: (figure: PackedFigure) => void;
+  reject: (err: Error) => void;
+  spec: FigureSpec;
+  inputs: readonly FigureRunInput[];
+}
+
+export class FigureBuilder {
+  #worker: Worker | null = null;
+  #failed = false;
+  #nextId = 1;
+  #pending = new Map<number, Pending>();
+  #keys = new WeakMap<readonly FigureRunInput[], number>();
+  /** Keys of the series sets the worker holds, oldest first. */
+  #held: number[] = [];
+  #nextKey = 1;
+  /** Each series is packed once: live updates replace only the series that grew. */
+  #packed = new WeakMap<Series, PackedSeries>();
+
+  /** The figure of `inputs` as `spec` asks; rejects with the build's error (a missing group, a bad x axis). */
+  build(spec: FigureSpec, inputs: readonly FigureRunInput[]): Promise<PackedFigure> {
+    const worker = this.#workerOrNull();
+    if (!worker) return this.#buildHere(spec, inputs);
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject, spec, inputs });
+      const key = this.#send(worker, inputs);
+      worker.postMessage({ kind: 'build', id, key, spec } satisfies ToWorker);
+    });
+  }
+
+  /** Ends the worker (tests); the next build starts a new one. */
+  dispose(): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#held = [];
+    this.#keys = new WeakMap();
+  }
+
+  async #buildHere(spec: FigureSpec, inputs: readonly FigureRunInput[]): Promise<PackedFigure> {
+    await Promise.resolve();
+    return buildPackedFigure(spec, inputs).figure;
+  }
+
+  #workerOrNull(): Worker | null {
+    if (this.#worker || this.#failed) return this.#worker;
+    try {
+      const worker = new Worker(new URL('./figure-worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'cliplab-figures',
+      });
+      worker.onmessage = (event: MessageEvent<FromWorker>) => this.#answer(event.data);
+      worker.onerror = (event) => this.#giveUp(worker, event.message || 'the figure worker could not start');
+      this.#worker = worker;
+    } catch (err) {
+      this.#giveUp(null, err instanceof Error ? err.message : String(err));
+    }
+    return this.#worker;
+  }
+
+  /** The key of the worker's copy of `inputs`, sending them first if it has none. */
+  #send(worker: Worker, inputs: readonly FigureRunInput[]): number {
+    const known = this.#keys.get(inputs);
+    if (known !== undefined && this.#held.includes(known)) return known;
+    const key = this.#nextKey++;
+    const packed: PackedInput[] = inputs.map(({ run, series }) => ({ run, series: series.map((s) => this.#pack(s)) }));
+    worker.postMessage({ kind: 'inputs', key, inputs: packed } satisfies ToWorker);
+    this.#keys.set(inputs, key);
+    this.#held.push(key);
+    while (this.#held.length > MAX_HELD)
+      worker.postMessage({ kind: 'drop', key: this.#held.shift()! } satisfies ToWorker);
+    return key;
+  }
+
+  #pack(series: Series): PackedSeries {
+    let packed = this.#packed.get(series);
+    if (!packed) this.#packed.set(series, (packed = packSeries(series)));
+    return packed;
+  }
+
+  #answer(message: FromWorker): void {
+    const pending = this.#pending.get(message.id);
+    if (!pending) return;
+    this.#pending.delete(message.id);
+    if (message.kind === 'built') pending.resolve(message.figure);
+    else pending.reject(new Error(message.message));
+  }
+
+  /** No worker: every build from now on (and every one in flight) runs on the page. */
+  #giveUp(worker: Worker | null, reason: string): void {
+    console.warn(`cliplab: charts are computed on the page, the figure worker failed (${reason})`);
+    worker?.terminate();
+    this.#worker = null;
+    this.#failed = true;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) this.#buildHere(p.spec, p.inputs).then(p.resolve, p.reject);
+  }
+}
+
+let shared: FigureBuilder | null = null;
+
+/** The page's one figure builder. */
+export function figureBuilder(): FigureBuilder {
+  return (shared ??= new FigureBuilder());
+}

@@ -1,0 +1,271 @@
+/**
+ * The line renderer of screen charts: a Chart.js dataset controller that draws a curve (or a seed
+ * group's band) straight from its full-resolution typed arrays. Chart.js's own line controller makes
+ * one point object per data point and lays each one out; for 20 runs x 10,000 steps x 3 metrics (and
+ * the raw line behind each) that was most of the time to a drawn chart (issue 20). Here every update
+ * decimates to the pixel columns of the visible x range (columnIndices: min and max per column, so
+ * zooming in shows detail), maps only the kept points to pixels, and strokes one path.
+ *
+ * The scales still come from Chart.js: `getMinMax` gives them the data's extent (y over the visible
+ * x range only, so a zoomed panel fits what it shows), and each dataset is clipped to its own panel.
+ */
+import { DatasetController, type Chart, type ChartDataset, type Scale } from 'chart.js';
+import { columnIndices, type ColumnView } from '../../../src-main/contract';
+
+/** A curve: y over x, NaN (or ±Infinity) where it has no value. */
+export interface LineSource {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** A filled band between two edges over one x. */
+export interface BandSource {
+  x: Float64Array;
+  lower: Float64Array;
+  upper: Float64Array;
+}
+
+/** A dataset the figureLine controller draws. Its `data` stays empty: the arrays are in `line` or `band`. */
+export interface FigureLineDataset {
+  type: 'figureLine';
+  label: string;
+  data: never[];
+  yAxisID: string;
+  /** Lower draws on top (Chart.js draws the highest order first). */
+  order: number;
+  hidden?: boolean;
+  borderColor: string;
+  borderWidth: number;
+  borderDash: number[];
+  backgroundColor: string;
+  line?: LineSource;
+  band?: BandSource;
+}
+
+/** The 2D context Chart.js draws on (named through Chart.js: the Node typecheck of the bench has no DOM lib). */
+type Context = Chart['ctx'];
+
+/** Pixel coordinates of the kept points, [x0, y0, x1, y1, ...]; y NaN breaks the line. */
+interface Drawn {
+  /** Line: the curve. Band: the upper edge, then the lower edge at the same x. */
+  xy: Float64Array;
+  count: number;
+}
+
+/** What the last decimation depended on; the same inputs keep the same points. */
+interface DrawnKey {
+  dataset: FigureLineDataset;
+  xMin: number;
+  xMax: number;
+  columns: number;
+  yMin: number;
+  yMax: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+  log: boolean;
+}
+
+const sameKey = (a: DrawnKey | null, b: DrawnKey) =>
+  a !== null && (Object.keys(b) as (keyof DrawnKey)[]).every((k) => a[k] === b[k]);
+
+/** A finite value that the y scale can place (a log scale cannot place 0 or less). */
+const placeable = (v: number, log: boolean) => Number.isFinite(v) && (!log || v > 0);
+
+export class FigureLineController extends DatasetController {
+  static id = 'figureLine';
+  // No element per point (`data` is always empty); 'point' only answers legend style lookups.
+  static defaults = { datasetElementType: false, dataElementType: 'point' };
+  static overrides = {};
+
+  #drawn: Drawn = { xy: new Float64Array(0), count: 0 };
+  #indices = new Uint32Array(0);
+  #key: DrawnKey | null = null;
+  /** Kept points after the last update, for tests and the benchmark. */
+  drawnPoints = 0;
+
+  #source(): FigureLineDataset {
+    return this.getDataset() as unknown as FigureLineDataset;
+  }
+
+  /** The data's extent on `scale`: x over every drawable point, y over those in the visible x range. */
+  protected override getMinMax(scale: Scale): { min: number; max: number } {
+    const d = this.#source();
+    const x = d.line?.x ?? d.band?.x;
+    const ys = d.line ? [d.line.y] : d.band ? [d.band.lower, d.band.upper] : [];
+    const meta = this._cachedMeta;
+    const log = meta.yScale?.type === 'logarithmic';
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    if (!x) return { min, max };
+    const onX = scale === meta.xScale;
+    const bounds = meta.xScale?.getUserBounds();
+    const lo = bounds?.minDefined ? bounds.min : Number.NEGATIVE_INFINITY;
+    const hi = bounds?.maxDefined ? bounds.max : Number.POSITIVE_INFINITY;
+    for (const y of ys) {
+      for (let i = 0; i < x.length; i++) {
+        const xi = x[i];
+        if (!placeable(y[i], log) || !Number.isFinite(xi)) continue;
+        if (!onX && (xi < lo || xi > hi)) continue;
+        const v = onX ? xi : y[i];
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    return { min, max };
+  }
+
+  /** Lines are clipped to their panel in draw(), not by Chart.js to the whole plot area. */
+  protected override getMaxOverflow(): boolean {
+    return false;
+  }
+
+  override update(): void {
+    const meta = this._cachedMeta;
+    const xScale = meta.xScale as Scale;
+    const yScale = meta.yScale as Scale;
+    const dataset = this.#source();
+    const columns = Math.max(1, Math.round((xScale.right - xScale.left) * this.chart.currentDevicePixelRatio));
+    const key: DrawnKey = {
+      dataset,
+      xMin: xScale.min,
+      xMax: xScale.max,
+      columns,
+      yMin: yScale.min,
+      yMax: yScale.max,
+      top: yScale.top,
+      bottom: yScale.bottom,
+      left: xScale.left,
+      right: xScale.right,
+      log: yScale.type === 'logarithmic',
+    };
+    if (sameKey(this.#key, key)) return;
+    this.#key = key;
+    const view: ColumnView = { xMin: xScale.min, xMax: Math.max(xScale.min, xScale.max), columns };
+    if (dataset.line) this.#layOutLine(dataset.line, view, xScale, yScale, key.log);
+    else if (dataset.band) this.#layOutBand(dataset.band, view, xScale, yScale, key.log);
+    else this.#drawn.count = 0;
+    this.drawnPoints = this.#drawn.count;
+  }
+
+  #buffers(n: number, points: number): Float64Array {
+    if (this.#indices.length < n) this.#indices = new Uint32Array(n);
+    if (this.#drawn.xy.length < 2 * points) this.#drawn.xy = new Float64Array(2 * points);
+    return this.#drawn.xy;
+  }
+
+  #layOutLine(line: LineSource, view: ColumnView, xScale: Scale, yScale: Scale, log: boolean): void {
+    this.#buffers(line.x.length, 0);
+    const kept = columnIndices(line.x, line.y, view, this.#indices);
+    const xy = this.#buffers(0, kept.length);
+    for (let k = 0; k < kept.length; k++) {
+      const i = kept[k];
+      const v = line.y[i];
+      xy[2 * k] = xScale.getPixelForValue(line.x[i]);
+      xy[2 * k + 1] = placeable(v, log) ? yScale.getPixelForValue(v) : Number.NaN;
+    }
+    this.#drawn.count = kept.length;
+  }
+
+  /** Both edges at the union of their kept points, so each edge keeps its own min and max per column. */
+  #layOutBand(band: BandSource, view: ColumnView, xScale: Scale, yScale: Scale, log: boolean): void {
+    this.#buffers(band.x.length, 0);
+    const upper = columnIndices(band.x, band.upper, view, this.#indices).slice();
+    const lower = columnIndices(band.x, band.lower, view, this.#indices);
+    const kept = mergeAscending(upper, lower);
+    const xy = this.#buffers(0, 2 * kept.length);
+    const n = kept.length;
+    for (let k = 0; k < n; k++) {
+      const i = kept[k];
+      const [lo, hi] = [band.lower[i], band.upper[i]];
+      const drawable = placeable(lo, log) && placeable(hi, log);
+      const px = xScale.getPixelForValue(band.x[i]);
+      xy[2 * k] = px;
+      xy[2 * k + 1] = drawable ? yScale.getPixelForValue(hi) : Number.NaN;
+      xy[2 * (n + k)] = px;
+      xy[2 * (n + k) + 1] = drawable ? yScale.getPixelForValue(lo) : Number.NaN;
+    }
+    this.#drawn.count = n;
+  }
+
+  override draw(): void {
+    const dataset = this.#source();
+    const { count, xy } = this.#drawn;
+    if (count === 0) return;
+    const meta = this._cachedMeta;
+    const xScale = meta.xScale as Scale;
+    const yScale = meta.yScale as Scale;
+    const ctx = this.chart.ctx;
+    ctx.save();
+    // Each dataset stays in its own panel (stacked y axes share one plot area). The clip is on whole
+    // device pixels: a clip with a fractional edge is antialiased, a mask under every line it clips.
+    const half = dataset.borderWidth / 2;
+    const dpr = this.chart.currentDevicePixelRatio;
+    const [left, right] = [Math.floor(xScale.left * dpr) / dpr, Math.ceil(xScale.right * dpr) / dpr];
+    const [top, bottom] = [Math.floor((yScale.top - half) * dpr) / dpr, Math.ceil((yScale.bottom + half) * dpr) / dpr];
+    ctx.beginPath();
+    ctx.rect(left, top, right - left, bottom - top);
+    ctx.clip();
+    ctx.beginPath();
+    if (dataset.band) {
+      traceBand(ctx, xy, count);
+      ctx.fillStyle = dataset.backgroundColor;
+      ctx.fill();
+    } else {
+      traceLine(ctx, xy, 0, count);
+      ctx.strokeStyle = dataset.borderColor;
+      ctx.lineWidth = dataset.borderWidth;
+      ctx.setLineDash(dataset.borderDash);
+      // Round joins: a min/max zigzag with miter joins would draw spikes past the data. Lines of at
+      // most a pixel are hairlines, which have no joins: asking for round ones there only costs.
+      ctx.lineJoin = dataset.borderWidth > 1 ? 'round' : 'miter';
+      ctx.stroke();
+    }
+    ctx.restore();
+  }
+}
+
+/** Adds the line through points [from, from + count) of `xy`, broken where y is NaN. */
+function traceLine(ctx: Context, xy: Float64Array, from: number, count: number): void {
+  let pen = false;
+  for (let k = from; k < from + count; k++) {
+    const y = xy[2 * k + 1];
+    if (Number.isNaN(y)) {
+      pen = false;
+      continue;
+    }
+    if (pen) ctx.lineTo(xy[2 * k], y);
+    else ctx.moveTo(xy[2 * k], y);
+    pen = true;
+  }
+}
+
+/** Adds one closed polygon per gap-free piece: along the upper edge, back along the lower one. */
+function traceBand(ctx: Context, xy: Float64Array, n: number): void {
+  let start = -1;
+  for (let k = 0; k <= n; k++) {
+    const drawable = k < n && !Number.isNaN(xy[2 * k + 1]);
+    if (drawable && start < 0) start = k;
+    if (drawable || start < 0) continue;
+    ctx.moveTo(xy[2 * start], xy[2 * start + 1]);
+    for (let j = start + 1; j < k; j++) ctx.lineTo(xy[2 * j], xy[2 * j + 1]);
+    for (let j = k - 1; j >= start; j--) ctx.lineTo(xy[2 * (n + j)], xy[2 * (n + j) + 1]);
+    ctx.closePath();
+    start = -1;
+  }
+}
+
+/** The sorted union of two ascending index lists. */
+function mergeAscending(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length + b.length);
+  let [i, j, n] = [0, 0, 0];
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (n === 0 || out[n - 1] !== next) out[n++] = next;
+  }
+  return out.subarray(0, n);
+}
+
+/** Chart.js's dataset type for a FigureLineDataset (its config is typed for built-in controllers). */
+export const asChartDataset = (d: FigureLineDataset) => d as unknown as ChartDataset<'line', never[]>;

@@ -1,0 +1,61 @@
+/**
+ * What the page and the figure worker (figure-worker.ts) say to each other. The page sends a set of
+ * runs' series once (as Float64Arrays: copied as memory, not element by element) and then asks for
+ * figures of it by spec; the worker answers with the packed figure, its buffers transferred.
+ */
+import {
+  buildFigureData,
+  packedBuffers,
+  packFigure,
+  type FigureInputLike,
+  type FigureRunInput,
+  type FigureSpec,
+  type PackedFigure,
+  type Series,
+} from '../../../src-main/contract';
+
+/** A series as Float64Arrays, NaN where the value is missing (null). */
+export interface PackedSeries {
+  key: string;
+  steps: Float64Array;
+  values: Float64Array;
+  times: Float64Array;
+}
+
+export interface PackedInput {
+  run: FigureRunInput['run'];
+  series: PackedSeries[];
+}
+
+export type ToWorker =
+  | { kind: 'inputs'; key: number; inputs: PackedInput[] }
+  | { kind: 'drop'; key: number }
+  | { kind: 'build'; id: number; key: number; spec: FigureSpec };
+
+export type FromWorker =
+  { kind: 'built'; id: number; figure: PackedFigure } | { kind: 'failed'; id: number; message: string };
+
+function floats(values: readonly (number | null)[]): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] ?? Number.NaN;
+  return out;
+}
+
+/** `series` as Float64Arrays (±Infinity kept; null becomes NaN, which every figure reads as missing). */
+export function packSeries(series: Series): PackedSeries {
+  return {
+    key: series.key,
+    steps: Float64Array.from(series.steps),
+    values: floats(series.values),
+    times: floats(series.times),
+  };
+}
+
+/** Smoothing, seed statistics and packing of one figure: what the worker does, or the page without one. */
+export function buildPackedFigure(
+  spec: FigureSpec,
+  inputs: readonly FigureInputLike[],
+): { figure: PackedFigure; transfer: ArrayBuffer[] } {
+  const figure = packFigure(buildFigureData(spec, inputs));
+  return { figure, transfer: packedBuffers(figure) };
+}
