@@ -93,8 +93,6 @@ export async function reproduceLlm(opts: LlmOptions): Promise<void> {
     if (groups.length === 0) throw new Error(`no runs of the LLM experiment in ${lab.dbPath}`);
     const ids = groups.flatMap((g) => g.ids);
     if (!opts.reportOnly) await waitForAll(lab, ids, 10_000);
-    // A figure needs data: runs stopped before their first step have none.
-    const figure = await exportFigure(lab, groups, opts.out).catch((err: Error) => `(no figure: ${err.message})`);
     const llmGroups: LlmGroup[] = [];
     for (const g of groups) {
       const runs = await Promise.all(g.ids.map(async (id) => ({ id, series: await seriesOf(lab, id) })));
@@ -105,6 +103,11 @@ export async function reproduceLlm(opts: LlmOptions): Promise<void> {
         runs,
       });
     }
+    // A figure needs data: runs stopped before their first step have none.
+    const stepped = llmGroups.some((g) => g.runs.some((r) => r.series[LLM_KEYS.entropy].some((x) => x !== null)));
+    const figure = stepped
+      ? await exportFigure(lab, groups, opts.out).catch((err: Error) => `(no figure: ${err.message})`)
+      : '(no figure: no run has finished a step)';
     const section = renderLlmSection({
       date: new Date().toISOString().slice(0, 10),
       machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores`,
