@@ -38,7 +38,8 @@ export async function withLab<T>(
 ): Promise<T> {
   const dbPath = dbPathOf(args, io);
   if (use.reads) checkReadable(args, io, dbPath);
-  const lab = createLab({ dbPath });
+  // The command's environment, not the process's, names dashboard headers (lab/remote/targets.ts).
+  const lab = createLab({ dbPath, remote: { env: io.env } });
   try {
     return await fn(lab);
   } finally {

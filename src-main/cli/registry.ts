@@ -12,13 +12,16 @@ import { exportConfigCommand } from './export-config';
 import { exportDataCommand } from './export-data';
 import { exportFigureCommand } from './export-figure';
 import { importCommand } from './import';
+import { logsCommand } from './logs';
 import { presetsCommand } from './presets';
 import { resumeCommand } from './resume';
 import { runsCommand } from './runs';
 import { serveCommand } from './serve';
 import { showCommand } from './show';
+import { submitCommand } from './submit';
 import { sweepCommand } from './sweep';
 import { trainCommand } from './train';
+import { watchCommand } from './watch';
 
 export const COMMANDS: readonly Command[] = [
   // Runs.
@@ -30,6 +33,10 @@ export const COMMANDS: readonly Command[] = [
   runsCommand,
   showCommand,
   presetsCommand,
+  // Remote runs on Ray clusters.
+  submitCommand,
+  watchCommand,
+  logsCommand,
   // Analysis and exchange.
   diagnoseCommand,
   importCommand,

@@ -72,8 +72,12 @@ async function serve(args: ParsedArgs, io: CliIo): Promise<number> {
   const portText = stringOption(args, 'port');
   const port = portText === undefined ? undefined : parsePort(portText);
   const rendererDir = findRendererDir();
-  // Web mode hosts the lab: queued runs train here, in worker processes.
-  const lab = createLab({ dbPath: dbPathOf(args, io), training: { runQueue: true } });
+  // Web mode hosts the lab: queued runs train here, in worker processes; remote runs are followed here.
+  const lab = createLab({
+    dbPath: dbPathOf(args, io),
+    training: { runQueue: true },
+    remote: { follow: true, env: io.env },
+  });
   try {
     const open = !flagOption(args, 'no-open');
     const server = await listenOnFreePort((p) => startServer({ lab, rendererDir, port: p, open }), port);

@@ -11,6 +11,7 @@ import {
   summarizeSeries,
   SUMMARY_DEFINITIONS,
   type MetricKeyInfo,
+  type RemoteRun,
   type RunRecord,
   type SeriesSummary,
   type Series,
@@ -92,7 +93,8 @@ function header(run: RunRecord): string[] {
   if (run.tags.length > 0) lines.push(`  tags      ${run.tags.join(', ')}`);
   if (run.notes) lines.push(`  notes     ${run.notes.replace(/\n/g, '\n            ')}`);
   if (run.error) lines.push(`  error     ${run.error}`);
-  if (run.origin === 'local') {
+  if (run.origin === 'remote') lines.push(...remoteLines(run));
+  if (run.origin !== 'imported') {
     lines.push('  config');
     for (const [section, value] of Object.entries(run.config)) {
       lines.push(`    ${section.padEnd(10)}${sectionText(value).join(' ').replace(/^=/, '')}`);
@@ -102,6 +104,20 @@ function header(run: RunRecord): string[] {
     const params = Object.keys(run.source.params);
     if (params.length > 0) lines.push(`  params    ${sectionText(run.source.params).join(' ')}`);
   }
+  return lines;
+}
+
+/** Where a remote run's job runs and how cliplab hears from it. */
+function remoteLines(run: RemoteRun): string[] {
+  const r = run.remote;
+  const how = r.channel === 'logs' ? "the job's logs" : `the stream file ${r.streamPath}`;
+  const lines = [
+    `  job       ${r.engine} job ${r.jobId} on ${r.target}: ${r.jobStatus ?? 'not yet accepted by Ray'}`,
+    `  follows   ${how}${r.checkedAt ? `, cluster last answered ${formatTime(r.checkedAt)}` : ''}`,
+    `  command   ${r.entrypoint}`,
+  ];
+  if (r.message) lines.push(`  ray says  ${r.message}`);
+  if (r.unreachable) lines.push(`  offline   ${r.unreachable}`);
   return lines;
 }
 

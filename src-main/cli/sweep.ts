@@ -18,12 +18,15 @@ import { configFromArgs, gridFromArgs } from './config-args';
 import { dbPathOf } from './lab';
 import { flagOption, positionals, stringOption } from './options';
 import { baseLine, RateMeter, runLine } from './progress';
+import { REMOTE_FLAGS, REMOTE_OPTIONS, REMOTE_USAGE } from './remote-args';
 import { liveLines, onStopSignals, signalExitCode, type LiveLines, type StopSignal } from './terminal';
 import { runsTable } from './runs';
+import { remoteSweep } from './submit';
 import { confirmLargeSweep, describeSweepPlan, isLargeSweep } from './sweep-review';
 
 const USAGE = `cliplab sweep [--preset NAME] [--config FILE] [--set key=value]... --grid key=v1,v2 [--grid ...]
               [--seeds N] [--parallel N] [--control] [--rerun] [--yes] [--name N] [--json] [--db FILE]
+cliplab sweep --to ray://HOST:PORT --engine trl|verl --model PATH --dataset PATH --grid ... [job options]
 
 Trains a run for every combination of the grid's values and every seed, through the run queue: each
 run in its own worker process, at most N at once. The base config is built as for \`cliplab train\`.
@@ -43,7 +46,12 @@ waiting ones out of the queue (interrupted; \`cliplab resume RUN\` starts them).
   --yes              queue a large sweep without asking
   --name N           prefix of the run names (default: the preset's name)
   --json             print { "runs": [ { "run": {...}, "final": {...} }, ... ] } on stdout
-  --db FILE          database (default: the app's; CLIPLAB_DB overrides)`;
+  --db FILE          database (default: the app's; CLIPLAB_DB overrides)
+
+With --to, every grid point and seed becomes a Ray job on that cluster instead (as \`cliplab submit\`
+makes one), all submitted at once for Ray to schedule, and followed until they end:
+
+${REMOTE_USAGE}`;
 
 const EXIT_INTERRUPTED = 130;
 
@@ -156,6 +164,14 @@ async function sweep(args: ParsedArgs, io: CliIo): Promise<number> {
   if (Object.keys(grid).length === 0 && seeds === 1) {
     throw new UsageError('--grid: expected at least one grid (or --seeds N with N > 1)');
   }
+  if (stringOption(args, 'to') !== undefined) {
+    if (flagOption(args, 'control'))
+      throw new UsageError('--control: random-reward controls train locally; not with --to');
+    if (parallel !== undefined) throw new UsageError('--parallel: Ray schedules the jobs of a sweep --to a cluster');
+    if (flagOption(args, 'rerun'))
+      throw new UsageError('--rerun: a sweep --to a cluster submits every cell as a new job');
+    return remoteSweep(args, io, { config, grid, seeds });
+  }
   const lab = createLab({ dbPath: dbPathOf(args, io), training: { runQueue: true, maxConcurrent: parallel } });
   try {
     const name = stringOption(args, 'name') ?? stringOption(args, 'preset');
@@ -191,7 +207,7 @@ export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'Train a grid of configs x seeds through the run queue, in parallel worker processes',
   usage: USAGE,
-  flags: ['json', 'control', 'rerun', 'yes'],
-  options: ['preset', 'config', 'set', 'grid', 'seeds', 'parallel', 'name'],
+  flags: ['json', 'control', 'rerun', 'yes', ...REMOTE_FLAGS],
+  options: ['preset', 'config', 'set', 'grid', 'seeds', 'parallel', 'name', 'tag', ...REMOTE_OPTIONS],
   run: sweep,
 };

@@ -318,7 +318,7 @@ export interface DiagnosticCoverage {
 export interface RunDiagnosisMeta {
   id: number | null;
   name: string;
-  origin: 'local' | 'imported';
+  origin: 'local' | 'imported' | 'remote';
   seed: number | null;
   groupKey: string | null;
 }

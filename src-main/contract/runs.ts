@@ -85,7 +85,60 @@ export interface ImportedRun extends RunBase {
   source: ImportSource;
 }
 
-export type RunRecord = LocalRun | ImportedRun;
+/** The trainers a remote run can run on a cluster (issue 17), each with cliplab-probe attached. */
+export const REMOTE_ENGINES = ['trl', 'verl'] as const;
+export type RemoteEngine = (typeof REMOTE_ENGINES)[number];
+
+/** Ray's job states (ray.job_submission.JobStatus); the last three are terminal. */
+export const RAY_JOB_STATES = ['PENDING', 'RUNNING', 'STOPPED', 'SUCCEEDED', 'FAILED'] as const;
+export type RayJobState = (typeof RAY_JOB_STATES)[number];
+
+/**
+ * How a remote run's probe records reach cliplab: `logs` reads them out of the job's logs (the probe
+ * prints them to stdout behind a prefix; works through an SSH tunnel), `path` follows the stream file
+ * on storage both the cluster and cliplab's machine see.
+ */
+export const REMOTE_CHANNELS = ['logs', 'path'] as const;
+export type RemoteChannel = (typeof REMOTE_CHANNELS)[number];
+
+/** The Ray job behind a remote run. */
+export interface RemoteJob {
+  engine: RemoteEngine;
+  /** The Ray dashboard it was submitted to, e.g. `ray://127.0.0.1:8265` (never with credentials). */
+  target: string;
+  /** Ray's submission id. */
+  jobId: string;
+  /** Ray's state of the job when cliplab last asked; null until Ray has accepted it. */
+  jobStatus: RayJobState | null;
+  /** Ray's message about the job (e.g. why it failed). */
+  message: string | null;
+  channel: RemoteChannel;
+  /** The stream file on shared storage (channel `path`). */
+  streamPath: string | null;
+  /** GPUs the job asked for. */
+  gpus: number;
+  /** The model and prompt dataset on the cluster, as given at submission. */
+  model: string | null;
+  dataset: string | null;
+  /** The shell command the job runs (Ray's entrypoint). */
+  entrypoint: string;
+  /** ISO 8601; null until Ray has accepted the job. */
+  submittedAt: string | null;
+  /** When the cluster last answered about this job (ISO 8601). */
+  checkedAt: string | null;
+  /** Why the cluster could not be reached on the last try, or null when it answered. */
+  unreachable: string | null;
+}
+
+export interface RemoteRun extends RunBase {
+  origin: 'remote';
+  /** cliplab's config, exported to the engine's settings when the job was submitted. */
+  config: RunConfig;
+  source: null;
+  remote: RemoteJob;
+}
+
+export type RunRecord = LocalRun | ImportedRun | RemoteRun;
 
 /** One metric's points, as columns. `values` holds null where the source had NaN. */
 export interface Series {

@@ -15,6 +15,8 @@ import { followHandlers, FollowService } from './import/follow-service';
 import { importHandlers } from './import/service';
 import { modelHandlers } from './models';
 import { ensureDbFolder } from './paths';
+import { remoteHandlers } from './remote/handlers';
+import { RemoteService, type RemoteOptions } from './remote/service';
 import { runHandlers } from './runs';
 import { trainingHandlers } from './runner/handlers';
 import { reapDeadWorkers } from './runner/liveness';
@@ -28,6 +30,8 @@ export interface LabOptions {
   onListenerError?: (err: unknown) => void;
   /** Training runs in worker processes through the queue (issue 4); by default the queue does not run. */
   training?: TrainingOptions;
+  /** Remote runs on Ray clusters (issue 17); by default none is followed (calls still work). */
+  remote?: RemoteOptions;
 }
 
 /** The lab with its context, for features that add calls (training, imports) and for tests. */
@@ -35,6 +39,8 @@ export interface LabService extends Lab {
   readonly context: LabContext;
   /** The run queue (worker processes of this lab). */
   readonly queue: RunQueue;
+  /** Remote runs: submitting, stopping and following Ray jobs. */
+  readonly remote: RemoteService;
 }
 
 /**
@@ -52,6 +58,8 @@ export function createLab(opts: LabOptions): LabService {
   reapDeadWorkers(store);
   const queue = new RunQueue(context, opts.training);
   const follows = new FollowService(context);
+  const remote = new RemoteService(context, opts.remote);
+  const training = trainingHandlers(context, queue);
   const handlers: ApiHandlers = {
     ...runs,
     ...configHandlers(),
@@ -62,16 +70,22 @@ export function createLab(opts: LabOptions): LabService {
     ...followHandlers(follows),
     ...exportConfigHandlers(context),
     ...fileHandlers(),
-    ...trainingHandlers(context, queue),
+    ...training,
     ...modelHandlers(),
+    ...remoteHandlers(remote),
+    // A remote run is stopped at its cluster; every other run through the queue.
+    'runs.cancel': (a) =>
+      context.store.getRun(a.id)?.origin === 'remote' ? remote.stop(a.id) : training['runs.cancel'](a),
   };
   let closed = false;
   queue.start();
+  remote.start();
   return {
     handlers,
     dbPath,
     context,
     queue,
+    remote,
     subscribe: events.subscribe,
     async close() {
       if (closed) return;
@@ -79,6 +93,7 @@ export function createLab(opts: LabOptions): LabService {
       // Followed logs end as interrupted; workers checkpoint and stop (their runs become interrupted);
       // queued runs wait for the next start.
       await follows.close();
+      await remote.close();
       await queue.close();
       store.close();
     },

@@ -6,16 +6,20 @@
 import {
   ApiError,
   METRIC,
+  RAY_JOB_STATES,
+  REMOTE_CHANNELS,
+  REMOTE_ENGINES,
   RUN_STATUSES,
   formatFieldErrors,
   runConfigSchema,
   validateWith,
   type ImportSource,
+  type RemoteJob,
   type RunConfig,
   type RunRecord,
   type RunStatus,
 } from '../contract';
-import type { StoredRun } from '../store';
+import type { StoredRemoteJob, StoredRun } from '../store';
 import type { LabContext } from './context';
 
 /** Metrics whose latest value every run record carries (run list columns, progress). */
@@ -81,6 +85,42 @@ function parseStatus(status: string): RunStatus {
   return status as RunStatus;
 }
 
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], column: string): T {
+  if (value === null || !(allowed as readonly string[]).includes(value)) {
+    throw new Unreadable(`remote job ${column} "${value}" is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+const textOrNull = (v: unknown) => (typeof v === 'string' ? v : null);
+
+/**
+ * A remote run's job as clients see it: the request's entrypoint and the metadata naming its model
+ * and data, never the request's environment (it may hold the user's secrets).
+ */
+function parseRemoteJob(job: StoredRemoteJob | null): RemoteJob {
+  if (job === null) throw new Unreadable('its remote job row is missing');
+  const request = parseObject(job.request, 'remote job request');
+  const meta = typeof request.metadata === 'object' && request.metadata !== null ? request.metadata : {};
+  const { cliplab_model: model, cliplab_dataset: dataset } = meta as Record<string, unknown>;
+  return {
+    engine: oneOf(job.engine, REMOTE_ENGINES, 'engine'),
+    target: job.target,
+    jobId: job.jobId,
+    jobStatus: job.jobStatus === null ? null : oneOf(job.jobStatus, RAY_JOB_STATES, 'status'),
+    message: job.message,
+    channel: oneOf(job.channel, REMOTE_CHANNELS, 'channel'),
+    streamPath: job.streamPath,
+    gpus: job.gpus,
+    model: textOrNull(model),
+    dataset: textOrNull(dataset),
+    entrypoint: textOrNull(request.entrypoint) ?? '',
+    submittedAt: job.submittedAt,
+    checkedAt: job.checkedAt,
+    unreachable: job.unreachable,
+  };
+}
+
 function common(row: StoredRun) {
   return {
     id: row.id,
@@ -127,6 +167,10 @@ export function toRunRecord(row: StoredRun): RunRecord {
     }
     if (row.origin === 'imported') {
       return { ...common(row), status, origin: 'imported', config: null, source: parseSource(row.source) };
+    }
+    if (row.origin === 'remote') {
+      const config = parseConfig(row.config);
+      return { ...common(row), status, origin: 'remote', config, source: null, remote: parseRemoteJob(row.remote) };
     }
     throw new Unreadable(`unknown origin "${row.origin}"`);
   } catch (err) {

@@ -59,6 +59,8 @@ function start(): void {
     dbPath: process.env[DB_ENV] || path.join(app.getPath('userData'), DB_FILE),
     // Queued runs (also those left from the last session) train in utility processes.
     training: { runQueue: true, spawnWorker: utilityWorkerSpawner(app.getAppPath()) },
+    // Remote runs on Ray clusters are followed while the app is open, and caught up when it opens.
+    remote: { follow: true },
   });
   // The window's API adds the calls only the desktop answers (the save and open dialogs).
   const appWindow = () => running?.window ?? null;

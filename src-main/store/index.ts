@@ -8,6 +8,7 @@ import { checkpointQueries } from './checkpoints';
 import { openDb, type OpenOptions } from './db';
 import { figureQueries } from './figures';
 import { metricQueries } from './metrics';
+import { remoteQueries } from './remote';
 import { runQueries } from './runs';
 import { sampleQueries } from './samples';
 import { SCHEMA_VERSION } from './schema';
@@ -24,6 +25,7 @@ function storeOver(db: ReturnType<typeof openDb>) {
     ...baseModelQueries(db),
     ...figureQueries(db),
     ...trainingQueries(db),
+    ...remoteQueries(db),
     /** Runs fn in one transaction (nested calls become savepoints); a throw rolls all of it back. */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn);
@@ -71,5 +73,6 @@ export type { MetricPoint, SeriesInput, StepRange } from './metrics';
 export type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
 export type { BaseModelRow, BaseModelInfoRow, NewBaseModel } from './base-models';
 export type { FigureRow } from './figures';
+export type { StoredRemoteJob, NewRemoteJob, OpenRemoteRun } from './remote';
 export type { QueueEntry, RunningWorker, BaseModelBuild, BuildClaim, StopKind } from './training';
 export { openForeignDatabase, isSqliteFile, type ForeignDatabase } from './foreign';

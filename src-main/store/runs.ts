@@ -1,6 +1,7 @@
 /** Runs: create, read (with tags, last step and latest values), status changes, labels, delete. */
 import type { RunStatus, SeedGroup } from '../contract';
 import type { Db } from './db';
+import { remoteQueries, type StoredRemoteJob } from './remote';
 
 /** A run as stored. JSON columns stay text: the lab parses them and reports a row it cannot read. */
 export interface StoredRun {
@@ -33,11 +34,13 @@ export interface StoredRun {
   lastStep: number | null;
   /** Latest value of each requested key the run has logged. */
   latest: Record<string, number | null>;
+  /** The Ray job of a remote run (schema 4); null for other runs. */
+  remote: StoredRemoteJob | null;
 }
 
 export interface NewRun {
   name: string;
-  origin: 'local' | 'imported';
+  origin: 'local' | 'imported' | 'remote';
   status: RunStatus;
   config?: unknown;
   source?: unknown;
@@ -70,7 +73,7 @@ const RUN_COLUMNS = `id, name, origin, status, config, source, group_key AS grou
   started_at AS startedAt, finished_at AS finishedAt, error, notes, worker_pid AS workerPid,
   heartbeat_at AS heartbeatAt, control_of AS controlOf`;
 
-type RunColumns = Omit<StoredRun, 'tags' | 'lastStep' | 'latest'>;
+type RunColumns = Omit<StoredRun, 'tags' | 'lastStep' | 'latest' | 'remote'>;
 
 /**
  * What a status change does to the timestamps. Starting clears a previous end (a resumed run);
@@ -104,10 +107,14 @@ const json = (v: unknown) => (v === undefined || v === null ? null : JSON.string
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 export function runQueries(db: Db) {
+  const remote = remoteQueries(db);
+
   function attach(rows: RunColumns[], opts: ListRunsOptions): StoredRun[] {
     const byId = new Map<number, StoredRun>();
-    for (const r of rows) byId.set(r.id, { ...r, tags: [], lastStep: null, latest: {} });
+    for (const r of rows) byId.set(r.id, { ...r, tags: [], lastStep: null, latest: {}, remote: null });
     if (byId.size === 0) return [];
+    const remoteIds = rows.filter((r) => r.origin === 'remote').map((r) => r.id);
+    for (const [id, job] of remote.remoteJobsOf(remoteIds)) byId.get(id)!.remote = job;
     const one = rows.length === 1 ? rows[0].id : null;
     const where = one === null ? '' : 'WHERE run_id = ?';
     const args = one === null ? [] : [one];

@@ -188,6 +188,34 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE attribution_keys;
     `,
   },
+  {
+    version: 5,
+    description: 'remote runs: the Ray job behind each one',
+    sql: `
+      -- The job <-> run mapping of runs with origin 'remote' (issue 17): where the job was submitted,
+      -- its submission id (unique per dashboard, so a restart never submits a run twice), the request
+      -- as sent (to submit it later when the cluster was unreachable), and what Ray last said.
+      -- HTTP headers for the dashboard (auth proxies) are never stored here.
+      CREATE TABLE remote_jobs (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+        engine TEXT NOT NULL,
+        target TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        request TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('logs', 'path')),
+        stream_path TEXT,
+        gpus REAL NOT NULL DEFAULT 0,
+        insecure_ok INTEGER NOT NULL DEFAULT 0,
+        job_status TEXT,
+        message TEXT,
+        submitted_at TEXT,
+        stop_sent_at TEXT,
+        checked_at TEXT,
+        unreachable TEXT,
+        UNIQUE (target, job_id)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -22,6 +22,8 @@ const rewardLabels: { [K in RewardConfig['kind']]: (reward: Extract<RewardConfig
 
 export function taskLabel(run: RunRecord): string {
   if (!run.config) return MISSING;
+  // A remote run trains the engine's model on a dataset on the cluster, not cliplab's toy task.
+  if (run.origin === 'remote') return run.remote.dataset?.split(/[\\/]/).pop() || MISSING;
   const task = run.config.task;
   return (taskLabels[task.kind] as (t: TaskConfig) => string)(task);
 }
@@ -40,12 +42,25 @@ export function clipLabel(run: RunRecord): string {
 }
 
 export function originLabel(run: RunRecord): string {
-  return run.origin === 'imported' ? `imported (${run.source.format})` : 'local';
+  if (run.origin === 'imported') return `imported (${run.source.format})`;
+  if (run.origin === 'remote') return `remote: ${run.remote.engine} job ${run.remote.jobId} on ${run.remote.target}`;
+  return 'local';
 }
 
-/** Steps are numbered from 0, so a run whose last logged step is `step` has done `step + 1`. */
+/** The origin in a table cell: local, an import's log format, or a remote run's engine on Ray. */
+export function originShort(run: RunRecord): string {
+  if (run.origin === 'imported') return run.source.format;
+  if (run.origin === 'remote') return `${run.remote.engine} on Ray`;
+  return 'local';
+}
+
+/**
+ * Local steps are numbered from 0, so a run whose last logged step is `step` has done `step + 1`; a
+ * remote run's steps count the trainer's optimizer updates from 1 (cliplab-probe's records).
+ */
 export function stepsDone(run: RunRecord): number {
-  return run.step === null ? 0 : run.step + 1;
+  if (run.step === null) return 0;
+  return run.origin === 'remote' ? run.step : run.step + 1;
 }
 
 export function stepLabel(run: RunRecord): string {

@@ -24,7 +24,9 @@ describe('cliplab import', () => {
     expect(r.stdout).toMatch(/clip\/frac <- actor\/pg_clipfrac/);
     expect(r.stdout).toMatch(/combined only/);
     // What the diagnostics can make of it, before anyone opens them: no entropy key here.
-    expect(r.stdout).toMatch(/diagnose {2}Entropy collapse: not possible, the log has no entropy \(Entropy \(nats\)\)\./);
+    expect(r.stdout).toMatch(
+      /diagnose {2}Entropy collapse: not possible, the log has no entropy \(Entropy \(nats\)\)\./,
+    );
     expect(r.stdout).toMatch(/note {6}skipped "resize\/mode"/);
     const json = await cli('import', realLog('metahackathon_trainer_state.json'), '--json', '--name', 'meta');
     expect(JSON.parse(json.stdout)).toMatchObject({ format: 'trl-state', run: { name: 'meta', origin: 'imported' } });

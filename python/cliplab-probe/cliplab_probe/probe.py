@@ -6,6 +6,7 @@ decide when updates end and hand the metrics to the trainer's own logger too."""
 from __future__ import annotations
 
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from .core import (
     tally_logit_estimate,
 )
 from .distributed import all_reduce_tally, world
-from .stream import Mode, ProbeStream
+from .stream import Mode, ProbeStream, echo_requested
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,10 @@ class Probe:
         run: dict[str, Any],
         mode: Mode = "new",
         replicas: int = 1,
+        echo: bool | None = None,
     ) -> Probe:
-        """A probe whose rank 0 writes `path` (None: metrics go to the trainer's logger only)."""
+        """A probe whose rank 0 writes `path` (None: metrics go to the trainer's logger only) and, with
+        `echo` (None: as CLIPLAB_PROBE_STDOUT says), prints the same lines to stdout for the job's logs."""
         rank, size = world()
         header = {
             **run,
@@ -90,7 +93,9 @@ class Probe:
                 "logit_estimate": options.logit_estimate,
             },
         }
-        stream = ProbeStream(path, header, mode) if path is not None and rank == 0 else None
+        to_stdout = echo_requested() if echo is None else echo
+        wanted = path is not None or to_stdout
+        stream = ProbeStream(path, header, mode, sys.stdout if to_stdout else None) if wanted and rank == 0 else None
         return cls(clip=clip, temperature=temperature, options=options, stream=stream, replicas=replicas)
 
     def add(self, batch: TokenBatch) -> None:

@@ -72,9 +72,12 @@ def attach_probe(
     logit_estimate: bool = True,
     mode: Mode = "new",
     name: str | None = None,
+    echo: bool | None = None,
 ) -> Probe:
     """Attaches the probe to a GRPOTrainer before `train()`. `stream`: the run's JSONL (rank 0 writes
-    it; None: only the trainer's log gets the metrics). `exact_every`: exact attribution every N updates."""
+    it; None: only the trainer's log gets the metrics). `exact_every`: exact attribution every N updates.
+    `echo`: also print the stream's lines to stdout (None: as CLIPLAB_PROBE_STDOUT says), for a cluster
+    job whose logs are how cliplab reads it."""
     args = trainer.args
     if trainer.loss_type not in SUPPORTED_LOSS_TYPES:
         raise ValueError(
@@ -93,7 +96,7 @@ def attach_probe(
         "model": getattr(model.config, "_name_or_path", "") or type(model).__name__,
         "params": {k: _jsonable(getattr(args, k, None)) for k in PARAMS},
     }
-    probe = Probe.open(clip, trainer.temperature, options, stream, run, mode)
+    probe = Probe.open(clip, trainer.temperature, options, stream, run, mode, echo=echo)
     hooks = _TrlHooks(trainer, probe, model)
     trainer.add_callback(_ProbeCallback(hooks))
     return probe

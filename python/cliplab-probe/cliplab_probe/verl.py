@@ -8,7 +8,9 @@ it) and records the probe's metrics on the side. The three overrides that load i
 
 `external_lib` is imported by verl's model config in every worker process (HFModelConfig.__post_init__),
 which registers the loss there; the runtime_env variable reaches the Ray workers. Without
-CLIPLAB_PROBE_STREAM the metrics go to verl's own logger only. A stream file that already holds a run
+CLIPLAB_PROBE_STREAM the metrics go to verl's own logger only; CLIPLAB_PROBE_STDOUT=1 also prints the
+stream's lines to stdout, which Ray forwards into the job's logs (how `cliplab submit --engine verl`
+follows a run when cliplab cannot read the cluster's storage). A stream file that already holds a run
 is refused (one file per run); CLIPLAB_PROBE_RESUME=1 appends to it when resuming, and
 CLIPLAB_PROBE_NAME names the run.
 

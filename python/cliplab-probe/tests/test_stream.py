@@ -1,11 +1,12 @@
 """The stream: one header, one complete line per update, safe to read while it is written."""
 
+import io
 import json
 import threading
 
 import pytest
 
-from cliplab_probe.stream import ProbeStream
+from cliplab_probe.stream import ECHO_PREFIX, ProbeStream
 
 
 def read(path):
@@ -59,3 +60,21 @@ def test_a_reader_never_sees_a_broken_line(tmp_path):
     thread.join(timeout=30)
     stream.close()
     assert seen[-1] == 200
+
+
+def test_the_echo_prints_every_line_behind_the_prefix_even_without_a_file(tmp_path):
+    out = io.StringIO()
+    with ProbeStream(None, {"trainer": "test"}, echo=out) as s:
+        s.write_step(1, {"clip/low_frac": 0.5})
+    lines = out.getvalue().splitlines()
+    assert all(line.startswith(ECHO_PREFIX) for line in lines)
+    records = [json.loads(line[len(ECHO_PREFIX) :]) for line in lines]
+    assert records[0]["run"]["trainer"] == "test" and records[1]["metrics"] == {"clip/low_frac": 0.5}
+    # A resumed run appends no second header to its file, but its new log starts with one.
+    path = tmp_path / "run.jsonl"
+    ProbeStream(path, {"trainer": "a"}).close()
+    resumed = io.StringIO()
+    ProbeStream(path, {"trainer": "a"}, mode="append", echo=resumed).close()
+    assert len(read(path)) == 1 and '"cliplab_probe"' in resumed.getvalue()
+    with pytest.raises(ValueError, match="a path, an echo stream, or both"):
+        ProbeStream(None, {})

@@ -12,6 +12,7 @@ import { filesApi } from './files';
 import { followsApi } from './follows';
 import { importsApi } from './imports';
 import { modelsApi } from './models';
+import { remoteApi } from './remote';
 import { runsApi } from './runs';
 import { trainingApi } from './training';
 
@@ -25,6 +26,7 @@ export const api = {
   ...followsApi,
   ...trainingApi,
   ...modelsApi,
+  ...remoteApi,
 };
 
 export type Api = typeof api;
@@ -54,4 +56,5 @@ export * from './follows';
 export * from './files';
 export * from './training';
 export * from './models';
+export * from './remote';
 export { defineCall, defineEvent, type CallSpec } from './define';

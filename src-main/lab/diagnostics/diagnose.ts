@@ -30,10 +30,10 @@ import { clipSettingsFromConfig, clipSettingsFromParams, unknownClipSettings } f
 export interface RunInputMeta {
   id: number | null;
   name: string;
-  origin: 'local' | 'imported';
+  origin: 'local' | 'imported' | 'remote';
   seed?: number | null;
   groupKey?: string | null;
-  /** A local run's config. */
+  /** A local or remote run's config. */
   config?: RunConfig | null;
   /** An imported run's hyperparameters, by the trainer's names. */
   params?: Record<string, unknown> | null;
@@ -63,7 +63,7 @@ export function runInputMeta(run: RunRecord): RunInputMeta {
     origin: run.origin,
     seed: run.seed,
     groupKey: run.groupKey,
-    config: run.origin === 'local' ? run.config : null,
+    config: run.origin === 'imported' ? null : run.config,
     params: run.origin === 'imported' ? run.source.params : null,
     aliases: run.origin === 'imported' ? (run.source.aliases ?? null) : null,
     clipFractionCombined: run.origin === 'imported' && run.source.clipFractionCombined === true,

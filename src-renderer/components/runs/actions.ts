@@ -2,7 +2,8 @@
 import { ApiError, CANCELLABLE, RESUMABLE, type RunRecord } from '../../../src-main/contract';
 import type { LabClient } from '../../lib/transport';
 
-export type RunActionId = 'rename' | 'tags' | 'notes' | 'cancel' | 'resume' | 'stopFollow' | 'control' | 'delete';
+export type RunActionId =
+  'rename' | 'tags' | 'notes' | 'cancel' | 'stopJob' | 'resume' | 'stopFollow' | 'control' | 'delete';
 
 export interface RunAction {
   id: RunActionId;
@@ -20,6 +21,13 @@ const ACTIONS: readonly (RunAction & { applies(run: RunRecord): boolean })[] = [
     label: 'Cancel run',
     dialog: false,
     applies: (r) => r.origin === 'local' && CANCELLABLE.includes(r.status),
+  },
+  // A remote run's Ray job is stopped on its cluster; the run ends cancelled when Ray says it stopped.
+  {
+    id: 'stopJob',
+    label: 'Stop job',
+    dialog: false,
+    applies: (r) => r.origin === 'remote' && (r.status === 'queued' || r.status === 'running'),
   },
   // An imported run is running while the lab follows its log (contract/api/follows.ts).
   {
@@ -47,6 +55,7 @@ const ACTIONS: readonly (RunAction & { applies(run: RunRecord): boolean })[] = [
 /** Actions that call the lab at once, without a dialog. */
 export const IMMEDIATE_ACTIONS = {
   cancel: { call: 'runs.cancel', verb: 'cancel' },
+  stopJob: { call: 'runs.cancel', verb: 'stop the job of' },
   resume: { call: 'runs.resume', verb: 'resume' },
   stopFollow: { call: 'imports.stopFollow', verb: 'stop following' },
 } as const;

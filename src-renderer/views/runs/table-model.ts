@@ -13,7 +13,15 @@ import {
   type RunRecord,
   type RunStatus,
 } from '../../../src-main/contract';
-import { clipLabel, originLabel, rewardLabel, stepLabel, stepsDone, taskLabel } from '../../lib/run-labels';
+import {
+  clipLabel,
+  originLabel,
+  originShort,
+  rewardLabel,
+  stepLabel,
+  stepsDone,
+  taskLabel,
+} from '../../lib/run-labels';
 
 export type SortValue = string | number | null;
 
@@ -50,7 +58,7 @@ export const COLUMNS = [
     numeric: false,
     width: 92,
     value: (r) => originLabel(r),
-    text: (r) => (r.origin === 'imported' ? r.source.format : 'local'),
+    text: (r) => originShort(r),
   },
   { id: 'task', label: 'Task', numeric: false, width: 112, value: (r) => taskLabel(r), text: (r) => taskLabel(r) },
   {

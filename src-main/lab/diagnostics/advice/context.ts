@@ -8,7 +8,7 @@ export interface AdviceContext extends Pick<
   'settings' | 'collapse' | 'clip' | 'theory' | 'control' | 'law'
 > {
   runId: number | null;
-  origin: 'local' | 'imported';
+  origin: 'local' | 'imported' | 'remote';
   /** Seeds of this run's config in the store (null when unknown). */
   seedsInGroup: number | null;
   klPpo: ResolvedSeries | null;
