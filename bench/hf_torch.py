@@ -3,6 +3,8 @@ transformers (KV-cache sampling with generate) and a TRL-equivalent GRPO loss (p
 at the temperature, the clipped surrogate with decoupled bounds, token-mean as TRL's "dapo" loss
 type, entropies as TRL logs them), backward and an AdamW step; LoRA through PEFT.
 
+A GGUF model comes as its folder and "gguf_file"; "full": false skips the full fine-tuning update.
+
 Usage: python3 hf_torch.py < request.json   (prints one JSON line)
 """
 
@@ -25,9 +27,11 @@ def blas() -> str:
     return found.group(1) if found else "unknown"
 
 
-def load(path: str, lora: dict | None):
+def load(path: str, gguf_file: str | None, lora: dict | None):
+    """The model in float32 (a GGUF file's tensors dequantized by transformers), LoRA-wrapped if asked."""
+    extra = {"gguf_file": gguf_file} if gguf_file else {}
     model = AutoModelForCausalLM.from_pretrained(
-        path, dtype=torch.float32, attn_implementation="sdpa"
+        path, dtype=torch.float32, attn_implementation="sdpa", **extra
     )
     if lora:
         cfg = LoraConfig(
@@ -125,11 +129,14 @@ def main() -> None:
     for threads in req["threads"]:
         torch.set_num_threads(threads)
         row = {"threads": torch.get_num_threads()}
-        model = load(req["dir"], None).eval()
+        gguf = req.get("gguf_file")
+        model = load(req["dir"], gguf, None).eval()
         row["sample"] = time_sampling(model, req)
-        model.train()
-        row["update_full"] = time_update(model, req)
-        lora_model = load(req["dir"], req["lora"]).train()
+        if req.get("full", True):
+            model.train()
+            row["update_full"] = time_update(model, req)
+        del model
+        lora_model = load(req["dir"], gguf, req["lora"]).train()
         row["update_lora"] = time_update(lora_model, req)
         out["results"].append(row)
     print(json.dumps(out))

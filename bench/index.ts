@@ -7,6 +7,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   gpt: async () => (await import('./gpt')).run(),
   attribution: async () => (await import('./attribution')).run(),
   hf: async () => (await import('./hf')).run(),
+  smollm2: async () => (await import('./smollm2')).run(),
   store: async () => {
     await import('./store');
   },

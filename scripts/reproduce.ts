@@ -14,6 +14,9 @@
  * the GPT with one factor changed at a time, and a figure of it exported by `cliplab export-figure`
  * next to the report (figures/regime-entropy.svg). --skip-regime leaves it out.
  *
+ *   npx tsx scripts/reproduce.ts --llm [--seeds 1] [--db FILE] [--set key=value]... [--report-only]
+ *                                (scripts/reproduce/llm.ts; --report-only writes the section from the runs there)
+ *
  * --quick is a smoke run (few steps, a small base model): its numbers show the pipeline works, not
  * the paper's effects. --set applies to every run (e.g. --set steps=400); policy.base.* keys only to
  * GPT runs.
@@ -27,6 +30,8 @@ import { CLIP_SETTINGS, type CollapseVerdict, type RunConfig } from '../src-main
 import { createLab, dispatch, readRun, type LabService } from '../src-main/lab';
 import { writeFileAtomic } from '../src-main/lab/export/atomic';
 import { evaluateBaseModel } from './reproduce/base-eval';
+import { reproduceLlm } from './reproduce/llm';
+import { llmSectionOf } from './reproduce/llm-report';
 import { renderReport, type Section, type TrueRewardGroup } from './reproduce/report';
 import { groupAttribution, runAttribution } from './reproduce/attribution';
 import { REGIME_CELLS, REGIME_COMMON, REGIME_PRESET, type RegimeCell, type RegimeRow } from './reproduce/regime';
@@ -72,17 +77,25 @@ function options() {
       set: { type: 'string', multiple: true, default: [] },
       quick: { type: 'boolean', default: false },
       'skip-regime': { type: 'boolean', default: false },
+      llm: { type: 'boolean', default: false },
+      'report-only': { type: 'boolean', default: false },
     },
   });
-  const seeds = count(values.seeds, 'seeds');
+  // The LLM runs take hours per seed on 2 cores: one seed unless asked.
+  const seeds = count(values.llm && !process.argv.includes('--seeds') ? '1' : values.seeds, 'seeds');
   const trueSeeds = count(values['true-seeds'] ?? values.seeds, 'true-seeds');
   const parallel = count(values.parallel, 'parallel');
+  if (values.llm) {
+    const reportOnly = values['report-only'];
+    return { llm: true as const, seeds, reportOnly, db: values.db, out: path.resolve(values.out), sets: values.set };
+  }
   const db = values.db ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cliplab-reproduce-')), 'reproduce.db');
   const sets = [`backend=${values.backend}`, ...(values.quick ? QUICK : []), ...values.set];
   const regime = !values['skip-regime'];
-  return { seeds, trueSeeds, parallel, db, out: path.resolve(values.out), quick: values.quick, sets, regime };
+  const out = path.resolve(values.out);
+  return { llm: false as const, seeds, trueSeeds, parallel, db, out, quick: values.quick, sets, regime };
 }
-type Options = ReturnType<typeof options>;
+type Options = Extract<ReturnType<typeof options>, { llm: false }>;
 
 /** "stable 2, collapsing 1": the lab diagnostics' collapse verdicts over a group's runs. */
 async function verdictsOf(lab: LabService, ids: number[]): Promise<string> {
@@ -224,7 +237,9 @@ function trainingMinutes(lab: LabService, ids: readonly number[]): number {
 }
 
 async function main(): Promise<void> {
-  const opts = options();
+  const given = options();
+  if (given.llm) return reproduceLlm(given);
+  const opts = given;
   const started = performance.now();
   const lab = createLab({ dbPath: opts.db, training: { runQueue: true, maxConcurrent: opts.parallel } });
   process.stderr.write(`reproduce: database ${lab.dbPath}\n`);
@@ -259,7 +274,9 @@ async function main(): Promise<void> {
       unfinished: unfinished(lab, ids),
     });
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-    writeFileAtomic(opts.out, text);
+    // The LLM section (`--llm`) is made separately: keep it.
+    const llm = fs.existsSync(opts.out) ? llmSectionOf(fs.readFileSync(opts.out, 'utf8')) : '';
+    writeFileAtomic(opts.out, llm ? `${text.replace(/\s*$/, '')}\n\n${llm}\n` : text);
     process.stderr.write(`reproduce: wrote ${opts.out}\n`);
   } finally {
     await lab.close();

@@ -41,7 +41,8 @@ export function overridesFor(preset: string, sets: readonly string[]): ConfigOve
 /**
  * One preset's seeds (seed .. seed + seeds - 1) with the overrides that apply to it. Runs of the same
  * config and seed already in the database (an earlier attempt with the same --db) are reused:
- * completed ones as they are, interrupted ones resumed; only the missing seeds are started.
+ * completed ones as they are, interrupted ones resumed; only the missing seeds are started. With
+ * `onlyExisting`, nothing is started or resumed: the group is the runs already there.
  */
 export async function startGroup(
   lab: LabService,
@@ -50,6 +51,7 @@ export async function startGroup(
   sets: readonly string[],
   seeds: number,
   name = preset,
+  onlyExisting = false,
 ): Promise<Group> {
   const base = findPreset(preset);
   if (!base) throw new Error(`unknown preset "${preset}"`);
@@ -70,6 +72,10 @@ export async function startGroup(
   for (let s = 0; s < seeds; s++) {
     const seed = config.value.seed + s;
     const run = earlier.get(seed);
+    if (onlyExisting) {
+      if (run) ids.push(run.id);
+      continue;
+    }
     if (run?.status === 'interrupted') await dispatch(lab, 'runs.resume', { id: run.id });
     if (run) ids.push(run.id);
     else {

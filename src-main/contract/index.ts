@@ -9,6 +9,7 @@ export * from './figure';
 export * from './format';
 export * from './identity';
 export * from './metrics';
+export * from './models-folder';
 export * from './presets';
 export * from './runs';
 export * from './settings-text';

@@ -4,6 +4,7 @@
  * (research/paper.md); the clip settings are the ones the paper and its reviewers compare.
  */
 import { runConfigDraftSchema, type RunConfig, type RunConfigInput } from './config';
+import { SMOLLM2_CLIPS, SMOLLM2_RANDOM } from './presets-smollm2';
 
 export interface Preset {
   name: string;
@@ -186,6 +187,10 @@ export const PRESETS: readonly Preset[] = [
     { ...hfBase, reward: { kind: 'verifier' } },
     HF_NEEDS,
   ),
+  // The four clip settings of issue 21's experiment, on the model `npm run fetch:smollm2` fetches.
+  ...family('smollm2-gsm8k-random', 'SmolLM2-135M-Instruct on word problems, random rewards', SMOLLM2_RANDOM)
+    .filter((p) => SMOLLM2_CLIPS.some((id) => p.name.endsWith(`-${id}`)))
+    .map((p) => ({ ...p, description: `${p.description} (needs \`npm run fetch:smollm2\` once)` })),
 ];
 
 export function findPreset(name: string): Preset | undefined {

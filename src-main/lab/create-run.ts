@@ -15,6 +15,7 @@ import {
 } from '../contract';
 import type { StatusExtra } from '../store';
 import type { LabContext } from './context';
+import { resolveModelsPaths } from './models-folder';
 import { announceRun, notFound } from './records';
 import { APP_VERSION } from './version';
 
@@ -36,7 +37,8 @@ export function describeConfig(config: RunConfig): string {
  * bad_request) and stores a local run, status `queued`.
  */
 export function createLocalRun(ctx: LabContext, input: unknown, labels: RunLabels = {}): RunRecord {
-  const config = parseOrThrow(runConfigSchema, input, 'run config');
+  // `@models/` paths (the smollm2 presets) become the files they name, refused if missing.
+  const config = resolveModelsPaths(parseOrThrow(runConfigSchema, input, 'run config'));
   const id = ctx.store.createRun({
     name: labels.name || config.name || describeConfig(config),
     origin: 'local',

@@ -44,17 +44,17 @@ const POLICIES: Partial<Record<RunConfig['policy']['kind'], PolicyFactory>> = {
   hf: createHfPolicy,
 };
 
-const PREPARE: Partial<Record<RunConfig['policy']['kind'], (config: RunConfig) => PreparedPolicy>> = {
-  hf: (config) => {
-    const hf = prepareHf(config);
+const PREPARE: Partial<Record<RunConfig['policy']['kind'], (config: RunConfig) => Promise<PreparedPolicy>>> = {
+  hf: async (config) => {
+    const hf = await prepareHf(config);
     return { codec: hf.tokenizer, ready: (task, backend) => hf.ready(task, backend), dispose: () => hf.dispose(), hf };
   },
 };
 
 const NOTHING_TO_PREPARE: PreparedPolicy = { ready: () => undefined, dispose: () => undefined };
 
-export function preparePolicy(config: RunConfig): PreparedPolicy {
-  return PREPARE[config.policy.kind]?.(config) ?? NOTHING_TO_PREPARE;
+export async function preparePolicy(config: RunConfig): Promise<PreparedPolicy> {
+  return (await PREPARE[config.policy.kind]?.(config)) ?? NOTHING_TO_PREPARE;
 }
 
 export function createPolicy(config: RunConfig, task: Task, opts: PolicyOptions = {}): Policy {

@@ -19,6 +19,7 @@ import { collectSamples } from './samples';
 import { makeMinibatch, prepareStep, readTokenStats, trainStatChunks, type StepContext, type StepData } from './step';
 import { runUpdate, type AttributionBatch, type UpdateRecord } from './update';
 import type { StepResult, TensorMap, Trainer, TrainerState } from '../types';
+import { eventLoopTurn } from '../turn';
 
 export { DivergedError } from './guards';
 
@@ -94,6 +95,7 @@ class RlTrainer implements Trainer {
     const attribution = this.attributionBatch(data, step);
     for (const epoch of data.splits) {
       for (const rows of epoch) {
+        await eventLoopTurn();
         const minibatch = makeMinibatch(data, rows, this.ctx);
         const record = await runUpdate(this.ctx.policy, this.optimizer, this.config, minibatch, attribution);
         assertFinite(record.loss, 'loss', step);
@@ -152,7 +154,7 @@ export async function createTrainer(input: RunConfig, opts: TrainerOptions = {})
   if (config.policy.kind === 'gpt' && !opts.baseWeights) {
     throw new Error('policy.kind "gpt": the trainer needs the base model weights (opts.baseWeights)');
   }
-  const prepared = preparePolicy(config);
+  const prepared = await preparePolicy(config);
   const made: { dispose(): void }[] = [prepared];
   try {
     const task = await openTask(config.task, { codec: prepared.codec });

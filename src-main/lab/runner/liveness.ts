@@ -10,8 +10,13 @@ import type { WorkerExit } from './spawn';
 
 /** How often a worker refreshes its heartbeat. */
 export const HEARTBEAT_MS = 10_000;
-/** A heartbeat older than this means the recorded process is not the worker any more. */
-export const STALE_MS = 15 * 60_000;
+/**
+ * A heartbeat older than this means the recorded process is not the worker any more (its pid
+ * reused). Long: a worker beats between tfjs calls, and one update of a 135M-parameter model with
+ * exact attribution is a single synchronous call that took over 15 minutes on a loaded 2-core
+ * machine, its live worker then reaped as dead.
+ */
+export const STALE_MS = 2 * 60 * 60_000;
 
 /**
  * The state letter of a process from Linux's /proc/<pid>/stat (R, S, D, Z, ...), or null where there

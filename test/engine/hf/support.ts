@@ -37,16 +37,19 @@ export class Reference {
   /** Resolves once the script has imported its libraries (its first line). */
   private readonly ready: Promise<void>;
 
-  /** A started reference process, ready for requests (call in beforeAll with START_TIMEOUT_MS). */
-  static async start(): Promise<Reference> {
-    const ref = new Reference();
+  /**
+   * A started reference process, ready for requests (call in beforeAll with START_TIMEOUT_MS);
+   * `script` is another test/reference script with the same `serve` protocol.
+   */
+  static async start(script = SCRIPT): Promise<Reference> {
+    const ref = new Reference(script);
     await ref.ready;
     return ref;
   }
 
-  private constructor() {
+  private constructor(script: string) {
     if (!python) throw new Error('no Python environment');
-    this.child = spawn(python, [SCRIPT, 'serve'], {
+    this.child = spawn(python, [script, 'serve'], {
       env: {
         ...process.env,
         HF_HUB_OFFLINE: '1',

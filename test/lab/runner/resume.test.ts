@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabEvent, RunConfig } from '../../../src-main/contract';
 import { createLocalRun, dispatch, readRun, type LabService } from '../../../src-main/lab';
 import { forkWorker } from '../../../src-main/lab/runner';
+import { STALE_MS } from '../../../src-main/lab/runner/liveness';
 import { tempDbPath } from '../../support/temp';
 import { closeLab, openLab, tinyGpt, tinyTabular, untimedMetrics, waitFor, waitForEnd } from './helpers';
 
@@ -112,7 +113,7 @@ describe('finding dead workers', () => {
     const exited = spawnSync(process.execPath, ['-e', '']).pid; // a pid that no longer runs
     store.claimRun(ids[0], exited, ['queued']);
     store.claimRun(ids[1], process.pid, ['queued']);
-    store.heartbeat(ids[1], new Date(Date.now() - 60 * 60_000));
+    store.heartbeat(ids[1], new Date(Date.now() - STALE_MS - 60_000));
     store.claimRun(ids[2], process.pid, ['queued']);
     await closeLab(lab);
     const next = openLab({}, dbPath);

@@ -5,6 +5,7 @@
  * last user to let go disposes them.
  */
 import { tf } from '../../tf';
+import { loadModelSource } from './open';
 import { openModelSource, type ModelSource } from './source';
 import { TextTokenizer } from './tokenizer';
 
@@ -31,6 +32,11 @@ export class LoadedCheckpoint {
 
   static open(path: string): LoadedCheckpoint {
     return LoadedCheckpoint.fromSource(openModelSource(path));
+  }
+
+  /** Any source `policy.path` may name, a GGUF file too. */
+  static async load(path: string): Promise<LoadedCheckpoint> {
+    return LoadedCheckpoint.fromSource(await loadModelSource(path));
   }
 
   get spec() {

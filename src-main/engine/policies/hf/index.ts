@@ -7,6 +7,7 @@
 export { HfPolicy } from './policy';
 export { LoadedCheckpoint } from './checkpoint';
 export { openModelSource, type ModelSource } from './source';
+export { loadModelSource } from './open';
 export { planMemory, describePlan, memoryBudget, type MemoryPlan } from './memory';
 export { parameterCount, type ModelSpec } from './spec';
 export { TextTokenizer } from './tokenizer';

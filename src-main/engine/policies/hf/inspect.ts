@@ -6,7 +6,8 @@ import type { MemoryEstimate, ModelInfo, RunConfig } from '../../../contract';
 import { openTask } from '../../tasks';
 import { HfPrepared } from './prepared';
 import { memoryBudget, planMemory } from './memory';
-import { openModelSource, type ModelSource } from './source';
+import { loadModelSource } from './open';
+import type { ModelSource } from './source';
 import type { HfConfig } from './policy';
 import { TextTokenizer } from './tokenizer';
 
@@ -32,8 +33,8 @@ export function modelInfo(source: ModelSource, hasChatTemplate: boolean): ModelI
   };
 }
 
-export function inspectModel(path: string): ModelInfo {
-  const source = openModelSource(path);
+export async function inspectModel(path: string): Promise<ModelInfo> {
+  const source = await loadModelSource(path);
   return modelInfo(source, new TextTokenizer(source.tokenizer).chatTemplate !== null);
 }
 
@@ -41,7 +42,7 @@ export function inspectModel(path: string): ModelInfo {
 export async function estimateRun(
   config: RunConfig & { policy: HfConfig },
 ): Promise<{ model: ModelInfo; memory: MemoryEstimate }> {
-  const source = openModelSource(config.policy.path);
+  const source = await loadModelSource(config.policy.path);
   const prepared = new HfPrepared(config, source);
   let promptLen = ASSUMED_PROMPT;
   let promptFrom: MemoryEstimate['promptFrom'] = 'assumed';

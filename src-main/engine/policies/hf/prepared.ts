@@ -11,7 +11,8 @@ import { loraLayers } from './lora';
 import { assertFits, planMemory, type MemoryPlan } from './memory';
 import { LORA_MODULES, weightSlots } from './names';
 import { HfPolicy, type HfConfig } from './policy';
-import { openModelSource, type ModelSource } from './source';
+import { loadModelSource } from './open';
+import type { ModelSource } from './source';
 import { TextTokenizer } from './tokenizer';
 
 export class HfPrepared {
@@ -90,7 +91,7 @@ export class HfPrepared {
   }
 }
 
-export function prepareHf(config: RunConfig): HfPrepared {
+export async function prepareHf(config: RunConfig): Promise<HfPrepared> {
   if (config.policy.kind !== 'hf') throw new Error(`policy.kind: expected "hf", got "${config.policy.kind}"`);
-  return new HfPrepared(config as RunConfig & { policy: HfConfig }, openModelSource(config.policy.path));
+  return new HfPrepared(config as RunConfig & { policy: HfConfig }, await loadModelSource(config.policy.path));
 }

@@ -10,6 +10,7 @@ import { tf } from '../../tf';
 import type { Prompt, Rng, Rollout } from '../../types';
 import { drawFromLogProbs } from './draw';
 import type { HfModel, KvCache } from './model';
+import { eventLoopTurn } from '../../turn';
 
 export interface SampleSettings {
   temperature: number;
@@ -68,6 +69,7 @@ async function decodeChunk(model: HfModel, prompts: readonly Prompt[], first: nu
   const pads = state.pads;
   try {
     for (let step = 0; step < s.maxNewTokens; step++) {
+      await eventLoopTurn();
       const logpT = tf.tidy(() => tf.logSoftmax(tf.div(state.logits, s.temperature)));
       const lp = (await logpT.data()) as Float32Array;
       logpT.dispose();
