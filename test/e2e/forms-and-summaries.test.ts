@@ -181,7 +181,7 @@ describe('issue 14 in Chromium, with keyboard and mouse', () => {
     const chart = page.locator('[data-chart="clip-fractions"]');
     await chart.waitFor();
     expect(await chart.getAttribute('data-metrics')).toBe('clip/frac clip/dual_frac');
-    expect(await chart.getByRole('img').getAttribute('aria-label')).toMatch(
+    expect(await chart.getByRole('application').getAttribute('aria-label')).toMatch(
       /^Clipped tokens of run \d+: Clip fraction \(both sides\), Dual-clip fraction$/,
     );
     await page.close();

@@ -18,7 +18,7 @@ describe('run records from damaged rows', () => {
     const raw = new Database(dbPath);
     raw.prepare('UPDATE runs SET config = ? WHERE id = ?').run('{"seed": 1,', badJson.id);
     raw.prepare("UPDATE runs SET status = 'sleeping' WHERE id = ?").run(badStatus.id);
-    raw.prepare("UPDATE runs SET origin = 'remote' WHERE id = ?").run(badOrigin.id);
+    raw.prepare("UPDATE runs SET origin = 'cloud' WHERE id = ?").run(badOrigin.id);
     raw.prepare('UPDATE runs SET config = ? WHERE id = ?').run('{"steps": -5, "colour": "red"}', foreignConfig.id);
     raw.close();
 
@@ -32,7 +32,7 @@ describe('run records from damaged rows', () => {
       }
       expect(runs[1].error).toMatch(new RegExp(`run ${badJson.id} could not be read.*config is not valid JSON`));
       expect(runs[2].error).toMatch(/unknown status "sleeping"/);
-      expect(runs[3].error).toMatch(/unknown origin "remote"/);
+      expect(runs[3].error).toMatch(/unknown origin "cloud"/);
       expect(runs[4].error).toMatch(/config does not match this cliplab's schema \(.*unknown key "colour"/);
       expect(runs[4].error).toMatch(/steps: /);
       expect((await dispatch(again, 'runs.get', { id: badJson.id })).status).toBe('failed');

@@ -132,7 +132,7 @@ describe('the clip editor with a keyboard', () => {
     await expect
       .poll(() => errorOf('clip-low'))
       .toBe('expected a number from 0 to 1, or off (= 1) for no lower clip, got 1.5');
-    const off = within(low.closest('.control') as HTMLElement).getByRole('checkbox', { name: 'off' });
+    const off = within(low.closest('.control') as HTMLElement).getByRole('checkbox', { name: 'ε_low (clip-low) off' });
     await userEvent.click(off);
     expect(low.disabled).toBe(true);
     expect(low.closest('.control')?.textContent).toContain('clip-low off');

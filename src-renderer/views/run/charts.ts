@@ -105,9 +105,15 @@ export const RUN_CHART_KEYS: readonly string[] = [...new Set(RUN_CHARTS.flatMap(
  * The attribution family a run's charts show: a local run's configured method ("off": none); an
  * imported run's exact keys when it has them, else the estimate.
  */
-function attributionShown(logged: ReadonlySet<string> | null, config: RunConfig | null): AttributionMethod | null {
+function attributionShown(logged: ReadonlySet<string> | null, config: ChartConfig | null): AttributionMethod | null {
   if (config) return config.attribution.method === 'off' ? null : config.attribution.method;
   return logged?.has(METRIC.entropyDeltaPred) || logged?.has(METRIC.clipLowDrift) ? 'exact' : 'logit';
+}
+
+/** The two settings of a local run's config that decide its charts. */
+export interface ChartConfig {
+  attribution: Pick<RunConfig['attribution'], 'method'>;
+  objective: Pick<RunConfig['objective'], 'loss'>;
 }
 
 /**
@@ -115,7 +121,7 @@ function attributionShown(logged: ReadonlySet<string> | null, config: RunConfig 
  * they fill in as the run logs them. `config` (a local run's) picks the attribution charts, and the
  * weight-clip chart only for a loss that clips importance weights (CISPO).
  */
-export function chartsFor(keys: readonly MetricKeyInfo[] | null, config: RunConfig | null = null): RunChart[] {
+export function chartsFor(keys: readonly MetricKeyInfo[] | null, config: ChartConfig | null = null): RunChart[] {
   const logged = keys === null ? null : new Set(keys.filter((k) => k.count > 0).map((k) => k.key));
   const family = attributionShown(logged, config);
   const weightClips = config?.objective.loss === 'cispo';
