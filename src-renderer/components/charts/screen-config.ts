@@ -126,7 +126,10 @@ export function buildScreenConfig(
             color: style.textColor,
             font: fonts.text,
             generateLabels: (chart) =>
-              legendItems(chart.data.datasets as never, entries, (i) => chart.isDatasetVisible(i)),
+              legendItems(chart.data.datasets as never, entries, (i) => chart.isDatasetVisible(i), {
+                color: style.textColor,
+                fits: legendFit(chart, style, fonts.text),
+              }),
           },
           onClick: (_e, item, legend) => toggleSeries(legend.chart as Chart, built.members, item),
         },
@@ -137,16 +140,56 @@ export function buildScreenConfig(
   return { config, members: built.members };
 }
 
+/** How a legend item's text is drawn, and whether a text fits one row of the chart. */
+interface LegendText {
+  color: string;
+  fits: (text: string) => boolean;
+}
+
+/**
+ * Whether a legend text fits one row beside its line sample. Chart.js neither wraps nor cuts a legend
+ * item, so a long run name would run past both edges of a narrow chart.
+ */
+function legendFit(chart: Chart, style: FigureStyle, font: { family: string; size: number }) {
+  const room = chart.width - 2 * style.padding - 3 * style.fontSize - style.padding * 2;
+  return (text: string): boolean => {
+    chart.ctx.save();
+    chart.ctx.font = `${font.size}px ${font.family}`;
+    const width = chart.ctx.measureText(text).width;
+    chart.ctx.restore();
+    return width <= room;
+  };
+}
+
+/**
+ * `label` ("run · metric") shortened to fit: the run's name loses its middle, which similar names
+ * share least often at the ends, and the metric stays whole. The full label stays in the chart's
+ * accessible name and the tooltip.
+ */
+export function fittedLegendLabel(label: string, fits: (text: string) => boolean): string {
+  if (fits(label)) return label;
+  const cut = label.lastIndexOf(' · ');
+  const [name, metric] = cut < 0 ? [label, ''] : [label.slice(0, cut), label.slice(cut)];
+  for (let keep = name.length - 1; keep > 1; keep--) {
+    const head = Math.ceil(keep / 2);
+    const text = `${name.slice(0, head)}…${name.slice(name.length - (keep - head))}${metric}`;
+    if (fits(text)) return text;
+  }
+  return `…${metric}`;
+}
+
 /** Legend items of the entries, with each line's own colour, width and dash. */
 function legendItems(
   datasets: FigureLineDataset[],
   entries: Set<number>,
   visible: (i: number) => boolean,
+  text: LegendText,
 ): LegendItem[] {
   return [...entries].map((i) => {
     const d = datasets[i];
     return {
-      text: d.label,
+      text: fittedLegendLabel(d.label, text.fits),
+      fontColor: text.color,
       datasetIndex: i,
       hidden: !visible(i),
       strokeStyle: d.borderColor,

@@ -95,6 +95,33 @@ describe('FigureChart', () => {
     expect(getComputedStyle(container.querySelector('.plot')!).visibility).toBe('visible');
   });
 
+  it("fits a long run name's legend entries to a narrow chart, keeping the metric, in the text colour", async () => {
+    const name = 'gsm8k qwen2.5-0.5b grpo clipLow=0.2 clipHigh=0.28 entropyCoef=0 lr=1e-6 seed 1';
+    const input = syntheticRun(1, { metrics: ['entropy', 'reward/mean'] });
+    const spec = figureSpecSchema.parse({
+      style: 'screen',
+      runs: [1],
+      metrics: ['entropy', 'reward/mean'],
+      layout: 'overlay',
+    });
+    const data = buildFigureData(spec, [{ ...input, run: { ...input.run, name } }]);
+    const host = hostOf(360);
+    render(FigureChart, { target: host, props: { spec, data, label: 'Narrow' } });
+    const canvas = host.querySelector('canvas')!;
+    await expect.poll(() => Chart.getChart(canvas)?.legend?.legendItems?.length).toBe(2);
+    const chart = Chart.getChart(canvas)!;
+    const items = chart.legend!.legendItems!;
+    // The datasets keep the whole label (tooltips, accessible name); the legend shows a fitted one.
+    expect(mainLabels(chart)).toEqual([`${name} · Entropy (nats)`, `${name} · Mean reward`]);
+    expect(items.map((i) => i.text)).toEqual([
+      expect.stringMatching(/^gsm8k.*….*seed 1 · Entropy \(nats\)$/),
+      expect.stringMatching(/^gsm8k.*….*seed 1 · Mean reward$/),
+    ]);
+    for (const hit of chart.legend!.legendHitBoxes) expect(hit.left + hit.width).toBeLessThanOrEqual(chart.width);
+    for (const item of items) expect(item.fontColor).toBe(chart.options.plugins?.legend?.labels?.color);
+    host.remove();
+  });
+
   it('decimates to the pixel columns, again for a zoomed range, and resizes with its container', async () => {
     const { spec, data } = figure({ runs: [1], metrics: ['entropy'], smoothing: 0 }, [1], 20_000);
     const host = hostOf(400);
