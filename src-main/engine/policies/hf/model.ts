@@ -4,11 +4,18 @@
  * decoding (new positions on top of a cache, inside tf.tidy). Weights are ours by name (names.ts);
  * LoRA adapters, when present, add their update to the linear layers they target.
  * Rows are position-major (row t * B + b); `pads[b]` left-pads row b's prompt.
+ *
+ * A pass that needs no KV cache (scoring and training) runs each block as one op that keeps only its
+ * input and recomputes the block in its backward pass (activation checkpointing): tfjs otherwise
+ * holds every intermediate of the whole forward pass until the gradient is taken, which for
+ * SmolLM2-135M is ~35k floats per position per layer, and 30 layers of two 105-token rows already
+ * filled most of wasm's 4 GiB. The recomputation costs one more forward pass of each block.
  */
 import type { GptKernels } from '../../gpt/kernels';
+import { withGradient } from '../../gpt/layers';
 import { tf } from '../../tf';
 import { attentionBias, groupedQueryAttention, type HeadShape } from './attention';
-import { ACTIVATIONS, applyRope, embedRows, layerNorm, linear, linearTransposed, rmsNorm } from './layers';
+import { ACTIVATIONS, applyRope, embedRows, isTrainable, layerNorm, linear, linearTransposed, rmsNorm } from './layers';
 import type { LoraSet } from './lora';
 import { RopeTable } from './rope';
 import type { ModelSpec } from './spec';
@@ -27,6 +34,9 @@ export interface ForwardInput {
   /** Left padding per row, or null when no row is padded. */
   pads: Int32Array | null;
 }
+
+/** What a pass keeps: `cache` (decoding) returns every layer's keys and values; `scores` does not and checkpoints. */
+export type ForwardMode = 'cache' | 'scores';
 
 /** What a block needs besides its weights: the pass's geometry, position tables and mask. */
 interface Pass {
@@ -93,7 +103,7 @@ export class HfModel {
    * Final-normed hidden states of the new positions [T * B, d] and the grown cache. Differentiable
    * w.r.t. the trainable weights when run under a gradient tape.
    */
-  forward(input: ForwardInput, cache: KvCache | null): { hidden: T2; cache: KvCache } {
+  forward(input: ForwardInput, cache: KvCache | null, mode: ForwardMode = 'cache'): { hidden: T2; cache: KvCache } {
     const b = input.batch;
     const positions = input.tokens.length / b;
     const first = cache?.length ?? 0;
@@ -111,12 +121,53 @@ export class HfModel {
     if (this.spec.family === 'gpt2') x = tf.add(x, embedRows(this.w<T2>('pos'), posIds));
     const next: KvCache = { k: [], v: [], length: first + positions };
     for (let i = 0; i < this.spec.layers; i++) {
+      if (mode === 'scores' && cache === null) {
+        x = this.checkpointedBlock(i, x, pass);
+        continue;
+      }
       const out = BLOCKS[this.spec.family](this, i, x, pass);
       next.k.push(out.k);
       next.v.push(out.v);
       x = out.y;
     }
-    return { hidden: this.finalNorm(x), cache: next };
+    return { hidden: this.finalNorm(x), cache: mode === 'scores' ? { k: [], v: [], length: 0 } : next };
+  }
+
+  /** The trained tensors block i reads: its own weights under full fine-tuning, its LoRA adapters. */
+  private layerVariables(i: number): tf.Variable[] {
+    const prefix = `h${i}.`;
+    const own = [...this.weights].filter(([name, t]) => name.startsWith(prefix) && isTrainable(t));
+    const adapters = [...(this.lora?.adapters ?? [])].filter(([layer]) => layer.startsWith(prefix));
+    return [...own.map(([, t]) => t as tf.Variable), ...adapters.flatMap(([, ad]) => [ad.a, ad.b])];
+  }
+
+  /**
+   * Block i as one op that saves only its input: the backward pass runs the block again under its
+   * own tape and differentiates that (gradients for x and the block's trained tensors).
+   */
+  private checkpointedBlock(i: number, x: T2, pass: Pass): T2 {
+    const block = BLOCKS[this.spec.family];
+    const variables = this.layerVariables(i);
+    // The pass's tables are saved with the input: the outer forward pass frees them before the backward.
+    const tables = [pass.rope?.cos, pass.rope?.sin, pass.bias].filter((t): t is tf.Tensor => t != null);
+    return withGradient<T2>([x, ...variables], (save) => {
+      save([x, ...tables]);
+      return {
+        value: block(this, i, x, pass).y,
+        gradFunc: (dy, [xs, ...kept]) => {
+          const again: Pass = { ...pass, rope: null, bias: null };
+          if (pass.rope) again.rope = { cos: kept.shift() as tf.Tensor3D, sin: kept.shift() as tf.Tensor3D };
+          if (pass.bias) again.bias = kept.shift()!;
+          const { value, grads } = nestedGradients(
+            () => block(this, i, xs as T2, again).y,
+            [xs, ...variables],
+            dy as T2,
+          );
+          value.dispose();
+          return grads.map((g, j) => g ?? tf.zerosLike(j === 0 ? xs : variables[j - 1]));
+        },
+      };
+    });
   }
 
   private ropeTables(posIds: Int32Array): Pass['rope'] {
@@ -147,6 +198,32 @@ export class HfModel {
     const kAll = pass.past ? tf.concat([pass.past.k[i], kNew], 0) : kNew;
     const vAll = pass.past ? tf.concat([pass.past.v[i], vNew], 0) : vNew;
     return { o: groupedQueryAttention(this.kern, q, kAll, vAll, this.heads, pass.bias), k: kAll, v: vAll };
+  }
+}
+
+/** The engine's gradient tape (tfjs 4.22 internals; test/engine/hf/checkpoint.test.ts pins the behaviour). */
+interface TapeEngine {
+  state: { activeTape: unknown };
+  gradients(
+    f: () => T2,
+    xs: tf.Tensor[],
+    dy: T2,
+    allowNoGradients: boolean,
+  ): { value: T2; grads: (tf.Tensor | undefined)[] };
+}
+
+/**
+ * tf's gradients of `f`, callable from inside another gradient's backward pass. tfjs keeps one
+ * active tape, which a gradient taken at depth 0 replaces and then clears; the outer pass still
+ * clears its own tape when it ends, so the outer tape is put back afterwards.
+ */
+function nestedGradients(f: () => T2, xs: tf.Tensor[], dy: T2) {
+  const engine = tf.engine() as unknown as TapeEngine;
+  const outer = engine.state.activeTape;
+  try {
+    return engine.gradients(f, xs, dy, true);
+  } finally {
+    engine.state.activeTape = outer;
   }
 }
 

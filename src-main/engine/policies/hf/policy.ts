@@ -89,7 +89,7 @@ export class HfPolicy implements Policy {
       const { size: b, promptLen: tp, responseLen: t } = batch;
       const V = this.model.spec.vocab;
       const { tokens, pads } = inputGrid(batch);
-      const { hidden } = this.model.forward({ tokens, batch: b, pads }, null); // [(Tp + T - 1) * B, d]
+      const { hidden } = this.model.forward({ tokens, batch: b, pads }, null, 'scores'); // [(Tp + T - 1) * B, d]
       const h = hidden.slice([(tp - 1) * b, 0], [t * b, hidden.shape[1]]); // rows predicting responses
       const logpAll = tf.logSoftmax(tf.div(this.model.logits(h), temperature)); // [T * B, V]
       const p = tf.exp(logpAll);
