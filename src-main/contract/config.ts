@@ -267,6 +267,13 @@ export const optimSchema = z
 export const ATTRIBUTION_METHODS = ['exact', 'logit', 'off'] as const;
 
 /**
+ * How the exact method totals an update theta_k -> theta_{k+1} (engine/rl/attribution.ts):
+ * "trapezoid" dots the step with the mean of grad Hbar at both ends (exact to second order),
+ * "tangent" with grad Hbar(theta_k) only (first order).
+ */
+export const ATTRIBUTION_RULES = ['trapezoid', 'tangent'] as const;
+
+/**
  * How the first-order entropy change is attributed (issue 13; metric keys in contract/metrics.ts).
  * It never changes training: an attributed run's weights and metrics equal an unattributed one's.
  */
@@ -287,6 +294,16 @@ export const attributionSchema = z
      * so the default keeps a run within ~1.3x. @default 10
      */
     every: positiveInt(1_000_000).default(10),
+    /**
+     * The exact method's rule. "trapezoid": each update's total is <gbar, d theta> with gbar the mean
+     * of grad Hbar before and after the update, exact to second order, and every part (sides,
+     * momentum) is split along the same gbar; the first-order total is logged beside it as
+     * entropy/delta_pred_tangent. It costs one more grad Hbar per attributed step (the next update
+     * reuses the one after). "tangent": the first-order <grad Hbar(theta_k), d theta>, which on a
+     * network misses the second-order change that dominates a step whose updates cancel
+     * (docs/results.md). Runs recorded before the rule existed are read as "tangent". @default "trapezoid"
+     */
+    rule: z.enum(ATTRIBUTION_RULES).default('trapezoid'),
   })
   .strict();
 
