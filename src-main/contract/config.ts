@@ -289,9 +289,10 @@ export const attributionSchema = z
     /**
      * Attribute every N-th training step (steps 0, N, 2N, ...), each with all of its updates, so the
      * prediction always covers the same updates as the measured entropy/delta. The exact method costs
-     * optim.minibatches + 3 extra backward passes per update of an attributed step (an attributed step
-     * of the default GPT takes ~4x as long, one of the tabular presets ~3.5x; bench/attribution.ts),
-     * so the default keeps a run within ~1.3x. @default 10
+     * optim.minibatches + 3 extra backward passes per update of an attributed step, and the trapezoid
+     * one grad Hbar more per step (an attributed step of the default GPT takes ~4.5x as long, ~4.7x
+     * under the trapezoid, one of the tabular presets ~3.5x; bench/attribution.ts), so the default
+     * keeps a run within ~1.4x. @default 10
      */
     every: positiveInt(1_000_000).default(10),
     /**
