@@ -274,13 +274,13 @@ export const ATTRIBUTION_METHODS = ['exact', 'logit', 'off'] as const;
 export const ATTRIBUTION_RULES = ['trapezoid', 'tangent'] as const;
 
 /**
- * How the first-order entropy change is attributed (issue 13; metric keys in contract/metrics.ts).
+ * How the entropy change is attributed (issue 13; metric keys in contract/metrics.ts).
  * It never changes training: an attributed run's weights and metrics equal an unattributed one's.
  */
 export const attributionSchema = z
   .object({
     /**
-     * "exact": the exact first-order attribution by autodiff (entropy/delta_pred, clip/*_drift) on
+     * "exact": the exact attribution by autodiff (entropy/delta_pred, clip/*_drift; `rule`) on
      * attributed steps, plus the logit-space estimate (*_logit) every step; "logit": only the
      * estimate, which is exact for the tabular policy under SGD and a rough model otherwise; "off":
      * neither. @default "exact"

@@ -173,11 +173,11 @@ export interface AttributionCoverage {
 export interface DriftBalance {
   /** The attribution the drifts come from. */
   method: AttributionMethod;
-  /** It named for users, with the exact method's rule (AttributionCoverage.label). */
+  /** The method as users read it, with the exact method's rule (AttributionCoverage.label). */
   label: string;
   lowKey: string;
   highKey: string;
-  /** Cumulative first-order entropy change from clip-low (usually > 0) and clip-high (usually < 0). */
+  /** Cumulative entropy change from clip-low (usually > 0) and clip-high (usually < 0). */
   lowCum: number;
   highCum: number;
   /** Cumulative dual-clip drift (0 when the run logged none). */
@@ -230,7 +230,7 @@ export interface PredictionParts {
 export interface TheoryCheck {
   /** The attribution the prediction comes from. */
   method: AttributionMethod;
-  /** It named for users, with the exact method's rule (AttributionCoverage.label). */
+  /** The method as users read it, with the exact method's rule (AttributionCoverage.label). */
   label: string;
   predictedKey: string;
   measuredKey: string;
