@@ -2,8 +2,9 @@
  * Entropy attribution benchmark (issue 13), on the default GPT (contract defaults: 3-digit addition,
  * d 64 x 2 layers, 64 prompts x 8, Adam, 2 epochs x 4 minibatches), against baselines measured in
  * the same run:
- *   1. Cost: training steps with `attribution.method` off, logit and exact (every step), interleaved
- *      so that the machine's load hits all three alike; the exact method's cost per update.
+ *   1. Cost: training steps with `attribution.method` off, logit and exact (every step) under each
+ *      rule (tangent, trapezoid), interleaved so that the machine's load hits all four alike; the
+ *      exact method's cost per update.
  *   2. Accuracy of the alternative the issue proposed: every c_t = <grad log pi_t, P grad Hbar> from
  *      one central difference of log pi along v = P grad Hbar, at several steps, against per-token
  *      autodiff (what rl/attribution.ts's reverse-mode sums equal to float32 rounding).
@@ -26,23 +27,27 @@ const fmt = (x: number, digits = 2) => x.toFixed(digits);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The contract defaults with a short supervised base model (so the policy is not near uniform). */
-function benchConfig(method: RunConfig['attribution']['method'], backend: Backend): RunConfig {
+function benchConfig(
+  method: RunConfig['attribution']['method'],
+  backend: Backend,
+  rule: RunConfig['attribution']['rule'] = 'trapezoid',
+): RunConfig {
   return runConfigSchema.parse({
     steps: 1000,
     reward: { kind: 'bernoulli', p: 0.5 },
     policy: { kind: 'gpt', base: { steps: 150, targetAcc: null } },
     eval: { every: 0 },
     log: { samplesPerStep: 0 },
-    attribution: { method, every: 1 },
+    attribution: { method, every: 1, rule },
     backend,
   });
 }
 
 async function benchCost(weights: TensorMap, backend: Backend): Promise<void> {
-  const methods = ['off', 'logit', 'exact'] as const;
+  const methods = [['off'], ['logit'], ['exact', 'tangent'], ['exact', 'trapezoid']] as const;
   const info = await selectBackend(backend);
   const trainers = await Promise.all(
-    methods.map((m) => createTrainer(benchConfig(m, backend), { backend: info, baseWeights: weights })),
+    methods.map(([m, rule]) => createTrainer(benchConfig(m, backend, rule), { backend: info, baseWeights: weights })),
   );
   const seconds = methods.map(() => [] as number[]);
   for (let s = 0; s <= STEPS; s++) {
@@ -55,14 +60,19 @@ async function benchCost(weights: TensorMap, backend: Backend): Promise<void> {
   trainers.forEach((t) => t.dispose());
   const cfg = benchConfig('exact', backend);
   const updates = cfg.optim.epochs * cfg.optim.minibatches;
-  const [off, logit, exact] = seconds.map(median);
+  const [off, logit, tangent, trapezoid] = seconds.map(median);
   console.log(`  step time, median of ${STEPS} (rollout + ${updates} updates), attribution off: ${fmt(off)} s`);
   console.log(`  logit-space estimate: ${fmt(logit)} s (${fmt(logit / off)}x off)`);
-  console.log(`  exact, every step: ${fmt(exact)} s (${fmt(exact / off)}x off)`);
-  const perUpdate = ((exact - off) * 1000) / updates;
-  console.log(`  exact attribution costs ${fmt(perUpdate, 0)} ms per update`);
-  for (const every of [5, 10]) {
-    console.log(`  every ${every} steps: ${fmt(1 + (exact / off - 1) / every)}x the step time of a run without it`);
+  for (const [rule, exact] of [
+    ['tangent', tangent],
+    ['trapezoid', trapezoid],
+  ] as const) {
+    console.log(`  exact (${rule}), every step: ${fmt(exact)} s (${fmt(exact / off)}x off)`);
+    const perUpdate = ((exact - off) * 1000) / updates;
+    console.log(`  exact attribution (${rule}) costs ${fmt(perUpdate, 0)} ms per update`);
+    for (const every of [5, 10]) {
+      console.log(`  every ${every} steps: ${fmt(1 + (exact / off - 1) / every)}x the step time of a run without it`);
+    }
   }
 }
 

@@ -148,11 +148,16 @@ export function attributionLines(s: Section): string[] {
   if (rows.length === 0) return [];
   const every = s.config.attribution.method === 'exact' ? s.config.attribution.every : null;
   const cadence = every === null ? 'not computed' : every === 1 ? 'every step' : `every ${every}th step`;
+  const trapezoid = s.config.attribution.rule === 'trapezoid';
+  const order = trapezoid ? 'second-order (trapezoid)' : 'first-order';
+  const perUpdate = trapezoid
+    ? '½ <grad H(theta) + grad H(theta + d theta), d theta> per update'
+    : '<grad H, d theta> per update';
   const lines = [
-    `### ${s.title}: exact first-order attribution (${cadence})`,
+    `### ${s.title}: exact ${order} attribution (${cadence})`,
     '',
     "Sums over each run's attributed steps, mean ± std over seeds: measured Σ entropy/delta and predicted Σ entropy/delta_pred",
-    '(exact <grad H, d theta> per update); r and same sign compare them step by step. The prediction splits into the unclipped',
+    `(exact ${perUpdate}); r and same sign compare them step by step. The prediction splits into the unclipped`,
     "surrogate, the clip-low and clip-high drifts (the change each side's clipping caused), Adam momentum carried from earlier",
     "updates and the rest (dual clip, regularisers: 0 here). Σ|parts| / |pred| is the median step's sum of part sizes over its",
     'prediction (1 when the parts agree in sign; large when they cancel). The last column tests |clip-high drift| against',

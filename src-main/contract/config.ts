@@ -267,13 +267,20 @@ export const optimSchema = z
 export const ATTRIBUTION_METHODS = ['exact', 'logit', 'off'] as const;
 
 /**
- * How the first-order entropy change is attributed (issue 13; metric keys in contract/metrics.ts).
+ * How the exact method totals an update theta_k -> theta_{k+1} (engine/rl/attribution.ts):
+ * "trapezoid" dots the step with the mean of grad Hbar at both ends (exact to second order),
+ * "tangent" with grad Hbar(theta_k) only (first order).
+ */
+export const ATTRIBUTION_RULES = ['trapezoid', 'tangent'] as const;
+
+/**
+ * How the entropy change is attributed (issue 13; metric keys in contract/metrics.ts).
  * It never changes training: an attributed run's weights and metrics equal an unattributed one's.
  */
 export const attributionSchema = z
   .object({
     /**
-     * "exact": the exact first-order attribution by autodiff (entropy/delta_pred, clip/*_drift) on
+     * "exact": the exact attribution by autodiff (entropy/delta_pred, clip/*_drift; `rule`) on
      * attributed steps, plus the logit-space estimate (*_logit) every step; "logit": only the
      * estimate, which is exact for the tabular policy under SGD and a rough model otherwise; "off":
      * neither. @default "exact"
@@ -282,11 +289,22 @@ export const attributionSchema = z
     /**
      * Attribute every N-th training step (steps 0, N, 2N, ...), each with all of its updates, so the
      * prediction always covers the same updates as the measured entropy/delta. The exact method costs
-     * optim.minibatches + 3 extra backward passes per update of an attributed step (an attributed step
-     * of the default GPT takes ~4x as long, one of the tabular presets ~3.5x; bench/attribution.ts),
-     * so the default keeps a run within ~1.3x. @default 10
+     * optim.minibatches + 3 extra backward passes per update of an attributed step, and the trapezoid
+     * one grad Hbar more per step (an attributed step of the default GPT takes ~4.5x as long, ~4.7x
+     * under the trapezoid, one of the tabular presets ~3.5x; bench/attribution.ts), so the default
+     * keeps a run within ~1.4x. @default 10
      */
     every: positiveInt(1_000_000).default(10),
+    /**
+     * The exact method's rule. "trapezoid": each update's total is <gbar, d theta> with gbar the mean
+     * of grad Hbar before and after the update, exact to second order, and every part (sides,
+     * momentum) is split along the same gbar; the first-order total is logged beside it as
+     * entropy/delta_pred_tangent. It costs one more grad Hbar per attributed step (the next update
+     * reuses the one after). "tangent": the first-order <grad Hbar(theta_k), d theta>, which on a
+     * network misses the second-order change that dominates a step whose updates cancel
+     * (docs/results.md). Runs recorded before the rule existed are read as "tangent". @default "trapezoid"
+     */
+    rule: z.enum(ATTRIBUTION_RULES).default('trapezoid'),
   })
   .strict();
 

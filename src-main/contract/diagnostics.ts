@@ -147,14 +147,22 @@ export interface MeanRecent {
 /** Where a predicted entropy change and clip drifts come from (contract/metrics.ts, issue 13). */
 export type AttributionMethod = 'exact' | 'logit';
 
+/** The exact method's rule (config `attribution.rule`): second order (trapezoid) or first order (tangent). */
+export type AttributionRule = 'trapezoid' | 'tangent';
+
 /** How a run's predicted entropy change and clip drifts were computed, and on which steps. */
 export interface AttributionCoverage {
   /** The key family the theory check and clip balance read; null when the run logged neither. */
   method: AttributionMethod | null;
-  /** "exact first-order", "logit-space estimate" or "not computed". */
+  /** The exact method's rule from the run's config; null for the logit-space estimate and imports. */
+  rule: AttributionRule | null;
+  /**
+   * "exact, second order (trapezoid)", "exact, first order", "exact" (an import: rule unknown),
+   * "logit-space estimate" or "not computed".
+   */
   label: string;
   /** A local run's `attribution` config; null for imports. */
-  configured: { method: 'exact' | 'logit' | 'off'; every: number } | null;
+  configured: { method: 'exact' | 'logit' | 'off'; every: number; rule: AttributionRule } | null;
   /** Steps with a prediction (or drift), and steps with a measured entropy change. */
   steps: number;
   measuredSteps: number;
@@ -165,9 +173,11 @@ export interface AttributionCoverage {
 export interface DriftBalance {
   /** The attribution the drifts come from. */
   method: AttributionMethod;
+  /** The method as users read it, with the exact method's rule (AttributionCoverage.label). */
+  label: string;
   lowKey: string;
   highKey: string;
-  /** Cumulative first-order entropy change from clip-low (usually > 0) and clip-high (usually < 0). */
+  /** Cumulative entropy change from clip-low (usually > 0) and clip-high (usually < 0). */
   lowCum: number;
   highCum: number;
   /** Cumulative dual-clip drift (0 when the run logged none). */
@@ -220,6 +230,8 @@ export interface PredictionParts {
 export interface TheoryCheck {
   /** The attribution the prediction comes from. */
   method: AttributionMethod;
+  /** The method as users read it, with the exact method's rule (AttributionCoverage.label). */
+  label: string;
   predictedKey: string;
   measuredKey: string;
   n: number;

@@ -3,11 +3,15 @@
  * and gain these as aliases where the meaning is the same.
  *
  * Entropy attribution (issue 13). Hbar is what `entropy` measures (mean exact entropy over the
- * step's response positions). The canonical prediction keys hold the exact first-order attribution,
- * <grad Hbar, theta_{k+1} - theta_k> by autodiff summed over the step's updates (engine/rl/attribution.ts),
- * logged only on attributed steps (config `attribution`: method "exact", every N-th step):
+ * step's response positions). The canonical prediction keys hold the exact attribution by autodiff,
+ * summed over the step's updates (engine/rl/attribution.ts), logged only on attributed steps (config
+ * `attribution`: method "exact", every N-th step). Per update theta_k -> theta_{k+1} = theta_k + d theta
+ * it is <gbar, d theta> under `attribution.rule` "trapezoid" (the default; exact to second order),
+ * gbar = (grad Hbar(theta_k) + grad Hbar(theta_{k+1})) / 2, and <grad Hbar(theta_k), d theta> under
+ * "tangent" (first order; every run recorded before the rule existed). Every part uses the same vector:
  *   entropy/delta_pred = entropy/delta_pred_unclipped + clip/low_drift + clip/high_drift
  *                        + clip/dual_drift + entropy/delta_pred_momentum + entropy/delta_pred_other
+ * Under "trapezoid", entropy/delta_pred_tangent holds the first-order total beside it.
  * The `*_logit` keys hold the cheap logit-space estimate (engine/rl/entropy.ts: each context's logits
  * moved independently by an SGD step of length ||d theta|| / ||g||), exact only for the tabular
  * policy under SGD; logged every step unless attribution is "off". Never mix the two families.
@@ -27,7 +31,7 @@ export const METRIC = {
   clipFrac: 'clip/frac',
   clipLowGap: 'clip/low_surprisal_gap',
   clipHighGap: 'clip/high_surprisal_gap',
-  /** Exact first-order entropy change clip-low caused: minus the push its clipped tokens lost. */
+  /** Exact entropy change clip-low caused (config `attribution.rule`): minus the push its clipped tokens lost. */
   clipLowDrift: 'clip/low_drift',
   /** The same for clip-high. */
   clipHighDrift: 'clip/high_drift',
@@ -41,21 +45,29 @@ export const METRIC = {
   clipLowPosFrac: 'clip/low_pos_frac',
   /** CISPO only: share of tokens with A < 0 whose weight was clipped at the upper bound (r > 1 + eps_high). */
   clipHighNegFrac: 'clip/high_neg_frac',
-  /** CISPO only: exact first-order entropy change from clipping the weights counted in clip/low_pos_frac. */
+  /** CISPO only: exact entropy change from clipping the weights counted in clip/low_pos_frac. */
   clipLowPosDrift: 'clip/low_pos_drift',
-  /** CISPO only: exact first-order entropy change from clipping the weights counted in clip/high_neg_frac. */
+  /** CISPO only: exact entropy change from clipping the weights counted in clip/high_neg_frac. */
   clipHighNegDrift: 'clip/high_neg_drift',
   /** Measured change of `entropy` across the step's updates (same batch, same positions). */
   entropyDelta: 'entropy/delta',
-  /** Exact first-order prediction of entropy/delta: sum over updates of <grad Hbar, d theta>. */
+  /**
+   * Exact prediction of entropy/delta: sum over updates of <gbar, d theta> ("trapezoid", second
+   * order) or <grad Hbar(theta_k), d theta> ("tangent", first order), per config `attribution.rule`.
+   */
   entropyDeltaPred: 'entropy/delta_pred',
+  /**
+   * Under the rule "trapezoid" only: the first-order total sum over updates of
+   * <grad Hbar(theta_k), d theta>, what entropy/delta_pred holds under "tangent".
+   */
+  entropyDeltaPredTangent: 'entropy/delta_pred_tangent',
   /** What the unclipped surrogate (every token at weight agg * ratio * A) would have contributed. */
   entropyDeltaPredUnclipped: 'entropy/delta_pred_unclipped',
   /** Adam's first moment carried from earlier updates (0 under SGD): pushes no token of the update owns. */
   entropyDeltaPredMomentum: 'entropy/delta_pred_momentum',
   /**
    * The rest of entropy/delta_pred: entropy-bonus and KL-penalty gradients, the reweighting of
-   * unclipped tokens by GSPO / Clip-Cov / KL-Cov, and the central difference's error (tiny).
+   * unclipped tokens by GSPO / Clip-Cov / KL-Cov, and float32 rounding (tiny).
    */
   entropyDeltaPredOther: 'entropy/delta_pred_other',
   /** Logit-space estimate of entropy/delta (see above): not exact for networks or Adam. */
@@ -101,9 +113,13 @@ export const STEP_METRICS: readonly MetricKey[] = Object.values(METRIC).filter(
   (k) => !k.startsWith('eval/') && !WEIGHT_CLIP_METRICS.includes(k),
 ) as MetricKey[];
 
-/** The exact attribution's keys: logged on attributed steps only (config `attribution`). */
+/**
+ * The exact attribution's keys: logged on attributed steps only (config `attribution`);
+ * entropy/delta_pred_tangent only under the rule "trapezoid".
+ */
 export const EXACT_ATTRIBUTION_METRICS: readonly MetricKey[] = [
   METRIC.entropyDeltaPred,
+  METRIC.entropyDeltaPredTangent,
   METRIC.entropyDeltaPredUnclipped,
   METRIC.clipLowDrift,
   METRIC.clipHighDrift,
@@ -142,6 +158,7 @@ export const METRIC_LABELS: Record<MetricKey, string> = {
   'clip/high_neg_drift': 'Entropy drift of upper-bound weight clips, A < 0',
   'entropy/delta': 'Measured entropy change',
   'entropy/delta_pred': 'Predicted entropy change',
+  'entropy/delta_pred_tangent': 'Predicted entropy change, first order',
   'entropy/delta_pred_unclipped': 'Predicted change, unclipped surrogate',
   'entropy/delta_pred_momentum': 'Predicted change, Adam momentum',
   'entropy/delta_pred_other': 'Predicted change, other terms',
@@ -179,21 +196,21 @@ export const METRIC_DOCS: Record<MetricKey, string> = {
   'clip/low_surprisal_gap': 'Mean surprisal minus entropy (s − H) of the clip-low tokens, in nats.',
   'clip/high_surprisal_gap': 'Mean surprisal minus entropy (s − H) of the clip-high tokens, in nats.',
   'clip/low_drift':
-    'Exact first-order entropy change clip-low caused this step: minus the push its clipped tokens lost (usually > 0).',
+    'Exact entropy change clip-low caused this step: minus the push its clipped tokens lost (usually > 0).',
   'clip/high_drift':
-    'Exact first-order entropy change clip-high caused this step: minus the push its clipped tokens lost (usually < 0).',
-  'clip/dual_drift': 'Exact first-order entropy change the dual clip caused this step.',
+    'Exact entropy change clip-high caused this step: minus the push its clipped tokens lost (usually < 0).',
+  'clip/dual_drift': 'Exact entropy change the dual clip caused this step.',
   'clip/low_pos_frac':
     "CISPO only: share of response tokens with positive advantage whose importance weight was raised to 1 − ε_low (not clip-low in the paper's sense).",
   'clip/high_neg_frac':
     "CISPO only: share of response tokens with negative advantage whose importance weight was cut to 1 + ε_high (not clip-high in the paper's sense).",
-  'clip/low_pos_drift':
-    'CISPO only: exact first-order entropy change from the lower-bound weight clips with positive advantage.',
-  'clip/high_neg_drift':
-    'CISPO only: exact first-order entropy change from the upper-bound weight clips with negative advantage.',
+  'clip/low_pos_drift': 'CISPO only: exact entropy change from the lower-bound weight clips with positive advantage.',
+  'clip/high_neg_drift': 'CISPO only: exact entropy change from the upper-bound weight clips with negative advantage.',
   'entropy/delta': "Measured change of the rollout's entropy across the step's updates.",
   'entropy/delta_pred':
-    'Exact first-order prediction of the entropy change from the step’s updates: Σ <grad H, Δθ> by autodiff (attributed steps only).',
+    'Exact prediction of the entropy change from the step’s updates by autodiff (attributed steps only): Σ ½ <grad H(θ) + grad H(θ + Δθ), Δθ>, second order, under attribution.rule "trapezoid"; Σ <grad H, Δθ>, first order, under "tangent".',
+  'entropy/delta_pred_tangent':
+    'First-order prediction Σ <grad H, Δθ> of the entropy change, logged beside entropy/delta_pred under attribution.rule "trapezoid" (attributed steps only).',
   'entropy/delta_pred_unclipped': 'The part of entropy/delta_pred the unclipped surrogate would have made.',
   'entropy/delta_pred_momentum': 'The part of entropy/delta_pred carried by Adam’s momentum from earlier updates.',
   'entropy/delta_pred_other': 'The rest of entropy/delta_pred: regularisers, loss reweighting, float32 rounding.',

@@ -216,6 +216,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    description: 'entropy attribution: runs made before attribution.rule record the first-order rule they used',
+    sql: `
+      -- Issue 13: the exact attribution's total became the trapezoid (second order) by default, set by
+      -- attribution.rule. Every local run whose config asks for the exact method without naming a rule
+      -- was attributed to first order: its config is told so ("tangent"), and its numbers are read
+      -- that way. Runs with another method, with a rule already, and imports are left alone.
+      UPDATE runs SET config = json_set(config, '$.attribution.rule', 'tangent')
+        WHERE origin = 'local' AND config IS NOT NULL AND json_valid(config)
+          AND json_extract(config, '$.attribution.method') = 'exact'
+          AND json_type(config, '$.attribution.rule') IS NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

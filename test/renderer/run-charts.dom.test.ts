@@ -26,7 +26,7 @@ describe('run charts of the entropy attribution', () => {
     ]);
     expect(ids(chartsFor(null, local('off')))).toEqual(['entropy', 'reward', 'clip-fractions', 'kl']);
     const titles = chartsFor(null, local('exact')).map((c) => c.title);
-    expect(titles).toContain('Entropy change: measured and predicted (exact first-order)');
+    expect(titles).toContain('Entropy change: measured and predicted (exact)');
   });
 
   it('follow an import’s keys: exact when it has them, else the estimate', () => {

@@ -133,8 +133,48 @@ describe('migrations', () => {
     });
     expect(JSON.parse(store.getRun(1)!.config!)).toEqual({ seed: 3, attribution: { method: 'logit', every: 1 } });
     expect(values(2)).toEqual({ 'entropy/delta_pred': [-7] });
-    expect(JSON.parse(store.getRun(2)!.config!).attribution).toEqual({ method: 'exact', every: 1 });
+    // Version 6: an exact run made before attribution.rule was attributed to first order.
+    expect(JSON.parse(store.getRun(2)!.config!).attribution).toEqual({ method: 'exact', every: 1, rule: 'tangent' });
     expect(values(3)).toEqual({ 'entropy/delta_pred': [-9] });
+    expect(store.check().problems).toEqual([]);
+    store.close();
+  });
+
+  it('records the first-order rule in exact runs made before attribution.rule (version 6)', () => {
+    const file = tempDbPath();
+    // A file as the previous schema (version 5) left it: exact runs with no rule, a logit run, a run
+    // already naming its rule, an import.
+    const db = new Database(file);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    for (const m of MIGRATIONS.filter((x) => x.version <= 5)) db.exec(m.sql);
+    db.pragma('user_version = 5');
+    const configs = [
+      { seed: 1, attribution: { method: 'exact', every: 10 } },
+      { seed: 2, attribution: { method: 'exact', every: 1 }, name: 'x' },
+      { seed: 3, attribution: { method: 'logit', every: 1 } },
+      { seed: 4, attribution: { method: 'exact', every: 1, rule: 'trapezoid' } },
+    ];
+    const insert = db.prepare(
+      `INSERT INTO runs (name, origin, status, config, group_key, app_version, created_at)
+       VALUES (?, 'local', 'completed', ?, 'gk', '0.1', '2026')`,
+    );
+    for (const c of configs) insert.run(`run ${c.seed}`, JSON.stringify(c));
+    db.prepare(
+      `INSERT INTO runs (name, origin, status, config, group_key, app_version, created_at)
+       VALUES ('import', 'imported', 'completed', NULL, 'gk2', '0.1', '2026')`,
+    ).run();
+    db.close();
+    const store = openStore(file);
+    const attribution = (id: number) => JSON.parse(store.getRun(id)!.config!).attribution;
+    expect(attribution(1)).toEqual({ method: 'exact', every: 10, rule: 'tangent' });
+    expect(JSON.parse(store.getRun(2)!.config!)).toEqual({
+      seed: 2,
+      attribution: { method: 'exact', every: 1, rule: 'tangent' },
+      name: 'x',
+    });
+    expect(attribution(3)).toEqual({ method: 'logit', every: 1 });
+    expect(attribution(4)).toEqual({ method: 'exact', every: 1, rule: 'trapezoid' });
+    expect(store.getRun(5)!.config).toBeNull();
     expect(store.check().problems).toEqual([]);
     store.close();
   });

@@ -1,5 +1,5 @@
 /**
- * Exact first-order entropy attribution (issue 13), for every policy behind the Policy interface:
+ * Exact entropy attribution (issue 13), for every policy behind the Policy interface:
  * it uses only `tokenStats` and `variables`, so the tabular policy, the GPT and any network policy
  * get the same method.
  *
@@ -8,6 +8,11 @@
  * shapes the metric uses. For one update theta_k -> theta_{k+1}:
  *
  *   total_k = <grad Hbar(theta_k), theta_{k+1} - theta_k>          (autodiff; exact to first order)
+ *
+ * That is the "tangent" rule. The default "trapezoid" replaces grad Hbar(theta_k) here and below by
+ * gbar = (grad Hbar(theta_k) + grad Hbar(theta_{k+1})) / 2, exact to second order: on a network the
+ * updates of a step largely cancel to first order, and the second-order term ½ d theta^T H d theta
+ * then dominates the step's change (docs/results.md). Everything below holds for either vector.
  *
  * The optimizer writes its step as -P g + carry (optim.ts, StepMap; P diagonal, with the clip scale
  * and Adam's second moment frozen at the values the step used, so the identity is exact). The
@@ -225,11 +230,40 @@ export function attributionParts(
   return { total, unclipped, low, high, dual, lowPos, highNeg, momentum, other };
 }
 
+/** How an update's total is taken (contract `attribution.rule`). */
+export type AttributionRule = 'trapezoid' | 'tangent';
+
+/**
+ * grad Hbar at the current weights, carried from one update of a step to the next under the
+ * trapezoid (it is the update's grad Hbar(theta_{k+1}) and the next one's grad Hbar(theta_k): same
+ * chunks, same weights). Its tensors are kept past the updates' tidy scopes: the owner disposes
+ * `gradient` when the step ends or fails (`disposeGradientCache`).
+ */
+export interface GradientCache {
+  gradient: tf.Tensor[] | null;
+}
+
+export function disposeGradientCache(cache: GradientCache): void {
+  if (cache.gradient) tf.dispose(cache.gradient);
+  cache.gradient = null;
+}
+
+/** An update's parts, with its first-order total <grad Hbar(theta_k), d theta> (equal to `total` under "tangent"). */
+export type UpdateAttribution = AttributionParts & { tangent: tf.Scalar };
+
 /**
  * The exact attribution of one update. `batches` are what it trained on, with their tokens'
  * weights; `chunks` the step's batch as the entropy metric evaluates it. `step` runs the optimizer
- * and returns its map: everything that needs the pre-update weights (grad Hbar, the parts'
- * gradients) is taken before it. Call inside tf.tidy.
+ * and returns its map: everything that needs the pre-update weights (grad Hbar unless cached, the
+ * parts' gradients) is taken before it.
+ *
+ * "tangent" dots everything with g0 = grad Hbar(theta_k). "trapezoid" dots with
+ * gbar = (g0 + g1) / 2, g1 = grad Hbar(theta_{k+1}) taken after the step: the total
+ * <gbar, d theta> = Hbar(theta_{k+1}) - Hbar(theta_k) + O(||d theta||^3), and since the step is
+ * -P g + carry with P frozen, <gbar, -P g_pg> = sum_t w_t <grad log pi_t, P gbar> still splits over
+ * tokens (the part gradients stay those at theta_k, which the step used), so the parts sum to the
+ * total exactly as under the tangent. With `cache`, g0 is taken from it when present and g1 is left
+ * in it for the next update (kept; the previous g0 is disposed). Call inside tf.tidy.
  */
 export function attributeUpdate(
   policy: Policy,
@@ -238,11 +272,26 @@ export function attributeUpdate(
   chunks: readonly SequenceBatch[],
   sides: ClipSides,
   step: () => StepMap,
-): AttributionParts {
+  rule: AttributionRule = 'tangent',
+  cache?: GradientCache,
+): UpdateAttribution {
   const parts = partGradients(policy, temperature, batches, sides);
-  const gradH = meanEntropyGradient(policy, chunks, temperature);
+  const cached = rule === 'trapezoid' ? (cache?.gradient ?? null) : null;
+  const start = cached ?? meanEntropyGradient(policy, chunks, temperature);
   const map = step();
-  const total = dotAll(gradH, map.delta);
-  const momentum = map.carry ? dotAll(gradH, map.carry) : tf.scalar(0);
-  return attributionParts(parts, map.precondition(gradH), total, momentum);
+  const tangent = dotAll(start, map.delta);
+  if (rule === 'tangent') {
+    const momentum = map.carry ? dotAll(start, map.carry) : tf.scalar(0);
+    return { ...attributionParts(parts, map.precondition(start), tangent, momentum), tangent };
+  }
+  const end = meanEntropyGradient(policy, chunks, temperature);
+  const gbar = start.map((g, i) => tf.mul(tf.add(g, end[i]), 0.5));
+  const total = dotAll(gbar, map.delta);
+  const momentum = map.carry ? dotAll(gbar, map.carry) : tf.scalar(0);
+  const out = { ...attributionParts(parts, map.precondition(gbar), total, momentum), tangent };
+  if (cache) {
+    cache.gradient = end.map((t) => tf.keep(t));
+    if (cached) tf.dispose(cached);
+  }
+  return out;
 }

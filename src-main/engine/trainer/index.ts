@@ -9,6 +9,7 @@ import { createOptimizer, type Optimizer } from '../optim';
 import { createPolicy, preparePolicy, type PreparedPolicy } from '../policies';
 import { createReward } from '../rewards';
 import { zeroStdFraction } from '../rl/advantages';
+import { disposeGradientCache } from '../rl/attribution';
 import { createRngStreams, restoreRngStreams, rngStreamStates } from '../rng';
 import { openTask } from '../tasks';
 import { maskedMean, distinctPerGroup, selectRows } from './batch';
@@ -66,7 +67,7 @@ class RlTrainer implements Trainer {
     this.tokens += stepTokens;
     const metrics = {
       ...this.rolloutMetrics(data, after.entropy),
-      ...updateMetrics(records, this.config.attribution.method),
+      ...updateMetrics(records, this.config.attribution),
       ...timingMetrics((performance.now() - started) / 1000, stepTokens, this.tokens),
     };
     if (isEvalStep(this.config, step)) {
@@ -82,26 +83,37 @@ class RlTrainer implements Trainer {
     return { step, metrics, samples };
   }
 
-  /** On an attributed step (config `attribution`) every update is attributed against the step's batch. */
+  /**
+   * On an attributed step (config `attribution`) every update is attributed against the step's
+   * batch; under the trapezoid its updates share one grad Hbar cache (disposed by runUpdates).
+   */
   private attributionBatch(data: StepData, step: number): AttributionBatch | undefined {
-    const { method, every } = this.config.attribution;
+    const { method, every, rule } = this.config.attribution;
     if (method !== 'exact' || step % every !== 0) return undefined;
     const chunks = trainStatChunks(data.splits, this.config);
-    return { chunks: chunks.map((rows) => selectRows(data.rollout.batch, rows)) };
+    return {
+      chunks: chunks.map((rows) => selectRows(data.rollout.batch, rows)),
+      rule,
+      cache: rule === 'trapezoid' ? { gradient: null } : undefined,
+    };
   }
 
   private async runUpdates(data: StepData, step: number): Promise<UpdateRecord[]> {
     const records: UpdateRecord[] = [];
     const attribution = this.attributionBatch(data, step);
-    for (const epoch of data.splits) {
-      for (const rows of epoch) {
-        await eventLoopTurn();
-        const minibatch = makeMinibatch(data, rows, this.ctx);
-        const record = await runUpdate(this.ctx.policy, this.optimizer, this.config, minibatch, attribution);
-        assertFinite(record.loss, 'loss', step);
-        assertFinite(record.gradNorm, 'gradient norm', step);
-        records.push(record);
+    try {
+      for (const epoch of data.splits) {
+        for (const rows of epoch) {
+          await eventLoopTurn();
+          const minibatch = makeMinibatch(data, rows, this.ctx);
+          const record = await runUpdate(this.ctx.policy, this.optimizer, this.config, minibatch, attribution);
+          assertFinite(record.loss, 'loss', step);
+          assertFinite(record.gradNorm, 'gradient norm', step);
+          records.push(record);
+        }
       }
+    } finally {
+      if (attribution?.cache) disposeGradientCache(attribution.cache);
     }
     return records;
   }

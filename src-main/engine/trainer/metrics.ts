@@ -6,15 +6,19 @@ import { METRIC, type AttributionConfig } from '../../contract';
 import type { Evaluation } from '../types';
 import type { ExactAttribution, UpdateRecord } from './update';
 
+type Attribution = Pick<AttributionConfig, 'method' | 'rule'>;
+
 const sum = (records: readonly UpdateRecord[], f: (r: UpdateRecord) => number) => records.reduce((a, r) => a + f(r), 0);
 const mean = (records: readonly UpdateRecord[], f: (r: UpdateRecord) => number) =>
   records.length === 0 ? 0 : sum(records, f) / records.length;
 
 /**
  * The step's entropy attribution (contract/metrics.ts): the logit-space estimate unless attribution
- * is off, and the exact parts when every update of the step was attributed.
+ * is off, and the exact parts when every update of the step was attributed (with the first-order
+ * total beside them under the trapezoid).
  */
-function attributionMetrics(records: readonly UpdateRecord[], method: AttributionConfig['method']) {
+function attributionMetrics(records: readonly UpdateRecord[], attribution: Attribution) {
+  const { method, rule } = attribution;
   const out: Record<string, number> = {};
   if (method === 'off') return out;
   out[METRIC.entropyDeltaPredLogit] = sum(records, (r) => r.deltaPredLogit);
@@ -29,14 +33,16 @@ function attributionMetrics(records: readonly UpdateRecord[], method: Attributio
   out[METRIC.clipDualDrift] = exact((e) => e.dual);
   out[METRIC.entropyDeltaPredMomentum] = exact((e) => e.momentum);
   out[METRIC.entropyDeltaPredOther] = exact((e) => e.other);
+  if (rule === 'trapezoid') out[METRIC.entropyDeltaPredTangent] = exact((e) => e.tangent);
   return out;
 }
 
 /** Clip fractions, surprisal gaps, entropy attribution, PPO KL, ratio range, loss and gradient norm. */
 export function updateMetrics(
   records: readonly UpdateRecord[],
-  method: AttributionConfig['method'] = 'exact',
+  attribution: Attribution = { method: 'exact', rule: 'trapezoid' },
 ): Record<string, number> {
+  const { method } = attribution;
   const tokens = Math.max(
     sum(records, (r) => r.tokens),
     1,
@@ -49,7 +55,7 @@ export function updateMetrics(
     [METRIC.clipDualFrac]: sum(records, (r) => r.dualClip) / tokens,
     // clip-low needs A < 0 and clip-high A > 0: disjoint, so the combined share is their sum.
     [METRIC.clipFrac]: (low + high) / tokens,
-    ...attributionMetrics(records, method),
+    ...attributionMetrics(records, attribution),
     [METRIC.klPpo]: mean(records, (r) => (r.tokens > 0 ? r.klPpoSum / r.tokens : 0)),
     [METRIC.lossPg]: mean(records, (r) => r.lossPg),
     [METRIC.gradNorm]: mean(records, (r) => r.gradNorm),

@@ -1,13 +1,20 @@
 /**
  * One optimizer update on one minibatch, and everything the step's metrics need from it: clip
  * events, the surprisal of clipped tokens, the logit-space entropy estimate (rl/entropy.ts), on
- * attributed steps the exact first-order attribution (rl/attribution.ts), the PPO KL and the ratio
+ * attributed steps the exact attribution (rl/attribution.ts), the PPO KL and the ratio
  * range. All tensor work happens in one tf.tidy; the loop reads the results with a single
  * `await data()` (no synchronous reads: GPU backends cannot do them).
  */
 import type { RunConfig } from '../../contract';
 import type { Optimizer, UpdateNorms } from '../optim';
-import { attributeUpdate, clipSidesOf, type TokenWeights, type WeightedBatch } from '../rl/attribution';
+import {
+  attributeUpdate,
+  clipSidesOf,
+  type AttributionRule,
+  type GradientCache,
+  type TokenWeights,
+  type WeightedBatch,
+} from '../rl/attribution';
 import { pgEntropyCoefficient } from '../rl/entropy';
 import { POLICY_LOSSES, regularizedLoss, type PolicyLossInput, type PolicyLossOutput } from '../rl/losses';
 import { gradientTap } from '../ops';
@@ -34,6 +41,14 @@ export interface Minibatch {
  */
 export interface AttributionBatch {
   chunks: readonly SequenceBatch[];
+  /** Config `attribution.rule`. */
+  rule: AttributionRule;
+  /**
+   * Under "trapezoid", grad Hbar after the previous update of the step (kept tensors; the step's
+   * owner disposes them): each update then costs one grad Hbar, as under "tangent", plus one per
+   * step. Without it every update recomputes grad Hbar at its start.
+   */
+  cache?: GradientCache;
 }
 
 /** Numbers read back after an update (sums over the minibatch's response tokens). */
@@ -58,8 +73,22 @@ const FIELDS = [
   'ratioMax',
 ] as const;
 
-/** Exact attribution of an attributed update, in this order after FIELDS (rl/attribution.ts). */
-const EXACT_FIELDS = ['total', 'unclipped', 'low', 'high', 'dual', 'lowPos', 'highNeg', 'momentum', 'other'] as const;
+/**
+ * Exact attribution of an attributed update, in this order after FIELDS (rl/attribution.ts);
+ * `tangent` is the first-order total (equal to `total` under the rule "tangent").
+ */
+const EXACT_FIELDS = [
+  'total',
+  'unclipped',
+  'low',
+  'high',
+  'dual',
+  'lowPos',
+  'highNeg',
+  'momentum',
+  'other',
+  'tangent',
+] as const;
 
 export type ExactAttribution = Record<(typeof EXACT_FIELDS)[number], number>;
 
@@ -73,7 +102,7 @@ export type UpdateRecord = Record<(typeof FIELDS)[number], number> & {
   highDriftLogit: number;
   /** The loss clipped importance weights of either advantage sign (CISPO): the *Positive / *Negative fields count. */
   weightClip: boolean;
-  /** Exact first-order attribution; null on updates that were not attributed. */
+  /** Exact attribution (config `attribution.rule`); null on updates that were not attributed. */
   exact: ExactAttribution | null;
 };
 
@@ -289,11 +318,20 @@ function updateAndDiagnose(
   if (!attribution) return { packed: pack(optimizer.apply(grads ?? []), []) as tf.Tensor1D, weightClip };
   let norms: UpdateNorms | undefined;
   const sides = clipSidesOf(config.objective);
-  const parts = attributeUpdate(policy, config.rollout.temperature, weighted, attribution.chunks, sides, () => {
-    const { map, ...rest } = optimizer.applyMapped(grads ?? []);
-    norms = rest;
-    return map;
-  });
+  const parts = attributeUpdate(
+    policy,
+    config.rollout.temperature,
+    weighted,
+    attribution.chunks,
+    sides,
+    () => {
+      const { map, ...rest } = optimizer.applyMapped(grads ?? []);
+      norms = rest;
+      return map;
+    },
+    attribution.rule,
+    attribution.cache,
+  );
   const exact = EXACT_FIELDS.map((k) => parts[k]);
   return { packed: pack(norms as UpdateNorms, exact) as tf.Tensor1D, weightClip };
 }

@@ -5,13 +5,31 @@
  * methods; the coverage sentence says what was computed where, or why nothing was.
  */
 import type { RunConfig } from '../../contract/config';
-import type { AttributionCoverage, AttributionMethod } from '../../contract/diagnostics';
+import type { AttributionCoverage, AttributionMethod, AttributionRule } from '../../contract/diagnostics';
 import type { KeyResolver, Quantity, ResolvedSeries } from './keys';
 
 export const METHOD_LABELS: Record<AttributionMethod, string> = {
-  exact: 'exact first-order',
+  exact: 'exact',
   logit: 'logit-space estimate',
 };
+
+const RULE_LABELS: Record<AttributionRule, string> = {
+  trapezoid: 'exact, second order (trapezoid)',
+  tangent: 'exact, first order',
+};
+
+/** The method named for users, with the exact method's rule when known (null: an import). */
+export function methodLabel(method: AttributionMethod, rule: AttributionRule | null): string {
+  return method === 'exact' && rule ? RULE_LABELS[rule] : METHOD_LABELS[method];
+}
+
+/**
+ * The exact method's rule a local run used. Stored configs are migrated to name it (runs made
+ * before the rule existed say "tangent"); null for imports.
+ */
+export function ruleOf(config: Pick<RunConfig, 'attribution'> | null): AttributionRule | null {
+  return config ? config.attribution.rule : null;
+}
 
 /** The quantities of each family, by role. */
 const FAMILIES: Record<AttributionMethod, { predicted: Quantity; low: Quantity; high: Quantity }> = {
@@ -21,6 +39,8 @@ const FAMILIES: Record<AttributionMethod, { predicted: Quantity; low: Quantity; 
 
 export interface AttributionSeries {
   method: AttributionMethod;
+  /** methodLabel of the family and the run's rule. */
+  label: string;
   predicted: ResolvedSeries | null;
   low: ResolvedSeries | null;
   high: ResolvedSeries | null;
@@ -31,8 +51,11 @@ export interface AttributionSeries {
   other: ResolvedSeries | null;
 }
 
-/** The exact family when the run logged any of it, else the logit-space estimate, else null. */
-export function attributionSeries(keys: KeyResolver): AttributionSeries | null {
+/**
+ * The exact family when the run logged any of it, else the logit-space estimate, else null; `rule`
+ * is the run's exact rule (ruleOf), which only names the family.
+ */
+export function attributionSeries(keys: KeyResolver, rule: AttributionRule | null = null): AttributionSeries | null {
   for (const method of ['exact', 'logit'] as const) {
     const family = FAMILIES[method];
     const [predicted, low, high] = [keys.get(family.predicted), keys.get(family.low), keys.get(family.high)];
@@ -40,6 +63,7 @@ export function attributionSeries(keys: KeyResolver): AttributionSeries | null {
     const exact = method === 'exact';
     return {
       method,
+      label: methodLabel(method, rule),
       predicted,
       low,
       high,
@@ -66,7 +90,8 @@ function cadence(configured: AttributionCoverage['configured'], steps: number, m
 /** What the run's config and series say about its attribution. */
 export function attributionCoverage(keys: KeyResolver, config: RunConfig | null): AttributionCoverage {
   const configured = config ? { ...config.attribution } : null;
-  const series = attributionSeries(keys);
+  const rule = ruleOf(config);
+  const series = attributionSeries(keys, rule);
   const measuredSteps = keys.get('entropyDelta')?.points.steps.length ?? 0;
   if (!series) {
     const why =
@@ -75,14 +100,15 @@ export function attributionCoverage(keys: KeyResolver, config: RunConfig | null)
         : configured
           ? 'not computed: the run logged no predicted entropy change yet'
           : 'not logged by this trainer';
-    return { method: null, label: 'not computed', configured, steps: 0, measuredSteps, note: why };
+    return { method: null, rule: null, label: 'not computed', configured, steps: 0, measuredSteps, note: why };
   }
   const anchor = series.predicted ?? series.low ?? series.high;
   const steps = anchor?.points.steps.length ?? 0;
-  const label = METHOD_LABELS[series.method];
+  const label = series.label;
   const caveat = series.method === 'logit' ? `; ${LOGIT_CAVEAT}` : '';
   return {
     method: series.method,
+    rule: series.method === 'exact' ? rule : null,
     label,
     configured,
     steps,

@@ -8,6 +8,7 @@
  */
 import type {
   AttributionMethod,
+  AttributionRule,
   ClipAttribution,
   ClipBalance,
   ClipSettingsInfo,
@@ -52,6 +53,7 @@ export function driftBalance(
   high: ResolvedSeries,
   method: AttributionMethod = 'exact',
   dual: ResolvedSeries | null = null,
+  label: string = METHOD_LABELS[method],
 ): DriftBalance | null {
   const aligned = alignOnCommonSteps(low.points, high.points);
   if (aligned.steps.length === 0) return null;
@@ -66,6 +68,7 @@ export function driftBalance(
   const finalSign = signs[n - 1];
   return {
     method,
+    label,
     lowKey: low.key,
     highKey: high.key,
     lowCum: lowTotal,
@@ -84,7 +87,7 @@ export function driftBalance(
 function describeDrift(d: DriftBalance): string {
   const range = fmtSteps(d.firstStep, d.lastStep);
   const dual = d.dualCum !== 0 ? `, ${fmtSigned(d.dualCum)} (dual clip)` : '';
-  const totals = `${METHOD_LABELS[d.method]} drift ${fmtSigned(d.lowCum)} (clip-low) vs ${fmtSigned(d.highCum)} (clip-high)${dual} summed over ${range}, net clip drift ${fmtSigned(d.netCum)}`;
+  const totals = `${d.label} drift ${fmtSigned(d.lowCum)} (clip-low) vs ${fmtSigned(d.highCum)} (clip-high)${dual} summed over ${range}, net clip drift ${fmtSigned(d.netCum)}`;
   if (d.dominant === 'none') return `neither side dominates: ${totals}`;
   const big = d.dominant === 'clip-high' ? Math.abs(d.highCum) : Math.abs(d.lowCum);
   const small = d.dominant === 'clip-high' ? Math.abs(d.lowCum) : Math.abs(d.highCum);
@@ -138,11 +141,15 @@ export function diagnoseClipBalance(
   settings: ClipSettingsInfo,
   options: DiagnosisOptions,
   combinedOnly = false,
+  rule: AttributionRule | null = null,
 ): ClipBalance {
-  const family = attributionSeries(keys);
+  const family = attributionSeries(keys, rule);
   const lowDrift = family?.low ?? null;
   const highDrift = family?.high ?? null;
-  const drift = family && lowDrift && highDrift ? driftBalance(lowDrift, highDrift, family.method, family.dual) : null;
+  const drift =
+    family && lowDrift && highDrift
+      ? driftBalance(lowDrift, highDrift, family.method, family.dual, family.label)
+      : null;
   const lowFrac = meanRecent(keys.get('clipLowFrac'), options.window);
   const highFrac = meanRecent(keys.get('clipHighFrac'), options.window);
   const combinedFrac = meanRecent(keys.get('clipCombinedFrac'), options.window);

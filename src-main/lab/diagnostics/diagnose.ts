@@ -14,7 +14,7 @@ import {
 import { parseOrThrow } from '../../contract/validate';
 import type { RunRecord } from '../../contract/runs';
 import { adviseRun } from './advice';
-import { attributionCoverage } from './attribution';
+import { attributionCoverage, ruleOf } from './attribution';
 import { diagnoseClipBalance } from './clip-balance';
 import { diagnoseCollapse } from './collapse';
 import { splitByControl, type ControlSide } from './control';
@@ -92,8 +92,9 @@ export function diagnoseRun(series: SeriesByKey, meta: RunInputMeta, extras: Dia
   const attribution = attributionCoverage(keys, meta.config ?? null);
   const collapse = diagnoseCollapse(keys.get('entropy'), options);
   const signals = findSignals(keys, collapse);
-  const clip = diagnoseClipBalance(keys, settings, options, meta.clipFractionCombined === true);
-  const theory = diagnoseTheory(keys);
+  const rule = ruleOf(meta.config ?? null);
+  const clip = diagnoseClipBalance(keys, settings, options, meta.clipFractionCombined === true, rule);
+  const theory = diagnoseTheory(keys, rule);
   const control = splitByControl(
     { id: meta.id, name: meta.name, entropy: keys.get('entropy'), config: meta.config ?? null },
     extras.control ? controlSide(extras.control) : null,

@@ -10,7 +10,6 @@ import type {
   SweepSuggestion,
 } from '../../contract/diagnostics';
 import { SCALAR_LABELS } from '../../contract/diagnostics';
-import { METHOD_LABELS } from './attribution';
 import { describeCrossing } from '../../contract/summary';
 import { fmt, fmtPercent, fmtSigned, fmtSteps } from './format';
 import { fmtAggregate } from './groups';
@@ -70,7 +69,7 @@ function theoryLines(d: RunDiagnosis): string[] {
   if (t.status !== 'ok') return [`Theory check: unavailable — ${t.reason}`];
   const parts = partsLine(t);
   return [
-    `Theory check (${METHOD_LABELS[t.method]} prediction vs measured entropy change, ${t.n} steps):`,
+    `Theory check (${t.label} prediction vs measured entropy change, ${t.n} steps):`,
     `  cumulative predicted ${fmtSigned(t.predictedCum)} vs measured ${fmtSigned(t.measuredCum)} (measured/predicted ${fmt(t.cumRatio)}); r = ${fmt(t.pearson)}; slope ${fmt(t.slope)}; same sign on ${fmtPercent(t.signAgreement)}`,
     ...(parts ? [`  ${parts}`] : []),
   ];

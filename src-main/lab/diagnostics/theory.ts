@@ -1,12 +1,12 @@
 /**
- * Theory check (issue 5, item 3; issue 13): the first-order predicted entropy change against the
+ * Theory check (issue 5, item 3; issue 13): the predicted entropy change against the
  * measured change (`entropy/delta`), on the steps both were logged. The prediction is the exact
  * attribution when the run has it, else the logit-space estimate (attribution.ts), and the result
  * names which. It is never reported without the measurement beside it: without a measured series
  * this section is unavailable. The exact prediction also comes split into its parts, so that the
  * cumulative prediction and the clip balance's net drift read as one sum.
  */
-import type { PredictionParts, Section, TheoryCheck } from '../../contract/diagnostics';
+import type { AttributionRule, PredictionParts, Section, TheoryCheck } from '../../contract/diagnostics';
 import { attributionSeries, type AttributionSeries } from './attribution';
 import type { KeyResolver, ResolvedSeries } from './keys';
 import { alignOnCommonSteps, cumulativeSum } from './series';
@@ -40,8 +40,9 @@ function predictionParts(a: AttributionSeries, steps: readonly number[]): Predic
   };
 }
 
-export function diagnoseTheory(keys: KeyResolver): Section<TheoryCheck> {
-  const attribution = attributionSeries(keys);
+/** `rule`: the run's exact rule (attribution.ts ruleOf), which names the prediction. */
+export function diagnoseTheory(keys: KeyResolver, rule: AttributionRule | null = null): Section<TheoryCheck> {
+  const attribution = attributionSeries(keys, rule);
   const predicted = attribution?.predicted ?? null;
   const measured = keys.get('entropyDelta');
   if (!attribution || !predicted || !measured) {
@@ -58,6 +59,7 @@ export function diagnoseTheory(keys: KeyResolver): Section<TheoryCheck> {
   return {
     status: 'ok',
     method: attribution.method,
+    label: attribution.label,
     predictedKey: predicted.key,
     measuredKey: measured.key,
     n,

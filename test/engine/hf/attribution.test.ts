@@ -170,7 +170,7 @@ describe.skipIf(!python)(`exact attribution on Hugging Face policies${skipReason
       const names = policy.variables.map((v) => v.name);
       const before = await policy.getWeights();
       const optimizer = createOptimizer(config.optim, policy.variables);
-      const record = await runUpdate(policy, optimizer, config, mb, { chunks });
+      const record = await runUpdate(policy, optimizer, config, mb, { chunks, rule: 'tangent' });
       optimizer.dispose();
       const after = await policy.getWeights();
       const h: number[] = [];

@@ -2,7 +2,8 @@
  * The exact attribution's building blocks (engine/rl/attribution.ts) against independent
  * computations: grad Hbar against a float64 finite difference of the mean entropy, the reverse-mode
  * token sums against per-token autodiff, and one update's parts against the same update taken
- * without clipping (the drift of a side is exactly what undoing its clipping changes).
+ * without clipping (the drift of a side is exactly what undoing its clipping changes), and the
+ * trapezoid's cached grad Hbar against recomputing it at every update.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '../../../src-main/contract';
@@ -11,7 +12,13 @@ import { createOptimizer } from '../../../src-main/engine/optim';
 import { createPolicy } from '../../../src-main/engine/policies';
 import { createReward } from '../../../src-main/engine/rewards';
 import { createRngStreams, createRng } from '../../../src-main/engine/rng';
-import { dotAll, meanEntropyGradient, weightedLogpGradient } from '../../../src-main/engine/rl/attribution';
+import {
+  disposeGradientCache,
+  dotAll,
+  meanEntropyGradient,
+  weightedLogpGradient,
+  type GradientCache,
+} from '../../../src-main/engine/rl/attribution';
 import { entropyOf } from '../../../src-main/engine/rl/entropy';
 import { createTask } from '../../../src-main/engine/tasks';
 import { tf } from '../../../src-main/engine/tf';
@@ -179,7 +186,10 @@ async function updatePair(config: RunConfig, baseWeights?: TensorMap): Promise<U
   const warm = createOptimizer(config.optim, policy.variables);
   for (const mb of [other, other, other]) await runUpdate(policy, warm, config, mb);
   warm.dispose();
-  const attribution = { chunks: data.splits[0].map((rows) => selectRows(data.rollout.batch, rows)) };
+  const attribution = {
+    chunks: data.splits[0].map((rows) => selectRows(data.rollout.batch, rows)),
+    rule: 'tangent' as const, // the checks below are of the first-order parts
+  };
   const moved = await policy.getWeights();
   const run = async (objective: Partial<RunConfig['objective']>) => {
     const cfg = { ...config, objective: { ...config.objective, ...objective } };
@@ -268,4 +278,59 @@ describe('the pushes against the whole objective', () => {
     slope.dispose();
     policy.dispose();
   });
+});
+
+describe('the trapezoid across a step', () => {
+  it.each(['sgd', 'adam'] as const)(
+    'grad Hbar cached between updates gives what recomputing it at each update gives (GPT, %s)',
+    async (optimizer) => {
+      const config = tinyGpt({ optim: { optimizer, lr: optimizer === 'sgd' ? 0.5 : 1e-2, epochs: 2, minibatches: 2 } });
+      const task = createTask(config.task);
+      const weights = gptWeights(config);
+      const make = () => createPolicy(config, task, { baseWeights: weights });
+      const [policy, reference] = [make(), make()];
+      const ctx: StepContext = {
+        config,
+        task,
+        policy,
+        reference,
+        rngs: createRngStreams(config.seed),
+        reward: createReward(config.reward),
+      };
+      const data = await prepareStep(ctx);
+      const chunks = data.splits[0].map((rows) => selectRows(data.rollout.batch, rows));
+      const start = await policy.getWeights();
+      const updates = async (cache?: GradientCache) => {
+        policy.setWeights(start);
+        const optimizer = createOptimizer(config.optim, policy.variables);
+        const records: UpdateRecord[] = [];
+        try {
+          for (const epoch of data.splits) {
+            for (const rows of epoch) {
+              const mb = makeMinibatch(data, rows, ctx);
+              records.push(await runUpdate(policy, optimizer, config, mb, { chunks, rule: 'trapezoid', cache }));
+            }
+          }
+        } finally {
+          if (cache) disposeGradientCache(cache);
+          optimizer.dispose();
+        }
+        return records.map(exactOf);
+      };
+      const cached = await updates({ gradient: null });
+      const recomputed = await updates();
+      policy.dispose();
+      reference.dispose();
+      expect(cached).toHaveLength(4);
+      cached.forEach((c, i) => {
+        const r = recomputed[i];
+        const scale = Math.abs(r.unclipped) + Math.abs(r.low) + Math.abs(r.high) + Math.abs(r.momentum);
+        for (const key of Object.keys(c) as (keyof typeof c)[]) {
+          expect(Math.abs(c[key] - r[key]), `update ${i} ${key}`).toBeLessThanOrEqual(1e-6 * scale);
+        }
+        // The trapezoid is not the tangent: the updates are large enough to tell them apart.
+        expect(Math.abs(c.total - c.tangent)).toBeGreaterThan(1e-4 * scale);
+      });
+    },
+  );
 });

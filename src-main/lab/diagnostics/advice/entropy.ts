@@ -1,6 +1,5 @@
 /** Advice about the entropy trend, its causes (random-reward control), the theory check and the law. */
 import type { Advice } from '../../../contract/diagnostics';
-import { METHOD_LABELS } from '../attribution';
 import { fmt, fmtPercent, fmtSigned, fmtSteps } from '../format';
 import { MIN_SEEDS, isFalling, type AdviceContext, type AdviceRule } from './context';
 
@@ -110,8 +109,8 @@ export const theoryAgreement: AdviceRule = (ctx) => {
     id: 'theory-check',
     severity: poor ? 'warning' : 'info',
     text: poor
-      ? `the ${METHOD_LABELS[t.method]} prediction tracks the measured entropy change poorly (${numbers}): trust the measured change`
-      : `the ${METHOD_LABELS[t.method]} prediction follows the measured entropy change (${numbers}); its size is off by the ratio shown`,
+      ? `the ${t.label} prediction tracks the measured entropy change poorly (${numbers}): trust the measured change`
+      : `the ${t.label} prediction follows the measured entropy change (${numbers}); its size is off by the ratio shown`,
     numbers: { pearson: t.pearson, signAgreement: t.signAgreement, cumRatio: t.cumRatio, n: t.n },
   };
 };
