@@ -13,8 +13,8 @@ export function describeInspection({ model: m, memory: e }: ModelInspection): st
       .join('; ');
     lines.push(
       `memory estimate: peak ${formatMemory(e.peak)} (weights ${formatMemory(e.weights)}, trained ${formatMemory(e.trainable)}, ` +
-        `optimizer ${formatMemory(e.optimizer)}, activations ${formatMemory(e.activations)}, sampling ${formatMemory(e.sampling)}; ` +
-        `prompts of ${e.promptLen} tokens${e.promptFrom === 'assumed' ? ', assumed' : ''}) — ${fits}`,
+        `optimizer ${formatMemory(e.optimizer)}, activations ${formatMemory(e.activations)}, sampling ${formatMemory(e.sampling)}, ` +
+        `wasm's packed weights ${formatMemory(e.packed)}; prompts of ${e.promptLen} tokens${e.promptFrom === 'assumed' ? ', assumed' : ''}) — ${fits}`,
     );
   }
   return lines;

@@ -32,6 +32,8 @@ export interface MemoryEstimate {
   optimizer: number;
   activations: number;
   sampling: number;
+  /** wasm only: XNNPACK's packed copy of the weight matrices (budgets count it for wasm). */
+  packed: number;
   peak: number;
   /** The prompt length the estimate assumed (the dataset's longest prompt when it could be read). */
   promptLen: number;

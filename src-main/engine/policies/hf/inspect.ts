@@ -5,7 +5,7 @@
 import type { MemoryEstimate, ModelInfo, RunConfig } from '../../../contract';
 import { openTask } from '../../tasks';
 import { HfPrepared } from './prepared';
-import { memoryBudget, planMemory } from './memory';
+import { memoryBudget, peakOn, planMemory } from './memory';
 import { loadModelSource } from './open';
 import type { ModelSource } from './source';
 import type { HfConfig } from './policy';
@@ -65,7 +65,7 @@ export async function estimateRun(
   const budgets = [
     { backend: 'wasm', bytes: memoryBudget('wasm') },
     { backend: 'cpu, tensorflow, webgpu', bytes: memoryBudget('cpu') },
-  ].map((b) => ({ ...b, fits: plan.peak <= b.bytes }));
+  ].map((b) => ({ ...b, fits: peakOn(plan, b.backend) <= b.bytes }));
   return {
     model: modelInfo(source, prepared.tokenizer.chatTemplate !== null),
     memory: { ...plan, promptLen, promptFrom, budgets },
