@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC, runConfigSchema, type RunConfig } from '../../../src-main/contract';
 import { selectBackend } from '../../../src-main/engine/backend';
 import { createOptimizer } from '../../../src-main/engine/optim';
-import { LoadedCheckpoint } from '../../../src-main/engine/policies/hf/checkpoint';
-import { loraLayers } from '../../../src-main/engine/policies/hf/lora';
-import { HfPolicy } from '../../../src-main/engine/policies/hf/policy';
+import type { HfPolicy } from '../../../src-main/engine/policies/hf/policy';
 import { aggregationWeights } from '../../../src-main/engine/rl/aggregate';
 import { createRng } from '../../../src-main/engine/rng';
 import { createTrainer } from '../../../src-main/engine/trainer';
@@ -23,6 +21,7 @@ import type { SequenceBatch, TensorMap } from '../../../src-main/engine/types';
 import { python } from '../../support/python';
 import { tinyHfConfig, writeGsm8k } from './fixtures';
 import { Reference, skipReason, tempDir, type Arch, START_TIMEOUT_MS } from './support';
+import { tinyPolicy } from './policies';
 
 const PROMPTS = [
   [5, 17, 99, 230],
@@ -102,26 +101,7 @@ describe.skipIf(!python)(`exact attribution on Hugging Face policies${skipReason
 
   /** A policy at a point where clipping acts, the minibatch, and the step's entropy chunks. */
   async function setUp(c: Case, dir: string) {
-    const ckpt = LoadedCheckpoint.open(dir);
-    const spec = ckpt.spec;
-    const targets = spec.family === 'gpt2' ? ['c_attn', 'c_fc'] : ['q_proj', 'v_proj', 'down_proj'];
-    const layers = c.role === 'lora' ? loraLayers(spec, targets) : null;
-    const policy = new HfPolicy(ckpt, {
-      role: c.role,
-      lora: layers ? { layers, rank: 3, alpha: 6 } : null,
-      loraRng: createRng(5, 'test'),
-      stopTokens: new Set<number>(),
-      maxNewTokens: 5,
-      topP: 1,
-      sampleBatch: null,
-    });
-    if (c.role === 'lora') {
-      // B starts at zero (no gradient reaches A): give it values, as after some training.
-      const w = await policy.getWeights();
-      const rng = createRng(9, 'b');
-      for (const [n, t] of Object.entries(w)) if (n.endsWith('.B')) t.data = t.data.map(() => 0.3 * rng.normal());
-      policy.setWeights(w);
-    }
+    const policy = await tinyPolicy(dir, c.role);
     const batch = batchOf();
     const stats = policy.tokenStats(batch, TEMPERATURE);
     const [logp, entropy] = [await stats.logp.data(), await stats.entropy.data()];
@@ -243,5 +223,5 @@ describe.skipIf(!python)(`exact attribution on Hugging Face policies${skipReason
     } finally {
       trainer.dispose();
     }
-  });
+  }, 300_000); // tfjs's JavaScript cpu backend: a minute on an idle machine
 });

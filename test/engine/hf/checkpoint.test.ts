@@ -7,14 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src-main/engine/backend';
-import { LoadedCheckpoint } from '../../../src-main/engine/policies/hf/checkpoint';
-import { loraLayers } from '../../../src-main/engine/policies/hf/lora';
 import type { ForwardMode } from '../../../src-main/engine/policies/hf/model';
-import { HfPolicy } from '../../../src-main/engine/policies/hf/policy';
+import type { HfPolicy } from '../../../src-main/engine/policies/hf/policy';
 import { createRng } from '../../../src-main/engine/rng';
 import { tf } from '../../../src-main/engine/tf';
 import { python } from '../../support/python';
 import { Reference, skipReason, START_TIMEOUT_MS, tempDir, type Arch } from './support';
+import { tinyPolicy } from './policies';
 
 const ROWS = 2;
 const TOKENS = Int32Array.from([5, 250, 17, 3, 99, 33, 230, 120, 12, 77, 40, 18]); // 6 positions x 2 rows
@@ -32,28 +31,8 @@ describe.skipIf(!python)(`checkpointed HF blocks${skipReason}`, () => {
     tmp.remove();
   });
 
-  async function policyFor(arch: Arch, role: 'full' | 'lora'): Promise<HfPolicy> {
-    const ckpt = LoadedCheckpoint.open(await ref.make(tmp.dir, arch, {}, `${arch}-${role}`));
-    const targets = ckpt.spec.family === 'gpt2' ? ['c_attn', 'c_fc'] : ['q_proj', 'v_proj', 'down_proj'];
-    const layers = role === 'lora' ? loraLayers(ckpt.spec, targets) : null;
-    const policy = new HfPolicy(ckpt, {
-      role,
-      lora: layers ? { layers, rank: 3, alpha: 6 } : null,
-      loraRng: createRng(5, 'test'),
-      stopTokens: new Set<number>(),
-      maxNewTokens: 4,
-      topP: 1,
-      sampleBatch: null,
-    });
-    if (role === 'lora') {
-      // B starts at zero, which would leave A without gradient: give it values.
-      const w = await policy.getWeights();
-      const rng = createRng(9, 'b');
-      for (const [n, t] of Object.entries(w)) if (n.endsWith('.B')) t.data = t.data.map(() => 0.3 * rng.normal());
-      policy.setWeights(w);
-    }
-    return policy;
-  }
+  const policyFor = async (arch: Arch, role: 'full' | 'lora') =>
+    tinyPolicy(await ref.make(tmp.dir, arch, {}, `${arch}-${role}`), role, 4);
 
   /** A loss of every position's log-probabilities with fixed random weights, and its gradients. */
   function lossAndGrads(policy: HfPolicy, mode: ForwardMode) {

@@ -8,10 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfig } from '../../../src-main/contract';
 import { selectBackend } from '../../../src-main/engine/backend';
 import { createOptimizer } from '../../../src-main/engine/optim';
-import { LoadedCheckpoint } from '../../../src-main/engine/policies/hf/checkpoint';
-import { loraLayers } from '../../../src-main/engine/policies/hf/lora';
 import { weightSlots } from '../../../src-main/engine/policies/hf/names';
-import { HfPolicy, type HfRole } from '../../../src-main/engine/policies/hf/policy';
 import { aggregationWeights } from '../../../src-main/engine/rl/aggregate';
 import { createRng } from '../../../src-main/engine/rng';
 import { runUpdate, type Minibatch } from '../../../src-main/engine/trainer/update';
@@ -20,6 +17,7 @@ import type { SequenceBatch, TensorMap } from '../../../src-main/engine/types';
 import { python } from '../../support/python';
 import { tinyHfConfig } from './fixtures';
 import { Reference, skipReason, tempDir, type Arch, START_TIMEOUT_MS } from './support';
+import { loraTestLayers, tinyPolicy } from './policies';
 
 const PROMPTS = [
   [5, 17, 99, 230],
@@ -52,18 +50,6 @@ function batchOf(): SequenceBatch {
   PROMPTS.forEach((p, i) => batch.prompts.set(p, i * tp + batch.promptPad![i]));
   RESPONSES.forEach((r, i) => r.forEach((tok, s) => ((batch.responses[i * t + s] = tok), (batch.mask[i * t + s] = 1))));
   return batch;
-}
-
-function settings(role: HfRole, layers: string[] | null) {
-  return {
-    role,
-    lora: layers ? { layers, rank: 3, alpha: 6 } : null,
-    loraRng: createRng(5, 'test'),
-    stopTokens: new Set<number>(),
-    maxNewTokens: 5,
-    topP: 1,
-    sampleBatch: null,
-  };
 }
 
 /** Weights after minus before: with SGD at lr 1 this is minus the gradient. */
@@ -108,22 +94,11 @@ describe.skipIf(!python)(`one clipped GRPO update matches PyTorch${skipReason}`,
   async function check(arch: Arch, role: 'full' | 'lora', backend: 'cpu' | 'wasm' = 'cpu') {
     await selectBackend(backend);
     const dir = await ref.make(tmp.dir, arch, {}, `${arch}-${role}`);
-    const ckpt = LoadedCheckpoint.open(dir);
-    const spec = ckpt.spec;
-    const layers =
-      role === 'lora'
-        ? loraLayers(spec, spec.family === 'gpt2' ? ['c_attn', 'c_fc'] : ['q_proj', 'v_proj', 'down_proj'])
-        : null;
-    const policy = new HfPolicy(ckpt, settings(role, layers));
+    const policy = await tinyPolicy(dir, role);
+    const spec = policy.model.spec;
+    const layers = role === 'lora' ? loraTestLayers(spec) : null;
     try {
       const batch = batchOf();
-      if (role === 'lora') {
-        // B starts at zero (no gradient reaches A): give it values, as after some training.
-        const w = await policy.getWeights();
-        const rng = createRng(9, 'b');
-        for (const [n, t] of Object.entries(w)) if (n.endsWith('.B')) t.data = t.data.map(() => 0.3 * rng.normal());
-        policy.setWeights(w);
-      }
       const stats = policy.tokenStats(batch, TEMPERATURE);
       const [logp, entropy] = [await stats.logp.data(), await stats.entropy.data()];
       tf.dispose(Object.values(stats));
