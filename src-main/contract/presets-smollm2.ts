@@ -26,8 +26,8 @@ export const SMOLLM2_RANDOM: RunConfigInput = {
   rollout: { prompts: 2, groupSize: 4, temperature: 1, topP: 1 },
   advantage: { estimator: 'grpo' },
   objective: { loss: 'ppo', aggregation: 'token-mean' },
-  // Micro-batches of 2 rows: an update of 4 rows at once (logits over 49152 tokens kept for
-  // backward) ran out of wasm's 4 GiB in bench/smollm2.ts.
+  // Micro-batches of 2 rows: with blocks checkpointed (policies/hf/model.ts) a step of this preset
+  // keeps the wasm heap near 2.3 GiB, most of it the weights, their packed copies and sampling.
   optim: { optimizer: 'adam', lr: 1e-3, epochs: 1, minibatches: 2, gradClip: 1, microBatch: 2 },
   eval: { every: 0, prompts: 16, k: 1 },
   log: { samplesPerStep: 2, checkpointEvery: 1 },
