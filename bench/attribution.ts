@@ -3,12 +3,13 @@
  * d 64 x 2 layers, 64 prompts x 8, Adam, 2 epochs x 4 minibatches), against baselines measured in
  * the same run:
  *   1. Cost: training steps with `attribution.method` off, logit and exact (every step) under each
- *      rule (tangent, trapezoid), interleaved so that the machine's load hits all four alike; the
- *      exact method's cost per update.
+ *      rule (tangent, trapezoid, simpson), interleaved so that the machine's load hits all five
+ *      alike; the exact method's cost per update, and each rule's against the trapezoid.
  *   2. Accuracy of the alternative the issue proposed: every c_t = <grad log pi_t, P grad Hbar> from
  *      one central difference of log pi along v = P grad Hbar, at several steps, against per-token
  *      autodiff (what rl/attribution.ts's reverse-mode sums equal to float32 rounding).
- * Run: `npm run bench -- attribution` (BENCH_BACKEND picks a backend; default wasm).
+ * Run: `npm run bench -- attribution` (BENCH_BACKEND picks a backend; default wasm; BENCH_STEPS the
+ * timed steps, default 4; BENCH_COST_ONLY=1 skips part 2).
  */
 import { runConfigSchema, type Backend, type RunConfig } from '../src-main/contract';
 import { selectBackend } from '../src-main/engine/backend';
@@ -44,7 +45,7 @@ function benchConfig(
 }
 
 async function benchCost(weights: TensorMap, backend: Backend): Promise<void> {
-  const methods = [['off'], ['logit'], ['exact', 'tangent'], ['exact', 'trapezoid']] as const;
+  const methods = [['off'], ['logit'], ['exact', 'tangent'], ['exact', 'trapezoid'], ['exact', 'simpson']] as const;
   const info = await selectBackend(backend);
   const trainers = await Promise.all(
     methods.map(([m, rule]) => createTrainer(benchConfig(m, backend, rule), { backend: info, baseWeights: weights })),
@@ -60,14 +61,17 @@ async function benchCost(weights: TensorMap, backend: Backend): Promise<void> {
   trainers.forEach((t) => t.dispose());
   const cfg = benchConfig('exact', backend);
   const updates = cfg.optim.epochs * cfg.optim.minibatches;
-  const [off, logit, tangent, trapezoid] = seconds.map(median);
+  const [off, logit, tangent, trapezoid, simpson] = seconds.map(median);
   console.log(`  step time, median of ${STEPS} (rollout + ${updates} updates), attribution off: ${fmt(off)} s`);
   console.log(`  logit-space estimate: ${fmt(logit)} s (${fmt(logit / off)}x off)`);
   for (const [rule, exact] of [
     ['tangent', tangent],
     ['trapezoid', trapezoid],
+    ['simpson', simpson],
   ] as const) {
-    console.log(`  exact (${rule}), every step: ${fmt(exact)} s (${fmt(exact / off)}x off)`);
+    console.log(
+      `  exact (${rule}), every step: ${fmt(exact)} s (${fmt(exact / off)}x off, ${fmt(exact / trapezoid)}x the trapezoid)`,
+    );
     const perUpdate = ((exact - off) * 1000) / updates;
     console.log(`  exact attribution (${rule}) costs ${fmt(perUpdate, 0)} ms per update`);
     for (const every of [5, 10]) {
@@ -165,6 +169,7 @@ export async function run(): Promise<void> {
   console.log(`base model: ${base.steps} supervised steps, entropy ${fmt(base.entropy, 3)}`);
   console.log('\nCost on the default GPT (random rewards)');
   await benchCost(weights, backend);
+  if (process.env.BENCH_COST_ONLY === '1') return;
   console.log('\nCentral difference of log pi along P grad Hbar vs per-token autodiff (40 tokens)');
   await benchCentralDifference(weights);
 }

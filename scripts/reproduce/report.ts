@@ -148,11 +148,15 @@ export function attributionLines(s: Section): string[] {
   if (rows.length === 0) return [];
   const every = s.config.attribution.method === 'exact' ? s.config.attribution.every : null;
   const cadence = every === null ? 'not computed' : every === 1 ? 'every step' : `every ${every}th step`;
-  const trapezoid = s.config.attribution.rule === 'trapezoid';
-  const order = trapezoid ? 'second-order (trapezoid)' : 'first-order';
-  const perUpdate = trapezoid
-    ? '½ <grad H(theta) + grad H(theta + d theta), d theta> per update'
-    : '<grad H, d theta> per update';
+  const { rule } = s.config.attribution;
+  const order = { simpson: 'fourth-order (Simpson)', trapezoid: 'second-order (trapezoid)', tangent: 'first-order' }[
+    rule
+  ];
+  const perUpdate = {
+    simpson: '⅙ <grad H(theta) + 4 grad H(theta + d theta / 2) + grad H(theta + d theta), d theta> per update',
+    trapezoid: '½ <grad H(theta) + grad H(theta + d theta), d theta> per update',
+    tangent: '<grad H, d theta> per update',
+  }[rule];
   const lines = [
     `### ${s.title}: exact ${order} attribution (${cadence})`,
     '',

@@ -269,9 +269,10 @@ export const ATTRIBUTION_METHODS = ['exact', 'logit', 'off'] as const;
 /**
  * How the exact method totals an update theta_k -> theta_{k+1} (engine/rl/attribution.ts):
  * "trapezoid" dots the step with the mean of grad Hbar at both ends (exact to second order),
- * "tangent" with grad Hbar(theta_k) only (first order).
+ * "tangent" with grad Hbar(theta_k) only (first order), "simpson" with Simpson's weighting of grad
+ * Hbar at both ends and the midpoint (exact to fourth order).
  */
-export const ATTRIBUTION_RULES = ['trapezoid', 'tangent'] as const;
+export const ATTRIBUTION_RULES = ['trapezoid', 'tangent', 'simpson'] as const;
 
 /**
  * How the entropy change is attributed (issue 13; metric keys in contract/metrics.ts).
@@ -289,22 +290,27 @@ export const attributionSchema = z
     /**
      * Attribute every N-th training step (steps 0, N, 2N, ...), each with all of its updates, so the
      * prediction always covers the same updates as the measured entropy/delta. The exact method costs
-     * optim.minibatches + 3 extra backward passes per update of an attributed step, and the trapezoid
-     * one grad Hbar more per step (an attributed step of the default GPT takes ~4.5x as long, ~4.7x
-     * under the trapezoid, one of the tabular presets ~3.5x; bench/attribution.ts), so the default
-     * keeps a run within ~1.4x. @default 10
+     * optim.minibatches + 3 extra backward passes per update of an attributed step, the trapezoid
+     * one grad Hbar more per step and Simpson's rule one more per update besides (an attributed step
+     * of the default GPT takes ~5x as long under the tangent, ~5.5x under the trapezoid and ~7x under
+     * Simpson's rule, 1.26x the trapezoid; one of the tabular presets ~3.5x; bench/attribution.ts),
+     * so the default keeps a run within ~1.6x. @default 10
      */
     every: positiveInt(1_000_000).default(10),
     /**
-     * The exact method's rule. "trapezoid": each update's total is <gbar, d theta> with gbar the mean
-     * of grad Hbar before and after the update, exact to second order, and every part (sides,
-     * momentum) is split along the same gbar; the first-order total is logged beside it as
-     * entropy/delta_pred_tangent. It costs one more grad Hbar per attributed step (the next update
-     * reuses the one after). "tangent": the first-order <grad Hbar(theta_k), d theta>, which on a
-     * network misses the second-order change that dominates a step whose updates cancel
-     * (docs/results.md). Runs recorded before the rule existed are read as "tangent". @default "trapezoid"
+     * The exact method's rule: each update's total is <gbar, d theta>, and every part (sides,
+     * momentum) is split along the same gbar, with g(s) = grad Hbar at theta_k + s d theta on the
+     * update's straight line. "simpson": gbar = (g(0) + 4 g(1/2) + g(1)) / 6, exact to fourth order,
+     * for one grad Hbar more per update than the trapezoid (at the midpoint; the weights are then
+     * restored bit for bit); on the full gpt-random-sym preset it is the rule that tracks the
+     * measured change under Adam as well as SGD (docs/results.md). "trapezoid": gbar = (g(0) + g(1)) / 2,
+     * exact to second order, one grad Hbar more per attributed step than the tangent (the next
+     * update reuses the one after). Under both the first-order total is logged beside as
+     * entropy/delta_pred_tangent. "tangent": the first-order <g(0), d theta>, which on a network
+     * misses the second-order change that dominates a step whose updates cancel. Runs recorded
+     * before the rule existed are read as "tangent". @default "simpson"
      */
-    rule: z.enum(ATTRIBUTION_RULES).default('trapezoid'),
+    rule: z.enum(ATTRIBUTION_RULES).default('simpson'),
   })
   .strict();
 

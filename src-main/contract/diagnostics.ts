@@ -147,8 +147,11 @@ export interface MeanRecent {
 /** Where a predicted entropy change and clip drifts come from (contract/metrics.ts, issue 13). */
 export type AttributionMethod = 'exact' | 'logit';
 
-/** The exact method's rule (config `attribution.rule`): second order (trapezoid) or first order (tangent). */
-export type AttributionRule = 'trapezoid' | 'tangent';
+/**
+ * The exact method's rule (config `attribution.rule`): fourth order (simpson), second order
+ * (trapezoid) or first order (tangent).
+ */
+export type AttributionRule = 'trapezoid' | 'tangent' | 'simpson';
 
 /** How a run's predicted entropy change and clip drifts were computed, and on which steps. */
 export interface AttributionCoverage {
@@ -157,7 +160,8 @@ export interface AttributionCoverage {
   /** The exact method's rule from the run's config; null for the logit-space estimate and imports. */
   rule: AttributionRule | null;
   /**
-   * "exact, second order (trapezoid)", "exact, first order", "exact" (an import: rule unknown),
+   * "exact, fourth order (Simpson)", "exact, second order (trapezoid)", "exact, first order", "exact"
+   * (an import: rule unknown),
    * "logit-space estimate" or "not computed".
    */
   label: string;

@@ -6,12 +6,14 @@
  * step's response positions). The canonical prediction keys hold the exact attribution by autodiff,
  * summed over the step's updates (engine/rl/attribution.ts), logged only on attributed steps (config
  * `attribution`: method "exact", every N-th step). Per update theta_k -> theta_{k+1} = theta_k + d theta
- * it is <gbar, d theta> under `attribution.rule` "trapezoid" (the default; exact to second order),
- * gbar = (grad Hbar(theta_k) + grad Hbar(theta_{k+1})) / 2, and <grad Hbar(theta_k), d theta> under
- * "tangent" (first order; every run recorded before the rule existed). Every part uses the same vector:
+ * it is <gbar, d theta> under `attribution.rule` "trapezoid" (exact to second order),
+ * gbar = (grad Hbar(theta_k) + grad Hbar(theta_{k+1})) / 2, under "simpson" (the default; exact to
+ * fourth order) gbar = (grad Hbar(theta_k) + 4 grad Hbar(theta_k + d theta / 2) + grad Hbar(theta_{k+1})) / 6, and
+ * <grad Hbar(theta_k), d theta> under "tangent" (first order; every run recorded before the rule
+ * existed). Every part uses the same vector:
  *   entropy/delta_pred = entropy/delta_pred_unclipped + clip/low_drift + clip/high_drift
  *                        + clip/dual_drift + entropy/delta_pred_momentum + entropy/delta_pred_other
- * Under "trapezoid", entropy/delta_pred_tangent holds the first-order total beside it.
+ * Under "trapezoid" and "simpson", entropy/delta_pred_tangent holds the first-order total beside it.
  * The `*_logit` keys hold the cheap logit-space estimate (engine/rl/entropy.ts: each context's logits
  * moved independently by an SGD step of length ||d theta|| / ||g||), exact only for the tabular
  * policy under SGD; logged every step unless attribution is "off". Never mix the two families.
@@ -53,11 +55,12 @@ export const METRIC = {
   entropyDelta: 'entropy/delta',
   /**
    * Exact prediction of entropy/delta: sum over updates of <gbar, d theta> ("trapezoid", second
-   * order) or <grad Hbar(theta_k), d theta> ("tangent", first order), per config `attribution.rule`.
+   * order; "simpson", fourth order) or <grad Hbar(theta_k), d theta> ("tangent", first order), per
+   * config `attribution.rule`.
    */
   entropyDeltaPred: 'entropy/delta_pred',
   /**
-   * Under the rule "trapezoid" only: the first-order total sum over updates of
+   * Under the rules "trapezoid" and "simpson" only: the first-order total sum over updates of
    * <grad Hbar(theta_k), d theta>, what entropy/delta_pred holds under "tangent".
    */
   entropyDeltaPredTangent: 'entropy/delta_pred_tangent',
@@ -115,7 +118,7 @@ export const STEP_METRICS: readonly MetricKey[] = Object.values(METRIC).filter(
 
 /**
  * The exact attribution's keys: logged on attributed steps only (config `attribution`);
- * entropy/delta_pred_tangent only under the rule "trapezoid".
+ * entropy/delta_pred_tangent only under the rules "trapezoid" and "simpson".
  */
 export const EXACT_ATTRIBUTION_METRICS: readonly MetricKey[] = [
   METRIC.entropyDeltaPred,
@@ -208,9 +211,9 @@ export const METRIC_DOCS: Record<MetricKey, string> = {
   'clip/high_neg_drift': 'CISPO only: exact entropy change from the upper-bound weight clips with negative advantage.',
   'entropy/delta': "Measured change of the rollout's entropy across the step's updates.",
   'entropy/delta_pred':
-    'Exact prediction of the entropy change from the step’s updates by autodiff (attributed steps only): Σ ½ <grad H(θ) + grad H(θ + Δθ), Δθ>, second order, under attribution.rule "trapezoid"; Σ <grad H, Δθ>, first order, under "tangent".',
+    'Exact prediction of the entropy change from the step’s updates by autodiff (attributed steps only): Σ ½ <grad H(θ) + grad H(θ + Δθ), Δθ>, second order, under attribution.rule "trapezoid"; Σ ⅙ <grad H(θ) + 4 grad H(θ + Δθ/2) + grad H(θ + Δθ), Δθ>, fourth order, under "simpson"; Σ <grad H, Δθ>, first order, under "tangent".',
   'entropy/delta_pred_tangent':
-    'First-order prediction Σ <grad H, Δθ> of the entropy change, logged beside entropy/delta_pred under attribution.rule "trapezoid" (attributed steps only).',
+    'First-order prediction Σ <grad H, Δθ> of the entropy change, logged beside entropy/delta_pred under attribution.rule "trapezoid" or "simpson" (attributed steps only).',
   'entropy/delta_pred_unclipped': 'The part of entropy/delta_pred the unclipped surrogate would have made.',
   'entropy/delta_pred_momentum': 'The part of entropy/delta_pred carried by Adam’s momentum from earlier updates.',
   'entropy/delta_pred_other': 'The rest of entropy/delta_pred: regularisers, loss reweighting, float32 rounding.',

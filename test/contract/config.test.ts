@@ -39,7 +39,7 @@ describe('run config schema', () => {
     [{ attribution: { every: 0 } }, 'attribution.every'],
     [{ attribution: { every: 2.5 } }, 'attribution.every'],
     [{ attribution: { evry: 2 } }, 'attribution'],
-    [{ attribution: { rule: 'simpson' } }, 'attribution.rule'],
+    [{ attribution: { rule: 'midpoint' } }, 'attribution.rule'],
     [{ threads: 0 }, 'threads'],
     [{ threads: 1.5 }, 'threads'],
     [{ task: { kind: 'dataset', path: 'a.jsonl' }, policy: { kind: 'hf' } }, 'policy.path'],
@@ -67,23 +67,24 @@ describe('run config schema', () => {
     if (!v.ok) expect(v.errors.map((e) => e.path)).toContain(path);
   });
 
-  it('records how entropy is attributed: exact every 10th step, by the trapezoid, by default', () => {
-    expect(runConfigSchema.parse({}).attribution).toEqual({ method: 'exact', every: 10, rule: 'trapezoid' });
+  it("records how entropy is attributed: exact every 10th step, by Simpson's rule, by default", () => {
+    expect(runConfigSchema.parse({}).attribution).toEqual({ method: 'exact', every: 10, rule: 'simpson' });
     const logit = runConfigSchema.parse({ attribution: { method: 'logit' } }).attribution;
-    expect(logit).toEqual({ method: 'logit', every: 10, rule: 'trapezoid' });
+    expect(logit).toEqual({ method: 'logit', every: 10, rule: 'simpson' });
     expect(runConfigSchema.parse({ attribution: { rule: 'tangent' } }).attribution.rule).toBe('tangent');
+    expect(runConfigSchema.parse({ attribution: { rule: 'trapezoid' } }).attribution.rule).toBe('trapezoid');
   });
 
   it('says what attribution.rule takes when given something else', () => {
-    const v = validateWith(runConfigSchema, { attribution: { rule: 'simpson' } });
+    const v = validateWith(runConfigSchema, { attribution: { rule: 'midpoint' } });
     expect(v.ok).toBe(false);
     if (!v.ok) {
       expect(v.errors).toEqual([
-        { path: 'attribution.rule', message: expect.stringMatching(/"trapezoid".*"tangent"/) as string },
+        { path: 'attribution.rule', message: expect.stringMatching(/"trapezoid".*"tangent".*"simpson"/) as string },
       ]);
     }
     expect(() => parseOrThrow(runConfigSchema, { attribution: { rule: 2 } }, 'run config')).toThrow(
-      /attribution\.rule: expected one of "trapezoid", "tangent"/,
+      /attribution\.rule: expected one of "trapezoid", "tangent", "simpson"/,
     );
   });
 

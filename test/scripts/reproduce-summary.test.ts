@@ -191,7 +191,7 @@ describe('reproduction report', () => {
 
   it('writes the tables, verdicts, machine and time from the numbers it is given', () => {
     const text = renderReport(input());
-    expect(text).not.toMatch(/exact (first|second)-order (\(trapezoid\) )?attribution \(/); // no group was attributed
+    expect(text).not.toMatch(/exact (first|second|fourth)-order (\((trapezoid|Simpson)\) )?attribution \(/); // no group was attributed
     expect(text).toMatch(/CPU X, 2 cores, linux, Node v20; backend wasm/);
     expect(text).toMatch(/wall time 12.3 minutes/);
     expect(text).toMatch(
@@ -210,9 +210,16 @@ describe('reproduction report', () => {
     const attribution = groupAttribution([attributed(-3), attributed(-3.3), attributed(-2.8)].map(runAttribution));
     const sections = [{ ...input().sections[0], rows: [{ summary: group([1.5]), verdicts: 'stable 1', attribution }] }];
     const text = renderReport({ ...input(), sections });
-    expect(text).toMatch(/### GPT: exact second-order \(trapezoid\) attribution \(every 10th step\)/);
+    expect(text).toMatch(/### GPT: exact fourth-order \(Simpson\) attribution \(every 10th step\)/); // the default rule
+    expect(text).toMatch(/⅙ <grad H\(theta\) \+ 4 grad H\(theta \+ d theta \/ 2\)/);
     expect(text).toMatch(/\| l \| 3 \| 3 \| 0\.330 ± 0\.0 \| 0\.330 ± 0\.0 \| 1\.00 ± 0\.00 \|/);
     expect(text).toMatch(/\| 1\.52 ± 0\.13 \| clip-high pushed harder \(Welch t = \d/);
+    const config = sections[0].config;
+    const trapezoid = [
+      { ...sections[0], config: { ...config, attribution: { ...config.attribution, rule: 'trapezoid' as const } } },
+    ];
+    const second = renderReport({ ...input(), sections: trapezoid });
+    expect(second).toMatch(/### GPT: exact second-order \(trapezoid\) attribution \(every 10th step\)/);
   });
 
   it('answers the regime question from Welch tests of final against start entropy', () => {

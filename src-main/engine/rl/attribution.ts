@@ -9,10 +9,14 @@
  *
  *   total_k = <grad Hbar(theta_k), theta_{k+1} - theta_k>          (autodiff; exact to first order)
  *
- * That is the "tangent" rule. The default "trapezoid" replaces grad Hbar(theta_k) here and below by
- * gbar = (grad Hbar(theta_k) + grad Hbar(theta_{k+1})) / 2, exact to second order: on a network the
- * updates of a step largely cancel to first order, and the second-order term ½ d theta^T H d theta
- * then dominates the step's change (docs/results.md). Everything below holds for either vector.
+ * That is the "tangent" rule. The update moves theta along the straight line theta_k + s d theta,
+ * s in [0, 1], so the measured change is exactly the line integral of <g(s), d theta> over s,
+ * g(s) = grad Hbar(theta_k + s d theta), and the rules are quadratures of it. The tangent takes
+ * g(0) only; "trapezoid" replaces grad Hbar(theta_k) here and below by gbar = (g(0) + g(1)) / 2,
+ * exact to second order (on a network the updates of a step largely cancel to first order, and
+ * the second-order term ½ d theta^T H d theta then dominates the step's change, docs/results.md);
+ * the default "simpson" by gbar = (g(0) + 4 g(1/2) + g(1)) / 6, exact to fourth order (its error
+ * is ~||d theta||^5 where Hbar is smooth along the step). Everything below holds for any such vector.
  *
  * The optimizer writes its step as -P g + carry (optim.ts, StepMap; P diagonal, with the clip scale
  * and Adam's second moment frozen at the values the step used, so the identity is exact). The
@@ -231,11 +235,34 @@ export function attributionParts(
 }
 
 /** How an update's total is taken (contract `attribution.rule`). */
-export type AttributionRule = 'trapezoid' | 'tangent';
+export type AttributionRule = 'trapezoid' | 'tangent' | 'simpson';
+
+/**
+ * grad Hbar at the midpoint theta_k + d theta / 2 of an update just applied (the variables hold
+ * theta_{k+1}, `delta` is d theta). The variables are moved to theta_{k+1} - d theta / 2 (the
+ * midpoint to float32 rounding), the gradient is taken on the same chunks, and theta_{k+1} is put
+ * back by assigning the saved post-update tensors themselves, so training continues bit for bit as
+ * under any other rule, also when the gradient throws. Call inside tf.tidy.
+ */
+export function midpointEntropyGradient(
+  policy: Policy,
+  chunks: readonly SequenceBatch[],
+  temperature: number,
+  delta: readonly tf.Tensor[],
+): tf.Tensor[] {
+  const variables = policy.variables as tf.Variable[];
+  const after = variables.map((v) => tf.clone(v)); // shares the post-update buffers: nothing is copied
+  try {
+    variables.forEach((v, i) => v.assign(tf.sub(after[i], tf.mul(delta[i], 0.5))));
+    return meanEntropyGradient(policy, chunks, temperature);
+  } finally {
+    variables.forEach((v, i) => v.assign(after[i]));
+  }
+}
 
 /**
  * grad Hbar at the current weights, carried from one update of a step to the next under the
- * trapezoid (it is the update's grad Hbar(theta_{k+1}) and the next one's grad Hbar(theta_k): same
+ * trapezoid and Simpson's rule (it is the update's grad Hbar(theta_{k+1}) and the next one's grad Hbar(theta_k): same
  * chunks, same weights). Its tensors are kept past the updates' tidy scopes: the owner disposes
  * `gradient` when the step ends or fails (`disposeGradientCache`).
  */
@@ -262,8 +289,11 @@ export type UpdateAttribution = AttributionParts & { tangent: tf.Scalar };
  * <gbar, d theta> = Hbar(theta_{k+1}) - Hbar(theta_k) + O(||d theta||^3), and since the step is
  * -P g + carry with P frozen, <gbar, -P g_pg> = sum_t w_t <grad log pi_t, P gbar> still splits over
  * tokens (the part gradients stay those at theta_k, which the step used), so the parts sum to the
- * total exactly as under the tangent. With `cache`, g0 is taken from it when present and g1 is left
- * in it for the next update (kept; the previous g0 is disposed). Call inside tf.tidy.
+ * total exactly as under the tangent. "simpson" dots with gbar = (g0 + 4 gmid + g1) / 6, gmid the
+ * gradient at the midpoint (midpointEntropyGradient, which leaves the weights at theta_{k+1} bit for
+ * bit): the total is then exact to fourth order and the parts split along the same gbar. With
+ * `cache` (trapezoid and simpson), g0 is taken from it when present and g1 is left in it for the
+ * next update (kept; the previous g0 is disposed). Call inside tf.tidy.
  */
 export function attributeUpdate(
   policy: Policy,
@@ -276,7 +306,7 @@ export function attributeUpdate(
   cache?: GradientCache,
 ): UpdateAttribution {
   const parts = partGradients(policy, temperature, batches, sides);
-  const cached = rule === 'trapezoid' ? (cache?.gradient ?? null) : null;
+  const cached = rule === 'tangent' ? null : (cache?.gradient ?? null);
   const start = cached ?? meanEntropyGradient(policy, chunks, temperature);
   const map = step();
   const tangent = dotAll(start, map.delta);
@@ -285,7 +315,12 @@ export function attributeUpdate(
     return { ...attributionParts(parts, map.precondition(start), tangent, momentum), tangent };
   }
   const end = meanEntropyGradient(policy, chunks, temperature);
-  const gbar = start.map((g, i) => tf.mul(tf.add(g, end[i]), 0.5));
+  const gbar =
+    rule === 'trapezoid'
+      ? start.map((g, i) => tf.mul(tf.add(g, end[i]), 0.5))
+      : midpointEntropyGradient(policy, chunks, temperature, map.delta).map((mid, i) =>
+          tf.div(tf.add(tf.add(start[i], tf.mul(mid, 4)), end[i]), 6),
+        );
   const total = dotAll(gbar, map.delta);
   const momentum = map.carry ? dotAll(gbar, map.carry) : tf.scalar(0);
   const out = { ...attributionParts(parts, map.precondition(gbar), total, momentum), tangent };

@@ -85,7 +85,8 @@ class RlTrainer implements Trainer {
 
   /**
    * On an attributed step (config `attribution`) every update is attributed against the step's
-   * batch; under the trapezoid its updates share one grad Hbar cache (disposed by runUpdates).
+   * batch; under the trapezoid and Simpson's rule its updates share one grad Hbar cache (disposed by
+   * runUpdates).
    */
   private attributionBatch(data: StepData, step: number): AttributionBatch | undefined {
     const { method, every, rule } = this.config.attribution;
@@ -94,7 +95,7 @@ class RlTrainer implements Trainer {
     return {
       chunks: chunks.map((rows) => selectRows(data.rollout.batch, rows)),
       rule,
-      cache: rule === 'trapezoid' ? { gradient: null } : undefined,
+      cache: rule === 'tangent' ? undefined : { gradient: null },
     };
   }
 

@@ -15,7 +15,7 @@ const mean = (records: readonly UpdateRecord[], f: (r: UpdateRecord) => number) 
 /**
  * The step's entropy attribution (contract/metrics.ts): the logit-space estimate unless attribution
  * is off, and the exact parts when every update of the step was attributed (with the first-order
- * total beside them under the trapezoid).
+ * total beside them under the trapezoid and Simpson's rule).
  */
 function attributionMetrics(records: readonly UpdateRecord[], attribution: Attribution) {
   const { method, rule } = attribution;
@@ -33,14 +33,14 @@ function attributionMetrics(records: readonly UpdateRecord[], attribution: Attri
   out[METRIC.clipDualDrift] = exact((e) => e.dual);
   out[METRIC.entropyDeltaPredMomentum] = exact((e) => e.momentum);
   out[METRIC.entropyDeltaPredOther] = exact((e) => e.other);
-  if (rule === 'trapezoid') out[METRIC.entropyDeltaPredTangent] = exact((e) => e.tangent);
+  if (rule !== 'tangent') out[METRIC.entropyDeltaPredTangent] = exact((e) => e.tangent);
   return out;
 }
 
 /** Clip fractions, surprisal gaps, entropy attribution, PPO KL, ratio range, loss and gradient norm. */
 export function updateMetrics(
   records: readonly UpdateRecord[],
-  attribution: Attribution = { method: 'exact', rule: 'trapezoid' },
+  attribution: Attribution = { method: 'exact', rule: 'simpson' },
 ): Record<string, number> {
   const { method } = attribution;
   const tokens = Math.max(

@@ -44,9 +44,10 @@ export interface AttributionBatch {
   /** Config `attribution.rule`. */
   rule: AttributionRule;
   /**
-   * Under "trapezoid", grad Hbar after the previous update of the step (kept tensors; the step's
-   * owner disposes them): each update then costs one grad Hbar, as under "tangent", plus one per
-   * step. Without it every update recomputes grad Hbar at its start.
+   * Under "trapezoid" and "simpson", grad Hbar after the previous update of the step (kept tensors;
+   * the step's owner disposes them): each update then costs one grad Hbar, as under "tangent", plus
+   * one per step, and under "simpson" one more per update (the midpoint). Without it every update
+   * recomputes grad Hbar at its start.
    */
   cache?: GradientCache;
 }

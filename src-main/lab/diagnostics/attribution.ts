@@ -16,6 +16,7 @@ export const METHOD_LABELS: Record<AttributionMethod, string> = {
 const RULE_LABELS: Record<AttributionRule, string> = {
   trapezoid: 'exact, second order (trapezoid)',
   tangent: 'exact, first order',
+  simpson: 'exact, fourth order (Simpson)',
 };
 
 /** The method named for users, with the exact method's rule when known (null: an import). */

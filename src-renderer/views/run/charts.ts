@@ -53,7 +53,7 @@ export const RUN_CHARTS: readonly RunChart[] = [
     metrics: [METRIC.clipLowDrift, METRIC.clipHighDrift, METRIC.clipDualDrift],
     axis: 'Δ entropy (nats)',
     attribution: 'exact',
-    note: 'The entropy change each side’s clipping caused (minus the push its clipped tokens lost), exact to second order under attribution.rule "trapezoid" (the default) or to first order under "tangent", on the steps the run attributes (attribution.every).',
+    note: 'The entropy change each side’s clipping caused (minus the push its clipped tokens lost), exact to fourth order under attribution.rule "simpson" (the default), to second order under "trapezoid" or to first order under "tangent", on the steps the run attributes (attribution.every).',
   },
   {
     id: 'entropy-change',
@@ -64,7 +64,7 @@ export const RUN_CHARTS: readonly RunChart[] = [
     attribution: 'exact',
     layout: 'panels',
     panelAxes: { [METRIC.entropyDelta]: 'measured', [METRIC.entropyDeltaPred]: 'predicted' },
-    note: 'Δ entropy per step in nats, measured (top) and the exact prediction (below, on attributed steps only): Σ ½ <grad H(θ) + grad H(θ + Δθ), Δθ> over the updates under attribution.rule "trapezoid", Σ <grad H, Δθ> under "tangent"; each on its own scale.',
+    note: 'Δ entropy per step in nats, measured (top) and the exact prediction (below, on attributed steps only): Σ ½ <grad H(θ) + grad H(θ + Δθ), Δθ> over the updates under attribution.rule "trapezoid", Σ ⅙ <grad H(θ) + 4 grad H(θ + Δθ/2) + grad H(θ + Δθ), Δθ> under "simpson", Σ <grad H, Δθ> under "tangent"; each on its own scale.',
   },
   {
     id: 'clip-drift-logit',

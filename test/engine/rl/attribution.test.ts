@@ -3,7 +3,7 @@
  * computations: grad Hbar against a float64 finite difference of the mean entropy, the reverse-mode
  * token sums against per-token autodiff, and one update's parts against the same update taken
  * without clipping (the drift of a side is exactly what undoing its clipping changes), and the
- * trapezoid's cached grad Hbar against recomputing it at every update.
+ * cached grad Hbar of the trapezoid and Simpson's rule against recomputing it at every update.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runConfigSchema, type RunConfig, type RunConfigInput } from '../../../src-main/contract';
@@ -280,10 +280,15 @@ describe('the pushes against the whole objective', () => {
   });
 });
 
-describe('the trapezoid across a step', () => {
-  it.each(['sgd', 'adam'] as const)(
-    'grad Hbar cached between updates gives what recomputing it at each update gives (GPT, %s)',
-    async (optimizer) => {
+describe("the trapezoid and Simpson's rule across a step", () => {
+  it.each([
+    ['trapezoid', 'sgd'],
+    ['trapezoid', 'adam'],
+    ['simpson', 'sgd'],
+    ['simpson', 'adam'],
+  ] as const)(
+    '%s: grad Hbar cached between updates gives what recomputing it at each update gives (GPT, %s)',
+    async (rule, optimizer) => {
       const config = tinyGpt({ optim: { optimizer, lr: optimizer === 'sgd' ? 0.5 : 1e-2, epochs: 2, minibatches: 2 } });
       const task = createTask(config.task);
       const weights = gptWeights(config);
@@ -308,7 +313,7 @@ describe('the trapezoid across a step', () => {
           for (const epoch of data.splits) {
             for (const rows of epoch) {
               const mb = makeMinibatch(data, rows, ctx);
-              records.push(await runUpdate(policy, optimizer, config, mb, { chunks, rule: 'trapezoid', cache }));
+              records.push(await runUpdate(policy, optimizer, config, mb, { chunks, rule, cache }));
             }
           }
         } finally {
@@ -328,7 +333,7 @@ describe('the trapezoid across a step', () => {
         for (const key of Object.keys(c) as (keyof typeof c)[]) {
           expect(Math.abs(c[key] - r[key]), `update ${i} ${key}`).toBeLessThanOrEqual(1e-6 * scale);
         }
-        // The trapezoid is not the tangent: the updates are large enough to tell them apart.
+        // The rule is not the tangent: the updates are large enough to tell them apart.
         expect(Math.abs(c.total - c.tangent)).toBeGreaterThan(1e-4 * scale);
       });
     },

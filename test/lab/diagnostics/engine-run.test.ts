@@ -74,10 +74,8 @@ describe('diagnosis of engine runs', () => {
     expect(d.theory.method).toBe('exact');
     expect(d.theory.n).toBe(4); // steps 0, 3, 6, 9
     expect(d.attribution).toMatchObject({ method: 'exact', steps: 4, measuredSteps: 12 });
-    expect(d.attribution).toMatchObject({ rule: 'trapezoid', label: 'exact, second order (trapezoid)' });
-    expect(d.attribution.note).toContain(
-      'exact, second order (trapezoid) attribution once every 3 steps (4 of 12 steps',
-    );
+    expect(d.attribution).toMatchObject({ rule: 'simpson', label: 'exact, fourth order (Simpson)' });
+    expect(d.attribution.note).toContain('exact, fourth order (Simpson) attribution once every 3 steps (4 of 12 steps');
     const p = d.theory.parts!;
     expect(p.unclipped + p.clip + p.momentum + p.other).toBeCloseTo(d.theory.predictedCum, 7); // float32 parts
     // The theory check's clipping share is the clip balance's net drift, over the same steps.
@@ -85,9 +83,9 @@ describe('diagnosis of engine runs', () => {
     expect(d.clip.drift!.method).toBe('exact');
     const report = formatRunReport(d);
     expect(report).toContain(
-      'Theory check (exact, second order (trapezoid) prediction vs measured entropy change, 4 steps)',
+      'Theory check (exact, fourth order (Simpson) prediction vs measured entropy change, 4 steps)',
     );
-    expect(d.clip.drift!.label).toBe('exact, second order (trapezoid)');
+    expect(d.clip.drift!.label).toBe('exact, fourth order (Simpson)');
     expect(report).toContain(`net clip drift ${fmtSigned(d.clip.drift!.netCum)}`);
   });
 
@@ -98,6 +96,17 @@ describe('diagnosis of engine runs', () => {
     expect(d.theory.label).toBe('exact, first order');
     expect(d.clip.drift!.label).toBe('exact, first order');
     expect(formatRunReport(d)).toContain('Theory check (exact, first order prediction vs measured entropy change');
+  });
+
+  it('names the second-order rule of a run attributed by the trapezoid', async () => {
+    const d = await train({ seed: 4, attribution: { method: 'exact', every: 3, rule: 'trapezoid' } }, 4);
+    if (d.theory.status !== 'ok') throw new Error(d.theory.reason);
+    expect(d.attribution).toMatchObject({ rule: 'trapezoid', label: 'exact, second order (trapezoid)' });
+    expect(d.theory.label).toBe('exact, second order (trapezoid)');
+    expect(d.clip.drift!.label).toBe('exact, second order (trapezoid)');
+    expect(formatRunReport(d)).toContain(
+      'Theory check (exact, second order (trapezoid) prediction vs measured entropy change',
+    );
   });
 
   it('names the logit-space estimate, and says when attribution was off', async () => {
