@@ -5,7 +5,7 @@
  * 49k-token vocabulary, a peaked instruct distribution). Sized for wasm on a shared 2-core machine
  * (a step is minutes there): 8 answers of at most 24 tokens per step, LoRA on every linear layer,
  * two updates per rollout so the second sees a ratio off 1, a learning rate that moves it enough to
- * clip, and the exact attribution on every step (it is the experiment's measurement).
+ * clip, and the exact attribution (trapezoid rule) on every step (it is the experiment's measurement).
  */
 import type { RunConfigInput } from './config';
 import { inModelsFolder, SMOLLM2_GGUF, WORD_PROBLEMS } from './models-folder';
@@ -31,6 +31,7 @@ export const SMOLLM2_RANDOM: RunConfigInput = {
   optim: { optimizer: 'adam', lr: 1e-3, epochs: 1, minibatches: 2, gradClip: 1, microBatch: 2 },
   eval: { every: 0, prompts: 16, k: 1 },
   log: { samplesPerStep: 2, checkpointEvery: 1 },
-  attribution: { method: 'exact', every: 1 },
+  // Second order: Simpson's midpoint gradient would add a backward pass of the whole batch per update.
+  attribution: { method: 'exact', every: 1, rule: 'trapezoid' },
   backend: 'wasm',
 };
