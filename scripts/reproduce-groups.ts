@@ -4,8 +4,11 @@
  * the logit-space estimate's side balance from the same runs beside it, and regime rows.
  *
  *   npx tsx scripts/reproduce-groups.ts --db FILE --group "LABEL=ID,ID,..."... [--regime "CELL=ID,ID,..."]...
+ *                                       [--regime-control "CELL=ID,ID,..."]...
  *
  * LABEL names a row (e.g. "PPO symmetric 0.2 / 0.2"); CELL is an id of scripts/reproduce/regime.ts.
+ * --regime-control gives a cell's runs with clipping off (gpt-random-no-clip, same overrides), the
+ * control its 0.2/0.2 runs are tested against.
  * Prints markdown on stdout; nothing is trained or written.
  */
 import { parseArgs } from 'node:util';
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       db: { type: 'string' },
       group: { type: 'string', multiple: true, default: [] },
       regime: { type: 'string', multiple: true, default: [] },
+      'regime-control': { type: 'string', multiple: true, default: [] },
     },
   });
   if (!values.db) throw new Error('--db: expected the database holding the runs');
@@ -80,22 +84,47 @@ async function main(): Promise<void> {
         '',
       );
     }
+    const cellOf = (id: string, flag: string) => {
+      const cell = REGIME_CELLS.find((c) => c.id === id);
+      if (!cell)
+        throw new Error(`--${flag}: unknown cell "${id}"; expected one of ${REGIME_CELLS.map((c) => c.id).join(', ')}`);
+      return cell;
+    };
+    const controls = new Map<string, number[]>();
+    for (const text of values['regime-control']) {
+      const { label: id, ids } = parseGroup(text, 'regime-control');
+      cellOf(id, 'regime-control');
+      controls.set(id, ids);
+    }
     const regime: RegimeRow[] = [];
     for (const text of values.regime) {
       const { label: id, ids } = parseGroup(text, 'regime');
-      const cell = REGIME_CELLS.find((c) => c.id === id);
-      if (!cell)
-        throw new Error(`--regime: unknown cell "${id}"; expected one of ${REGIME_CELLS.map((c) => c.id).join(', ')}`);
+      const cell = cellOf(id, 'regime');
       const group: Group = { preset: cell.id, label: cell.label, ids };
       const summary = summarize(cell.id, cell.label, await groupSeries(lab, group));
+      const controlIds = controls.get(id);
+      const control = controlIds
+        ? summarize(
+            cell.id,
+            cell.label,
+            await groupSeries(lab, { preset: cell.id, label: cell.label, ids: controlIds }),
+          )
+        : null;
       regime.push({
         cell,
         summary,
         attribution: groupAttribution((await groupAttributionInputs(lab, group)).map(runAttribution)),
+        control,
       });
     }
+    const unmatched = [...controls.keys()].filter((id) => !regime.some((r) => r.cell.id === id));
+    if (unmatched.length) throw new Error(`--regime-control: no --regime runs for cell(s) ${unmatched.join(', ')}`);
     out.push(...regimeLines(regime, null, null));
-    const ids = [...groups, ...values.regime.map((r) => parseGroup(r, 'regime'))].flatMap((g) => g.ids);
+    const ids = [
+      ...groups,
+      ...values.regime.map((r) => parseGroup(r, 'regime')),
+      ...values['regime-control'].map((r) => parseGroup(r, 'regime-control')),
+    ].flatMap((g) => g.ids);
     const missing = unfinished(lab, ids);
     if (missing.length) out.push(`Runs that did not complete: ${missing.join('; ')}.`, '');
     process.stdout.write(out.join('\n'));

@@ -13,7 +13,7 @@ import {
   welchP,
   type RunSeries,
 } from '../../scripts/reproduce/summary';
-import { REGIME_CELLS, regimeVerdict } from '../../scripts/reproduce/regime';
+import { clipEffect, REGIME_CELLS, regimeVerdict } from '../../scripts/reproduce/regime';
 import {
   groupAttribution,
   runAttribution,
@@ -227,8 +227,8 @@ describe('reproduction report', () => {
     const text = renderReport({
       ...input(),
       regime: [
-        { cell: base, summary: rises, attribution },
-        { cell: hot, summary: falls, attribution: null },
+        { cell: base, summary: rises, attribution, control: null },
+        { cell: hot, summary: falls, attribution: null, control: null },
       ],
       regimeFigure: 'figures/regime-entropy.svg',
       regimeCommand: 'npx cliplab export-figure --runs 1,2',
@@ -237,6 +237,35 @@ describe('reproduction report', () => {
     expect(text).toMatch(/\| starting entropy \| rollout temperature 1.5 \| 3 \| 1.503 ± 0.015 \|/);
     expect(text).toMatch(/!\[.*\]\(figures\/regime-entropy.svg\)/);
     expect(text).toMatch(/npx cliplab export-figure --runs 1,2/);
+  });
+
+  it("tests each cell's 0.2/0.2 finals against its unclipped control with Welch's t", () => {
+    const [base, hot] = REGIME_CELLS;
+    const sym = summarize('p', hot.label, [run([1.5, 1.0]), run([1.52, 1.1]), run([1.49, 0.95])]);
+    const higher = summarize('p', hot.label, [run([1.5, 1.4]), run([1.5, 1.45]), run([1.5, 1.3])]);
+    const close = summarize('p', hot.label, [run([1.5, 1.05]), run([1.5, 0.9]), run([1.5, 1.1])]);
+    // Welch's t by hand: means 1.0167 vs 1.3833, variances 0.005833 and 0.005833 over 3 seeds each:
+    // t = -0.3667 / sqrt(2 * 0.005833 / 3) = -5.88 on 4 degrees of freedom, two-sided p = 0.0042.
+    const lower = clipEffect(sym, higher);
+    expect(lower.verdict).toBe('**clipping lowers it**');
+    expect(lower.p).toBeCloseTo(0.0042, 3);
+    expect(clipEffect(higher, sym).verdict).toBe('clipping raises it');
+    expect(clipEffect(sym, close).verdict).toBe('no significant difference');
+    expect(clipEffect(sym, null)).toEqual({ p: null, verdict: 'no control' });
+    const text = renderReport({
+      ...input(),
+      regime: [
+        { cell: hot, summary: sym, attribution: null, control: higher },
+        { cell: base, summary: sym, attribution: null, control: null },
+      ],
+    });
+    expect(text).toMatch(
+      /without clipping, 0.2\/0.2 ended significantly lower \(p < 0.05\) with: rollout temperature 1.5\./,
+    );
+    expect(text).toMatch(/\| 1.383 ± 0.076 \| 0.004 \| \*\*clipping lowers it\*\* \|/);
+    expect(text).toMatch(/\| n\/a \| n\/a \| no control \|/);
+    const none = renderReport({ ...input(), regime: [{ cell: hot, summary: sym, attribution: null, control: close }] });
+    expect(none).toMatch(/did not end significantly lower in any of the 1 controlled settings/);
   });
 
   it('marks a quick run as a smoke run and copes with a missing base model', () => {
