@@ -21,21 +21,42 @@ export interface RegimeCell {
 }
 
 /** Shorter runs than the reproduction's (no evaluation), every 5th step attributed. */
-export const REGIME_COMMON = ['steps=60', 'eval.every=0', 'attribution.every=5'];
+export const REGIME_COMMON = ['steps=40', 'eval.every=0', 'attribution.every=5'];
 
 export const REGIME_PRESET = 'gpt-random-sym';
 /** The control of every cell: the same overrides with both clips off (eps_low = 1, no eps_high). */
 export const REGIME_CONTROL_PRESET = 'gpt-random-no-clip';
 
+/**
+ * The cells, the base model's training first: how far the base is from uniform decides the sign of the
+ * updates' second-order (noise) drift, which outweighs the clip's first-order drift on this GPT.
+ */
 export const REGIME_CELLS: readonly RegimeCell[] = [
   { id: 'base', factor: 'none (the preset)', label: 'Adam 3e-4, 8 updates, T = 1', sets: [] },
-  { id: 't15', factor: 'starting entropy', label: 'rollout temperature 1.5', sets: ['rollout.temperature=1.5'] },
+  {
+    id: 'base300',
+    factor: 'starting entropy',
+    label: 'base model stopped after 300 supervised steps',
+    sets: ['policy.base.steps=300'],
+  },
+  {
+    id: 'base50',
+    factor: 'starting entropy',
+    label: 'base model stopped after 50 supervised steps',
+    sets: ['policy.base.steps=50'],
+  },
   { id: 't2', factor: 'starting entropy', label: 'rollout temperature 2', sets: ['rollout.temperature=2'] },
   {
     id: 'noise',
     factor: 'plausible tokens per position',
     label: 'base model label noise 0.6',
     sets: ['policy.base.labelNoise=0.6'],
+  },
+  {
+    id: 'add1',
+    factor: 'contexts revisited',
+    label: '1-digit addition (100 prompts)',
+    sets: ['task.size=1'],
   },
   { id: 'sgd', factor: 'optimizer', label: 'SGD lr 0.1', sets: ['optim.optimizer=sgd', 'optim.lr=0.1'] },
   { id: 'lr', factor: 'learning rate', label: 'Adam lr 1e-3', sets: ['optim.lr=0.001'] },
