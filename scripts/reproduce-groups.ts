@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { type RunConfig } from '../src-main/contract';
 import { createLab, dispatch, readRun, type LabService } from '../src-main/lab';
 import { groupAttribution, runAttribution } from './reproduce/attribution';
-import { REGIME_CELLS, regimeLines, type RegimeRow } from './reproduce/regime';
+import { regimeLines, regimeRuns, type RegimeRow } from './reproduce/regime';
 import { attributionLines, sectionLines, type Section } from './reproduce/report';
 import { groupAttributionInputs, groupSeries, unfinished, type Group } from './reproduce/runs';
 import { fmt, stat, summarize } from './reproduce/summary';
@@ -84,31 +84,13 @@ async function main(): Promise<void> {
         '',
       );
     }
-    const cellOf = (id: string, flag: string) => {
-      const cell = REGIME_CELLS.find((c) => c.id === id);
-      if (!cell)
-        throw new Error(`--${flag}: unknown cell "${id}"; expected one of ${REGIME_CELLS.map((c) => c.id).join(', ')}`);
-      return cell;
-    };
-    const controls = new Map<string, number[]>();
-    for (const text of values['regime-control']) {
-      const { label: id, ids } = parseGroup(text, 'regime-control');
-      cellOf(id, 'regime-control');
-      controls.set(id, ids);
-    }
+    const cells = regimeRuns(values.regime, values['regime-control']);
     const regime: RegimeRow[] = [];
-    for (const text of values.regime) {
-      const { label: id, ids } = parseGroup(text, 'regime');
-      const cell = cellOf(id, 'regime');
+    for (const { cell, ids, controlIds } of cells) {
       const group: Group = { preset: cell.id, label: cell.label, ids };
       const summary = summarize(cell.id, cell.label, await groupSeries(lab, group));
-      const controlIds = controls.get(id);
       const control = controlIds
-        ? summarize(
-            cell.id,
-            cell.label,
-            await groupSeries(lab, { preset: cell.id, label: cell.label, ids: controlIds }),
-          )
+        ? summarize(cell.id, cell.label, await groupSeries(lab, { ...group, ids: controlIds }))
         : null;
       regime.push({
         cell,
@@ -117,14 +99,8 @@ async function main(): Promise<void> {
         control,
       });
     }
-    const unmatched = [...controls.keys()].filter((id) => !regime.some((r) => r.cell.id === id));
-    if (unmatched.length) throw new Error(`--regime-control: no --regime runs for cell(s) ${unmatched.join(', ')}`);
     out.push(...regimeLines(regime, null, null));
-    const ids = [
-      ...groups,
-      ...values.regime.map((r) => parseGroup(r, 'regime')),
-      ...values['regime-control'].map((r) => parseGroup(r, 'regime-control')),
-    ].flatMap((g) => g.ids);
+    const ids = [...groups.map((g) => g.ids), ...cells.flatMap((c) => [c.ids, c.controlIds ?? []])].flat();
     const missing = unfinished(lab, ids);
     if (missing.length) out.push(`Runs that did not complete: ${missing.join('; ')}.`, '');
     process.stdout.write(out.join('\n'));

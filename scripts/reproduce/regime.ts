@@ -64,6 +64,49 @@ export const REGIME_CELLS: readonly RegimeCell[] = [
   { id: 'long', factor: 'response length', label: '5-digit addition (up to 7 tokens)', sets: ['task.size=5'] },
 ];
 
+/** A cell's stored runs as given on the command line: its 0.2/0.2 runs and its unclipped control's. */
+export interface RegimeRuns {
+  cell: RegimeCell;
+  ids: number[];
+  controlIds: number[] | null;
+}
+
+function cellRuns(text: string, flag: string): { cell: RegimeCell; ids: number[] } {
+  const at = text.lastIndexOf('=');
+  const ids = text
+    .slice(at + 1)
+    .split(',')
+    .map(Number);
+  if (at < 1 || ids.some((id) => !Number.isInteger(id) || id < 1)) {
+    throw new Error(`--${flag}: expected CELL=ID,ID,... with run ids, got "${text}"`);
+  }
+  const id = text.slice(0, at);
+  const cell = REGIME_CELLS.find((c) => c.id === id);
+  if (!cell)
+    throw new Error(`--${flag}: unknown cell "${id}"; expected one of ${REGIME_CELLS.map((c) => c.id).join(', ')}`);
+  return { cell, ids };
+}
+
+/**
+ * The `--regime "CELL=ID,..."` and `--regime-control "CELL=ID,..."` arguments of
+ * scripts/reproduce-groups.ts, paired by cell; a control without its cell's runs is an error.
+ */
+export function regimeRuns(regime: readonly string[], controls: readonly string[]): RegimeRuns[] {
+  const control = new Map<string, number[]>();
+  for (const text of controls) {
+    const { cell, ids } = cellRuns(text, 'regime-control');
+    if (control.has(cell.id)) throw new Error(`--regime-control: cell "${cell.id}" given twice`);
+    control.set(cell.id, ids);
+  }
+  const runs = regime.map((text) => {
+    const { cell, ids } = cellRuns(text, 'regime');
+    return { cell, ids, controlIds: control.get(cell.id) ?? null };
+  });
+  const unmatched = [...control.keys()].filter((id) => !runs.some((r) => r.cell.id === id));
+  if (unmatched.length) throw new Error(`--regime-control: no --regime runs for cell(s) ${unmatched.join(', ')}`);
+  return runs;
+}
+
 export interface RegimeRow {
   cell: RegimeCell;
   summary: GroupSummary;

@@ -13,7 +13,7 @@ import {
   welchP,
   type RunSeries,
 } from '../../scripts/reproduce/summary';
-import { clipEffect, REGIME_CELLS, regimeVerdict } from '../../scripts/reproduce/regime';
+import { clipEffect, REGIME_CELLS, regimeRuns, regimeVerdict } from '../../scripts/reproduce/regime';
 import {
   groupAttribution,
   runAttribution,
@@ -264,6 +264,21 @@ describe('reproduction report', () => {
     expect(text).toMatch(/\| n\/a \| n\/a \| no control \|/);
     const none = renderReport({ ...input(), regime: [{ cell: hot, summary: sym, attribution: null, control: close }] });
     expect(none).toMatch(/did not end significantly lower in any of the 1 controlled settings/);
+  });
+
+  it('pairs each regime cell with its control runs from the command line, and names bad input', () => {
+    const runs = regimeRuns(['base=1,2,3', 'lr=4,5,6'], ['lr=7,8,9']);
+    expect(runs.map((r) => [r.cell.id, r.ids, r.controlIds])).toEqual([
+      ['base', [1, 2, 3], null],
+      ['lr', [4, 5, 6], [7, 8, 9]],
+    ]);
+    expect(() => regimeRuns(['hot=1'], [])).toThrow(/--regime: unknown cell "hot"; expected one of base, /);
+    expect(() => regimeRuns(['base=1,x'], [])).toThrow(
+      /--regime: expected CELL=ID,ID,... with run ids, got "base=1,x"/,
+    );
+    expect(() => regimeRuns(['base=1'], ['lr=2'])).toThrow(/--regime-control: no --regime runs for cell\(s\) lr/);
+    expect(() => regimeRuns(['base=1'], ['base=2', 'base=3'])).toThrow(/--regime-control: cell "base" given twice/);
+    expect(() => regimeRuns([], ['=2'])).toThrow(/--regime-control: expected CELL=ID/);
   });
 
   it('marks a quick run as a smoke run and copes with a missing base model', () => {
