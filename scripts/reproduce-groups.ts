@@ -4,15 +4,18 @@
  * the logit-space estimate's side balance from the same runs beside it, and regime rows.
  *
  *   npx tsx scripts/reproduce-groups.ts --db FILE --group "LABEL=ID,ID,..."... [--regime "CELL=ID,ID,..."]...
+ *                                       [--regime-control "CELL=ID,ID,..."]...
  *
  * LABEL names a row (e.g. "PPO symmetric 0.2 / 0.2"); CELL is an id of scripts/reproduce/regime.ts.
+ * --regime-control gives a cell's runs with clipping off (gpt-random-no-clip, same overrides), the
+ * control its 0.2/0.2 runs are tested against.
  * Prints markdown on stdout; nothing is trained or written.
  */
 import { parseArgs } from 'node:util';
 import { type RunConfig } from '../src-main/contract';
 import { createLab, dispatch, readRun, type LabService } from '../src-main/lab';
 import { groupAttribution, runAttribution } from './reproduce/attribution';
-import { REGIME_CELLS, regimeLines, type RegimeRow } from './reproduce/regime';
+import { regimeLines, regimeRuns, type RegimeRow } from './reproduce/regime';
 import { attributionLines, sectionLines, type Section } from './reproduce/report';
 import { groupAttributionInputs, groupSeries, unfinished, type Group } from './reproduce/runs';
 import { fmt, stat, summarize } from './reproduce/summary';
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       db: { type: 'string' },
       group: { type: 'string', multiple: true, default: [] },
       regime: { type: 'string', multiple: true, default: [] },
+      'regime-control': { type: 'string', multiple: true, default: [] },
     },
   });
   if (!values.db) throw new Error('--db: expected the database holding the runs');
@@ -80,22 +84,23 @@ async function main(): Promise<void> {
         '',
       );
     }
+    const cells = regimeRuns(values.regime, values['regime-control']);
     const regime: RegimeRow[] = [];
-    for (const text of values.regime) {
-      const { label: id, ids } = parseGroup(text, 'regime');
-      const cell = REGIME_CELLS.find((c) => c.id === id);
-      if (!cell)
-        throw new Error(`--regime: unknown cell "${id}"; expected one of ${REGIME_CELLS.map((c) => c.id).join(', ')}`);
+    for (const { cell, ids, controlIds } of cells) {
       const group: Group = { preset: cell.id, label: cell.label, ids };
       const summary = summarize(cell.id, cell.label, await groupSeries(lab, group));
+      const control = controlIds
+        ? summarize(cell.id, cell.label, await groupSeries(lab, { ...group, ids: controlIds }))
+        : null;
       regime.push({
         cell,
         summary,
         attribution: groupAttribution((await groupAttributionInputs(lab, group)).map(runAttribution)),
+        control,
       });
     }
     out.push(...regimeLines(regime, null, null));
-    const ids = [...groups, ...values.regime.map((r) => parseGroup(r, 'regime'))].flatMap((g) => g.ids);
+    const ids = [...groups.map((g) => g.ids), ...cells.flatMap((c) => [c.ids, c.controlIds ?? []])].flat();
     const missing = unfinished(lab, ids);
     if (missing.length) out.push(`Runs that did not complete: ${missing.join('; ')}.`, '');
     process.stdout.write(out.join('\n'));

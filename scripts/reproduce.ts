@@ -11,7 +11,7 @@
  *                                [--out docs/results.md] [--set key=value]... [--quick] [--skip-regime]
  *
  * The regime study (scripts/reproduce/regime.ts) runs after the reproduction's own runs: 0.2/0.2 on
- * the GPT with one factor changed at a time, and a figure of it exported by `cliplab export-figure`
+ * the GPT with one factor changed at a time, each beside its unclipped control, and a figure of it exported by `cliplab export-figure`
  * next to the report (figures/regime-entropy.svg). --skip-regime leaves it out.
  *
  *   npx tsx scripts/reproduce.ts --llm [--seeds 1] [--db FILE] [--set key=value]... [--report-only]
@@ -34,7 +34,14 @@ import { reproduceLlm } from './reproduce/llm';
 import { llmSectionOf } from './reproduce/llm-report';
 import { renderReport, type Section, type TrueRewardGroup } from './reproduce/report';
 import { groupAttribution, runAttribution } from './reproduce/attribution';
-import { REGIME_CELLS, REGIME_COMMON, REGIME_PRESET, type RegimeCell, type RegimeRow } from './reproduce/regime';
+import {
+  REGIME_CELLS,
+  REGIME_COMMON,
+  REGIME_CONTROL_PRESET,
+  REGIME_PRESET,
+  type RegimeCell,
+  type RegimeRow,
+} from './reproduce/regime';
 import { groupAttributionInputs, groupSeries, startGroup, unfinished, waitForAll, type Group } from './reproduce/runs';
 import {
   randomRewardClaims,
@@ -166,23 +173,39 @@ async function startAll(lab: LabService, opts: Options): Promise<Map<string, Gro
   return plan;
 }
 
-/** The regime cells' seed groups, queued after the reproduction's runs. */
-async function startRegime(lab: LabService, opts: Options): Promise<Map<RegimeCell, Group>> {
-  const groups = new Map<RegimeCell, Group>();
+/** A regime cell's 0.2/0.2 seed group and its unclipped control. */
+interface RegimeGroups {
+  sym: Group;
+  control: Group;
+}
+
+/** The regime cells' seed groups and their unclipped controls, queued after the reproduction's runs. */
+async function startRegime(lab: LabService, opts: Options): Promise<Map<RegimeCell, RegimeGroups>> {
+  const groups = new Map<RegimeCell, RegimeGroups>();
   if (!opts.regime) return groups;
   for (const cell of REGIME_CELLS) {
     const sets = [...REGIME_COMMON, ...cell.sets, ...opts.sets];
-    groups.set(cell, await startGroup(lab, REGIME_PRESET, cell.label, sets, opts.seeds, `regime-${cell.id}`));
+    const sym = await startGroup(lab, REGIME_PRESET, cell.label, sets, opts.seeds, `regime-${cell.id}`);
+    const control = await startGroup(
+      lab,
+      REGIME_CONTROL_PRESET,
+      cell.label,
+      sets,
+      opts.seeds,
+      `regime-${cell.id}-no-clip`,
+    );
+    groups.set(cell, { sym, control });
   }
   return groups;
 }
 
-async function regimeRows(lab: LabService, groups: Map<RegimeCell, Group>): Promise<RegimeRow[]> {
+async function regimeRows(lab: LabService, groups: Map<RegimeCell, RegimeGroups>): Promise<RegimeRow[]> {
   const rows: RegimeRow[] = [];
-  for (const [cell, group] of groups) {
-    const summary = summarize(group.preset, cell.label, await groupSeries(lab, group));
-    const attribution = groupAttribution((await groupAttributionInputs(lab, group)).map(runAttribution));
-    rows.push({ cell, summary, attribution });
+  for (const [cell, { sym, control }] of groups) {
+    const summary = summarize(sym.preset, cell.label, await groupSeries(lab, sym));
+    const attribution = groupAttribution((await groupAttributionInputs(lab, sym)).map(runAttribution));
+    const controlSummary = summarize(control.preset, cell.label, await groupSeries(lab, control));
+    rows.push({ cell, summary, attribution, control: controlSummary });
   }
   return rows;
 }
@@ -191,8 +214,11 @@ async function regimeRows(lab: LabService, groups: Map<RegimeCell, Group>): Prom
  * The regime figure, exported by the cliplab command itself (as a user would) next to the report;
  * returns its path relative to the report and the command, or nulls when there is nothing to draw.
  */
-function exportRegimeFigure(opts: Options, groups: Map<RegimeCell, Group>): { figure: string; command: string } | null {
-  const ids = [...groups.values()].flatMap((g) => g.ids);
+function exportRegimeFigure(
+  opts: Options,
+  groups: Map<RegimeCell, RegimeGroups>,
+): { figure: string; command: string } | null {
+  const ids = [...groups.values()].flatMap((g) => g.sym.ids);
   if (ids.length === 0) return null;
   const figure = path.join('figures', 'regime-entropy.svg');
   const args = [
@@ -246,7 +272,7 @@ async function main(): Promise<void> {
   try {
     const plan = await startAll(lab, opts);
     const regime = await startRegime(lab, opts);
-    const ids = [...plan.values(), ...regime.values()].flatMap((g) => g.ids);
+    const ids = [...plan.values(), ...[...regime.values()].flatMap((g) => [g.sym, g.control])].flatMap((g) => g.ids);
     await waitForAll(lab, ids, 5000);
     const minutes = Math.max((performance.now() - started) / 60_000, trainingMinutes(lab, ids));
     const [sections, claims] = await randomSections(lab, plan);

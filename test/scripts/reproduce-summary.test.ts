@@ -13,7 +13,7 @@ import {
   welchP,
   type RunSeries,
 } from '../../scripts/reproduce/summary';
-import { REGIME_CELLS, regimeVerdict } from '../../scripts/reproduce/regime';
+import { clipEffect, REGIME_CELLS, regimeRuns, regimeVerdict } from '../../scripts/reproduce/regime';
 import {
   groupAttribution,
   runAttribution,
@@ -234,16 +234,58 @@ describe('reproduction report', () => {
     const text = renderReport({
       ...input(),
       regime: [
-        { cell: base, summary: rises, attribution },
-        { cell: hot, summary: falls, attribution: null },
+        { cell: base, summary: rises, attribution, control: null },
+        { cell: hot, summary: falls, attribution: null, control: null },
       ],
       regimeFigure: 'figures/regime-entropy.svg',
       regimeCommand: 'npx cliplab export-figure --runs 1,2',
     });
     expect(text).toMatch(new RegExp(`lowered entropy significantly \\(p < 0.05\\) with: ${hot.label}\\.`));
-    expect(text).toMatch(/\| starting entropy \| rollout temperature 1.5 \| 3 \| 1.503 ± 0.015 \|/);
+    expect(text).toContain(`| ${hot.factor} | ${hot.label} | 3 | 1.503 ± 0.015 |`);
     expect(text).toMatch(/!\[.*\]\(figures\/regime-entropy.svg\)/);
     expect(text).toMatch(/npx cliplab export-figure --runs 1,2/);
+  });
+
+  it("tests each cell's 0.2/0.2 finals against its unclipped control with Welch's t", () => {
+    const [base, hot] = REGIME_CELLS;
+    const sym = summarize('p', hot.label, [run([1.5, 1.0]), run([1.52, 1.1]), run([1.49, 0.95])]);
+    const higher = summarize('p', hot.label, [run([1.5, 1.4]), run([1.5, 1.45]), run([1.5, 1.3])]);
+    const close = summarize('p', hot.label, [run([1.5, 1.05]), run([1.5, 0.9]), run([1.5, 1.1])]);
+    // Welch's t by hand: means 1.0167 vs 1.3833, variances 0.005833 and 0.005833 over 3 seeds each:
+    // t = -0.3667 / sqrt(2 * 0.005833 / 3) = -5.88 on 4 degrees of freedom, two-sided p = 0.0042.
+    const lower = clipEffect(sym, higher);
+    expect(lower.verdict).toBe('**clipping lowers it**');
+    expect(lower.p).toBeCloseTo(0.0042, 3);
+    expect(clipEffect(higher, sym).verdict).toBe('clipping raises it');
+    expect(clipEffect(sym, close).verdict).toBe('no significant difference');
+    expect(clipEffect(sym, null)).toEqual({ p: null, verdict: 'no control' });
+    const text = renderReport({
+      ...input(),
+      regime: [
+        { cell: hot, summary: sym, attribution: null, control: higher },
+        { cell: base, summary: sym, attribution: null, control: null },
+      ],
+    });
+    expect(text).toContain(`without clipping, 0.2/0.2 ended significantly lower (p < 0.05) with: ${hot.label}.`);
+    expect(text).toMatch(/\| 1.383 ± 0.076 \| 0.004 \| \*\*clipping lowers it\*\* \|/);
+    expect(text).toMatch(/\| n\/a \| n\/a \| no control \|/);
+    const none = renderReport({ ...input(), regime: [{ cell: hot, summary: sym, attribution: null, control: close }] });
+    expect(none).toMatch(/did not end significantly lower in any of the 1 controlled settings/);
+  });
+
+  it('pairs each regime cell with its control runs from the command line, and names bad input', () => {
+    const runs = regimeRuns(['base=1,2,3', 'lr=4,5,6'], ['lr=7,8,9']);
+    expect(runs.map((r) => [r.cell.id, r.ids, r.controlIds])).toEqual([
+      ['base', [1, 2, 3], null],
+      ['lr', [4, 5, 6], [7, 8, 9]],
+    ]);
+    expect(() => regimeRuns(['hot=1'], [])).toThrow(/--regime: unknown cell "hot"; expected one of base, /);
+    expect(() => regimeRuns(['base=1,x'], [])).toThrow(
+      /--regime: expected CELL=ID,ID,... with run ids, got "base=1,x"/,
+    );
+    expect(() => regimeRuns(['base=1'], ['lr=2'])).toThrow(/--regime-control: no --regime runs for cell\(s\) lr/);
+    expect(() => regimeRuns(['base=1'], ['base=2', 'base=3'])).toThrow(/--regime-control: cell "base" given twice/);
+    expect(() => regimeRuns([], ['=2'])).toThrow(/--regime-control: expected CELL=ID/);
   });
 
   it('marks a quick run as a smoke run and copes with a missing base model', () => {
