@@ -202,6 +202,7 @@ describe('first-order entropy prediction', () => {
       rollout: { prompts: 16, groupSize: 8 },
       objective: { clipLow: 1, clipHigh: null },
       optim: { optimizer: 'sgd', lr, epochs, minibatches, gradClip: null },
+      attribution: { method: 'exact', every: 1, rule: 'tangent' }, // the first order, whose error shrinks with lr
     });
     const trainer = await createTrainer(cfg, { backend: CPU });
     const [{ metrics }] = await steps(trainer, 1);
