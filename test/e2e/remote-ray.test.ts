@@ -167,7 +167,10 @@ describe.skipIf(!canRun)('remote runs on a real local Ray head', () => {
       const live = remoteRun(lab, run.id);
       expect(live.status).toBe('running');
       expect(live.remote.jobStatus).toBe('RUNNING');
-      expect(seen.some((r) => r.status === 'running' && r.step !== null && r.step > 0 && r.step < steps)).toBe(true);
+      // The event that carries those steps may still be on its way when the store already has them.
+      await until('a live run.changed event with a step', () =>
+        seen.some((r) => r.status === 'running' && r.step !== null && r.step > 0 && r.step < steps),
+      );
 
       // The tunnel drops: the run stays running and says the cluster does not answer.
       await proxy.cut();
