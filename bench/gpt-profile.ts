@@ -10,10 +10,19 @@ import { tf } from '../src-main/engine/tf';
 import { cpuMs } from './gpt-timing';
 
 /**
+ * Our kernels that split their rows over the kernel threads (engine/simd/kernels.ts); the LayerNorm
+ * backward sums over every row and stays on one thread.
+ */
+export const SPLIT_KERNELS: ReadonlySet<string> = new Set([
+  ...[KERNEL_NAMES.matMul, KERNEL_NAMES.matMulTN, KERNEL_NAMES.layerNorm],
+  ...[KERNEL_NAMES.attention, KERNEL_NAMES.attentionGrad],
+]);
+
+/**
  * wasm kernels that run on XNNPACK's thread pool (tfjs-backend-wasm 4.22, src/cc: every kernel
- * passing `backend::threadpool` to an XNNPACK operator). A 2-D matmul is one; the transposed or
- * batched fallback is a scalar loop on the calling thread (research/toolchain.md), which the GPT
- * never takes on wasm.
+ * passing `backend::threadpool` to an XNNPACK operator), given threads only for the HF policy
+ * (engine/wasm.ts). A 2-D matmul is one; the transposed or batched fallback is a scalar loop on
+ * the calling thread (research/toolchain.md), which the GPT never takes on wasm.
  */
 export const THREADED_WASM_KERNELS: ReadonlySet<string> = new Set([
   ...['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2D'],
@@ -27,7 +36,7 @@ const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'DepthwiseConv2dNative',
 /** Kernel families for "where the rest goes"; anything unnamed is elementwise math or a reduction. */
 const FAMILIES: Record<string, readonly string[]> = {
   'matmul (2-D and grouped)': [...MATMULS],
-  'fused GEMMs (engine/simd; one thread)': [KERNEL_NAMES.matMul, KERNEL_NAMES.matMulTN],
+  'fused GEMMs (engine/simd)': [KERNEL_NAMES.matMul, KERNEL_NAMES.matMulTN],
   'fused LayerNorm and attention (engine/simd)': [
     ...[KERNEL_NAMES.layerNorm, KERNEL_NAMES.layerNormGrad, KERNEL_NAMES.attention, KERNEL_NAMES.attentionGrad],
   ],
@@ -67,9 +76,10 @@ export interface UpdateProfile {
   /** Kernel calls per update. */
   kernels: number;
   byKernel: KernelTotal[];
-  /** Milliseconds per update in matmuls (2-D and grouped), in all XNNPACK-threaded kernels, in every kernel. */
+  /** Milliseconds per update in matmuls (2-D and grouped), in XNNPACK-threaded kernels, in our split kernels, in every kernel. */
   matmul: number;
   threaded: number;
+  split: number;
   inKernels: number;
 }
 
@@ -112,6 +122,7 @@ export async function profileUpdates(
     byKernel,
     matmul: sum((k) => MATMULS.has(k.name)),
     threaded: sum((k) => THREADED_WASM_KERNELS.has(k.name)),
+    split: sum((k) => SPLIT_KERNELS.has(k.name)),
     inKernels: sum(() => true),
   };
 }

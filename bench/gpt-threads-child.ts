@@ -1,7 +1,8 @@
 /**
  * One process of the threads benchmark (gpt-threads.ts): starts wasm with the thread count given as
  * its first argument, then times `reps` updates and sampling batches of the default model and, with
- * `--profile`, profiles its updates; `--composite` runs tfjs's own ops instead of our fused kernels.
+ * `--profile`, profiles its updates; `--composite` runs tfjs's own ops instead of our fused kernels,
+ * with XNNPACK's pool given the threads (their best setting).
  * Prints one JSON line (ThreadsChildResult).
  */
 import { selectBackend } from '../src-main/engine/backend';
@@ -20,9 +21,9 @@ export interface ThreadsChildResult {
 
 const [threadsArg, repsArg] = process.argv.slice(2);
 const reps = Number(repsArg ?? 10);
-const backend = await selectBackend('wasm', { threads: Number(threadsArg ?? 1) });
-const w = defaultWorkload();
 const fused = !process.argv.includes('--composite');
+const backend = await selectBackend('wasm', { threads: Number(threadsArg ?? 1), xnnpackThreads: !fused });
+const w = defaultWorkload();
 const trainable = policyTrainable(w, fused);
 const optimizer = adamFor(w.config, trainable.variables);
 const batch = fullBatch(w, w.updateRows);

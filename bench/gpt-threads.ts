@@ -3,10 +3,10 @@
  * thread and with more, each count in a fresh process (the wasm module starts once per process),
  * in alternating rounds so that a change of load on a shared machine hits every count alike; the
  * speed-up is the median over rounds of the ratio measured within a round. Beside it, the model of
- * how it scales: Amdahl's law with the parallel share read from a 1-thread kernel profile (the
- * kernels XNNPACK spreads over its pool), t(n) = serial + parallel / n.
- * Each round also runs every count on tfjs's own ops (no fused kernels): our kernels run on one
- * thread, so whether they still win at n threads is measured there, as a within-round ratio.
+ * how it scales: Amdahl's law with the parallel share read from a 1-thread kernel profile (our
+ * kernels that split their rows over the kernel threads), t(n) = serial + parallel / n.
+ * Each round also runs every count on tfjs's own ops (no fused kernels, XNNPACK given the threads):
+ * whether our kernels still win at n threads is measured there, as a within-round ratio.
  * BENCH_THREADS=1,2,4 picks the counts (default: 1, 2 and every core of the machine).
  */
 import { spawnSync } from 'node:child_process';
@@ -83,19 +83,20 @@ function printFusedAb(fused: Map<number, ThreadsChildResult[]>, composite: Map<n
 }
 
 /**
- * Amdahl's law from the 1-thread run: the kernels XNNPACK spreads over its threads (their CPU time
- * in the profile) against the CPU time of an unprofiled update (the profiler's own bookkeeping
- * stays out of the serial part).
+ * Amdahl's law from the 1-thread run: our kernels that split their rows over the threads (their
+ * CPU time in the profile) against the CPU time of an unprofiled update (the profiler's own
+ * bookkeeping stays out of the serial part).
  */
 function printModel(one: ThreadsChildResult, counts: number[]): void {
   const p = one.profile!;
-  const total = Math.max(one.updateCpu, p.threaded);
-  const parallel = p.threaded;
+  const total = Math.max(one.updateCpu, p.split);
+  const parallel = p.split;
   const serial = total - parallel;
   const share = parallel / total;
   console.log(
-    `  model: of a ${fmt(total)} CPU ms 1-thread update, ${fmt(parallel)} ms (${fmt(100 * share, 0)}%) runs in kernels ` +
-      `XNNPACK spreads over its threads (matmuls ${fmt(p.matmul)} ms); ${fmt(serial)} ms stays on one thread`,
+    `  model: of a ${fmt(total)} CPU ms 1-thread update, ${fmt(parallel)} ms (${fmt(100 * share, 0)}%) runs in our ` +
+      `kernels split over the threads (GEMMs, LayerNorm, attention); ${fmt(serial)} ms stays on one thread ` +
+      `(other ops, JavaScript)`,
   );
   const predicted = [...new Set([...counts, 2, 4, 8])].sort((a, b) => a - b).filter((n) => n > 1);
   const at = (n: number) => `${n}: x${fmt(total / (serial + parallel / n), 2)}`;

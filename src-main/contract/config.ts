@@ -373,8 +373,9 @@ const runConfigObject = z
     /** @default "auto" */
     backend: z.enum(BACKENDS).default('auto'),
     /**
-     * Threads one run computes with (wasm's XNNPACK pool); null takes the cores that the other
-     * runs of the queue leave free. Results do not depend on it. @default null
+     * Threads one run computes with (wasm: our GEMM, LayerNorm and attention kernels split their
+     * rows over them; the HF policy gives them to XNNPACK's matmuls); null takes the cores that the
+     * other runs of the queue leave free. Results do not depend on it. @default null
      */
     threads: z.number().int().min(1).max(MAX_THREADS).nullable().default(null),
   })

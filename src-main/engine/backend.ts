@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Backend } from '../contract';
+import type { Backend, RunConfig } from '../contract';
 import { tf } from './tf';
 import type { BackendInfo } from './backend-info';
 import { startWasm } from './wasm';
@@ -16,9 +16,21 @@ import { loadWebgpuBackend } from './webgpu';
 export type { BackendInfo } from './backend-info';
 
 export interface BackendOptions {
-  /** Threads for backends that can use several (wasm's XNNPACK pool). @default 1 */
+  /** Threads for backends that can use several (wasm: our kernels' threads). @default 1 */
   threads?: number;
+  /**
+   * wasm: give XNNPACK's own pool the threads too, for models whose work is XNNPACK's large
+   * matmuls (the HF policy) rather than our kernels (engine/wasm.ts says why not by default).
+   * @default false
+   */
+  xnnpackThreads?: boolean;
 }
+
+/** The backend options a run's config asks for, on `threads` threads. */
+export const backendOptionsFor = (config: RunConfig, threads: number): BackendOptions => ({
+  threads,
+  xnnpackThreads: config.policy.kind === 'hf',
+});
 
 type Loader = (opts: BackendOptions) => Promise<BackendInfo | null>;
 
@@ -73,7 +85,7 @@ const loaders: Record<Exclude<Backend, 'auto'>, Loader> = {
   // Named explicitly, any adapter will do, software included (that is how CI tests it).
   webgpu: () => loadWebgpuBackend({ allowSoftware: true }),
   wasm: async (opts) => {
-    const threads = await startWasm(opts.threads ?? 1, () => activate('wasm'));
+    const threads = await startWasm(opts.threads ?? 1, opts.xnnpackThreads ?? false, () => activate('wasm'));
     if (threads === null) return null;
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
     return {

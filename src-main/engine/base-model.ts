@@ -8,7 +8,7 @@
  * from the same weights, which the lab stores under `baseModelKey(config)` and reuses.
  */
 import { configHash, optimSchema, type RunConfig } from '../contract';
-import { selectBackend, type BackendInfo } from './backend';
+import { backendOptionsFor, selectBackend, type BackendInfo } from './backend';
 import { createGptPolicy, gptDims, type GptPolicy } from './gpt';
 import { createOptimizer, type Optimizer } from './optim';
 import { createRng } from './rng';
@@ -184,7 +184,7 @@ export async function trainBaseModel(
 ): Promise<{ weights: TensorMap; info: BaseModelInfo }> {
   baseModelSpec(config); // validates the kind of policy and task
   const started = performance.now();
-  const backend = opts.backend ?? (await selectBackend(config.backend, { threads: config.threads ?? 1 }));
+  const backend = opts.backend ?? (await selectBackend(config.backend, backendOptionsFor(config, config.threads ?? 1)));
   const base = (config.policy as Extract<RunConfig['policy'], { kind: 'gpt' }>).base;
   const task = createTask(config.task);
   const policy = createGptPolicy(config, task);

@@ -6,7 +6,8 @@
  *  - gemm_nn: C[M, N] = A[M, K] B[K, N]; each k splats A[i + r, k] over a row of B.
  *  - gemm_tn: C[M, N] = A[K, M]^T B[K, N] (a weight gradient x^T dy); each k loads the four
  *    A[k, i..i+3] in one vector and shuffles each lane out. K runs in blocks of KB rows summed
- *    into C, so the strided rows of A and B one block reads stay in cache.
+ *    into C, so the strided rows of A and B one block reads stay in cache. A's rows are `lda`
+ *    floats apart (lda >= M), so a thread can compute a band of C's rows from a band of A's columns.
  * Preconditions (checked by the caller): M % 4 == 0, N % 8 == 0, K >= 1.
  */
 
@@ -92,8 +93,9 @@ const GEMM_NN = `
 
 const GEMM_TN_BLOCK = `
   (func $gemm_tn_block (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $lda i32)
     ${LOCALS}
-    (local.set $sa (i32.shl (local.get $m) (i32.const 2)))
+    (local.set $sa (i32.shl (local.get $lda) (i32.const 2)))
     ${blocks(
       '(i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2)))',
       `(local.set $va (v128.load (local.get $pa)))\n` +
@@ -104,15 +106,16 @@ const GEMM_TN_BLOCK = `
 
 const GEMM_TN = `
   (func (export "gemm_tn") (param $c i32) (param $a i32) (param $b i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $lda i32)
     (local $k0 i32) (local $len i32)
     (memory.fill (local.get $c) (i32.const 0) (i32.shl (i32.mul (local.get $m) (local.get $n)) (i32.const 2)))
     (loop $blocks
       (local.set $len (i32.sub (local.get $k) (local.get $k0)))
       (if (i32.gt_u (local.get $len) (i32.const ${KB})) (then (local.set $len (i32.const ${KB}))))
       (call $gemm_tn_block (local.get $c)
-        (i32.add (local.get $a) (i32.shl (i32.mul (local.get $k0) (local.get $m)) (i32.const 2)))
+        (i32.add (local.get $a) (i32.shl (i32.mul (local.get $k0) (local.get $lda)) (i32.const 2)))
         (i32.add (local.get $b) (i32.shl (i32.mul (local.get $k0) (local.get $n)) (i32.const 2)))
-        (local.get $m) (local.get $n) (local.get $len))
+        (local.get $m) (local.get $n) (local.get $len) (local.get $lda))
       (br_if $blocks (i32.lt_u (local.tee $k0 (i32.add (local.get $k0) (i32.const ${KB}))) (local.get $k)))))`;
 
 /** The functions of this file, for the module simd/module.ts assembles. */

@@ -7,11 +7,15 @@
  *    XNNPACK plus the transposes it needs gives 16-23. For A B the sums run in XNNPACK's order.
  *  - LayerNorm forward and backward (with the gain and bias gradients), and causal attention over
  *    a few positions (forward and backward), each one kernel instead of 9-40 small ones.
- * Single-threaded: the same kernels run whatever the `threads` setting, so results do not depend
- * on it. Each wrapper below states the shapes it takes; `*Fits` tell callers when to fall back.
+ * On the threaded build (threads > 1) the GEMMs, the LayerNorm forward and both attention kernels
+ * split their output rows over the kernel threads of simd/pool.ts; each element is still computed
+ * by one thread in the same order, so results do not depend on the `threads` setting. The LayerNorm
+ * backward sums its gain and bias gradients over every row, so it stays on one thread.
+ * Each wrapper below states the shapes it takes; `*Fits` tell callers when to fall back.
  */
 import { tf } from '../tf';
-import { instantiateSimd, type SimdModule, type WasmMemory } from './module';
+import { SIMD_FUNCTIONS, instantiateSimd, isShared, type SimdExports, type WasmMemory } from './module';
+import { createKernelPool, MAX_CHUNKS, splitRange, type KernelPool } from './pool';
 
 type Info = tf.TensorInfo;
 
@@ -48,10 +52,35 @@ function float2d(name: string, ...ts: Info[]): void {
 type KernelBody = (inputs: Record<string, Info>, attrs: Record<string, number>) => Info | Info[];
 
 /**
+ * The least work (floating-point operations) of a chunk handed to the kernel threads, a few
+ * microseconds: below twice this a call stays whole on the calling thread.
+ */
+const MIN_CHUNK_FLOPS = 250_000;
+/** Chunks per thread at most: enough that a helper waking late still finds some (simd/pool.ts). */
+const CHUNKS_PER_THREAD = 8;
+
+type Split = (name: keyof SimdExports, work: number, count: number, multiple: number, part: SliceArgs) => void;
+/** The arguments of the call computing items [start, end) of a kernel's split dimension. */
+type SliceArgs = (start: number, end: number) => number[];
+
+/** Runs a kernel over `count` items (rows, batch rows), in chunks over the pool's threads when worth it. */
+function splitter(simd: SimdExports, pool: KernelPool | null): Split {
+  const most = pool ? Math.min(MAX_CHUNKS, CHUNKS_PER_THREAD * (pool.helpers + 1)) : 1;
+  return (name, work, count, multiple, part) => {
+    const fn = simd[name];
+    const chunks = splitRange(count, Math.min(most, Math.floor(work / MIN_CHUNK_FLOPS)), multiple);
+    if (!pool || chunks.length < 2) return fn(...part(0, count));
+    const calls = chunks.map(([start, end]) => part(start, end));
+    pool.run(name, fn, calls);
+  };
+}
+
+/**
  * Registers each kernel; `out` allocates an output (this may grow the memory, so addresses are
  * read with `at` after every output of a call is allocated).
  */
-function registerAll(backend: WasmBackendLike, simd: SimdModule): void {
+function registerAll(backend: WasmBackendLike, simd: SimdExports, pool: KernelPool | null): void {
+  const split = splitter(simd, pool);
   const at = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset;
   const out = (shape: number[]) => backend.makeOutput(shape, 'float32');
   const register = (kernelName: string, body: KernelBody) =>
@@ -67,7 +96,17 @@ function registerAll(backend: WasmBackendLike, simd: SimdModule): void {
     const [[m, k], [kb, n]] = [a.shape, b.shape];
     check(K.matMul, k === kb && gemmFits(m, n, k), `[${a.shape}] x [${b.shape}] does not fit its 4 x 8 blocks`);
     const c = out([m, n]);
-    simd.gemm_nn(at(c), at(a), at(b), m, n, k, relu ? 1 : 0);
+    const [pc, pa, pb] = [at(c), at(a), at(b)];
+    // Bands of C's rows from bands of A's rows.
+    split('gemm_nn', 2 * m * n * k, m, 4, (r0, r1) => [
+      pc + 4 * r0 * n,
+      pa + 4 * r0 * k,
+      pb,
+      r1 - r0,
+      n,
+      k,
+      relu ? 1 : 0,
+    ]);
     return c;
   });
   register(K.matMulTN, ({ a, b }) => {
@@ -75,7 +114,9 @@ function registerAll(backend: WasmBackendLike, simd: SimdModule): void {
     const [[k, m], [kb, n]] = [a.shape, b.shape];
     check(K.matMulTN, k === kb && gemmFits(m, n, k), `[${a.shape}]^T x [${b.shape}] does not fit its 4 x 8 blocks`);
     const c = out([m, n]);
-    simd.gemm_tn(at(c), at(a), at(b), m, n, k);
+    const [pc, pa, pb] = [at(c), at(a), at(b)];
+    // Bands of C's rows from bands of A's columns (A's rows stay m floats apart).
+    split('gemm_tn', 2 * m * n * k, m, 4, (r0, r1) => [pc + 4 * r0 * n, pa + 4 * r0, pb, r1 - r0, n, k, m]);
     return c;
   });
   register(K.layerNorm, ({ x, g, b }, { eps }) => {
@@ -83,7 +124,11 @@ function registerAll(backend: WasmBackendLike, simd: SimdModule): void {
     const [n, d] = x.shape;
     check(K.layerNorm, vectorFits(d) && g.shape[0] === d && b.shape[0] === d, `gain and bias of [${x.shape}]`);
     const [y, xhat, rstd] = [out([n, d]), out([n, d]), out([n, 1])];
-    simd.layer_norm(at(y), at(xhat), at(rstd), at(x), at(g), at(b), n, d, eps);
+    const [py, pxhat, prstd, px, pg, pb] = [at(y), at(xhat), at(rstd), at(x), at(g), at(b)];
+    split('layer_norm', 8 * n * d, n, 1, (r0, r1) => {
+      const row = 4 * r0 * d;
+      return [py + row, pxhat + row, prstd + 4 * r0, px + row, pg, pb, r1 - r0, d, eps];
+    });
     return [y, xhat, rstd];
   });
   register(K.layerNormGrad, ({ dy, xhat, rstd, g, res }) => {
@@ -98,33 +143,54 @@ function registerAll(backend: WasmBackendLike, simd: SimdModule): void {
   register(K.attention, ({ qkv }, { positions, batch, heads, queries, scale }) => {
     const d = qkv.shape[1] / 3;
     const [o, p] = [out([queries * batch, d]), out([batch * heads * queries, positions])];
-    simd.attention(at(o), at(p), at(qkv), positions, batch, heads, d / heads, queries, scale);
+    const [po, pp, pqkv] = [at(o), at(p), at(qkv)];
+    const work = 4 * batch * queries * positions * d;
+    // Bands of batch rows: a row's attention reads only that row.
+    split('attention', work, batch, 1, (b0, b1) => [
+      ...[po, pp, pqkv, positions, batch, heads, d / heads, queries, scale, b0, b1],
+    ]);
     return [o, p];
   });
   register(K.attentionGrad, ({ dO, qkv, p }, { positions, batch, heads, queries, scale }) => {
     const dqkv = out(qkv.shape);
     const d = qkv.shape[1] / 3;
-    simd.attention_grad(at(dqkv), at(dO), at(qkv), at(p), positions, batch, heads, d / heads, queries, scale);
+    const [pdqkv, pdO, pqkv, pp] = [at(dqkv), at(dO), at(qkv), at(p)];
+    const work = 8 * batch * queries * positions * d;
+    split('attention_grad', work, batch, 1, (b0, b1) => [
+      ...[pdqkv, pdO, pqkv, pp, positions, batch, heads, d / heads, queries, scale, b0, b1],
+    ]);
     return dqkv;
   });
 }
 
+/** Threads our kernels run on (1 until registered, or without a shared memory). */
+let kernelThreads = 1;
+
 /**
- * Compiles the module against the wasm backend's memory and registers its kernels. Resolves
- * false (registering nothing) where that cannot be done, e.g. without wasm SIMD.
+ * Compiles the module against the wasm backend's memory and registers its kernels, on `threads`
+ * threads where the memory is shared (the threaded build). Resolves false (registering nothing)
+ * where that cannot be done, e.g. without wasm SIMD.
  */
-export async function registerSimdKernels(): Promise<boolean> {
+export async function registerSimdKernels(threads = 1): Promise<boolean> {
   if (tf.getKernel(KERNEL_NAMES.matMul, 'wasm')) return true;
   const backend = tf.findBackend('wasm') as unknown as WasmBackendLike | null;
   const memory = backend && (backend.wasm.asm?.memory ?? backend.wasm.wasmMemory);
   if (!backend || !memory) return false;
+  let simd: Awaited<ReturnType<typeof instantiateSimd>>;
   try {
-    registerAll(backend, await instantiateSimd(memory));
-    return true;
+    simd = await instantiateSimd(memory);
   } catch {
     return false;
   }
+  const pool =
+    threads > 1 && isShared(memory) ? await createKernelPool(simd.module, memory, SIMD_FUNCTIONS, threads - 1) : null;
+  registerAll(backend, simd.exports, pool);
+  kernelThreads = pool ? pool.helpers + 1 : 1;
+  return true;
 }
+
+/** Threads our kernels split their work over (engine/simd/pool.ts). */
+export const simdThreads = () => kernelThreads;
 
 /** Whether the current backend is wasm with our kernels registered. */
 export function simdActive(): boolean {

@@ -1,7 +1,8 @@
 /**
  * Our WebAssembly SIMD module (issue 20): the kernels' text (gemm-wat.ts, norm-attention-wat.ts)
  * compiled with wabt when the wasm backend starts, and instantiated on the backend's own memory,
- * so that it computes on tensors where tfjs keeps them.
+ * so that it computes on tensors where tfjs keeps them (and, on a shared memory, in the kernel
+ * threads of simd/pool.ts).
  */
 import { GEMM_FUNCS } from './gemm-wat';
 import { NORM_ATTENTION_FUNCS } from './norm-attention-wat';
@@ -19,7 +20,7 @@ const WebAssemblyApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAs
 type Fn = (...args: number[]) => void;
 
 /** The module's exports (pointers are byte offsets into the backend's memory). */
-export interface SimdModule {
+export interface SimdExports {
   gemm_nn: Fn;
   gemm_tn: Fn;
   layer_norm: Fn;
@@ -37,15 +38,30 @@ export function moduleWat(sharedMemory: boolean): string {
   return `(module\n(import "env" "memory" ${memory})\n${GEMM_FUNCS}\n${NORM_ATTENTION_FUNCS})`;
 }
 
-/** Compiles and instantiates the module on `memory`; throws where wasm SIMD is missing. */
-export async function instantiateSimd(memory: WasmMemory): Promise<SimdModule> {
+/** The exported functions, in the order kernel threads (simd/pool.ts) number them. */
+export const SIMD_FUNCTIONS = [
+  'gemm_nn',
+  'gemm_tn',
+  'layer_norm',
+  'layer_norm_grad',
+  'attention',
+  'attention_grad',
+] as const;
+
+/** Whether `memory` is shared between threads (tfjs's threaded build). */
+export const isShared = (memory: WasmMemory) =>
+  typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+
+/** The compiled module for `memory` and its exports on this thread; throws where wasm SIMD is missing. */
+export async function instantiateSimd(memory: WasmMemory): Promise<{ module: object; exports: SimdExports }> {
   const wabt = await (await import('wabt')).default();
-  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const shared = isShared(memory);
   const parsed = wabt.parseWat('cliplab-simd.wat', moduleWat(shared), { simd: true, threads: shared });
   try {
     const { buffer } = parsed.toBinary({});
-    const { exports } = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(buffer), { env: { memory } });
-    return exports as unknown as SimdModule;
+    const module = new WebAssemblyApi.Module(buffer);
+    const { exports } = new WebAssemblyApi.Instance(module, { env: { memory } });
+    return { module, exports: exports as unknown as SimdExports };
   } finally {
     parsed.destroy();
   }

@@ -151,9 +151,9 @@ const LAYER_NORM_GRAD = `
 const at = (base: string, t: string, col: string) =>
   `(i32.add ${base} (i32.shl (i32.add (i32.mul (i32.add (i32.mul ${t} (local.get $batch)) (local.get $b)) (local.get $width)) ${col}) (i32.const 2)))`;
 
-/** Loops over rows b, heads h, and query qi (position i = qi + T - Tq) around `body`. */
+/** Loops over rows b in [b0, b1), heads h, and query qi (position i = qi + T - Tq) around `body`. */
 const groupsAndQueries = (body: string) => `
-    (local.set $b (i32.const 0))
+    (local.set $b (local.get $b0))
     (loop $lb
       (local.set $h (i32.const 0))
       (loop $lh
@@ -167,19 +167,23 @@ const groupsAndQueries = (body: string) => `
           ${body}
           (br_if $lq (i32.lt_u (local.tee $qi (i32.add (local.get $qi) (i32.const 1))) (local.get $tq))))
         (br_if $lh (i32.lt_u (local.tee $h (i32.add (local.get $h) (i32.const 1))) (local.get $heads))))
-      (br_if $lb (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $batch))))`;
+      (br_if $lb (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1))))`;
 
 const ATTENTION_LOCALS = `(local $b i32) (local $h i32) (local $qi i32) (local $i i32) (local $j i32) (local $hc i32)
     (local $pp i32) (local $d i32) (local $width i32) (local $s f32) (local $m f32) (local $sum f32) (local $e f32)`;
 
-/** o = softmax(q k^T * scale, causal) v for the last Tq of T positions; p keeps the weights. */
+/**
+ * o = softmax(q k^T * scale, causal) v for the last Tq of T positions; p keeps the weights. Only
+ * batch rows b0 <= b < b1 are computed (each row's outputs depend on that row alone).
+ */
 const ATTENTION = `
   (func (export "attention") (param $o i32) (param $p i32) (param $qkv i32) (param $t i32) (param $batch i32)
-    (param $heads i32) (param $hd i32) (param $tq i32) (param $scale f32)
-    ${ATTENTION_LOCALS} (local $po i32)
+    (param $heads i32) (param $hd i32) (param $tq i32) (param $scale f32) (param $b0 i32) (param $b1 i32)
+    ${ATTENTION_LOCALS} (local $po i32) (local $group i32)
     (local.set $d (i32.mul (local.get $heads) (local.get $hd)))
-    (memory.fill (local.get $p) (i32.const 0)
-      (i32.shl (i32.mul (i32.mul (local.get $batch) (local.get $heads)) (i32.mul (local.get $tq) (local.get $t))) (i32.const 2)))
+    (local.set $group (i32.shl (i32.mul (local.get $heads) (i32.mul (local.get $tq) (local.get $t))) (i32.const 2)))
+    (memory.fill (i32.add (local.get $p) (i32.mul (local.get $b0) (local.get $group))) (i32.const 0)
+      (i32.mul (i32.sub (local.get $b1) (local.get $b0)) (local.get $group)))
     ${groupsAndQueries(`
           (local.set $width (i32.mul (local.get $d) (i32.const 3)))
           (local.set $m (f32.const -inf))
@@ -216,15 +220,23 @@ const ATTENTION = `
 
 /**
  * Gradients of ATTENTION into dqkv: dP_j = dO_i . v_j, dS_j = p_j (dP_j - sum_j p_j dP_j) scale;
- * dq_i = sum_j dS_j k_j, dk_j += dS_j q_i, dv_j += p_j dO_i.
+ * dq_i = sum_j dS_j k_j, dk_j += dS_j q_i, dv_j += p_j dO_i. Batch rows b0 <= b < b1 only: their
+ * rows of dqkv (b0 .. b1 - 1 at every position) are cleared and summed into, no other row.
  */
 const ATTENTION_GRAD = `
   (func (export "attention_grad") (param $dqkv i32) (param $do i32) (param $qkv i32) (param $p i32) (param $t i32)
-    (param $batch i32) (param $heads i32) (param $hd i32) (param $tq i32) (param $scale f32)
-    ${ATTENTION_LOCALS} (local $pdo i32) (local $pq i32) (local $pdq i32) (local $pj f32)
+    (param $batch i32) (param $heads i32) (param $hd i32) (param $tq i32) (param $scale f32) (param $b0 i32)
+    (param $b1 i32)
+    ${ATTENTION_LOCALS} (local $pdo i32) (local $pq i32) (local $pdq i32) (local $pj f32) (local $row i32)
     (local.set $d (i32.mul (local.get $heads) (local.get $hd)))
-    (memory.fill (local.get $dqkv) (i32.const 0)
-      (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $batch)) (i32.mul (local.get $d) (i32.const 3))) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $d) (i32.const 12)))
+    (local.set $i (i32.const 0))
+    (loop $clear
+      (memory.fill
+        (i32.add (local.get $dqkv)
+          (i32.mul (i32.add (i32.mul (local.get $i) (local.get $batch)) (local.get $b0)) (local.get $row)))
+        (i32.const 0) (i32.mul (i32.sub (local.get $b1) (local.get $b0)) (local.get $row)))
+      (br_if $clear (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $t))))
     ${groupsAndQueries(`
           (local.set $width (local.get $d))
           (local.set $pdo ${at('(local.get $do)', '(local.get $qi)', '(local.get $hc)')})

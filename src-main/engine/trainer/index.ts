@@ -4,7 +4,7 @@
  * values only: no storage, IPC or UI. Tensor reads use `await data()` throughout.
  */
 import { parseOrThrow, runConfigSchema, type RunConfig } from '../../contract';
-import { selectBackend, type BackendInfo } from '../backend';
+import { backendOptionsFor, selectBackend, type BackendInfo } from '../backend';
 import { createOptimizer, type Optimizer } from '../optim';
 import { createPolicy, preparePolicy, type PreparedPolicy } from '../policies';
 import { createReward } from '../rewards';
@@ -163,7 +163,7 @@ class RlTrainer implements Trainer {
  */
 export async function createTrainer(input: RunConfig, opts: TrainerOptions = {}): Promise<Trainer> {
   const config = parseOrThrow(runConfigSchema, input, 'run config');
-  const backend = opts.backend ?? (await selectBackend(config.backend, { threads: config.threads ?? 1 }));
+  const backend = opts.backend ?? (await selectBackend(config.backend, backendOptionsFor(config, config.threads ?? 1)));
   if (config.policy.kind === 'gpt' && !opts.baseWeights) {
     throw new Error('policy.kind "gpt": the trainer needs the base model weights (opts.baseWeights)');
   }

@@ -8,7 +8,7 @@
  * what came later, so every step is stored exactly once.
  */
 import { METRIC, parseOrThrow, runConfigSchema, type RunConfig } from '../../contract';
-import { selectBackend, type BackendInfo } from '../../engine/backend';
+import { backendOptionsFor, selectBackend, type BackendInfo } from '../../engine/backend';
 import { createTrainer, DivergedError } from '../../engine/trainer';
 import type { StepResult, Trainer, TrainerState } from '../../engine/types';
 import { openStore, type Store } from '../../store';
@@ -72,7 +72,10 @@ class RunSession {
   async run(): Promise<WorkerOutcome> {
     try {
       const config = this.loadConfig();
-      const backend = await selectBackend(config.backend, { threads: this.job.threads ?? config.threads ?? 1 });
+      const backend = await selectBackend(
+        config.backend,
+        backendOptionsFor(config, this.job.threads ?? config.threads ?? 1),
+      );
       // Loading a backend takes a while: another process may have taken the run over meanwhile.
       this.store.transaction(() => {
         this.assertOwner();

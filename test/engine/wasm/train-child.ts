@@ -2,14 +2,14 @@
  * Child process of wasm-threads.test.ts: starts the wasm backend with the thread count given as its
  * argument (the wasm module starts once per process), trains two RL steps of the default GPT (on
  * 16 prompts x 8 responses) from seeded initial weights, and prints one JSON line: the backend's
- * detail and threads, whether our fused kernels ran (engine/simd), every metric of each step, and the trained weights as hex of their float32
- * bytes.
+ * detail and threads, whether our fused kernels ran (engine/simd) and on how many threads, every
+ * metric of each step, and the trained weights as hex of their float32 bytes.
  */
 import { runConfigSchema } from '../../../src-main/contract';
 import { selectBackend } from '../../../src-main/engine/backend';
 import { gptDims, initialWeights } from '../../../src-main/engine/gpt';
 import { createRng } from '../../../src-main/engine/rng';
-import { simdActive } from '../../../src-main/engine/simd/kernels';
+import { simdActive, simdThreads } from '../../../src-main/engine/simd/kernels';
 import { createTask } from '../../../src-main/engine/tasks';
 import { createTrainer } from '../../../src-main/engine/trainer';
 
@@ -33,6 +33,6 @@ const hex = Object.fromEntries(
 );
 trainer.dispose();
 process.stdout.write(
-  `${JSON.stringify({ detail: backend.detail, threads: backend.threads, fused: simdActive(), metrics, weights: hex })}\n`,
+  `${JSON.stringify({ detail: backend.detail, threads: backend.threads, fused: simdActive(), kernelThreads: simdThreads(), metrics, weights: hex })}\n`,
 );
 // No process.exit: the pool's worker threads must not keep the process alive.

@@ -1,9 +1,9 @@
 /**
- * Multi-threaded wasm under Node (engine/wasm.ts, issue 20): the threaded build starts with
- * the threads asked for, its pool does not keep a process alive, and results are bit for bit the
- * same at 1 and 2 threads (XNNPACK splits output tiles across threads, never a reduction), so the
- * `threads` setting only changes speed. Our fused kernels (engine/simd) run on one thread whatever
- * the setting, so they keep this. Each thread count needs its own process: the wasm module
+ * Multi-threaded wasm under Node (engine/wasm.ts, engine/simd/pool.ts, issue 20): the threaded
+ * build starts with the threads asked for, our kernels split their rows over that many threads, the
+ * threads do not keep a process alive, and results are bit for bit the same at 1 and 2 threads
+ * (each output element is computed by one thread in one order, never a split reduction), so the
+ * `threads` setting only changes speed. Each thread count needs its own process: the wasm module
  * starts once per process.
  */
 import { spawn } from 'node:child_process';
@@ -14,6 +14,7 @@ interface ChildResult {
   detail: string;
   threads: number;
   fused: boolean;
+  kernelThreads: number;
   metrics: Record<string, number>[];
   weights: Record<string, string>;
 }
@@ -45,14 +46,15 @@ function trainIn(threads: number): Promise<ChildResult> {
 const results = (m: Record<string, number>) =>
   Object.fromEntries(Object.entries(m).filter(([k]) => !k.startsWith('time/') && !k.startsWith('throughput/')));
 
-describe('wasm with XNNPACK threads under Node', () => {
+describe('wasm with kernel threads under Node', () => {
   it('trains the default GPT bit for bit the same on 1 and 2 threads, and exits by itself', async () => {
     // One after the other: side by side they would fight over the cores they measure nothing about.
     const one = await trainIn(1);
     const two = await trainIn(2);
     expect(one.threads).toBe(1);
     expect(two.threads).toBe(2);
-    expect([one.fused, two.fused]).toEqual([true, true]); // the fused kernels are single-threaded: same sums
+    expect([one.fused, two.fused]).toEqual([true, true]);
+    expect([one.kernelThreads, two.kernelThreads]).toEqual([1, 2]); // the second run split its kernels
     expect(two.detail).toContain('2 threads per process');
     expect(two.metrics.map(results)).toEqual(one.metrics.map(results));
     expect(one.metrics[1].grad_norm).toBeGreaterThan(0); // the updates really moved the weights
