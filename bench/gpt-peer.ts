@@ -75,8 +75,11 @@ function poolsLine(run: PeerRun): string {
   return pools.length ? `; thread pools: ${pools.join(', ')}` : '; threadpoolctl not installed';
 }
 
-/** Prints every peer against cliplab's single-thread update `ours`. */
-export function benchTorchPeers(model: PeerModel, ours: Timing): void {
+/**
+ * Prints every peer against cliplab's single-thread update `ours`, and against cliplab's median
+ * update at more threads where measured (`oursAt`: thread count -> median ms, from gpt-threads.ts).
+ */
+export function benchTorchPeers(model: PeerModel, ours: Timing, oursAt: ReadonlyMap<number, number> = new Map()): void {
   const found = peers();
   if (found.length === 0) {
     console.log('  skipped: no PyTorch found (npm run setup:python makes .venv; or apt-get install python3-torch)');
@@ -97,6 +100,18 @@ export function benchTorchPeers(model: PeerModel, ours: Timing): void {
       console.log(`    not compared: asked for 1 thread, torch ran ${one.threads}`);
     } else {
       console.log(`    cliplab (1 thread) / PyTorch (1 thread) = ${fmt(ours.min / one.min, 2)}x`);
+      for (const [n, median] of oursAt) {
+        if (n === 1) continue;
+        const peerAt = runPeer(peer, model, n);
+        if (peerAt.threads !== n) {
+          console.log(`    ${n} threads: not compared, torch ran ${peerAt.threads}`);
+          continue;
+        }
+        console.log(
+          `    ${n} threads: PyTorch ${ms(peerAt)}; cliplab (${n} threads, median ${fmt(median)} ms) / PyTorch ` +
+            `(${n} threads, median) = ${fmt(median / peerAt.median, 2)}x`,
+        );
+      }
     }
   }
 }

@@ -32,8 +32,11 @@ function child(threads: number, reps: number, profile: boolean, composite = fals
   return JSON.parse(out.stdout.trim().split('\n').pop()!) as ThreadsChildResult;
 }
 
-/** Prints the speed-ups and the scaling model; rounds x counts processes of `reps` updates each. */
-export function benchThreads(reps: number, rounds = 3): void {
+/**
+ * Prints the speed-ups and the scaling model; rounds x counts processes of `reps` updates each.
+ * Returns the median update (ms) at each thread count.
+ */
+export function benchThreads(reps: number, rounds = 3): Map<number, number> {
   const counts = threadCounts();
   const runs = new Map<number, ThreadsChildResult[]>(counts.map((n) => [n, []]));
   const composite = new Map<number, ThreadsChildResult[]>(counts.map((n) => [n, []]));
@@ -68,6 +71,7 @@ export function benchThreads(reps: number, rounds = 3): void {
   }
   printModel(one[0], counts);
   printFusedAb(runs, composite);
+  return new Map(counts.map((n) => [n, median(runs.get(n)!.map((r) => r.update.median))]));
 }
 
 /** Our fused kernels against tfjs's own ops at each thread count: median within-round ratios. */

@@ -174,7 +174,7 @@ async function benchParallel(backend: string): Promise<void> {
   );
 }
 
-function benchTorch(w: Workload, ours: UpdateResult): void {
+function benchTorch(w: Workload, ours: UpdateResult, oursAt: ReadonlyMap<number, number>): void {
   const dims = dimsOf(w.config, w.task);
   const positions = w.task.promptLen + w.task.maxAnswerLen - 1;
   benchTorchPeers(
@@ -184,6 +184,7 @@ function benchTorch(w: Workload, ours: UpdateResult): void {
       reps: REPS,
     },
     ours.timing,
+    oursAt,
   );
 }
 
@@ -237,13 +238,14 @@ async function benchBackend(requested: Backend): Promise<void> {
   await benchLayouts(workloads[1], updates[1].timing);
   console.log('\nTwo training processes side by side (default model)');
   await benchParallel(backend.name);
+  let threaded = new Map<number, number>();
   if (backend.name === 'wasm') {
-    console.log('\nOne run on more threads (default model, XNNPACK thread pool)');
-    benchThreads(Math.max(20, REPS));
+    console.log('\nOne run on more threads (default model, our kernels split over kernel threads)');
+    threaded = benchThreads(Math.max(20, REPS));
   }
   for (const [i, w] of workloads.entries()) {
     console.log(`\nPyTorch peer, ${w.label}`);
-    benchTorch(w, updates[i]);
+    benchTorch(w, updates[i], i === 0 ? threaded : new Map());
   }
   console.log(`\n(tensors still allocated: ${tf.memory().numTensors})`);
 }
