@@ -17,28 +17,46 @@ const HSUM = `
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))`;
 
-/** sum_c a[c] b[c] over `len` floats (len % 4 == 0). */
-const DOT = `
-  (func $dot (param $a i32) (param $b i32) (param $len i32) (result f32)
-    (local $end i32) (local $acc v128)
-    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $len) (i32.const 2))))
-    (loop $l
-      (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (v128.load (local.get $a)) (v128.load (local.get $b)))))
-      (local.set $b (i32.add (local.get $b) (i32.const 16)))
-      (br_if $l (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 16))) (local.get $end))))
-    (call $hsum (local.get $acc)))`;
+/** Loop labels of the inlined helpers below, each unique within the module. */
+let inlined = 0;
 
-/** out[c] += s * a[c] over `len` floats (len % 4 == 0). */
-const AXPY = `
-  (func $axpy (param $out i32) (param $s f32) (param $a i32) (param $len i32)
-    (local $end i32) (local $sv v128)
-    (local.set $sv (f32x4.splat (local.get $s)))
-    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $len) (i32.const 2))))
-    (loop $l
-      (v128.store (local.get $out)
-        (f32x4.add (v128.load (local.get $out)) (f32x4.mul (local.get $sv) (v128.load (local.get $a)))))
-      (local.set $a (i32.add (local.get $a) (i32.const 16)))
-      (br_if $l (i32.lt_u (local.tee $out (i32.add (local.get $out) (i32.const 16))) (local.get $end)))))`;
+/**
+ * sum_c a[c] b[c] over `len` floats (len % 4 == 0), as an inline f32 expression: the attention
+ * kernels run it for every (query, key) pair of D = 16 floats, where a call cost as much as the
+ * sum. Uses the locals $xa $xb $xend $xacc (INLINE_LOCALS); `a` and `b` are evaluated first, once.
+ */
+const dot = (a: string, b: string, len: string) => {
+  const loop = `$dot${inlined++}`;
+  return `(block (result f32)
+    (local.set $xa ${a})
+    (local.set $xb ${b})
+    (local.set $xend (i32.add (local.get $xa) (i32.shl ${len} (i32.const 2))))
+    (local.set $xacc (v128.const i32x4 0 0 0 0))
+    (loop ${loop}
+      (local.set $xacc (f32x4.add (local.get $xacc) (f32x4.mul (v128.load (local.get $xa)) (v128.load (local.get $xb)))))
+      (local.set $xb (i32.add (local.get $xb) (i32.const 16)))
+      (br_if ${loop} (i32.lt_u (local.tee $xa (i32.add (local.get $xa) (i32.const 16))) (local.get $xend))))
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $xacc)) (f32x4.extract_lane 1 (local.get $xacc)))
+      (f32.add (f32x4.extract_lane 2 (local.get $xacc)) (f32x4.extract_lane 3 (local.get $xacc)))))`;
+};
+
+/** out[c] += s * a[c] over `len` floats (len % 4 == 0), inline; uses $yo $ya $ysv $yend. */
+const axpy = (out: string, scalar: string, a: string, len: string) => {
+  const loop = `$axpy${inlined++}`;
+  return `(local.set $yo ${out})
+    (local.set $ysv (f32x4.splat ${scalar}))
+    (local.set $ya ${a})
+    (local.set $yend (i32.add (local.get $yo) (i32.shl ${len} (i32.const 2))))
+    (loop ${loop}
+      (v128.store (local.get $yo)
+        (f32x4.add (v128.load (local.get $yo)) (f32x4.mul (local.get $ysv) (v128.load (local.get $ya)))))
+      (local.set $ya (i32.add (local.get $ya) (i32.const 16)))
+      (br_if ${loop} (i32.lt_u (local.tee $yo (i32.add (local.get $yo) (i32.const 16))) (local.get $yend))))`;
+};
+
+const INLINE_LOCALS = `(local $xa i32) (local $xb i32) (local $xend i32) (local $xacc v128)
+    (local $yo i32) (local $ya i32) (local $ysv v128) (local $yend i32)`;
 
 /**
  * e^x for x <= 0 (softmax after subtracting the row maximum): x = n ln2 + r, |r| <= ln2 / 2,
@@ -170,7 +188,8 @@ const groupsAndQueries = (body: string) => `
       (br_if $lb (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1))))`;
 
 const ATTENTION_LOCALS = `(local $b i32) (local $h i32) (local $qi i32) (local $i i32) (local $j i32) (local $hc i32)
-    (local $pp i32) (local $d i32) (local $width i32) (local $s f32) (local $m f32) (local $sum f32) (local $e f32)`;
+    (local $pp i32) (local $d i32) (local $width i32) (local $s f32) (local $m f32) (local $sum f32) (local $e f32)
+    ${INLINE_LOCALS}`;
 
 /**
  * o = softmax(q k^T * scale, causal) v for the last Tq of T positions; p keeps the weights. Only
@@ -189,10 +208,11 @@ const ATTENTION = `
           (local.set $m (f32.const -inf))
           (local.set $j (i32.const 0))
           (loop $scores
-            (local.set $s (f32.mul (local.get $scale) (call $dot
-              ${at('(local.get $qkv)', '(local.get $i)', '(local.get $hc)')}
-              ${at('(local.get $qkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))')}
-              (local.get $hd))))
+            (local.set $s (f32.mul (local.get $scale) ${dot(
+              at('(local.get $qkv)', '(local.get $i)', '(local.get $hc)'),
+              at('(local.get $qkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))'),
+              '(local.get $hd)',
+            )}))
             (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
             (local.set $m (f32.max (local.get $m) (local.get $s)))
             (br_if $scores (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
@@ -213,9 +233,16 @@ const ATTENTION = `
             (local.set $e (f32.div
               (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $sum)))
             (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
-            (call $axpy (local.get $po) (local.get $e)
-              ${at('(local.get $qkv)', '(local.get $j)', '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))')}
-              (local.get $hd))
+            ${axpy(
+              '(local.get $po)',
+              '(local.get $e)',
+              at(
+                '(local.get $qkv)',
+                '(local.get $j)',
+                '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
+              ),
+              '(local.get $hd)',
+            )}
             (br_if $weights (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))`)})`;
 
 /**
@@ -248,27 +275,52 @@ const ATTENTION_GRAD = `
           (loop $inner
             (local.set $sum (f32.add (local.get $sum) (f32.mul
               (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))))
-              (call $dot (local.get $pdo)
-                ${at('(local.get $qkv)', '(local.get $j)', '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))')}
-                (local.get $hd)))))
+              ${dot(
+                '(local.get $pdo)',
+                at(
+                  '(local.get $qkv)',
+                  '(local.get $j)',
+                  '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
+                ),
+                '(local.get $hd)',
+              )})))
             (br_if $inner (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
           (local.set $j (i32.const 0))
           (loop $keys
             (local.set $pj (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))))
-            (local.set $s (call $dot (local.get $pdo)
-              ${at('(local.get $qkv)', '(local.get $j)', '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))')}
-              (local.get $hd)))
+            (local.set $s ${dot(
+              '(local.get $pdo)',
+              at(
+                '(local.get $qkv)',
+                '(local.get $j)',
+                '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
+              ),
+              '(local.get $hd)',
+            )})
             (local.set $s (f32.mul (f32.mul (local.get $pj) (f32.sub (local.get $s) (local.get $sum))) (local.get $scale)))
-            (call $axpy (local.get $pdq) (local.get $s)
-              ${at('(local.get $qkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))')} (local.get $hd))
-            (call $axpy ${at('(local.get $dqkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))')}
-              (local.get $s) (local.get $pq) (local.get $hd))
-            (call $axpy
-              ${at('(local.get $dqkv)', '(local.get $j)', '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))')}
-              (local.get $pj) (local.get $pdo) (local.get $hd))
+            ${axpy(
+              '(local.get $pdq)',
+              '(local.get $s)',
+              at('(local.get $qkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))'),
+              '(local.get $hd)',
+            )}
+            ${axpy(
+              at('(local.get $dqkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))'),
+              '(local.get $s)',
+              '(local.get $pq)',
+              '(local.get $hd)',
+            )}
+            ${axpy(
+              at(
+                '(local.get $dqkv)',
+                '(local.get $j)',
+                '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
+              ),
+              '(local.get $pj)',
+              '(local.get $pdo)',
+              '(local.get $hd)',
+            )}
             (br_if $keys (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))`)})`;
 
 /** The functions of this file, for the module gemm-wat.ts assembles. */
-export const NORM_ATTENTION_FUNCS = [HSUM, DOT, AXPY, EXP, LAYER_NORM, LAYER_NORM_GRAD, ATTENTION, ATTENTION_GRAD].join(
-  '\n',
-);
+export const NORM_ATTENTION_FUNCS = [HSUM, EXP, LAYER_NORM, LAYER_NORM_GRAD, ATTENTION, ATTENTION_GRAD].join('\n');
