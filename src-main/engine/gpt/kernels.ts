@@ -19,6 +19,7 @@ import {
   gemmFits,
   simdActive,
   simdAttention,
+  simdAttentionDecode,
   simdAttentionGrad,
   simdLayerNorm,
   simdLayerNormGrad,
@@ -26,6 +27,7 @@ import {
   simdMatMulTN,
   vectorFits,
   type AttentionDims,
+  type DecodeDims,
 } from '../simd/kernels';
 import { layerNorm, layerNormGrad, LN_EPS, type Normed, type NormGrads } from './norm';
 import { tiledTranspose } from './transpose';
@@ -55,6 +57,11 @@ export interface GptKernels {
    * each way, where the backend has it for these sizes (null otherwise: use `attention`).
    */
   packedAttention(dims: AttentionDims, d: number): PackedAttention | null;
+  /**
+   * One new position's attention over a KV cache, o [B, d] from q [B, d] and k, v [T * B, d], as
+   * one kernel, where the backend has it (null otherwise: use `attention`). No gradient.
+   */
+  decodeAttention(dims: DecodeDims, d: number): ((q: T2, k: T2, v: T2) => T2) | null;
 }
 
 export interface PackedAttention {
@@ -104,6 +111,7 @@ const wasmCompositeKernels: GptKernels = {
   layerNormGrad: (dy, n, g, res) => layerNormGrad(columnSumTransposed, dy, n, g, res),
   attention: groupedCore,
   packedAttention: () => null,
+  decodeAttention: () => null,
 };
 
 /**
@@ -133,6 +141,10 @@ const wasmFusedKernels: GptKernels = {
           backward: (dO, qkv, p) => simdAttentionGrad(dO, qkv, p, dims),
         }
       : null,
+  decodeAttention: (dims, d) =>
+    simdActive() && d % dims.heads === 0 && vectorFits(d / dims.heads)
+      ? (q, k, v) => simdAttentionDecode(q, k, v, dims)
+      : null,
 };
 
 const nativeKernels: GptKernels = {
@@ -146,6 +158,7 @@ const nativeKernels: GptKernels = {
   layerNormGrad: (dy, n, g, res) => layerNormGrad((x) => tf.sum(x, 0), dy, n, g, res),
   attention: batchedCore,
   packedAttention: () => null,
+  decodeAttention: () => null,
 };
 
 /** Per backend: the fused set (the default) and the set of tfjs's own ops it is checked against. */

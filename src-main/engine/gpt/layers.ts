@@ -5,6 +5,7 @@
  * ordered position-major (row t * B + b), so heads are a free reshape ([N, d] -> [T, B * H, D]).
  */
 import { tf } from '../tf';
+import type { AttentionSaved } from './attention';
 import type { GptKernels, PackedAttention } from './kernels';
 import type { Normed } from './norm';
 
@@ -88,7 +89,9 @@ function padToAllRows(t: T2, shape: AttentionShape): T2 {
 /**
  * x + attention(LN(x)) for the last `queries` of `positions` new positions ([queries * B, d]), and
  * the keys and values of every position so far ([T, G, D], the KV cache after this call); `past`
- * holds those of earlier positions (incremental decoding). No gradient: see `attentionSublayer`.
+ * holds those of earlier positions (incremental decoding). No gradient: see `attentionSublayer`,
+ * which asks for what the core saves (`keep`); without it, a single query (decoding) runs on the
+ * backend's decoding kernel where it has one, and nothing is saved.
  */
 export function attentionForward(
   kern: GptKernels,
@@ -96,10 +99,12 @@ export function attentionForward(
   w: BlockWeights,
   shape: AttentionShape,
   past: { k: T3; v: T3 } | null,
+  keep = false,
 ) {
   const [n, d] = x.shape;
   const { heads, positions, queries } = shape;
-  const groups = (n / positions) * heads;
+  const batch = n / positions;
+  const groups = batch * heads;
   const a = kern.layerNorm(x, w.ln1g, w.ln1b); // a.y [N, d], N = positions * B
   const aq = lastRows(a.y, shape); // [queries * B, d]
   const heads3 = (t: T2, p: number) => t.reshape([p, groups, d / heads]) as T3; // [T, G, D]
@@ -107,8 +112,19 @@ export function attentionForward(
   const vNew = heads3(kern.matMul(a.y, w.wv), positions); // [positions, G, D]
   const k = past ? tf.concat([past.k, kNew], 0) : kNew; // [past + positions, G, D]
   const v = past ? tf.concat([past.v, vNew], 0) : vNew; // [past + positions, G, D]
-  const { o, saved } = kern.attention.forward(heads3(kern.matMul(aq, w.wq), queries), k, v); // o [queries, G, D]
-  const o2 = o.reshape([aq.shape[0], d]) as T2; // [queries * B, d]
+  const q = kern.matMul(aq, w.wq); // [queries * B, d]
+  const decode =
+    !keep && queries === 1 ? kern.decodeAttention({ batch, heads, scale: 1 / Math.sqrt(d / heads) }, d) : null;
+  let o2: T2; // [queries * B, d]
+  let saved: AttentionSaved | null = null;
+  if (decode) {
+    const rows = (t: T3) => t.reshape([-1, d]) as T2; // [T, G, D] -> [T * B, d]: the same rows
+    o2 = decode(q, rows(k), rows(v));
+  } else {
+    const f = kern.attention.forward(heads3(q, queries), k, v); // o [queries, G, D]
+    o2 = f.o.reshape([aq.shape[0], d]) as T2;
+    saved = f.saved;
+  }
   const y = tf.add<T2>(lastRows(x, shape), kern.matMul(o2, w.wo)); // [queries * B, d]
   return { y, k, v, o: o2, a, aq, saved };
 }
@@ -121,8 +137,8 @@ export function attentionSublayer(kern: GptKernels, x: T2, w: BlockWeights, shap
   if (packed) return packedAttentionSublayer(kern, packed, x, w, shape);
   const inputs = [x, w.ln1g, w.ln1b, w.wq, w.wk, w.wv, w.wo];
   return withGradient<T2>(inputs, (save) => {
-    const f = attentionForward(kern, x, w, shape, null);
-    const s = f.saved;
+    const f = attentionForward(kern, x, w, shape, null, true);
+    const s = f.saved!;
     save([f.a.y, f.aq, f.a.xhat, f.a.rstd, f.o, w.wq, w.wk, w.wv, w.wo, s.q, s.k, s.v, s.p, s.pAlt, w.ln1g]);
     return {
       value: f.y,

@@ -32,6 +32,7 @@ export const KERNEL_NAMES = {
   layerNormGrad: 'CliplabLayerNormGrad',
   attention: 'CliplabAttention',
   attentionGrad: 'CliplabAttentionGrad',
+  attentionDecode: 'CliplabAttentionDecode',
 } as const;
 
 /** Whether a product with an [M, N] output (inner size K) runs on our GEMMs (4 x 8 register blocks). */
@@ -161,6 +162,18 @@ function registerAll(backend: WasmBackendLike, simd: SimdExports, pool: KernelPo
     ]);
     return dqkv;
   });
+  register(K.attentionDecode, ({ q, k, v }, { batch, heads, scale }) => {
+    const d = q.shape[1];
+    const positions = k.shape[0] / batch;
+    const [o, p] = [out([batch, d]), out([batch * heads, positions])];
+    const [po, pp, pq, pk, pv] = [at(o), at(p), at(q), at(k), at(v)];
+    const work = 4 * batch * positions * d;
+    // Bands of batch rows: a row's attention reads only that row.
+    split('attention_decode', work, batch, 1, (b0, b1) => [
+      ...[po, pp, pq, pk, pv, positions, batch, heads, d / heads, scale, b0, b1],
+    ]);
+    return [o, p];
+  });
 }
 
 /** Threads our kernels run on (1 until registered, or without a shared memory). */
@@ -239,6 +252,23 @@ export interface AttentionDims {
 export function simdAttention(qkv: tf.Tensor2D, dims: AttentionDims): { o: tf.Tensor2D; p: tf.Tensor2D } {
   const [o, p] = run<tf.Tensor2D[]>(KERNEL_NAMES.attention, { qkv }, { ...dims });
   return { o, p };
+}
+
+/** Sizes of a decoding step's attention: `batch` rows of `heads` heads. */
+export interface DecodeDims {
+  batch: number;
+  heads: number;
+  scale: number;
+}
+
+/**
+ * o [B, d] of one new position's queries q [B, d] over keys and values k, v [T * B, d] (rows
+ * position-major, the new position last): decoding with a KV cache, no gradient.
+ */
+export function simdAttentionDecode(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, dims: DecodeDims): tf.Tensor2D {
+  const [o, p] = run<tf.Tensor2D[]>(KERNEL_NAMES.attentionDecode, { q, k, v }, { ...dims });
+  p.dispose();
+  return o;
 }
 
 /** dqkv [positions * B, 3d] from dO [queries * B, d]. */

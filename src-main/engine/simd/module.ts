@@ -27,6 +27,7 @@ export interface SimdExports {
   layer_norm_grad: Fn;
   attention: Fn;
   attention_grad: Fn;
+  attention_decode: Fn;
 }
 
 /**
@@ -38,15 +39,12 @@ export function moduleWat(sharedMemory: boolean): string {
   return `(module\n(import "env" "memory" ${memory})\n${GEMM_FUNCS}\n${NORM_ATTENTION_FUNCS})`;
 }
 
-/** The exported functions, in the order kernel threads (simd/pool.ts) number them. */
-export const SIMD_FUNCTIONS = [
-  'gemm_nn',
-  'gemm_tn',
-  'layer_norm',
-  'layer_norm_grad',
-  'attention',
-  'attention_grad',
-] as const;
+/** Every export, listed once (a missing one fails to compile): kernel threads number them in this order. */
+const EXPORTS: Record<keyof SimdExports, true> = {
+  ...{ gemm_nn: true, gemm_tn: true, layer_norm: true, layer_norm_grad: true },
+  ...{ attention: true, attention_grad: true, attention_decode: true },
+};
+export const SIMD_FUNCTIONS = Object.keys(EXPORTS) as (keyof SimdExports)[];
 
 /** Whether `memory` is shared between threads (tfjs's threaded build). */
 export const isShared = (memory: WasmMemory) =>

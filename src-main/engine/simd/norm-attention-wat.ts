@@ -322,5 +322,63 @@ const ATTENTION_GRAD = `
             )}
             (br_if $keys (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))`)})`;
 
+/**
+ * Attention of one new position over a KV cache (decoding): q, o [B, d]; k, v [T * B, d], rows
+ * position-major, the new position's keys and values last; p [B, H, T] the weights. The query sees
+ * every cached position, so nothing is masked. Same arithmetic as ATTENTION per (b, h). Batch rows
+ * b0 <= b < b1 only.
+ */
+const ATTENTION_DECODE = `
+  (func (export "attention_decode") (param $o i32) (param $p i32) (param $q i32) (param $k i32) (param $v i32)
+    (param $t i32) (param $batch i32) (param $heads i32) (param $hd i32) (param $scale f32) (param $b0 i32)
+    (param $b1 i32)
+    ${ATTENTION_LOCALS} (local $po i32) (local $pq i32)
+    (local.set $d (i32.mul (local.get $heads) (local.get $hd)))
+    (local.set $width (local.get $d))
+    (local.set $i (i32.sub (local.get $t) (i32.const 1)))
+    (local.set $b (local.get $b0))
+    (loop $lb
+      (local.set $h (i32.const 0))
+      (loop $lh
+        (local.set $hc (i32.mul (local.get $h) (local.get $hd)))
+        (local.set $pp (i32.add (local.get $p) (i32.shl (i32.mul (i32.add
+          (i32.mul (local.get $b) (local.get $heads)) (local.get $h)) (local.get $t)) (i32.const 2))))
+        (local.set $pq ${at('(local.get $q)', '(i32.const 0)', '(local.get $hc)')})
+        (local.set $m (f32.const -inf))
+        (local.set $j (i32.const 0))
+        (loop $scores
+          (local.set $s (f32.mul (local.get $scale)
+            ${dot('(local.get $pq)', at('(local.get $k)', '(local.get $j)', '(local.get $hc)'), '(local.get $hd)')}))
+          (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
+          (local.set $m (f32.max (local.get $m) (local.get $s)))
+          (br_if $scores (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
+        (local.set $sum (f32.const 0))
+        (local.set $j (i32.const 0))
+        (loop $exps
+          (local.set $e (call $exp (f32.sub
+            (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $m))))
+          (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
+          (local.set $sum (f32.add (local.get $sum) (local.get $e)))
+          (br_if $exps (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
+        (local.set $po ${at('(local.get $o)', '(i32.const 0)', '(local.get $hc)')})
+        (memory.fill (local.get $po) (i32.const 0) (i32.shl (local.get $hd) (i32.const 2)))
+        (local.set $j (i32.const 0))
+        (loop $weights
+          (local.set $e (f32.div
+            (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $sum)))
+          (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
+          ${axpy('(local.get $po)', '(local.get $e)', at('(local.get $v)', '(local.get $j)', '(local.get $hc)'), '(local.get $hd)')}
+          (br_if $weights (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
+        (br_if $lh (i32.lt_u (local.tee $h (i32.add (local.get $h) (i32.const 1))) (local.get $heads))))
+      (br_if $lb (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1)))))`;
+
 /** The functions of this file, for the module gemm-wat.ts assembles. */
-export const NORM_ATTENTION_FUNCS = [HSUM, EXP, LAYER_NORM, LAYER_NORM_GRAD, ATTENTION, ATTENTION_GRAD].join('\n');
+export const NORM_ATTENTION_FUNCS = [
+  HSUM,
+  EXP,
+  LAYER_NORM,
+  LAYER_NORM_GRAD,
+  ATTENTION,
+  ATTENTION_GRAD,
+  ATTENTION_DECODE,
+].join('\n');

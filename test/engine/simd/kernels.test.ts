@@ -11,6 +11,7 @@ import { layerNorm, layerNormGrad, LN_EPS } from '../../../src-main/engine/gpt/n
 import {
   simdActive,
   simdAttention,
+  simdAttentionDecode,
   simdAttentionGrad,
   simdLayerNorm,
   simdLayerNormGrad,
@@ -126,6 +127,25 @@ describe('fused wasm kernels agree with the composite tfjs ops', () => {
     await expectClose(o, want, 1e-5);
     await expectClose(got, wantGrad, 1e-4);
     tf.dispose([qkv, dO, want, wantGrad, o, p, got]);
+  });
+
+  it.each([
+    [7, 5, 4, 64],
+    [1, 3, 2, 8],
+    [13, 128, 4, 64],
+  ])('decoding attention over %i cached positions, batch %i, %i heads, d %i', async (t, batch, heads, d) => {
+    // The last position's query over every position's keys and values: the packed kernel's last
+    // query, bit for bit (same arithmetic), and the composite ops within float32 rounding.
+    const dims = { positions: t, batch, heads, queries: 1, scale: 1 / Math.sqrt(d / heads) };
+    const qkv = matrix(t * batch, 3 * d);
+    const [q, k, v] = tf.split<tf.Tensor2D>(qkv, 3, 1);
+    const qLast = q.slice([(t - 1) * batch, 0], [batch, d]);
+    const got = simdAttentionDecode(qLast, k, v, { batch, heads, scale: dims.scale });
+    const packed = simdAttention(qkv, dims);
+    expect(await values(got)).toEqual(await values(packed.o));
+    const want = compositeAttention(qkv, dims);
+    await expectClose(got, want, 1e-5);
+    tf.dispose([qkv, q, k, v, qLast, got, packed.o, packed.p, want]);
   });
 
   it('attention is causal: a change at the last position moves only the last query', async () => {

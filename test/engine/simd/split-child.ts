@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { selectBackend } from '../../../src-main/engine/backend';
 import {
   simdAttention,
+  simdAttentionDecode,
   simdAttentionGrad,
   simdLayerNorm,
   simdMatMul,
@@ -39,4 +40,9 @@ const { o, p } = simdAttention(qkv, dims);
 out.attention = await digest(o);
 out.attentionWeights = await digest(p);
 out.attentionGrad = await digest(simdAttentionGrad(matrix(dims.queries * dims.batch, 64), qkv, p, dims));
+// Decoding: 101 rows (odd) over 24 cached positions.
+const [keys, vals] = [matrix(24 * 101, 64), matrix(24 * 101, 64)];
+out.attentionDecode = await digest(
+  simdAttentionDecode(matrix(101, 64), keys, vals, { batch: 101, heads: 4, scale: 0.25 }),
+);
 process.stdout.write(`${JSON.stringify({ threads: simdThreads(), out })}\n`);

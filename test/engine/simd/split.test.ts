@@ -22,7 +22,7 @@ describe('kernels split over threads', () => {
   it('write the bytes of one thread at 2 and 3 threads', () => {
     const one = runWith(1);
     expect(one.threads).toBe(1);
-    expect(Object.keys(one.out)).toHaveLength(9);
+    expect(Object.keys(one.out)).toHaveLength(10);
     for (const threads of [2, 3]) {
       const many = runWith(threads);
       expect(many.threads).toBe(threads);
