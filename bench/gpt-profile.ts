@@ -15,7 +15,7 @@ import { cpuMs } from './gpt-timing';
  */
 export const SPLIT_KERNELS: ReadonlySet<string> = new Set([
   ...[KERNEL_NAMES.matMul, KERNEL_NAMES.matMulTN, KERNEL_NAMES.layerNorm],
-  ...[KERNEL_NAMES.attention, KERNEL_NAMES.attentionGrad],
+  ...[KERNEL_NAMES.attention, KERNEL_NAMES.attentionGrad, KERNEL_NAMES.attentionDecode],
 ]);
 
 /**
@@ -39,6 +39,7 @@ const FAMILIES: Record<string, readonly string[]> = {
   'fused GEMMs (engine/simd)': [KERNEL_NAMES.matMul, KERNEL_NAMES.matMulTN],
   'fused LayerNorm and attention (engine/simd)': [
     ...[KERNEL_NAMES.layerNorm, KERNEL_NAMES.layerNormGrad, KERNEL_NAMES.attention, KERNEL_NAMES.attentionGrad],
+    KERNEL_NAMES.attentionDecode,
   ],
   transpose: ['Transpose'],
   'copies (identity, slice, split, concat, pad)': ['Identity', 'Slice', 'SplitV', 'Concat', 'PadV2', 'Reshape', 'Cast'],

@@ -5,12 +5,14 @@
  *  - GEMM A B: 33-37 GFLOP/s where XNNPACK gives 18-25 (it packs every right-hand operand it has
  *    not seen, and the weights change every update); x^T dy read in place: 26-30 GFLOP/s where
  *    XNNPACK plus the transposes it needs gives 16-23. For A B the sums run in XNNPACK's order.
- *  - LayerNorm forward and backward (with the gain and bias gradients), and causal attention over
- *    a few positions (forward and backward), each one kernel instead of 9-40 small ones.
- * On the threaded build (threads > 1) the GEMMs, the LayerNorm forward and both attention kernels
- * split their output rows over the kernel threads of simd/pool.ts; each element is still computed
- * by one thread in the same order, so results do not depend on the `threads` setting. The LayerNorm
- * backward sums its gain and bias gradients over every row, so it stays on one thread.
+ *  - LayerNorm forward and backward (with the gain and bias gradients), causal attention over a
+ *    few positions (forward and backward), and a decoding step's attention over the KV cache, each
+ *    one kernel instead of 9-40 small ones.
+ * On the threaded build (threads > 1) the GEMMs, the LayerNorm forward and the attention kernels
+ * cut their output rows into chunks that the kernel threads of simd/pool.ts take; each element is
+ * still computed by one thread in the same order, so results do not depend on the `threads`
+ * setting. The LayerNorm backward sums its gain and bias gradients over every row, so it stays on
+ * one thread.
  * Each wrapper below states the shapes it takes; `*Fits` tell callers when to fall back.
  */
 import { tf } from '../tf';
