@@ -10,7 +10,10 @@
  * x range only, so a zoomed panel fits what it shows), and each dataset is clipped to its own panel.
  */
 import { DatasetController, type Chart, type ChartDataset, type Scale } from 'chart.js';
+import { color as parseColor } from 'chart.js/helpers';
 import { columnIndices, type ColumnView } from '../../../src-main/contract';
+import type { PixelBox, Rgba } from './column-raster';
+import { layerFrame, type LayerFrame } from './figure-layer';
 
 /** A curve: y over x, NaN (or ±Infinity) where it has no value. */
 export interface LineSource {
@@ -81,6 +84,8 @@ export class FigureLineController extends DatasetController {
 
   #drawn: Drawn = { xy: new Float64Array(0), count: 0 };
   #indices = new Uint32Array(0);
+  /** The kept points in the column layer's device pixels. */
+  #device = new Float64Array(0);
   #key: DrawnKey | null = null;
   /** Kept points after the last update, for tests and the benchmark. */
   drawnPoints = 0;
@@ -191,21 +196,59 @@ export class FigureLineController extends DatasetController {
 
   override draw(): void {
     const dataset = this.#source();
-    const { count, xy } = this.#drawn;
+    const { count } = this.#drawn;
     if (count === 0) return;
     const meta = this._cachedMeta;
     const xScale = meta.xScale as Scale;
     const yScale = meta.yScale as Scale;
-    const ctx = this.chart.ctx;
-    ctx.save();
     // Each dataset stays in its own panel (stacked y axes share one plot area). The clip is on whole
     // device pixels: a clip with a fractional edge is antialiased, a mask under every line it clips.
     const half = dataset.borderWidth / 2;
     const dpr = this.chart.currentDevicePixelRatio;
-    const [left, right] = [Math.floor(xScale.left * dpr) / dpr, Math.ceil(xScale.right * dpr) / dpr];
-    const [top, bottom] = [Math.floor((yScale.top - half) * dpr) / dpr, Math.ceil((yScale.bottom + half) * dpr) / dpr];
+    const clip = {
+      left: Math.floor(xScale.left * dpr),
+      right: Math.ceil(xScale.right * dpr),
+      top: Math.floor((yScale.top - half) * dpr),
+      bottom: Math.ceil((yScale.bottom + half) * dpr),
+    };
+    const frame = layerFrame(this.chart);
+    if (frame) this.#fillColumns(frame, clip);
+    else this.#stroke(clip, dpr);
+  }
+
+  /** Into the chart's column layer (figure-layer.ts): the canvas never sees a path. */
+  #fillColumns(frame: LayerFrame, clip: PixelBox): void {
+    const dataset = this.#source();
+    const { count, xy } = this.#drawn;
+    const { box, dpr, layer } = frame;
+    const local = {
+      left: clip.left - box.left,
+      right: clip.right - box.left,
+      top: clip.top - box.top,
+      bottom: clip.bottom - box.top,
+    };
+    const points = dataset.band ? 2 * count : count;
+    if (this.#device.length < 2 * points) this.#device = new Float64Array(2 * points);
+    const device = this.#device;
+    for (let k = 0; k < points; k++) {
+      device[2 * k] = xy[2 * k] * dpr - box.left;
+      device[2 * k + 1] = xy[2 * k + 1] * dpr - box.top;
+    }
+    if (dataset.band) {
+      layer.band(device, device.subarray(2 * count), count, rgba(dataset.backgroundColor), local);
+    } else {
+      const dash = dataset.borderDash.map((d) => d * dpr);
+      layer.line(device, count, rgba(dataset.borderColor), dataset.borderWidth * dpr, local, dash);
+    }
+  }
+
+  #stroke(clip: PixelBox, dpr: number): void {
+    const dataset = this.#source();
+    const { count, xy } = this.#drawn;
+    const ctx = this.chart.ctx;
+    ctx.save();
     ctx.beginPath();
-    ctx.rect(left, top, right - left, bottom - top);
+    ctx.rect(clip.left / dpr, clip.top / dpr, (clip.right - clip.left) / dpr, (clip.bottom - clip.top) / dpr);
     ctx.clip();
     ctx.beginPath();
     if (dataset.band) {
@@ -224,6 +267,12 @@ export class FigureLineController extends DatasetController {
     }
     ctx.restore();
   }
+}
+
+/** A CSS colour as channels (what the column layer blends). */
+function rgba(css: string): Rgba {
+  const { r, g, b, a } = parseColor(css).rgb;
+  return { r, g, b, a };
 }
 
 /** Adds the line through points [from, from + count) of `xy`, broken where y is NaN. */

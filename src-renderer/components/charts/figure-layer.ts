@@ -1,0 +1,135 @@
+/**
+ * Where a screen chart's figureLine datasets draw when their lines are fills of pixel columns
+ * (column-raster.ts): one layer over the plot area per chart, cleared before the datasets draw,
+ * filled by each dataset in Chart.js's drawing order, and put on the canvas as one image after the
+ * last (so it sits where the lines did: over the grid, under the axes drawn later).
+ *
+ * A chart draws that way when every visible figureLine dataset can: bands, and lines a whole number
+ * of device pixels wide or thinner (a dense chart's 1 px lines and their raw lines; dashes included,
+ * see SpanLayer.line). Lines of a fractional width keep the canvas's own stroke for the whole chart,
+ * so datasets never change their stacking order.
+ */
+import type { Chart, Plugin } from 'chart.js';
+import { SpanLayer, type PixelBox } from './column-raster';
+
+/** The layer of one chart's current drawing, in device pixels of the canvas. */
+export interface LayerFrame {
+  layer: SpanLayer;
+  /** Where the layer sits on the canvas. */
+  box: PixelBox;
+  dpr: number;
+}
+
+interface Compositor {
+  frame: LayerFrame;
+  canvas: OffscreenCanvas | HTMLCanvasElement;
+  image: ImageData;
+}
+
+const compositors = new WeakMap<Chart, Compositor>();
+const active = new WeakMap<Chart, LayerFrame>();
+
+/** The layer `chart`'s figureLine datasets draw into now; null: they stroke on the canvas. */
+export function layerFrame(chart: Chart): LayerFrame | null {
+  return active.get(chart) ?? null;
+}
+
+/** Widest pen the column layer draws (device pixels); wider lines are stroked. */
+const MAX_PEN = 3;
+
+/**
+ * Whether a line of `width` CSS pixels can be drawn as column spans at `dpr`: at most a device pixel
+ * wide (a hairline, see SpanLayer.line) or a whole number of them.
+ */
+export function spanDrawable(width: number, dpr: number): boolean {
+  const device = width * dpr;
+  const pen = Math.round(device);
+  if (!(device > 0)) return false;
+  return device <= 1 || (pen <= MAX_PEN && Math.abs(device - pen) < 0.05);
+}
+
+interface LineLook {
+  type?: string;
+  band?: unknown;
+  borderWidth?: number;
+}
+
+function layerWanted(chart: Chart): boolean {
+  const dpr = chart.currentDevicePixelRatio;
+  let any = false;
+  for (const meta of chart.getSortedVisibleDatasetMetas()) {
+    const d = chart.data.datasets[meta.index] as LineLook;
+    if (meta.type !== 'figureLine') return false;
+    if (!d.band && !spanDrawable(d.borderWidth ?? 1, dpr)) return false;
+    any = true;
+  }
+  return any;
+}
+
+/** The plot area in device pixels, with room for a pen's reach past a panel's edge. */
+function plotBox(chart: Chart): PixelBox {
+  const dpr = chart.currentDevicePixelRatio;
+  const area = chart.chartArea;
+  const margin = MAX_PEN;
+  return {
+    left: Math.max(0, Math.floor(area.left * dpr)),
+    top: Math.max(0, Math.floor(area.top * dpr) - margin),
+    right: Math.min(chart.canvas.width, Math.ceil(area.right * dpr)),
+    bottom: Math.min(chart.canvas.height, Math.ceil(area.bottom * dpr) + margin),
+  };
+}
+
+function compositorFor(chart: Chart): Compositor | null {
+  const box = plotBox(chart);
+  const [width, height] = [box.right - box.left, box.bottom - box.top];
+  if (width < 1 || height < 1) return null;
+  const dpr = chart.currentDevicePixelRatio;
+  const known = compositors.get(chart);
+  if (known && known.frame.layer.width === width && known.frame.layer.height === height) {
+    known.frame.box = box;
+    known.frame.dpr = dpr;
+    return known;
+  }
+  const canvas =
+    typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const made = {
+    frame: { layer: new SpanLayer(width, height), box, dpr },
+    canvas,
+    image: new ImageData(width, height),
+  };
+  compositors.set(chart, made);
+  return made;
+}
+
+/** Registered with the figureLine controller (chart-runtime.ts); charts without one are left alone. */
+export const figureLayerPlugin: Plugin = {
+  id: 'figureLayer',
+  beforeDatasetsDraw(chart) {
+    active.delete(chart);
+    if (!layerWanted(chart)) return;
+    const compositor = compositorFor(chart);
+    if (!compositor) return;
+    compositor.frame.layer.clear();
+    active.set(chart, compositor.frame);
+  },
+  afterDatasetsDraw(chart) {
+    const frame = active.get(chart);
+    const compositor = compositors.get(chart);
+    active.delete(chart);
+    if (!frame || !compositor) return;
+    const { canvas, image } = compositor;
+    frame.layer.toRgba(image.data);
+    (canvas.getContext('2d') as CanvasRenderingContext2D).putImageData(image, 0, 0);
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(canvas, frame.box.left, frame.box.top);
+    ctx.restore();
+  },
+  afterDestroy(chart) {
+    compositors.delete(chart);
+    active.delete(chart);
+  },
+};
