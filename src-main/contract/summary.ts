@@ -72,8 +72,9 @@ export interface SeriesSummary {
 
 /** Finite points sorted by step; where a step repeats (a resumed run), the later value wins (arrays or typed arrays). */
 export function finitePoints(series: { steps: ArrayLike<number>; values: ArrayLike<number | null> }): Points {
-  const byStep = new Map<number, number>();
   const n = Math.min(series.steps.length, series.values.length);
+  if (strictlyAscending(series.steps, n)) return finiteInOrder(series, n);
+  const byStep = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const step = series.steps[i];
     const value = series.values[i];
@@ -81,6 +82,27 @@ export function finitePoints(series: { steps: ArrayLike<number>; values: ArrayLi
   }
   const steps = [...byStep.keys()].sort((x, y) => x - y);
   return { steps, values: steps.map((s) => byStep.get(s) as number) };
+}
+
+/** Whether steps[0..n) are finite and strictly ascending (a stored series: nothing to sort or merge). */
+function strictlyAscending(steps: ArrayLike<number>, n: number): boolean {
+  if (n > 0 && !Number.isFinite(steps[0])) return false;
+  for (let i = 1; i < n; i++) if (!(steps[i] > steps[i - 1]) || steps[i] === Number.POSITIVE_INFINITY) return false;
+  return true;
+}
+
+/** finitePoints of a series whose steps are strictly ascending: its finite values, in order, no map. */
+function finiteInOrder(series: { steps: ArrayLike<number>; values: ArrayLike<number | null> }, n: number): Points {
+  const steps: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const value = series.values[i];
+    if (value !== null && Number.isFinite(value)) {
+      steps.push(series.steps[i]);
+      values.push(value);
+    }
+  }
+  return { steps, values };
 }
 
 /** Points with from <= step <= to (either bound null: open). */

@@ -12,6 +12,7 @@ import {
   type FigureSpec,
   type PackedFigure,
   type Series,
+  type SummaryCache,
 } from '../../../src-main/contract';
 
 /** A series as Float64Arrays, NaN where the value is missing (null). */
@@ -55,7 +56,8 @@ export function packSeries(series: Series): PackedSeries {
 export function buildPackedFigure(
   spec: FigureSpec,
   inputs: readonly FigureInputLike[],
+  summaries?: SummaryCache,
 ): { figure: PackedFigure; transfer: ArrayBuffer[] } {
-  const figure = packFigure(buildFigureData(spec, inputs));
+  const figure = packFigure(buildFigureData(spec, inputs, summaries));
   return { figure, transfer: packedBuffers(figure) };
 }
