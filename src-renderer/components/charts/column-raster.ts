@@ -107,6 +107,20 @@ export class SpanLayer {
     for (const plane of this.#planes) plane.fill(0);
   }
 
+  /** A copy of the layer (into `reuse` when it has the layer's size). */
+  snapshot(reuse?: Float32Array[]): Float32Array[] {
+    return this.#planes.map((plane, i) => {
+      const copy = reuse?.[i]?.length === plane.length ? reuse[i] : new Float32Array(plane.length);
+      copy.set(plane);
+      return copy;
+    });
+  }
+
+  /** Back to a snapshot of this layer. */
+  restore(snapshot: readonly Float32Array[]): void {
+    this.#planes.forEach((plane, i) => plane.set(snapshot[i]));
+  }
+
   /**
    * Strokes the polyline `xy` (count points, buffer pixels) with a square pen `width` pixels wide,
    * inside `clip` (buffer pixels). A line thinner than a pixel is drawn as Skia draws it, a 1 px

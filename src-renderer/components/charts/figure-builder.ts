@@ -22,6 +22,7 @@ interface Pending {
   reject: (err: Error) => void;
   spec: FigureSpec;
   inputs: readonly FigureRunInput[];
+  key: number;
 }
 
 export class FigureBuilder {
@@ -35,6 +36,8 @@ export class FigureBuilder {
   #nextKey = 1;
   /** Each series is packed once: live updates replace only the series that grew. */
   #packed = new WeakMap<Series, PackedSeries>();
+  /** The last figure built of each held series set, whose unchanged arrays the next one shares. */
+  #last = new Map<number, PackedFigure>();
 
   /** The figure of `inputs` as `spec` asks; rejects with the build's error (a missing group, a bad x axis). */
   build(spec: FigureSpec, inputs: readonly FigureRunInput[]): Promise<PackedFigure> {
@@ -42,8 +45,8 @@ export class FigureBuilder {
     if (!worker) return this.#buildHere(spec, inputs);
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject, spec, inputs });
       const key = this.#send(worker, inputs);
+      this.#pending.set(id, { resolve, reject, spec, inputs, key });
       worker.postMessage({ kind: 'build', id, key, spec } satisfies ToWorker);
     });
   }
@@ -53,6 +56,7 @@ export class FigureBuilder {
     this.#worker?.terminate();
     this.#worker = null;
     this.#held = [];
+    this.#last.clear();
     this.#keys = new WeakMap();
   }
 
@@ -86,8 +90,11 @@ export class FigureBuilder {
     worker.postMessage({ kind: 'inputs', key, inputs: packed } satisfies ToWorker);
     this.#keys.set(inputs, key);
     this.#held.push(key);
-    while (this.#held.length > MAX_HELD)
-      worker.postMessage({ kind: 'drop', key: this.#held.shift()! } satisfies ToWorker);
+    while (this.#held.length > MAX_HELD) {
+      const dropped = this.#held.shift()!;
+      this.#last.delete(dropped);
+      worker.postMessage({ kind: 'drop', key: dropped } satisfies ToWorker);
+    }
     return key;
   }
 
@@ -101,8 +108,11 @@ export class FigureBuilder {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);
-    if (message.kind === 'built') pending.resolve(message.figure);
-    else pending.reject(new Error(message.message));
+    if (message.kind === 'built') {
+      const figure = sharingArrays(message.figure, this.#last.get(pending.key));
+      this.#last.set(pending.key, figure);
+      pending.resolve(figure);
+    } else pending.reject(new Error(message.message));
   }
 
   /** No worker: every build from now on (and every one in flight) runs on the page. */
@@ -115,6 +125,30 @@ export class FigureBuilder {
     this.#pending.clear();
     for (const p of pending) this.#buildHere(p.spec, p.inputs).then(p.resolve, p.reject);
   }
+}
+
+/** Same length and values (NaN equal to NaN). */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+/**
+ * `figure` with the x, step and raw arrays of `previous` where their values are the same. A
+ * smoothing change then hands the chart the raw lines it already laid out and drew (figure-line.ts
+ * keys its layout on the arrays), so only the smoothed lines are drawn again (issue 20).
+ */
+export function sharingArrays(figure: PackedFigure, previous: PackedFigure | undefined): PackedFigure {
+  if (!previous) return figure;
+  const before = new Map(previous.traces.map((t) => [`${t.id}|${t.metric}`, t]));
+  const keep = (next: Float64Array, old: Float64Array | undefined) => (old && sameValues(next, old) ? old : next);
+  const traces = figure.traces.map((t) => {
+    const old = before.get(`${t.id}|${t.metric}`);
+    if (!old) return t;
+    return { ...t, steps: keep(t.steps, old.steps), x: keep(t.x, old.x), raw: keep(t.raw, old.raw) };
+  });
+  return { ...figure, traces };
 }
 
 let shared: FigureBuilder | null = null;

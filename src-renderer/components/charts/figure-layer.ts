@@ -4,6 +4,10 @@
  * filled by each dataset in Chart.js's drawing order, and put on the canvas as one image after the
  * last (so it sits where the lines did: over the grid, under the axes drawn later).
  *
+ * The datasets under the main lines (bands, raw lines) are kept as they were filled: when none of
+ * them changed (a smoothing change leaves the raw lines as they were), the main lines are filled
+ * over that saved layer and the raw lines are not filled again.
+ *
  * A chart draws that way when every visible figureLine dataset can: bands, and lines a whole number
  * of device pixels wide or thinner (a dense chart's 1 px lines and their raw lines; dashes included,
  * see SpanLayer.line). Lines of a fractional width keep the canvas's own stroke for the whole chart,
@@ -20,10 +24,21 @@ export interface LayerFrame {
   dpr: number;
 }
 
+/** A figureLine controller as the layer sees it (figure-line.ts). */
+interface LayerDrawer {
+  layerSignature(): string;
+  fillLayer(frame: LayerFrame): void;
+}
+
 interface Compositor {
   frame: LayerFrame;
   canvas: OffscreenCanvas | HTMLCanvasElement;
   image: ImageData;
+  /**
+   * The layer after the datasets drawn under the main lines (bands, raw lines), and their
+   * signatures: a smoothing change redraws the main lines over it, the raw lines are not refilled.
+   */
+  under: { signatures: string[]; snapshot: Float32Array[] } | null;
 }
 
 const compositors = new WeakMap<Chart, Compositor>();
@@ -103,6 +118,29 @@ function compositorFor(chart: Chart): Compositor | null {
   return made;
 }
 
+/**
+ * Fills the layer with the visible datasets in Chart.js's drawing order (highest `order` first),
+ * starting from the saved layer of the datasets under the main lines when none of them changed.
+ */
+function fill(chart: Chart, compositor: Compositor): void {
+  const { frame } = compositor;
+  const metas = chart.getSortedVisibleDatasetMetas().reverse();
+  const drawer = (i: number) => metas[i].controller as unknown as LayerDrawer;
+  let split = metas.findIndex((m) => (chart.data.datasets[m.index].order ?? 0) <= 0);
+  if (split < 0) split = metas.length;
+  const signatures = metas.slice(0, split).map((_m, i) => drawer(i).layerSignature());
+  const under = compositor.under;
+  if (under && sameList(under.signatures, signatures)) frame.layer.restore(under.snapshot);
+  else {
+    frame.layer.clear();
+    for (let i = 0; i < split; i++) drawer(i).fillLayer(frame);
+    compositor.under = { signatures, snapshot: frame.layer.snapshot(under?.snapshot) };
+  }
+  for (let i = split; i < metas.length; i++) drawer(i).fillLayer(frame);
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 /** Registered with the figureLine controller (chart-runtime.ts); charts without one are left alone. */
 export const figureLayerPlugin: Plugin = {
   id: 'figureLayer',
@@ -110,15 +148,14 @@ export const figureLayerPlugin: Plugin = {
     active.delete(chart);
     if (!layerWanted(chart)) return;
     const compositor = compositorFor(chart);
-    if (!compositor) return;
-    compositor.frame.layer.clear();
-    active.set(chart, compositor.frame);
+    if (compositor) active.set(chart, compositor.frame);
   },
   afterDatasetsDraw(chart) {
     const frame = active.get(chart);
     const compositor = compositors.get(chart);
-    active.delete(chart);
     if (!frame || !compositor) return;
+    fill(chart, compositor);
+    active.delete(chart);
     const { canvas, image } = compositor;
     frame.layer.toRgba(image.data);
     (canvas.getContext('2d') as CanvasRenderingContext2D).putImageData(image, 0, 0);

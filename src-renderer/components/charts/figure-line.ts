@@ -57,7 +57,10 @@ interface Drawn {
 
 /** What the last decimation depended on; the same inputs keep the same points. */
 interface DrawnKey {
-  dataset: FigureLineDataset;
+  /** The arrays drawn (a new figure with the same arrays, as after a smoothing change for raw lines, keeps them). */
+  x: Float64Array | undefined;
+  y: Float64Array | undefined;
+  lower: Float64Array | undefined;
   xMin: number;
   xMax: number;
   columns: number;
@@ -87,6 +90,8 @@ export class FigureLineController extends DatasetController {
   /** The kept points in the column layer's device pixels. */
   #device = new Float64Array(0);
   #key: DrawnKey | null = null;
+  /** Counts the layouts: the column layer refills a dataset only when its version or look changed. */
+  #version = 0;
   /** Kept points after the last update, for tests and the benchmark. */
   drawnPoints = 0;
 
@@ -133,7 +138,9 @@ export class FigureLineController extends DatasetController {
     const dataset = this.#source();
     const columns = Math.max(1, Math.round((xScale.right - xScale.left) * this.chart.currentDevicePixelRatio));
     const key: DrawnKey = {
-      dataset,
+      x: dataset.line?.x ?? dataset.band?.x,
+      y: dataset.line?.y ?? dataset.band?.upper,
+      lower: dataset.band?.lower,
       xMin: xScale.min,
       xMax: xScale.max,
       columns,
@@ -147,6 +154,7 @@ export class FigureLineController extends DatasetController {
     };
     if (sameKey(this.#key, key)) return;
     this.#key = key;
+    this.#version++;
     const view: ColumnView = { xMin: xScale.min, xMax: Math.max(xScale.min, xScale.max), columns };
     if (dataset.line) this.#layOutLine(dataset.line, view, xScale, yScale, key.log);
     else if (dataset.band) this.#layOutBand(dataset.band, view, xScale, yScale, key.log);
@@ -195,31 +203,43 @@ export class FigureLineController extends DatasetController {
   }
 
   override draw(): void {
-    const dataset = this.#source();
-    const { count } = this.#drawn;
-    if (count === 0) return;
+    // In a chart drawn on the column layer, the layer's plugin asks for the dataset (fillLayer).
+    if (this.#drawn.count === 0 || layerFrame(this.chart)) return;
+    this.#stroke(this.#clip(), this.chart.currentDevicePixelRatio);
+  }
+
+  /**
+   * The dataset's panel in device pixels: stacked y axes share one plot area. Whole device pixels:
+   * a clip with a fractional edge is antialiased, a mask under every line it clips.
+   */
+  #clip(): PixelBox {
     const meta = this._cachedMeta;
     const xScale = meta.xScale as Scale;
     const yScale = meta.yScale as Scale;
-    // Each dataset stays in its own panel (stacked y axes share one plot area). The clip is on whole
-    // device pixels: a clip with a fractional edge is antialiased, a mask under every line it clips.
-    const half = dataset.borderWidth / 2;
+    const half = this.#source().borderWidth / 2;
     const dpr = this.chart.currentDevicePixelRatio;
-    const clip = {
+    return {
       left: Math.floor(xScale.left * dpr),
       right: Math.ceil(xScale.right * dpr),
       top: Math.floor((yScale.top - half) * dpr),
       bottom: Math.ceil((yScale.bottom + half) * dpr),
     };
-    const frame = layerFrame(this.chart);
-    if (frame) this.#fillColumns(frame, clip);
-    else this.#stroke(clip, dpr);
   }
 
-  /** Into the chart's column layer (figure-layer.ts): the canvas never sees a path. */
-  #fillColumns(frame: LayerFrame, clip: PixelBox): void {
+  /** What the dataset's fill of the column layer depends on: the same, its earlier fill stands. */
+  layerSignature(): string {
+    const d = this.#source();
+    const c = this.#clip();
+    const look = d.band ? d.backgroundColor : `${d.borderColor} ${d.borderWidth} ${d.borderDash.join(',')}`;
+    return `${this.#version} ${look} ${c.left} ${c.right} ${c.top} ${c.bottom}`;
+  }
+
+  /** Fills the chart's column layer (figure-layer.ts) with the dataset: the canvas never sees a path. */
+  fillLayer(frame: LayerFrame): void {
     const dataset = this.#source();
     const { count, xy } = this.#drawn;
+    if (count === 0) return;
+    const clip = this.#clip();
     const { box, dpr, layer } = frame;
     const local = {
       left: clip.left - box.left,
