@@ -128,6 +128,25 @@ export function buildFigureData(
   };
 }
 
+/** What smoothing changes in a trace. */
+export type SmoothedCurve = Pick<FigureTrace, 'smoothed' | 'band' | 'group'>;
+
+/**
+ * The smoothing-dependent arrays of every trace of buildFigureData(spec, inputs), in its order: a
+ * builder that has that figure for another smoothing swaps these in and recomputes nothing else
+ * (issue 20: a smoothing change rebuilt labels, raw values, x and summaries too).
+ */
+export function buildSmoothedCurves(spec: FigureSpec, inputs: readonly FigureInputLike[]): SmoothedCurve[] {
+  return figureEntities(spec, inputs).flatMap((entity) =>
+    spec.metrics.map((metric) => {
+      const curve =
+        entity.kind === 'run' ? runCurve(spec, entity.runs[0], metric, false) : groupCurve(spec, entity, metric);
+      const { smoothed, band, group } = crop(spec, curve);
+      return { smoothed, band, group };
+    }),
+  );
+}
+
 /** Runs and groups in the spec's order; a group listed twice (by key and through groupSeeds) once. */
 function figureEntities(spec: FigureSpec, inputs: readonly FigureInputLike[]): Entity[] {
   const byId = new Map(inputs.map((i) => [i.run.id, i]));
@@ -214,13 +233,14 @@ function seriesOf(input: FigureInputLike, metric: string): SeriesLike {
   return input.series.find((s) => s.key === metric) ?? { key: metric, steps: [], values: [], times: [] };
 }
 
-function runCurve(spec: FigureSpec, input: FigureInputLike, metric: string): Curve {
+/** A run's curve; without `raw` (smoothing-only rebuilds), its raw values are left empty. */
+function runCurve(spec: FigureSpec, input: FigureInputLike, metric: string, raw = true): Curve {
   const series = seriesOf(input, metric);
   return {
     steps: listOf(series.steps),
     x: xValues(spec.xAxis, input, series),
     // ±Infinity stays (the data export shows it; drawing skips it), NaN is null.
-    raw: listOf(series.values, (v) => (v !== null && !Number.isNaN(v) ? v : null)),
+    raw: raw ? listOf(series.values, (v) => (v !== null && !Number.isNaN(v) ? v : null)) : [],
     smoothed: smoothEma(series.values, spec.smoothing),
     band: null,
     group: null,

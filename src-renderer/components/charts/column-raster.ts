@@ -82,14 +82,29 @@ export interface PixelBox {
   bottom: number;
 }
 
+/** A colour ready to blend: straight channels 0-1 and alpha. */
+interface Ink {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+
+const inkOf = (color: Rgba, alphaScale = 1): Ink => ({
+  r: color.r / 255,
+  g: color.g / 255,
+  b: color.b / 255,
+  a: color.a * alphaScale,
+});
+
 /**
- * Premultiplied RGBA in floats, one plane per channel, column-major (a column's pixels are
- * contiguous: every span is one run of memory).
+ * Premultiplied RGBA in floats, column-major (a column's pixels are contiguous, so every span is
+ * one run of memory), four floats a pixel.
  */
 export class SpanLayer {
   readonly width: number;
   readonly height: number;
-  readonly #planes: [Float32Array, Float32Array, Float32Array, Float32Array];
+  #px: Float32Array;
   /** Scratch spans of one line, reused. */
   readonly spans: Spans;
   readonly #other: Spans;
@@ -97,28 +112,25 @@ export class SpanLayer {
   constructor(width: number, height: number) {
     this.width = width;
     this.height = height;
-    const n = width * height;
-    this.#planes = [new Float32Array(n), new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+    this.#px = new Float32Array(4 * width * height);
     this.spans = emptySpans(width);
     this.#other = emptySpans(width);
   }
 
   clear(): void {
-    for (const plane of this.#planes) plane.fill(0);
+    this.#px.fill(0);
   }
 
   /** A copy of the layer (into `reuse` when it has the layer's size). */
-  snapshot(reuse?: Float32Array[]): Float32Array[] {
-    return this.#planes.map((plane, i) => {
-      const copy = reuse?.[i]?.length === plane.length ? reuse[i] : new Float32Array(plane.length);
-      copy.set(plane);
-      return copy;
-    });
+  snapshot(reuse?: Float32Array): Float32Array {
+    const copy = reuse?.length === this.#px.length ? reuse : new Float32Array(this.#px.length);
+    copy.set(this.#px);
+    return copy;
   }
 
   /** Back to a snapshot of this layer. */
-  restore(snapshot: readonly Float32Array[]): void {
-    this.#planes.forEach((plane, i) => plane.set(snapshot[i]));
+  restore(snapshot: Float32Array): void {
+    this.#px.set(snapshot);
   }
 
   /**
@@ -140,12 +152,12 @@ export class SpanLayer {
     const on = dashMask(length, dash);
     const pen = Math.max(1, Math.round(width));
     if (pen > 1) widen(lo, hi, pen, this.#other);
-    if (width < 1) color = { ...color, a: color.a * width };
+    const ink = inkOf(color, Math.min(1, width));
     const half = Math.max(1, width) / 2;
     const [left, right] = [Math.max(0, clip.left), Math.min(this.width, clip.right)];
     for (let c = left; c < right; c++) {
       if (hi[c] < lo[c] || (on && !on[c])) continue;
-      this.#fill(c, lo[c] - half, hi[c] + half, color, clip);
+      this.#fill(c, lo[c] - half, hi[c] + half, ink, clip);
     }
   }
 
@@ -157,73 +169,70 @@ export class SpanLayer {
   band(upper: ArrayLike<number>, lower: ArrayLike<number>, count: number, color: Rgba, clip: PixelBox): void {
     const top = columnSpans(upper, count, this.spans).lo;
     const bottom = columnSpans(lower, count, this.#other).hi;
+    const ink = inkOf(color);
     const [left, right] = [Math.max(0, clip.left), Math.min(this.width, clip.right)];
     for (let c = left; c < right; c++) {
       if (!(top[c] <= bottom[c])) continue;
-      this.#fill(c, top[c], bottom[c], color, clip);
+      this.#fill(c, top[c], bottom[c], ink, clip);
     }
   }
 
-  /** Blends `color` over rows [from, to) of column c, partial rows by their covered share. */
-  #fill(c: number, from: number, to: number, color: Rgba, clip: PixelBox): void {
+  /** Blends `ink` over rows [from, to) of column c, partial rows by their covered share. */
+  #fill(c: number, from: number, to: number, ink: Ink, clip: PixelBox): void {
     const start = Math.max(from, clip.top, 0);
     const end = Math.min(to, clip.bottom, this.height);
     if (!(end > start)) return;
-    const [R, G, B, A] = this.#planes;
     const base = c * this.height;
-    const [r, g, b, a] = [color.r / 255, color.g / 255, color.b / 255, color.a];
-    const blend = (i: number, coverage: number) => {
-      const alpha = a * coverage;
-      const keep = 1 - alpha;
-      R[i] = R[i] * keep + r * alpha;
-      G[i] = G[i] * keep + g * alpha;
-      B[i] = B[i] * keep + b * alpha;
-      A[i] = A[i] * keep + alpha;
-    };
-    const [first, last] = [Math.floor(start), Math.ceil(end) - 1];
+    const first = Math.floor(start);
+    const last = Math.ceil(end) - 1;
     if (first === last) {
-      blend(base + first, end - start);
+      this.#blend(4 * (base + first), ink, ink.a * (end - start));
       return;
     }
-    blend(base + first, first + 1 - start);
-    blend(base + last, end - last);
-    // Whole rows: one colour, so the opaque case is a plain fill.
-    const [from0, to0] = [base + first + 1, base + last];
-    if (a >= 1) {
-      R.fill(r, from0, to0);
-      G.fill(g, from0, to0);
-      B.fill(b, from0, to0);
-      A.fill(1, from0, to0);
-      return;
-    }
+    this.#blend(4 * (base + first), ink, ink.a * (first + 1 - start));
+    this.#blend(4 * (base + last), ink, ink.a * (end - last));
+    // Whole rows: one colour for the run (every span of every line comes through here).
+    const px = this.#px;
+    const a = ink.a;
     const keep = 1 - a;
-    const [ra, ga, ba] = [r * a, g * a, b * a];
-    for (let i = from0; i < to0; i++) {
-      R[i] = R[i] * keep + ra;
-      G[i] = G[i] * keep + ga;
-      B[i] = B[i] * keep + ba;
-      A[i] = A[i] * keep + a;
+    const r = ink.r * a;
+    const g = ink.g * a;
+    const b = ink.b * a;
+    const stop = 4 * (base + last);
+    for (let i = 4 * (base + first + 1); i < stop; i += 4) {
+      px[i] = px[i] * keep + r;
+      px[i + 1] = px[i + 1] * keep + g;
+      px[i + 2] = px[i + 2] * keep + b;
+      px[i + 3] = px[i + 3] * keep + a;
     }
+  }
+
+  #blend(i: number, ink: Ink, alpha: number): void {
+    const px = this.#px;
+    const keep = 1 - alpha;
+    px[i] = px[i] * keep + ink.r * alpha;
+    px[i + 1] = px[i + 1] * keep + ink.g * alpha;
+    px[i + 2] = px[i + 2] * keep + ink.b * alpha;
+    px[i + 3] = px[i + 3] * keep + alpha;
   }
 
   /** The layer as straight (not premultiplied) RGBA bytes, row-major, as ImageData holds them. */
   toRgba(out: Uint8ClampedArray): Uint8ClampedArray {
-    const [R, G, B, A] = this.#planes;
+    const px = this.#px;
     const { width, height } = this;
     for (let c = 0; c < width; c++) {
-      const base = c * height;
       for (let row = 0; row < height; row++) {
-        const i = base + row;
-        const o = (row * width + c) * 4;
-        const alpha = A[i];
+        const i = 4 * (c * height + row);
+        const o = 4 * (row * width + c);
+        const alpha = px[i + 3];
         if (alpha <= 0) {
           out[o + 3] = 0;
           continue;
         }
         const k = 255 / alpha;
-        out[o] = R[i] * k;
-        out[o + 1] = G[i] * k;
-        out[o + 2] = B[i] * k;
+        out[o] = px[i] * k;
+        out[o + 1] = px[i + 1] * k;
+        out[o + 2] = px[i + 2] * k;
         out[o + 3] = alpha * 255;
       }
     }
@@ -232,9 +241,9 @@ export class SpanLayer {
 
   /** Premultiplied channels of pixel (x, y), each 0-1 (tests). */
   pixel(x: number, y: number): [number, number, number, number] {
-    const i = x * this.height + y;
-    const [R, G, B, A] = this.#planes;
-    return [R[i], G[i], B[i], A[i]];
+    const i = 4 * (x * this.height + y);
+    const px = this.#px;
+    return [px[i], px[i + 1], px[i + 2], px[i + 3]];
   }
 }
 

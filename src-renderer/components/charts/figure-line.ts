@@ -90,6 +90,8 @@ export class FigureLineController extends DatasetController {
   /** The kept points in the column layer's device pixels. */
   #device = new Float64Array(0);
   #key: DrawnKey | null = null;
+  /** The last extent computed per axis (true: x), with what it was computed from. */
+  #extents = new Map<boolean, { key: unknown[]; extent: { min: number; max: number } }>();
   /** Counts the layouts: the column layer refills a dataset only when its version or look changed. */
   #version = 0;
   /** Kept points after the last update, for tests and the benchmark. */
@@ -106,24 +108,18 @@ export class FigureLineController extends DatasetController {
     const ys = d.line ? [d.line.y] : d.band ? [d.band.lower, d.band.upper] : [];
     const meta = this._cachedMeta;
     const log = meta.yScale?.type === 'logarithmic';
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    if (!x) return { min, max };
+    if (!x) return { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
     const onX = scale === meta.xScale;
     const bounds = meta.xScale?.getUserBounds();
-    const lo = bounds?.minDefined ? bounds.min : Number.NEGATIVE_INFINITY;
-    const hi = bounds?.maxDefined ? bounds.max : Number.POSITIVE_INFINITY;
-    for (const y of ys) {
-      for (let i = 0; i < x.length; i++) {
-        const xi = x[i];
-        if (!placeable(y[i], log) || !Number.isFinite(xi)) continue;
-        if (!onX && (xi < lo || xi > hi)) continue;
-        const v = onX ? xi : y[i];
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    }
-    return { min, max };
+    const lo = !onX && bounds?.minDefined ? bounds.min : Number.NEGATIVE_INFINITY;
+    const hi = !onX && bounds?.maxDefined ? bounds.max : Number.POSITIVE_INFINITY;
+    // The same arrays and range give the same extent: a smoothing change keeps the raw lines' arrays.
+    const key = [x, ...ys, lo, hi, log];
+    const known = this.#extents.get(onX);
+    if (known && known.key.length === key.length && known.key.every((k, i) => k === key[i])) return known.extent;
+    const extent = dataExtent(x, ys, onX, lo, hi, log);
+    this.#extents.set(onX, { key, extent });
+    return extent;
   }
 
   /** Lines are clipped to their panel in draw(), not by Chart.js to the whole plot area. */
@@ -293,6 +289,30 @@ export class FigureLineController extends DatasetController {
 function rgba(css: string): Rgba {
   const { r, g, b, a } = parseColor(css).rgb;
   return { r, g, b, a };
+}
+
+/** Extent of x (onX) or of the ys over drawable points whose x is within [lo, hi]. */
+function dataExtent(
+  x: Float64Array,
+  ys: readonly Float64Array[],
+  onX: boolean,
+  lo: number,
+  hi: number,
+  log: boolean,
+): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const y of ys) {
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i];
+      if (!placeable(y[i], log) || !Number.isFinite(xi)) continue;
+      if (xi < lo || xi > hi) continue;
+      const v = onX ? xi : y[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max };
 }
 
 /** Adds the line through points [from, from + count) of `xy`, broken where y is NaN. */
