@@ -107,16 +107,17 @@ function finiteInOrder(series: { steps: ArrayLike<number>; values: ArrayLike<num
 
 /** Points with from <= step <= to (either bound null: open). */
 export function pointsWithin(points: Points, from: number | null, to: number | null): Points {
+  if (from === null && to === null) return points;
   const keep = points.steps.map((s) => (from === null || s >= from) && (to === null || s <= to));
   return { steps: points.steps.filter((_, i) => keep[i]), values: points.values.filter((_, i) => keep[i]) };
 }
 
 function extreme(points: Points, better: (a: number, b: number) => boolean): StepValue | null {
-  let best: StepValue | null = null;
-  points.values.forEach((value, i) => {
-    if (!best || better(value, best.value)) best = { step: points.steps[i], value };
-  });
-  return best;
+  const { steps, values } = points;
+  if (values.length === 0) return null;
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (better(values[i], values[best])) best = i;
+  return { step: steps[best], value: values[best] };
 }
 
 /** Start, final, peak and lowest value of cleaned points (see finitePoints). */

@@ -9,7 +9,7 @@
  *
  * The pen is square: a line `width` device pixels wide covers `width` columns and reaches width/2
  * above and below the span, with fractional coverage at the two ends (what antialiasing gives a
- * 1 px line). Colours blend source-over in premultiplied floats, in the order datasets are drawn.
+ * 1 px line). Colours blend source-over in premultiplied bytes, in the order datasets are drawn.
  * Pure code over typed arrays (no DOM): figure-line.ts turns the result into an image.
  */
 
@@ -82,29 +82,20 @@ export interface PixelBox {
   bottom: number;
 }
 
-/** A colour ready to blend: straight channels 0-1 and alpha. */
-interface Ink {
-  r: number;
-  g: number;
-  b: number;
-  a: number;
-}
+/** A colour ready to blend: straight channels 0-255 and an alpha from 0 to 1. */
+type Ink = Rgba;
 
-const inkOf = (color: Rgba, alphaScale = 1): Ink => ({
-  r: color.r / 255,
-  g: color.g / 255,
-  b: color.b / 255,
-  a: color.a * alphaScale,
-});
+const inkOf = (color: Rgba, alphaScale = 1): Ink => ({ ...color, a: color.a * alphaScale });
 
 /**
- * Premultiplied RGBA in floats, column-major (a column's pixels are contiguous, so every span is
- * one run of memory), four floats a pixel.
+ * Premultiplied RGBA bytes, one 32-bit word a pixel (R in the low byte, as ImageData's bytes on a
+ * little-endian machine), column-major: a column's pixels are contiguous, so every span is one run
+ * of memory. Each blend rounds to 8 bits, as the canvas's own blends do.
  */
 export class SpanLayer {
   readonly width: number;
   readonly height: number;
-  #px: Float32Array;
+  #px: Uint32Array;
   /** Scratch spans of one line, reused. */
   readonly spans: Spans;
   readonly #other: Spans;
@@ -112,7 +103,7 @@ export class SpanLayer {
   constructor(width: number, height: number) {
     this.width = width;
     this.height = height;
-    this.#px = new Float32Array(4 * width * height);
+    this.#px = new Uint32Array(width * height);
     this.spans = emptySpans(width);
     this.#other = emptySpans(width);
   }
@@ -122,14 +113,14 @@ export class SpanLayer {
   }
 
   /** A copy of the layer (into `reuse` when it has the layer's size). */
-  snapshot(reuse?: Float32Array): Float32Array {
-    const copy = reuse?.length === this.#px.length ? reuse : new Float32Array(this.#px.length);
+  snapshot(reuse?: Uint32Array): Uint32Array {
+    const copy = reuse?.length === this.#px.length ? reuse : new Uint32Array(this.#px.length);
     copy.set(this.#px);
     return copy;
   }
 
   /** Back to a snapshot of this layer. */
-  restore(snapshot: Float32Array): void {
+  restore(snapshot: Uint32Array): void {
     this.#px.set(snapshot);
   }
 
@@ -186,34 +177,31 @@ export class SpanLayer {
     const first = Math.floor(start);
     const last = Math.ceil(end) - 1;
     if (first === last) {
-      this.#blend(4 * (base + first), ink, ink.a * (end - start));
+      this.#run(base + first, base + first + 1, ink, ink.a * (end - start));
       return;
     }
-    this.#blend(4 * (base + first), ink, ink.a * (first + 1 - start));
-    this.#blend(4 * (base + last), ink, ink.a * (end - last));
-    // Whole rows: one colour for the run (every span of every line comes through here).
-    const px = this.#px;
-    const a = ink.a;
-    const keep = 1 - a;
-    const r = ink.r * a;
-    const g = ink.g * a;
-    const b = ink.b * a;
-    const stop = 4 * (base + last);
-    for (let i = 4 * (base + first + 1); i < stop; i += 4) {
-      px[i] = px[i] * keep + r;
-      px[i + 1] = px[i + 1] * keep + g;
-      px[i + 2] = px[i + 2] * keep + b;
-      px[i + 3] = px[i + 3] * keep + a;
-    }
+    this.#run(base + first, base + first + 1, ink, ink.a * (first + 1 - start));
+    this.#run(base + first + 1, base + last, ink, ink.a);
+    this.#run(base + last, base + last + 1, ink, ink.a * (end - last));
   }
 
-  #blend(i: number, ink: Ink, alpha: number): void {
+  /**
+   * Source-over of `ink` at `alpha` on pixels [from, to), two channels per multiply. The kept share
+   * of what is under rounds down and the ink's share too, so no channel passes 255.
+   */
+  #run(from: number, to: number, ink: Ink, alpha: number): void {
+    if (!(alpha > 0) || from >= to) return;
     const px = this.#px;
-    const keep = 1 - alpha;
-    px[i] = px[i] * keep + ink.r * alpha;
-    px[i + 1] = px[i + 1] * keep + ink.g * alpha;
-    px[i + 2] = px[i + 2] * keep + ink.b * alpha;
-    px[i + 3] = px[i + 3] * keep + alpha;
+    const keep = 256 - Math.ceil(Math.min(1, alpha) * 256); // 0..255 of 256
+    const a = Math.floor(alpha * 255);
+    const rb = Math.floor(ink.r * alpha) | (Math.floor(ink.b * alpha) << 16);
+    const ga = Math.floor(ink.g * alpha) | (a << 16);
+    for (let i = from; i < to; i++) {
+      const d = px[i];
+      const dRB = (((d & 0xff00ff) * keep) >>> 8) & 0xff00ff;
+      const dGA = ((((d >>> 8) & 0xff00ff) * keep) >>> 8) & 0xff00ff;
+      px[i] = ((dRB + rb) | ((dGA + ga) << 8)) >>> 0;
+    }
   }
 
   /** The layer as straight (not premultiplied) RGBA bytes, row-major, as ImageData holds them. */
@@ -222,18 +210,18 @@ export class SpanLayer {
     const { width, height } = this;
     for (let c = 0; c < width; c++) {
       for (let row = 0; row < height; row++) {
-        const i = 4 * (c * height + row);
+        const d = px[c * height + row];
         const o = 4 * (row * width + c);
-        const alpha = px[i + 3];
-        if (alpha <= 0) {
+        const alpha = d >>> 24;
+        if (alpha === 0) {
           out[o + 3] = 0;
           continue;
         }
         const k = 255 / alpha;
-        out[o] = px[i] * k;
-        out[o + 1] = px[i + 1] * k;
-        out[o + 2] = px[i + 2] * k;
-        out[o + 3] = alpha * 255;
+        out[o] = (d & 255) * k;
+        out[o + 1] = ((d >>> 8) & 255) * k;
+        out[o + 2] = ((d >>> 16) & 255) * k;
+        out[o + 3] = alpha;
       }
     }
     return out;
@@ -241,9 +229,8 @@ export class SpanLayer {
 
   /** Premultiplied channels of pixel (x, y), each 0-1 (tests). */
   pixel(x: number, y: number): [number, number, number, number] {
-    const i = 4 * (x * this.height + y);
-    const px = this.#px;
-    return [px[i], px[i + 1], px[i + 2], px[i + 3]];
+    const d = this.#px[x * this.height + y];
+    return [(d & 255) / 255, ((d >>> 8) & 255) / 255, ((d >>> 16) & 255) / 255, (d >>> 24) / 255];
   }
 }
 

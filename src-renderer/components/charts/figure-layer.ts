@@ -38,7 +38,7 @@ interface Compositor {
    * The layer after the datasets drawn under the main lines (bands, raw lines), and their
    * signatures: a smoothing change redraws the main lines over it, the raw lines are not refilled.
    */
-  under: { signatures: string[]; snapshot: Float32Array } | null;
+  under: { signatures: string[]; snapshot: Uint32Array } | null;
 }
 
 const compositors = new WeakMap<Chart, Compositor>();
