@@ -39,6 +39,8 @@ interface Compositor {
    * signatures: a smoothing change redraws the main lines over it, the raw lines are not refilled.
    */
   under: { signatures: string[]; snapshot: Uint32Array } | null;
+  /** The last drawing of the chart went through this layer. */
+  drawn: boolean;
 }
 
 const compositors = new WeakMap<Chart, Compositor>();
@@ -47,6 +49,11 @@ const active = new WeakMap<Chart, LayerFrame>();
 /** The layer `chart`'s figureLine datasets draw into now; null: they stroke on the canvas. */
 export function layerFrame(chart: Chart): LayerFrame | null {
   return active.get(chart) ?? null;
+}
+
+/** Whether `chart` drew its datasets on the column layer the last time it drew (tests, the benchmark). */
+export function drawsOnLayer(chart: Chart): boolean {
+  return compositors.get(chart)?.drawn === true;
 }
 
 /** Widest pen the column layer draws (device pixels); wider lines are stroked. */
@@ -146,6 +153,8 @@ export const figureLayerPlugin: Plugin = {
   id: 'figureLayer',
   beforeDatasetsDraw(chart) {
     active.delete(chart);
+    const known = compositors.get(chart);
+    if (known) known.drawn = false;
     if (!layerWanted(chart)) return;
     const compositor = compositorFor(chart);
     if (compositor) active.set(chart, compositor.frame);
@@ -156,6 +165,7 @@ export const figureLayerPlugin: Plugin = {
     if (!frame || !compositor) return;
     fill(chart, compositor);
     active.delete(chart);
+    compositor.drawn = true;
     const { canvas, image } = compositor;
     frame.layer.toRgba(image.data);
     (canvas.getContext('2d') as CanvasRenderingContext2D).putImageData(image, 0, 0);
