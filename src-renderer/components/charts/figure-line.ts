@@ -4,7 +4,10 @@
  * one point object per data point and lays each one out; for 20 runs x 10,000 steps x 3 metrics (and
  * the raw line behind each) that was most of the time to a drawn chart (issue 20). Here every update
  * decimates to the pixel columns of the visible x range (columnIndices: min and max per column, so
- * zooming in shows detail), maps only the kept points to pixels, and strokes one path.
+ * zooming in shows detail) and maps only the kept points to pixels. Lines of a device pixel or a
+ * whole number of them (dense charts) are then filled as pixel columns into the chart's column layer
+ * (figure-layer.ts); others are stroked as one path. A layout is keyed on the arrays it was made
+ * from, so a new figure sharing them (raw lines after a smoothing change) keeps it.
  *
  * The scales still come from Chart.js: `getMinMax` gives them the data's extent (y over the visible
  * x range only, so a zoomed panel fits what it shows), and each dataset is clipped to its own panel.
