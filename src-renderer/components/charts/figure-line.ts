@@ -22,6 +22,8 @@ import { layerFrame, type LayerFrame } from './figure-layer';
 export interface LineSource {
   x: Float64Array;
   y: Float64Array;
+  /** x never decreases (its extent is found from the ends). */
+  sorted?: boolean;
 }
 
 /** A filled band between two edges over one x. */
@@ -29,6 +31,7 @@ export interface BandSource {
   x: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
+  sorted?: boolean;
 }
 
 /** A dataset the figureLine controller draws. Its `data` stays empty: the arrays are in `line` or `band`. */
@@ -120,7 +123,8 @@ export class FigureLineController extends DatasetController {
     const key = [x, ...ys, lo, hi, log];
     const known = this.#extents.get(onX);
     if (known && known.key.length === key.length && known.key.every((k, i) => k === key[i])) return known.extent;
-    const extent = dataExtent(x, ys, onX, lo, hi, log);
+    const sorted = (d.line ?? d.band)?.sorted === true;
+    const extent = onX && sorted ? sortedXExtent(x, ys, log) : dataExtent(x, ys, onX, lo, hi, log);
     this.#extents.set(onX, { key, extent });
     return extent;
   }
@@ -292,6 +296,17 @@ export class FigureLineController extends DatasetController {
 function rgba(css: string): Rgba {
   const { r, g, b, a } = parseColor(css).rgb;
   return { r, g, b, a };
+}
+
+/** Extent of an ascending x over drawable points: the first and last of them, found from the ends. */
+function sortedXExtent(x: Float64Array, ys: readonly Float64Array[], log: boolean): { min: number; max: number } {
+  const drawable = (i: number) => Number.isFinite(x[i]) && ys.some((y) => placeable(y[i], log));
+  let first = 0;
+  while (first < x.length && !drawable(first)) first++;
+  if (first === x.length) return { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+  let last = x.length - 1;
+  while (!drawable(last)) last--;
+  return { min: x[first], max: x[last] };
 }
 
 /** Extent of x (onX) or of the ys over drawable points whose x is within [lo, hi]. */
