@@ -202,4 +202,20 @@ function report(t: Record<string, Timings>, width: number | undefined): void {
         `   points ${ratio(t.screenFirst.points, t[base[0]].points)}`,
     );
   }
+  goal('data to painted chart', t.screenFirst, GOALS.first, t.beforeFirst, t.fullFirst);
+  goal('smoothing change redrawn in place', t.screenChange, GOALS.change, t.beforeChange, t.fullChange);
+}
+
+/** Issue 20's goals, wall milliseconds in Chromium on the 2-core machine. */
+const GOALS = { first: 200, change: 100 };
+
+/** One goal line: the median wall time, whether it meets the goal, and its ratio to both baselines. */
+function goal(name: string, x: Timings, limit: number, before: Timings, full: Timings): void {
+  const wall = median(x.wall);
+  const verdict = wall < limit ? 'MEETS' : 'MISSES';
+  console.log(
+    `GOAL ${name}: ${wall.toFixed(1)} ms wall (goal under ${limit} ms: ${verdict})` +
+      `; x${(wall / median(before.wall)).toFixed(3)} of the previous path,` +
+      ` x${(wall / median(full.wall)).toFixed(3)} of undecimated Chart.js (same run)`,
+  );
 }

@@ -72,8 +72,9 @@ export interface SeriesSummary {
 
 /** Finite points sorted by step; where a step repeats (a resumed run), the later value wins (arrays or typed arrays). */
 export function finitePoints(series: { steps: ArrayLike<number>; values: ArrayLike<number | null> }): Points {
-  const byStep = new Map<number, number>();
   const n = Math.min(series.steps.length, series.values.length);
+  if (strictlyAscending(series.steps, n)) return finiteInOrder(series, n);
+  const byStep = new Map<number, number>();
   for (let i = 0; i < n; i++) {
     const step = series.steps[i];
     const value = series.values[i];
@@ -83,18 +84,40 @@ export function finitePoints(series: { steps: ArrayLike<number>; values: ArrayLi
   return { steps, values: steps.map((s) => byStep.get(s) as number) };
 }
 
+/** Whether steps[0..n) are finite and strictly ascending (a stored series: nothing to sort or merge). */
+function strictlyAscending(steps: ArrayLike<number>, n: number): boolean {
+  if (n > 0 && !Number.isFinite(steps[0])) return false;
+  for (let i = 1; i < n; i++) if (!(steps[i] > steps[i - 1]) || steps[i] === Number.POSITIVE_INFINITY) return false;
+  return true;
+}
+
+/** finitePoints of a series whose steps are strictly ascending: its finite values, in order, no map. */
+function finiteInOrder(series: { steps: ArrayLike<number>; values: ArrayLike<number | null> }, n: number): Points {
+  const steps: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const value = series.values[i];
+    if (value !== null && Number.isFinite(value)) {
+      steps.push(series.steps[i]);
+      values.push(value);
+    }
+  }
+  return { steps, values };
+}
+
 /** Points with from <= step <= to (either bound null: open). */
 export function pointsWithin(points: Points, from: number | null, to: number | null): Points {
+  if (from === null && to === null) return points;
   const keep = points.steps.map((s) => (from === null || s >= from) && (to === null || s <= to));
   return { steps: points.steps.filter((_, i) => keep[i]), values: points.values.filter((_, i) => keep[i]) };
 }
 
 function extreme(points: Points, better: (a: number, b: number) => boolean): StepValue | null {
-  let best: StepValue | null = null;
-  points.values.forEach((value, i) => {
-    if (!best || better(value, best.value)) best = { step: points.steps[i], value };
-  });
-  return best;
+  const { steps, values } = points;
+  if (values.length === 0) return null;
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (better(values[i], values[best])) best = i;
+  return { step: steps[best], value: values[best] };
 }
 
 /** Start, final, peak and lowest value of cleaned points (see finitePoints). */

@@ -64,9 +64,29 @@ export function columnIndices(
       i++;
       continue;
     }
-    let end = i + 1;
-    while (end < n && columnOf(end) === column) end++;
-    count = keepColumn(y, i, end, out, count);
+    // One pass over the column's points: its lowest and highest finite y, and whether it has a gap.
+    let end = i;
+    let lo = -1;
+    let hi = -1;
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    let gaps = false;
+    do {
+      const v = y[end];
+      if (!Number.isFinite(v)) gaps = true;
+      else {
+        if (v < low) {
+          lo = end;
+          low = v;
+        }
+        if (v > high) {
+          hi = end;
+          high = v;
+        }
+      }
+      end++;
+    } while (end < n && columnOf(end) === column);
+    count = gaps ? keepColumn(y, i, end, out, count) : keepMinMax(lo, hi, out, count);
     previous = column;
     i = end;
   }
@@ -86,16 +106,18 @@ function keepColumn(y: ArrayLike<number>, start: number, end: number, out: Uint3
       if (hi < 0 || v > y[hi]) hi = i;
     }
   }
-  if (!gaps) {
-    // The common case: min and max in x order, no array made (this runs for every column of every line).
-    const a = Math.min(lo, hi);
-    const b = Math.max(lo, hi);
-    if (count === 0 || out[count - 1] < a) out[count++] = a;
-    if (b !== a) out[count++] = b;
-    return count;
-  }
+  if (!gaps) return keepMinMax(lo, hi, out, count);
   const kept = [...gapIndices(y, start, end), ...(lo >= 0 ? [lo, hi] : [])].sort((a, b) => a - b);
   for (const i of kept) if (count === 0 || out[count - 1] < i) out[count++] = i;
+  return count;
+}
+
+/** Appends a gap-free column's min and max in x order, no array made (this runs for every column of every line). */
+function keepMinMax(lo: number, hi: number, out: Uint32Array, count: number): number {
+  const a = Math.min(lo, hi);
+  const b = Math.max(lo, hi);
+  if (count === 0 || out[count - 1] < a) out[count++] = a;
+  if (b !== a) out[count++] = b;
   return count;
 }
 

@@ -10,7 +10,7 @@ import { aggregateGroup, type GroupAggregate, type StepValues } from './aggregat
 import { legendNames } from './legend';
 import { smoothEma } from './smoothing';
 import { finitePoints, pointsWithin, summarizePoints, summarizeRuns, type SummaryOfRuns } from '../summary';
-import { X_AXES, type SeriesLike, type XAxisKind } from './xaxis';
+import { listOf, X_AXES, type SeriesLike, type XAxisKind } from './xaxis';
 
 export interface FigureRunInput {
   run: Pick<RunRecord, 'id' | 'name' | 'groupKey' | 'seed' | 'config' | 'source'>;
@@ -75,8 +75,20 @@ interface Entity {
   runs: FigureInputLike[];
 }
 
+/**
+ * Summaries already computed for a set of inputs, by entity, metric and step range. They do not
+ * depend on smoothing, so a builder that keeps the inputs (the figure worker) passes the same map
+ * to every build of them and a smoothing change skips them (most of a build's time, issue 20).
+ * Only valid while the inputs stay the same objects with the same values.
+ */
+export type SummaryCache = Map<string, SummaryOfRuns>;
+
 /** Builds every curve of the figure. Throws an Error naming the run or group that is missing data. */
-export function buildFigureData(spec: FigureSpec, inputs: readonly FigureInputLike[]): FigureData {
+export function buildFigureData(
+  spec: FigureSpec,
+  inputs: readonly FigureInputLike[],
+  summaries?: SummaryCache,
+): FigureData {
   const entities = figureEntities(spec, inputs);
   checkXAxisInputs(spec.xAxis, entities);
   const names = entityNames(spec, entities);
@@ -96,7 +108,7 @@ export function buildFigureData(spec: FigureSpec, inputs: readonly FigureInputLi
         dashIndex: overlay && manyEntities ? m : 0,
         runIds: entity.runs.map((r) => r.run.id),
         ...crop(spec, curve),
-        summary: summaryOf(spec, entity, metric),
+        summary: cachedSummary(summaries, spec, entity, metric),
       });
     });
   });
@@ -114,6 +126,25 @@ export function buildFigureData(spec: FigureSpec, inputs: readonly FigureInputLi
       : spec.metrics.map((m) => ({ metrics: [m], yLabel: spec.yLabels[m] ?? metricLabel(m) })),
     traces,
   };
+}
+
+/** What smoothing changes in a trace. */
+export type SmoothedCurve = Pick<FigureTrace, 'smoothed' | 'band' | 'group'>;
+
+/**
+ * The smoothing-dependent arrays of every trace of buildFigureData(spec, inputs), in its order: a
+ * builder that has that figure for another smoothing swaps these in and recomputes nothing else
+ * (issue 20: a smoothing change rebuilt labels, raw values, x and summaries too).
+ */
+export function buildSmoothedCurves(spec: FigureSpec, inputs: readonly FigureInputLike[]): SmoothedCurve[] {
+  return figureEntities(spec, inputs).flatMap((entity) =>
+    spec.metrics.map((metric) => {
+      const curve =
+        entity.kind === 'run' ? runCurve(spec, entity.runs[0], metric, false) : groupCurve(spec, entity, metric);
+      const { smoothed, band, group } = crop(spec, curve);
+      return { smoothed, band, group };
+    }),
+  );
 }
 
 /** Runs and groups in the spec's order; a group listed twice (by key and through groupSeeds) once. */
@@ -178,6 +209,15 @@ function overlayYLabel(spec: FigureSpec): string {
 
 type Curve = Pick<FigureTrace, 'steps' | 'x' | 'raw' | 'smoothed' | 'band' | 'group'>;
 
+function cachedSummary(cache: SummaryCache | undefined, spec: FigureSpec, entity: Entity, metric: string) {
+  if (!cache) return summaryOf(spec, entity, metric);
+  const ids = entity.runs.map((r) => r.run.id).join(',');
+  const key = JSON.stringify([entity.id, ids, metric, spec.steps.from, spec.steps.to]);
+  let summary = cache.get(key);
+  if (!summary) cache.set(key, (summary = summaryOf(spec, entity, metric)));
+  return summary;
+}
+
 /** Each run's summary numbers from its stored series (raw, every logged point) within the step range. */
 function summaryOf(spec: FigureSpec, entity: Entity, metric: string): SummaryOfRuns {
   const { from, to } = spec.steps;
@@ -193,13 +233,14 @@ function seriesOf(input: FigureInputLike, metric: string): SeriesLike {
   return input.series.find((s) => s.key === metric) ?? { key: metric, steps: [], values: [], times: [] };
 }
 
-function runCurve(spec: FigureSpec, input: FigureInputLike, metric: string): Curve {
+/** A run's curve; without `raw` (smoothing-only rebuilds), its raw values are left empty. */
+function runCurve(spec: FigureSpec, input: FigureInputLike, metric: string, raw = true): Curve {
   const series = seriesOf(input, metric);
   return {
-    steps: Array.from(series.steps),
+    steps: listOf(series.steps),
     x: xValues(spec.xAxis, input, series),
     // ±Infinity stays (the data export shows it; drawing skips it), NaN is null.
-    raw: Array.from(series.values, (v) => (v !== null && !Number.isNaN(v) ? v : null)),
+    raw: raw ? listOf(series.values, (v) => (v !== null && !Number.isNaN(v) ? v : null)) : [],
     smoothed: smoothEma(series.values, spec.smoothing),
     band: null,
     group: null,

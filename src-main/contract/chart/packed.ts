@@ -5,7 +5,7 @@
  * (every array's buffer is transferable), then decimated per pixel column as it is drawn
  * (columns.ts). Exports keep FigureData (data.ts), which tells a missing value from a NaN.
  */
-import type { FigureData, FigureTrace } from './data';
+import type { FigureData, FigureTrace, SmoothedCurve } from './data';
 
 export interface PackedTrace extends Pick<
   FigureTrace,
@@ -71,6 +71,38 @@ export function packFigure(data: FigureData): PackedFigure {
       };
     }),
   };
+}
+
+/** A trace's smoothing-dependent arrays, packed (see buildSmoothedCurves). */
+export type PackedSmoothed = Pick<PackedTrace, 'smoothed' | 'band' | 'group'>;
+
+export function packSmoothed(curves: readonly SmoothedCurve[]): PackedSmoothed[] {
+  return curves.map((c) => ({
+    smoothed: floats(c.smoothed),
+    band: c.band && { lower: floats(c.band.lower), upper: floats(c.band.upper) },
+    group: c.group && { n: floats(c.group.n), std: floats(c.group.std) },
+  }));
+}
+
+/** `figure` (built for another smoothing) with `smoothed` swapped in, as `spec` asks; other arrays shared. */
+export function withSmoothed(
+  figure: PackedFigure,
+  spec: FigureData['spec'],
+  smoothed: readonly PackedSmoothed[],
+): PackedFigure {
+  if (smoothed.length !== figure.traces.length) {
+    throw new Error(`figure: ${smoothed.length} smoothed curves for ${figure.traces.length} traces`);
+  }
+  return { ...figure, spec, traces: figure.traces.map((t, i) => ({ ...t, ...smoothed[i] })) };
+}
+
+/** Every buffer of smoothed curves, to transfer them. */
+export function smoothedBuffers(smoothed: readonly PackedSmoothed[]): ArrayBuffer[] {
+  return smoothed.flatMap((t) =>
+    [t.smoothed, t.band?.lower, t.band?.upper, t.group?.n, t.group?.std].flatMap((a) =>
+      a ? [a.buffer as ArrayBuffer] : [],
+    ),
+  );
 }
 
 /** Every buffer of a packed figure, to transfer it to another thread instead of copying it. */

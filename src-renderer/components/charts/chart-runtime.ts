@@ -18,6 +18,7 @@ import {
   type ChartComponentLike,
 } from 'chart.js';
 import { CHART_COMPONENTS, type FigureSpec, type PackedFigure } from '../../../src-main/contract';
+import { figureLayerPlugin } from './figure-layer';
 import { FigureLineController } from './figure-line';
 
 /** Every name in CHART_COMPONENTS maps to its class: a name added there fails to compile here. */
@@ -38,7 +39,7 @@ let registered = false;
 /** Chart.js with the figure components registered. */
 export function chartClass(): typeof Chart {
   if (!registered) {
-    Chart.register(...CHART_COMPONENTS.map((name) => COMPONENTS[name]), FigureLineController);
+    Chart.register(...CHART_COMPONENTS.map((name) => COMPONENTS[name]), FigureLineController, figureLayerPlugin);
     registered = true;
   }
   return Chart;

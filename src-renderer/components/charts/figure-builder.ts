@@ -4,15 +4,8 @@
  * admits it in web mode and in Electron alike. Where no worker can start (an embedder that refuses
  * it), figures are built on the page instead, with the same code, and a warning says so once.
  */
-import type { FigureRunInput, FigureSpec, PackedFigure, Series } from '../../../src-main/contract';
-import {
-  buildPackedFigure,
-  packSeries,
-  type FromWorker,
-  type PackedInput,
-  type PackedSeries,
-  type ToWorker,
-} from './figure-protocol';
+import { withSmoothed, type FigureRunInput, type FigureSpec, type PackedFigure } from '../../../src-main/contract';
+import { buildPackedFigure, packSeries, type FromWorker, type PackedInput, type ToWorker } from './figure-protocol';
 
 /** Series sets the worker keeps at once (a view's charts share one; a few views may be open). */
 const MAX_HELD = 6;
@@ -22,6 +15,7 @@ interface Pending {
   reject: (err: Error) => void;
   spec: FigureSpec;
   inputs: readonly FigureRunInput[];
+  key: number;
 }
 
 export class FigureBuilder {
@@ -33,8 +27,8 @@ export class FigureBuilder {
   /** Keys of the series sets the worker holds, oldest first. */
   #held: number[] = [];
   #nextKey = 1;
-  /** Each series is packed once: live updates replace only the series that grew. */
-  #packed = new WeakMap<Series, PackedSeries>();
+  /** The last figure built of each held series set, whose unchanged arrays the next one shares. */
+  #last = new Map<number, PackedFigure>();
 
   /** The figure of `inputs` as `spec` asks; rejects with the build's error (a missing group, a bad x axis). */
   build(spec: FigureSpec, inputs: readonly FigureRunInput[]): Promise<PackedFigure> {
@@ -42,8 +36,8 @@ export class FigureBuilder {
     if (!worker) return this.#buildHere(spec, inputs);
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
-      this.#pending.set(id, { resolve, reject, spec, inputs });
       const key = this.#send(worker, inputs);
+      this.#pending.set(id, { resolve, reject, spec, inputs, key });
       worker.postMessage({ kind: 'build', id, key, spec } satisfies ToWorker);
     });
   }
@@ -53,6 +47,7 @@ export class FigureBuilder {
     this.#worker?.terminate();
     this.#worker = null;
     this.#held = [];
+    this.#last.clear();
     this.#keys = new WeakMap();
   }
 
@@ -82,27 +77,41 @@ export class FigureBuilder {
     const known = this.#keys.get(inputs);
     if (known !== undefined && this.#held.includes(known)) return known;
     const key = this.#nextKey++;
-    const packed: PackedInput[] = inputs.map(({ run, series }) => ({ run, series: series.map((s) => this.#pack(s)) }));
-    worker.postMessage({ kind: 'inputs', key, inputs: packed } satisfies ToWorker);
+    // Packed afresh and moved, not copied: cloning 20 runs x 4 series x 3 arrays of 10,000 doubles
+    // cost the page ~30 ms per set (issue 20); packing is a few ms.
+    const packed: PackedInput[] = inputs.map(({ run, series }) => ({ run, series: series.map(packSeries) }));
+    const transfer = packed.flatMap((input) =>
+      input.series.flatMap((s) => [s.steps.buffer, s.values.buffer, s.times.buffer]),
+    );
+    worker.postMessage({ kind: 'inputs', key, inputs: packed } satisfies ToWorker, { transfer });
     this.#keys.set(inputs, key);
     this.#held.push(key);
-    while (this.#held.length > MAX_HELD)
-      worker.postMessage({ kind: 'drop', key: this.#held.shift()! } satisfies ToWorker);
+    while (this.#held.length > MAX_HELD) {
+      const dropped = this.#held.shift()!;
+      this.#last.delete(dropped);
+      worker.postMessage({ kind: 'drop', key: dropped } satisfies ToWorker);
+    }
     return key;
-  }
-
-  #pack(series: Series): PackedSeries {
-    let packed = this.#packed.get(series);
-    if (!packed) this.#packed.set(series, (packed = packSeries(series)));
-    return packed;
   }
 
   #answer(message: FromWorker): void {
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);
-    if (message.kind === 'built') pending.resolve(message.figure);
-    else pending.reject(new Error(message.message));
+    if (message.kind === 'failed') {
+      pending.reject(new Error(message.message));
+      return;
+    }
+    const last = this.#last.get(pending.key);
+    let figure: PackedFigure;
+    if (message.kind === 'built') figure = sharingArrays(message.figure, last);
+    else if (last) figure = withSmoothed(last, pending.spec, message.smoothed);
+    else {
+      pending.reject(new Error('figure worker: smoothed curves without the figure they belong to'));
+      return;
+    }
+    this.#last.set(pending.key, figure);
+    pending.resolve(figure);
   }
 
   /** No worker: every build from now on (and every one in flight) runs on the page. */
@@ -115,6 +124,30 @@ export class FigureBuilder {
     this.#pending.clear();
     for (const p of pending) this.#buildHere(p.spec, p.inputs).then(p.resolve, p.reject);
   }
+}
+
+/** Same length and values (NaN equal to NaN). */
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+/**
+ * `figure` with the x, step and raw arrays of `previous` where their values are the same. A
+ * smoothing change then hands the chart the raw lines it already laid out and drew (figure-line.ts
+ * keys its layout on the arrays), so only the smoothed lines are drawn again (issue 20).
+ */
+export function sharingArrays(figure: PackedFigure, previous: PackedFigure | undefined): PackedFigure {
+  if (!previous) return figure;
+  const before = new Map(previous.traces.map((t) => [`${t.id}|${t.metric}`, t]));
+  const keep = (next: Float64Array, old: Float64Array | undefined) => (old && sameValues(next, old) ? old : next);
+  const traces = figure.traces.map((t) => {
+    const old = before.get(`${t.id}|${t.metric}`);
+    if (!old) return t;
+    return { ...t, steps: keep(t.steps, old.steps), x: keep(t.x, old.x), raw: keep(t.raw, old.raw) };
+  });
+  return { ...figure, traces };
 }
 
 let shared: FigureBuilder | null = null;

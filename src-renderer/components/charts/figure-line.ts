@@ -4,18 +4,26 @@
  * one point object per data point and lays each one out; for 20 runs x 10,000 steps x 3 metrics (and
  * the raw line behind each) that was most of the time to a drawn chart (issue 20). Here every update
  * decimates to the pixel columns of the visible x range (columnIndices: min and max per column, so
- * zooming in shows detail), maps only the kept points to pixels, and strokes one path.
+ * zooming in shows detail) and maps only the kept points to pixels. Lines of a device pixel or a
+ * whole number of them (dense charts) are then filled as pixel columns into the chart's column layer
+ * (figure-layer.ts); others are stroked as one path. A layout is keyed on the arrays it was made
+ * from, so a new figure sharing them (raw lines after a smoothing change) keeps it.
  *
  * The scales still come from Chart.js: `getMinMax` gives them the data's extent (y over the visible
  * x range only, so a zoomed panel fits what it shows), and each dataset is clipped to its own panel.
  */
 import { DatasetController, type Chart, type ChartDataset, type Scale } from 'chart.js';
+import { color as parseColor } from 'chart.js/helpers';
 import { columnIndices, type ColumnView } from '../../../src-main/contract';
+import type { PixelBox, Rgba } from './column-raster';
+import { layerFrame, type LayerFrame } from './figure-layer';
 
 /** A curve: y over x, NaN (or ±Infinity) where it has no value. */
 export interface LineSource {
   x: Float64Array;
   y: Float64Array;
+  /** x never decreases (its extent is found from the ends). */
+  sorted?: boolean;
 }
 
 /** A filled band between two edges over one x. */
@@ -23,6 +31,7 @@ export interface BandSource {
   x: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
+  sorted?: boolean;
 }
 
 /** A dataset the figureLine controller draws. Its `data` stays empty: the arrays are in `line` or `band`. */
@@ -54,7 +63,10 @@ interface Drawn {
 
 /** What the last decimation depended on; the same inputs keep the same points. */
 interface DrawnKey {
-  dataset: FigureLineDataset;
+  /** The arrays drawn (a new figure with the same arrays, as after a smoothing change for raw lines, keeps them). */
+  x: Float64Array | undefined;
+  y: Float64Array | undefined;
+  lower: Float64Array | undefined;
   xMin: number;
   xMax: number;
   columns: number;
@@ -81,7 +93,13 @@ export class FigureLineController extends DatasetController {
 
   #drawn: Drawn = { xy: new Float64Array(0), count: 0 };
   #indices = new Uint32Array(0);
+  /** The kept points in the column layer's device pixels. */
+  #device = new Float64Array(0);
   #key: DrawnKey | null = null;
+  /** The last extent computed per axis (true: x), with what it was computed from. */
+  #extents = new Map<boolean, { key: unknown[]; extent: { min: number; max: number } }>();
+  /** Counts the layouts: the column layer refills a dataset only when its version or look changed. */
+  #version = 0;
   /** Kept points after the last update, for tests and the benchmark. */
   drawnPoints = 0;
 
@@ -96,24 +114,19 @@ export class FigureLineController extends DatasetController {
     const ys = d.line ? [d.line.y] : d.band ? [d.band.lower, d.band.upper] : [];
     const meta = this._cachedMeta;
     const log = meta.yScale?.type === 'logarithmic';
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    if (!x) return { min, max };
+    if (!x) return { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
     const onX = scale === meta.xScale;
     const bounds = meta.xScale?.getUserBounds();
-    const lo = bounds?.minDefined ? bounds.min : Number.NEGATIVE_INFINITY;
-    const hi = bounds?.maxDefined ? bounds.max : Number.POSITIVE_INFINITY;
-    for (const y of ys) {
-      for (let i = 0; i < x.length; i++) {
-        const xi = x[i];
-        if (!placeable(y[i], log) || !Number.isFinite(xi)) continue;
-        if (!onX && (xi < lo || xi > hi)) continue;
-        const v = onX ? xi : y[i];
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    }
-    return { min, max };
+    const lo = !onX && bounds?.minDefined ? bounds.min : Number.NEGATIVE_INFINITY;
+    const hi = !onX && bounds?.maxDefined ? bounds.max : Number.POSITIVE_INFINITY;
+    // The same arrays and range give the same extent: a smoothing change keeps the raw lines' arrays.
+    const key = [x, ...ys, lo, hi, log];
+    const known = this.#extents.get(onX);
+    if (known && known.key.length === key.length && known.key.every((k, i) => k === key[i])) return known.extent;
+    const sorted = (d.line ?? d.band)?.sorted === true;
+    const extent = onX && sorted ? sortedXExtent(x, ys, log) : dataExtent(x, ys, onX, lo, hi, log);
+    this.#extents.set(onX, { key, extent });
+    return extent;
   }
 
   /** Lines are clipped to their panel in draw(), not by Chart.js to the whole plot area. */
@@ -128,7 +141,9 @@ export class FigureLineController extends DatasetController {
     const dataset = this.#source();
     const columns = Math.max(1, Math.round((xScale.right - xScale.left) * this.chart.currentDevicePixelRatio));
     const key: DrawnKey = {
-      dataset,
+      x: dataset.line?.x ?? dataset.band?.x,
+      y: dataset.line?.y ?? dataset.band?.upper,
+      lower: dataset.band?.lower,
       xMin: xScale.min,
       xMax: xScale.max,
       columns,
@@ -142,6 +157,7 @@ export class FigureLineController extends DatasetController {
     };
     if (sameKey(this.#key, key)) return;
     this.#key = key;
+    this.#version++;
     const view: ColumnView = { xMin: xScale.min, xMax: Math.max(xScale.min, xScale.max), columns };
     if (dataset.line) this.#layOutLine(dataset.line, view, xScale, yScale, key.log);
     else if (dataset.band) this.#layOutBand(dataset.band, view, xScale, yScale, key.log);
@@ -190,22 +206,72 @@ export class FigureLineController extends DatasetController {
   }
 
   override draw(): void {
-    const dataset = this.#source();
-    const { count, xy } = this.#drawn;
-    if (count === 0) return;
+    // In a chart drawn on the column layer, the layer's plugin asks for the dataset (fillLayer).
+    if (this.#drawn.count === 0 || layerFrame(this.chart)) return;
+    this.#stroke(this.#clip(), this.chart.currentDevicePixelRatio);
+  }
+
+  /**
+   * The dataset's panel in device pixels: stacked y axes share one plot area. Whole device pixels:
+   * a clip with a fractional edge is antialiased, a mask under every line it clips.
+   */
+  #clip(): PixelBox {
     const meta = this._cachedMeta;
     const xScale = meta.xScale as Scale;
     const yScale = meta.yScale as Scale;
+    const half = this.#source().borderWidth / 2;
+    const dpr = this.chart.currentDevicePixelRatio;
+    return {
+      left: Math.floor(xScale.left * dpr),
+      right: Math.ceil(xScale.right * dpr),
+      top: Math.floor((yScale.top - half) * dpr),
+      bottom: Math.ceil((yScale.bottom + half) * dpr),
+    };
+  }
+
+  /** What the dataset's fill of the column layer depends on: the same, its earlier fill stands. */
+  layerSignature(): string {
+    const d = this.#source();
+    const c = this.#clip();
+    const look = d.band ? d.backgroundColor : `${d.borderColor} ${d.borderWidth} ${d.borderDash.join(',')}`;
+    return `${this.#version} ${look} ${c.left} ${c.right} ${c.top} ${c.bottom}`;
+  }
+
+  /** Fills the chart's column layer (figure-layer.ts) with the dataset: the canvas never sees a path. */
+  fillLayer(frame: LayerFrame): void {
+    const dataset = this.#source();
+    const { count, xy } = this.#drawn;
+    if (count === 0) return;
+    const clip = this.#clip();
+    const { box, dpr, layer } = frame;
+    const local = {
+      left: clip.left - box.left,
+      right: clip.right - box.left,
+      top: clip.top - box.top,
+      bottom: clip.bottom - box.top,
+    };
+    const points = dataset.band ? 2 * count : count;
+    if (this.#device.length < 2 * points) this.#device = new Float64Array(2 * points);
+    const device = this.#device;
+    for (let k = 0; k < points; k++) {
+      device[2 * k] = xy[2 * k] * dpr - box.left;
+      device[2 * k + 1] = xy[2 * k + 1] * dpr - box.top;
+    }
+    if (dataset.band) {
+      layer.band(device, device.subarray(2 * count), count, rgba(dataset.backgroundColor), local);
+    } else {
+      const dash = dataset.borderDash.map((d) => d * dpr);
+      layer.line(device, count, rgba(dataset.borderColor), dataset.borderWidth * dpr, local, dash);
+    }
+  }
+
+  #stroke(clip: PixelBox, dpr: number): void {
+    const dataset = this.#source();
+    const { count, xy } = this.#drawn;
     const ctx = this.chart.ctx;
     ctx.save();
-    // Each dataset stays in its own panel (stacked y axes share one plot area). The clip is on whole
-    // device pixels: a clip with a fractional edge is antialiased, a mask under every line it clips.
-    const half = dataset.borderWidth / 2;
-    const dpr = this.chart.currentDevicePixelRatio;
-    const [left, right] = [Math.floor(xScale.left * dpr) / dpr, Math.ceil(xScale.right * dpr) / dpr];
-    const [top, bottom] = [Math.floor((yScale.top - half) * dpr) / dpr, Math.ceil((yScale.bottom + half) * dpr) / dpr];
     ctx.beginPath();
-    ctx.rect(left, top, right - left, bottom - top);
+    ctx.rect(clip.left / dpr, clip.top / dpr, (clip.right - clip.left) / dpr, (clip.bottom - clip.top) / dpr);
     ctx.clip();
     ctx.beginPath();
     if (dataset.band) {
@@ -224,6 +290,47 @@ export class FigureLineController extends DatasetController {
     }
     ctx.restore();
   }
+}
+
+/** A CSS colour as channels (what the column layer blends). */
+function rgba(css: string): Rgba {
+  const { r, g, b, a } = parseColor(css).rgb;
+  return { r, g, b, a };
+}
+
+/** Extent of an ascending x over drawable points: the first and last of them, found from the ends. */
+function sortedXExtent(x: Float64Array, ys: readonly Float64Array[], log: boolean): { min: number; max: number } {
+  const drawable = (i: number) => Number.isFinite(x[i]) && ys.some((y) => placeable(y[i], log));
+  let first = 0;
+  while (first < x.length && !drawable(first)) first++;
+  if (first === x.length) return { min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY };
+  let last = x.length - 1;
+  while (!drawable(last)) last--;
+  return { min: x[first], max: x[last] };
+}
+
+/** Extent of x (onX) or of the ys over drawable points whose x is within [lo, hi]. */
+function dataExtent(
+  x: Float64Array,
+  ys: readonly Float64Array[],
+  onX: boolean,
+  lo: number,
+  hi: number,
+  log: boolean,
+): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const y of ys) {
+    for (let i = 0; i < x.length; i++) {
+      const xi = x[i];
+      if (!placeable(y[i], log) || !Number.isFinite(xi)) continue;
+      if (xi < lo || xi > hi) continue;
+      const v = onX ? xi : y[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max };
 }
 
 /** Adds the line through points [from, from + count) of `xy`, broken where y is NaN. */

@@ -1,7 +1,7 @@
 /**
  * What the page and the figure worker (figure-worker.ts) say to each other. The page sends a set of
- * runs' series once (as Float64Arrays: copied as memory, not element by element) and then asks for
- * figures of it by spec; the worker answers with the packed figure, its buffers transferred.
+ * runs' series once (as Float64Arrays, their buffers moved to the worker) and then asks for figures
+ * of it by spec; the worker answers with the packed figure, its buffers moved back.
  */
 import {
   buildFigureData,
@@ -11,7 +11,9 @@ import {
   type FigureRunInput,
   type FigureSpec,
   type PackedFigure,
+  type PackedSmoothed,
   type Series,
+  type SummaryCache,
 } from '../../../src-main/contract';
 
 /** A series as Float64Arrays, NaN where the value is missing (null). */
@@ -32,8 +34,19 @@ export type ToWorker =
   | { kind: 'drop'; key: number }
   | { kind: 'build'; id: number; key: number; spec: FigureSpec };
 
+/**
+ * `built`: a whole figure. `smoothed`: only the smoothing-dependent arrays, when the build before it
+ * of the same series set had the same spec but for smoothing; the page swaps them into that figure.
+ */
 export type FromWorker =
-  { kind: 'built'; id: number; figure: PackedFigure } | { kind: 'failed'; id: number; message: string };
+  | { kind: 'built'; id: number; figure: PackedFigure }
+  | { kind: 'smoothed'; id: number; smoothed: PackedSmoothed[] }
+  | { kind: 'failed'; id: number; message: string };
+
+/** Whether two specs differ in nothing but smoothing (zod gives both the same key order). */
+export function sameButSmoothing(a: FigureSpec, b: FigureSpec): boolean {
+  return JSON.stringify({ ...a, smoothing: 0 }) === JSON.stringify({ ...b, smoothing: 0 });
+}
 
 function floats(values: readonly (number | null)[]): Float64Array {
   const out = new Float64Array(values.length);
@@ -45,7 +58,8 @@ function floats(values: readonly (number | null)[]): Float64Array {
 export function packSeries(series: Series): PackedSeries {
   return {
     key: series.key,
-    steps: Float64Array.from(series.steps),
+    // The array-like constructor, not Float64Array.from (which walks an iterator).
+    steps: new Float64Array(series.steps),
     values: floats(series.values),
     times: floats(series.times),
   };
@@ -55,7 +69,8 @@ export function packSeries(series: Series): PackedSeries {
 export function buildPackedFigure(
   spec: FigureSpec,
   inputs: readonly FigureInputLike[],
+  summaries?: SummaryCache,
 ): { figure: PackedFigure; transfer: ArrayBuffer[] } {
-  const figure = packFigure(buildFigureData(spec, inputs));
+  const figure = packFigure(buildFigureData(spec, inputs, summaries));
   return { figure, transfer: packedBuffers(figure) };
 }

@@ -60,7 +60,7 @@ export function screenDatasets(
       order: 0,
       borderColor: look.color,
       borderWidth: style.lineWidth,
-      line: { x: trace.x, y: trace.smoothed },
+      line: { x: trace.x, y: trace.smoothed, sorted: trace.sorted },
     });
     if (spec.showRaw && spec.smoothing > 0) {
       const dataset = {
@@ -69,12 +69,12 @@ export function screenDatasets(
         order: 1,
         borderColor: withAlpha(look.color, style.rawAlpha),
         borderWidth: style.lineWidth * style.rawWidthScale,
-        line: { x: trace.x, y: trace.raw },
+        line: { x: trace.x, y: trace.raw, sorted: trace.sorted },
       };
       behind.push({ trace: t, dataset });
     }
     if (trace.band) {
-      const band = { x: trace.x, ...trace.band };
+      const band = { x: trace.x, ...trace.band, sorted: trace.sorted };
       const fill = withAlpha(look.color, style.bandAlpha);
       const dataset = { ...base, label: `${trace.label} (band)`, order: 2, borderColor: fill, borderWidth: 0, band };
       behind.push({ trace: t, dataset: { ...dataset, backgroundColor: fill } });

@@ -17,6 +17,7 @@ import {
 } from '../../../src-main/contract';
 import { XLink } from '../../../src-renderer/components/charts/chart-link.svelte';
 import FigureChart from '../../../src-renderer/components/charts/FigureChart.svelte';
+import { drawsOnLayer } from '../../../src-renderer/components/charts/figure-layer';
 import type { FigureLineController } from '../../../src-renderer/components/charts/figure-line';
 import { syntheticRun } from '../../contract/chart/fixtures';
 
@@ -174,5 +175,49 @@ describe('FigureChart', () => {
     expect(step).toBeGreaterThan(1_500);
     expect(step).toBeLessThan(3_500);
     host.remove();
+  });
+
+  it("draws a dense chart's 1 px lines as pixel columns, where the data is, and redraws a hidden series away", async () => {
+    const { spec, data } = figure({ runs: [1, 2], metrics: ['entropy'], smoothing: 0, lineWidth: 1 }, [1, 2], 3_000);
+    const host = hostOf(500);
+    render(FigureChart, { target: host, props: { spec, data, label: 'Dense' } });
+    const canvas = host.querySelector('canvas')!;
+    await expect.poll(() => inkShare(canvas)).toBeGreaterThan(0.01);
+    const chart = Chart.getChart(canvas)!;
+    expect(drawsOnLayer(chart)).toBe(true);
+    const ctx = canvas.getContext('2d')!;
+    const dpr = chart.currentDevicePixelRatio;
+    const alphaAt = (x: number, y: number) => ctx.getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data[3];
+    // Every logged point of run 1 that is drawn lies on an inked pixel, in the line's colour.
+    const trace = data.traces[0];
+    for (const i of [10, 700, 1_500, 2_900]) {
+      const [x, y] = [chart.scales.x.getPixelForValue(trace.x[i]!), chart.scales.y.getPixelForValue(trace.raw[i]!)];
+      expect(alphaAt(x, y)).toBeGreaterThan(0);
+    }
+    // Nothing above the curves at the right end, where entropy has decayed.
+    const right = chart.chartArea.right - 3;
+    expect(alphaAt(right, chart.chartArea.top + 2)).toBe(0);
+
+    const plotInk = () => {
+      const { left, top, width, height } = chart.chartArea;
+      const { data: px } = ctx.getImageData(left * dpr, top * dpr, width * dpr, height * dpr);
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+      return n;
+    };
+    const both = plotInk();
+    chart.setDatasetVisibility(0, false);
+    chart.update('none');
+    expect(plotInk()).toBeLessThan(both);
+    expect(plotInk()).toBeGreaterThan(0);
+    // A chart of fractional-width lines keeps the canvas's own stroke.
+    const stroked = figure({ runs: [1, 2], metrics: ['entropy'], smoothing: 0, lineWidth: 1.5 }, [1, 2], 3_000);
+    const other = hostOf(500);
+    render(FigureChart, { target: other, props: { ...stroked, label: 'Stroked' } });
+    const otherCanvas = other.querySelector('canvas')!;
+    await expect.poll(() => inkShare(otherCanvas)).toBeGreaterThan(0.01);
+    expect(drawsOnLayer(Chart.getChart(otherCanvas)!)).toBe(false);
+    host.remove();
+    other.remove();
   });
 });
