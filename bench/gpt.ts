@@ -109,7 +109,8 @@ async function printWhereTimeGoes(w: Workload, flops: number, cpuRate: number): 
   const total = summarise(cpu).median;
   const floor = flops / cpuRate / 1e6;
   console.log(
-    `    in CPU time: update ${fmt(total)} ms (median of 5), matmul ${fmt(cpuRate)} GFLOP/s -> floor ${fmt(floor)} ms; ` +
+    `    in CPU time of the process (V8's collector and compiler threads included): update ${fmt(total)} ms (median of 5), ` +
+      `matmul ${fmt(cpuRate)} GFLOP/s -> floor ${fmt(floor)} ms; ` +
       `update / floor = ${fmt(total / floor, 2)}x`,
   );
   console.log(`    where the time goes (CPU ms of an update, ${fmt(p.kernels, 0)} kernels):`);
