@@ -168,8 +168,8 @@ function report(name: string, input: FigureSpecInput, inputs: FigureRunInput[]):
 
 prepareRenderer();
 console.log(
-  'Under Node: Chart.js drawing every kept point on a canvas, the path of exported figures (the screen path, ' +
-    'which the goals are for, is measured in Chromium below)',
+  'Under Node: buildChartConfig and Chart.js on @napi-rs/canvas, the screen path before its column layer ' +
+    '(the screen goals are measured in Chromium, below)',
 );
 console.log(
   `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores; CPU ms, median of ${REPEATS} interleaved rounds`,
