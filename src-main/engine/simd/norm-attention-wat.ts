@@ -192,6 +192,38 @@ const ATTENTION_LOCALS = `(local $b i32) (local $h i32) (local $qi i32) (local $
     ${INLINE_LOCALS}`;
 
 /**
+ * One query's attention over keys 0 .. $i, the body both attention kernels share (the same
+ * arithmetic in both): scores q . k_j * scale into p at $pp, their softmax (after subtracting the
+ * maximum) in place, then o at $po = sum_j p_j v_j. `query`, `key`, `value` are addresses read
+ * inside the loops ($j is the key); `output` sets $po.
+ */
+const attendOne = (addr: { query: string; key: string; value: string; output: string }) => `
+          (local.set $m (f32.const -inf))
+          (local.set $j (i32.const 0))
+          (loop $scores
+            (local.set $s (f32.mul (local.get $scale) ${dot(addr.query, addr.key, '(local.get $hd)')}))
+            (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
+            (local.set $m (f32.max (local.get $m) (local.get $s)))
+            (br_if $scores (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
+          (local.set $sum (f32.const 0))
+          (local.set $j (i32.const 0))
+          (loop $exps
+            (local.set $e (call $exp (f32.sub
+              (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $m))))
+            (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
+            (local.set $sum (f32.add (local.get $sum) (local.get $e)))
+            (br_if $exps (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
+          ${addr.output}
+          (memory.fill (local.get $po) (i32.const 0) (i32.shl (local.get $hd) (i32.const 2)))
+          (local.set $j (i32.const 0))
+          (loop $weights
+            (local.set $e (f32.div
+              (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $sum)))
+            (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
+            ${axpy('(local.get $po)', '(local.get $e)', addr.value, '(local.get $hd)')}
+            (br_if $weights (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))`;
+
+/**
  * o = softmax(q k^T * scale, causal) v for the last Tq of T positions; p keeps the weights. Only
  * batch rows b0 <= b < b1 are computed (each row's outputs depend on that row alone).
  */
@@ -205,45 +237,19 @@ const ATTENTION = `
       (i32.mul (i32.sub (local.get $b1) (local.get $b0)) (local.get $group)))
     ${groupsAndQueries(`
           (local.set $width (i32.mul (local.get $d) (i32.const 3)))
-          (local.set $m (f32.const -inf))
-          (local.set $j (i32.const 0))
-          (loop $scores
-            (local.set $s (f32.mul (local.get $scale) ${dot(
-              at('(local.get $qkv)', '(local.get $i)', '(local.get $hc)'),
-              at('(local.get $qkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))'),
-              '(local.get $hd)',
-            )}))
-            (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
-            (local.set $m (f32.max (local.get $m) (local.get $s)))
-            (br_if $scores (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
-          (local.set $sum (f32.const 0))
-          (local.set $j (i32.const 0))
-          (loop $exps
-            (local.set $e (call $exp (f32.sub
-              (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $m))))
-            (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
-            (local.set $sum (f32.add (local.get $sum) (local.get $e)))
-            (br_if $exps (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
-          (local.set $width (local.get $d))
-          (local.set $po ${at('(local.get $o)', '(local.get $qi)', '(local.get $hc)')})
-          (memory.fill (local.get $po) (i32.const 0) (i32.shl (local.get $hd) (i32.const 2)))
-          (local.set $width (i32.mul (local.get $d) (i32.const 3)))
-          (local.set $j (i32.const 0))
-          (loop $weights
-            (local.set $e (f32.div
-              (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $sum)))
-            (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
-            ${axpy(
-              '(local.get $po)',
-              '(local.get $e)',
-              at(
-                '(local.get $qkv)',
-                '(local.get $j)',
-                '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
-              ),
-              '(local.get $hd)',
-            )}
-            (br_if $weights (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))`)})`;
+          ${attendOne({
+            query: at('(local.get $qkv)', '(local.get $i)', '(local.get $hc)'),
+            key: at('(local.get $qkv)', '(local.get $j)', '(i32.add (local.get $d) (local.get $hc))'),
+            value: at(
+              '(local.get $qkv)',
+              '(local.get $j)',
+              '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
+            ),
+            // o has d columns, qkv 3d: $width is switched for o's address only.
+            output: `(local.set $width (local.get $d))
+              (local.set $po ${at('(local.get $o)', '(local.get $qi)', '(local.get $hc)')})
+              (local.set $width (i32.mul (local.get $d) (i32.const 3)))`,
+          })}`)})`;
 
 /**
  * Gradients of ATTENTION into dqkv: dP_j = dO_i . v_j, dS_j = p_j (dP_j - sum_j p_j dP_j) scale;
@@ -332,7 +338,7 @@ const ATTENTION_DECODE = `
   (func (export "attention_decode") (param $o i32) (param $p i32) (param $q i32) (param $k i32) (param $v i32)
     (param $t i32) (param $batch i32) (param $heads i32) (param $hd i32) (param $scale f32) (param $b0 i32)
     (param $b1 i32)
-    ${ATTENTION_LOCALS} (local $po i32) (local $pq i32)
+    ${ATTENTION_LOCALS} (local $po i32)
     (local.set $d (i32.mul (local.get $heads) (local.get $hd)))
     (local.set $width (local.get $d))
     (local.set $i (i32.sub (local.get $t) (i32.const 1)))
@@ -343,32 +349,12 @@ const ATTENTION_DECODE = `
         (local.set $hc (i32.mul (local.get $h) (local.get $hd)))
         (local.set $pp (i32.add (local.get $p) (i32.shl (i32.mul (i32.add
           (i32.mul (local.get $b) (local.get $heads)) (local.get $h)) (local.get $t)) (i32.const 2))))
-        (local.set $pq ${at('(local.get $q)', '(i32.const 0)', '(local.get $hc)')})
-        (local.set $m (f32.const -inf))
-        (local.set $j (i32.const 0))
-        (loop $scores
-          (local.set $s (f32.mul (local.get $scale)
-            ${dot('(local.get $pq)', at('(local.get $k)', '(local.get $j)', '(local.get $hc)'), '(local.get $hd)')}))
-          (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $s))
-          (local.set $m (f32.max (local.get $m) (local.get $s)))
-          (br_if $scores (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
-        (local.set $sum (f32.const 0))
-        (local.set $j (i32.const 0))
-        (loop $exps
-          (local.set $e (call $exp (f32.sub
-            (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $m))))
-          (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
-          (local.set $sum (f32.add (local.get $sum) (local.get $e)))
-          (br_if $exps (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
-        (local.set $po ${at('(local.get $o)', '(i32.const 0)', '(local.get $hc)')})
-        (memory.fill (local.get $po) (i32.const 0) (i32.shl (local.get $hd) (i32.const 2)))
-        (local.set $j (i32.const 0))
-        (loop $weights
-          (local.set $e (f32.div
-            (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))) (local.get $sum)))
-          (f32.store (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
-          ${axpy('(local.get $po)', '(local.get $e)', at('(local.get $v)', '(local.get $j)', '(local.get $hc)'), '(local.get $hd)')}
-          (br_if $weights (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
+        ${attendOne({
+          query: at('(local.get $q)', '(i32.const 0)', '(local.get $hc)'),
+          key: at('(local.get $k)', '(local.get $j)', '(local.get $hc)'),
+          value: at('(local.get $v)', '(local.get $j)', '(local.get $hc)'),
+          output: `(local.set $po ${at('(local.get $o)', '(i32.const 0)', '(local.get $hc)')})`,
+        })}
         (br_if $lh (i32.lt_u (local.tee $h (i32.add (local.get $h) (i32.const 1))) (local.get $heads))))
       (br_if $lb (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $b1)))))`;
 
