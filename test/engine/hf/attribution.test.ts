@@ -21,40 +21,7 @@ import type { SequenceBatch, TensorMap } from '../../../src-main/engine/types';
 import { python } from '../../support/python';
 import { tinyHfConfig, writeGsm8k } from './fixtures';
 import { Reference, skipReason, tempDir, type Arch, START_TIMEOUT_MS } from './support';
-import { tinyPolicy } from './policies';
-
-const PROMPTS = [
-  [5, 17, 99, 230],
-  [250, 3],
-  [33, 120, 9],
-  [7, 7, 300],
-];
-const RESPONSES = [
-  [12, 40, 41, 2, 9],
-  [77, 18, 91],
-  [200, 55, 71, 14, 260],
-  [8, 150],
-];
-const ADVANTAGES = [1, -1, 0.7, -0.4];
-const TEMPERATURE = 0.9;
-
-function batchOf(): SequenceBatch {
-  const b = PROMPTS.length;
-  const tp = Math.max(...PROMPTS.map((p) => p.length));
-  const t = Math.max(...RESPONSES.map((r) => r.length));
-  const batch: SequenceBatch = {
-    size: b,
-    promptLen: tp,
-    responseLen: t,
-    prompts: new Int32Array(b * tp),
-    responses: new Int32Array(b * t),
-    mask: new Float32Array(b * t),
-    promptPad: Int32Array.from(PROMPTS, (p) => tp - p.length),
-  };
-  PROMPTS.forEach((p, i) => batch.prompts.set(p, i * tp + batch.promptPad![i]));
-  RESPONSES.forEach((r, i) => r.forEach((tok, s) => ((batch.responses[i * t + s] = tok), (batch.mask[i * t + s] = 1))));
-  return batch;
-}
+import { ADVANTAGES, batchOf, TEMPERATURE, tinyPolicy } from './policies';
 
 interface Case {
   arch: Arch;
