@@ -10,49 +10,16 @@ import path from 'node:path';
 import { LoadedCheckpoint } from '../../../src-main/engine/policies/hf/checkpoint';
 import { dequantize } from '../../../src-main/engine/policies/hf/dequant';
 import { openGgufFile } from '../../../src-main/engine/policies/hf/gguf';
-import { HfModel } from '../../../src-main/engine/policies/hf/model';
 import { HfPolicy } from '../../../src-main/engine/policies/hf/policy';
-import { ALL_KERNELS } from '../../../src-main/engine/gpt/kernels';
 import { createRng } from '../../../src-main/engine/rng';
-import { tf } from '../../../src-main/engine/tf';
 import { python } from '../../support/python';
 import { useCpuBackend } from '../support';
+import { CHATS, CORPUS, maxAbsDiff, ourLogits } from './gguf-checks';
 import { Reference, skipReason, tempDir, START_TIMEOUT_MS } from './support';
 
 const SCRIPT = path.resolve(import.meta.dirname, '..', '..', 'reference', 'gguf_reference.py');
 
-const CORPUS = [
-  'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.',
-  'Numbers: 0 7 42 123 1234 98765 1234567 3.14159 -42 +17 1,234,567.89 $3.50 12% 1e-5 007',
-  'unicode: café naïve Übermaß 日本語の数学 Ελληνικά 😀🚀 — … ½ € Å Ω',
-  '<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n4<|im_end|>',
-  '  leading spaces,   runs   of spaces,\n\n\ttabs\tand\r\nnewlines  ',
-  "It's they're we've I'm you'll he'd DON'T \\boxed{\\frac{3}{4}} #### 72",
-];
-const CHATS = [
-  [{ role: 'user', content: 'Tom has 3 apples and buys 14 more. How many?' }],
-  [
-    { role: 'system', content: 'Answer with a number.' },
-    { role: 'user', content: 'What is 12 * 12?' },
-  ],
-];
-
 const floats = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
-
-/** cliplab's logits of one unpadded row, [T][V]. */
-async function ourLogits(ckpt: LoadedCheckpoint, row: number[]): Promise<number[][]> {
-  const model = new HfModel(ckpt.spec, ALL_KERNELS[1], ckpt.weights, null);
-  const logits = tf.tidy(() =>
-    model.logits(model.forward({ tokens: Int32Array.from(row), batch: 1, pads: null }, null).hidden),
-  );
-  const out = (await logits.array()) as number[][];
-  logits.dispose();
-  return out;
-}
-
-function maxAbsDiff(a: number[][], b: number[][]): number {
-  return Math.max(...a.map((row, t) => Math.max(...row.map((x, v) => Math.abs(x - b[t][v])))));
-}
 
 describe.skipIf(!python)(`GGUF files match gguf-py and transformers${skipReason}`, () => {
   const tmp = tempDir('cliplab-gguf-');

@@ -12,14 +12,12 @@ import path from 'node:path';
 import { SMOLLM2_GGUF } from '../../../src-main/contract';
 import { LoadedCheckpoint } from '../../../src-main/engine/policies/hf/checkpoint';
 import { openGgufFile } from '../../../src-main/engine/policies/hf/gguf';
-import { HfModel } from '../../../src-main/engine/policies/hf/model';
 import { HfPolicy } from '../../../src-main/engine/policies/hf/policy';
-import { ALL_KERNELS } from '../../../src-main/engine/gpt/kernels';
 import { createRng } from '../../../src-main/engine/rng';
-import { tf } from '../../../src-main/engine/tf';
 import { modelsDir } from '../../../src-main/lab/models-folder';
 import { python } from '../../support/python';
 import { useCpuBackend } from '../support';
+import { CHATS as BASE_CHATS, CORPUS as BASE_CORPUS, maxAbsDiff, ourLogits } from './gguf-checks';
 import { Reference, START_TIMEOUT_MS } from './support';
 
 const SCRIPT = path.resolve(import.meta.dirname, '..', '..', 'reference', 'gguf_reference.py');
@@ -31,40 +29,19 @@ const why = !python
     ? ` (skipped: no ${SMOLLM2_GGUF} in the models folder; run \`npm run fetch:smollm2\`)`
     : '';
 
+/** The shared corpus and chats, with a line of code and a third chat. */
 const CORPUS = [
-  'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.',
-  'Numbers: 0 7 42 123 1234 98765 1234567 3.14159 -42 +17 1,234,567.89 $3.50 12% 1e-5 007',
-  'unicode: café naïve Übermaß 日本語の数学 Ελληνικά 😀🚀 — … ½ € Å Ω',
-  '<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n4<|im_end|>',
-  '  leading spaces,   runs   of spaces,\n\n\ttabs\tand\r\nnewlines  ',
-  "It's they're we've I'm you'll he'd DON'T \\boxed{\\frac{3}{4}} #### 72",
+  ...BASE_CORPUS,
   'def gsm8k(answer: str) -> int:\n    return int(answer.split("####")[-1].replace(",", ""))\n',
 ];
 const CHATS = [
   [{ role: 'user', content: 'Tom has 3 apples and buys 14 more. How many apples does Tom have?' }],
-  [
-    { role: 'system', content: 'Answer with a number.' },
-    { role: 'user', content: 'What is 12 * 12?' },
-  ],
+  ...BASE_CHATS.slice(1),
   [{ role: 'user', content: 'Write one sentence about the sea.' }],
 ];
 /** Largest |difference| of logits allowed, against logits of magnitude ~20 (measured 5e-5 to 8e-5 on this file). */
 const LOGIT_TOLERANCE = 1e-3;
 const GREEDY_TOKENS = 20;
-
-/** cliplab's logits of one unpadded row, [T][V]. */
-async function ourLogits(ckpt: LoadedCheckpoint, row: number[]): Promise<number[][]> {
-  const model = new HfModel(ckpt.spec, ALL_KERNELS[1], ckpt.weights, null);
-  const logits = tf.tidy(() =>
-    model.logits(model.forward({ tokens: Int32Array.from(row), batch: 1, pads: null }, null).hidden),
-  );
-  const out = (await logits.array()) as number[][];
-  logits.dispose();
-  return out;
-}
-
-const maxAbsDiff = (a: number[][], b: number[][]) =>
-  Math.max(...a.map((row, t) => Math.max(...row.map((x, v) => Math.abs(x - b[t][v])))));
 
 describe.skipIf(!python || !present)(`SmolLM2-135M-Instruct (GGUF Q4_1) matches transformers${why}`, () => {
   let ref: Reference;
