@@ -104,7 +104,8 @@ export async function run(): Promise<void> {
     console.log('  skipped: no Python environment (`npm run setup:python`) for the PyTorch side');
     return;
   }
-  const backend = await selectBackend('wasm', { threads: THREADS });
+  // The HF policy's work is XNNPACK's matmuls: give its pool the threads, as training runs do (backendOptionsFor).
+  const backend = await selectBackend('wasm', { threads: THREADS, xnnpackThreads: true });
   const ckpt = LoadedCheckpoint.fromSource(await openGgufFile(file)).acquire();
   const s = ckpt.spec;
   console.log(

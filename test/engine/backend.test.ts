@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { selectBackend } from '../../src-main/engine/backend';
+import { presetConfig } from '../../src-main/contract';
+import { backendOptionsFor, selectBackend } from '../../src-main/engine/backend';
 import { tf } from '../../src-main/engine/tf';
 
 afterAll(() => selectBackend('cpu'));
@@ -52,5 +53,16 @@ describe('selectBackend', () => {
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(info.detail).toMatch(/^wasm \(XNNPACK, (no )?SIMD, \d+ threads? per process\)$/);
+  });
+});
+
+describe('backendOptionsFor', () => {
+  it("gives XNNPACK's pool the threads for the HF policy only (its work is XNNPACK's matmuls)", () => {
+    expect(backendOptionsFor(presetConfig('smollm2-gsm8k-random-sym'), 2)).toEqual({
+      threads: 2,
+      xnnpackThreads: true,
+    });
+    expect(backendOptionsFor(presetConfig('gpt-random-sym'), 2)).toEqual({ threads: 2, xnnpackThreads: false });
+    expect(backendOptionsFor(presetConfig('tabular-random-sym'), 1)).toEqual({ threads: 1, xnnpackThreads: false });
   });
 });
