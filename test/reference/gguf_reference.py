@@ -34,6 +34,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaConfig
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hf_tokenizers
+import line_server
 
 Q = GGMLQuantizationType
 # The weight formats cliplab reads, given in turn to the 2-D weights of the tiny model.
@@ -237,25 +238,8 @@ HANDLERS = {
 }
 
 
-def serve() -> None:
-    """Says it is ready, then answers requests line by line until stdin closes; an error answers
-    {"error": message}."""
-    sys.stdout.write(json.dumps({"ready": True}) + "\n")
-    sys.stdout.flush()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        req = json.loads(line)
-        try:
-            answer = HANDLERS[req["cmd"]](req)
-        except Exception as err:  # noqa: BLE001 - the test reports it
-            answer = {"error": f"{type(err).__name__}: {err}"}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
     torch.set_num_threads(1)
     if sys.argv[1:] != ["serve"]:
         raise SystemExit("usage: gguf_reference.py serve")
-    serve()
+    line_server.serve(HANDLERS)

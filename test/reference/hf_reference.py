@@ -32,6 +32,7 @@ from transformers import (
 
 sys.path.insert(0, str(Path(__file__).parent))
 import hf_tokenizers
+import line_server
 
 VOCAB = 384  # tokenizer size; model vocabularies are a little larger, as real ones are padded
 
@@ -335,25 +336,8 @@ HANDLERS = {
 }
 
 
-def serve() -> None:
-    """Says it is ready (imports done), then answers requests line by line until stdin closes; an
-    error answers {"error": message}."""
-    sys.stdout.write(json.dumps({"ready": True}) + "\n")
-    sys.stdout.flush()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        req = json.loads(line)
-        try:
-            answer = HANDLERS[req["cmd"]](req)
-        except Exception as err:  # noqa: BLE001 - the test reports it
-            answer = {"error": f"{type(err).__name__}: {err}"}
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
     torch.set_num_threads(1)
     if sys.argv[1:] != ["serve"]:
         raise SystemExit("usage: hf_reference.py serve")
-    serve()
+    line_server.serve(HANDLERS)
