@@ -68,10 +68,8 @@ export interface FigureData {
   traces: FigureTrace[];
 }
 
-/** One legend entry: a run, or the runs of one seed group. */
-interface Entity {
+interface Entity extends FigureEntity {
   id: string;
-  kind: 'run' | 'group';
   runs: FigureInputLike[];
 }
 
@@ -89,16 +87,42 @@ export function buildFigureData(
   inputs: readonly FigureInputLike[],
   summaries?: SummaryCache,
 ): FigureData {
+  const traces: FigureTrace[] = figureTraceHeads(spec, inputs, summaries).map(({ head, entity }) => {
+    const { summary, ...rest } = head;
+    const curve =
+      entity.kind === 'run' ? runCurve(spec, entity.runs[0], head.metric) : groupCurve(spec, entity, head.metric);
+    return { ...rest, ...crop(spec, curve), summary };
+  });
+  return { ...figureFrame(spec, maxX(traces)), traces };
+}
+
+/** What a trace is apart from its arrays: names, colours, runs and summary. */
+export type TraceHead = Omit<FigureTrace, keyof Curve>;
+
+/** A legend entry: a run, or the runs of one seed group. */
+export interface FigureEntity {
+  kind: 'run' | 'group';
+  runs: readonly FigureInputLike[];
+}
+
+/**
+ * Every trace of buildFigureData(spec, inputs) without its arrays, in its order, with the entity it
+ * draws: a builder of another form of the arrays (packed.ts) shares the naming and checks.
+ */
+export function figureTraceHeads(
+  spec: FigureSpec,
+  inputs: readonly FigureInputLike[],
+  summaries?: SummaryCache,
+): { head: TraceHead; entity: FigureEntity }[] {
   const entities = figureEntities(spec, inputs);
   checkXAxisInputs(spec.xAxis, entities);
   const names = entityNames(spec, entities);
   const overlay = spec.layout === 'overlay';
-  const traces: FigureTrace[] = [];
-  entities.forEach((entity, e) => {
-    spec.metrics.forEach((metric, m) => {
-      const curve = entity.kind === 'run' ? runCurve(spec, entity.runs[0], metric) : groupCurve(spec, entity, metric);
-      const manyEntities = entities.length > 1;
-      traces.push({
+  const manyEntities = entities.length > 1;
+  return entities.flatMap((entity, e) =>
+    spec.metrics.map((metric, m) => ({
+      entity,
+      head: {
         id: entity.id,
         kind: entity.kind,
         label: overlay ? overlayLabel(names[e], metric, spec.metrics.length > 1, manyEntities) : names[e],
@@ -107,12 +131,16 @@ export function buildFigureData(
         colorIndex: overlay && !manyEntities ? m : e,
         dashIndex: overlay && manyEntities ? m : 0,
         runIds: entity.runs.map((r) => r.run.id),
-        ...crop(spec, curve),
         summary: cachedSummary(summaries, spec, entity, metric),
-      });
-    });
-  });
-  const unit = X_AXES[spec.xAxis].unit(maxX(traces));
+      },
+    })),
+  );
+}
+
+/** A figure's axes and panels, for traces whose largest x (in the base unit) is `maxX`. */
+export function figureFrame(spec: FigureSpec, maxX: number): Omit<FigureData, 'traces'> {
+  const overlay = spec.layout === 'overlay';
+  const unit = X_AXES[spec.xAxis].unit(maxX);
   return {
     spec,
     x: {
@@ -124,7 +152,6 @@ export function buildFigureData(
     panels: overlay
       ? [{ metrics: spec.metrics, yLabel: overlayYLabel(spec) }]
       : spec.metrics.map((m) => ({ metrics: [m], yLabel: spec.yLabels[m] ?? metricLabel(m) })),
-    traces,
   };
 }
 
@@ -229,7 +256,8 @@ function summaryOf(spec: FigureSpec, entity: Entity, metric: string): SummaryOfR
   );
 }
 
-function seriesOf(input: FigureInputLike, metric: string): SeriesLike {
+/** The input's series of `metric`; empty if it has none. */
+export function seriesOf(input: FigureInputLike, metric: string): SeriesLike {
   return input.series.find((s) => s.key === metric) ?? { key: metric, steps: [], values: [], times: [] };
 }
 
@@ -252,7 +280,7 @@ function xValues(kind: XAxisKind, input: FigureInputLike, series: SeriesLike): (
 }
 
 /** Seeds are smoothed one by one, then aggregated: the band shows the spread of the smoothed curves. */
-function groupCurve(spec: FigureSpec, entity: Entity, metric: string): Curve {
+function groupCurve(spec: FigureSpec, entity: FigureEntity, metric: string): Curve {
   const raw: StepValues[] = [];
   const smoothed: StepValues[] = [];
   const xs: StepValues[] = [];

@@ -5,7 +5,21 @@
  * (every array's buffer is transferable), then decimated per pixel column as it is drawn
  * (columns.ts). Exports keep FigureData (data.ts), which tells a missing value from a NaN.
  */
-import type { FigureData, FigureTrace, SmoothedCurve } from './data';
+import {
+  buildFigureData,
+  figureFrame,
+  figureTraceHeads,
+  seriesOf,
+  type FigureData,
+  type FigureInputLike,
+  type FigureTrace,
+  type SmoothedCurve,
+  type SummaryCache,
+} from './data';
+import type { FigureSpec } from '../figure';
+import { METRIC } from '../metrics';
+import { smoothEmaFloats } from './smoothing';
+import { valuesAtSteps } from './xaxis';
 
 export interface PackedTrace extends Pick<
   FigureTrace,
@@ -71,6 +85,84 @@ export function packFigure(data: FigureData): PackedFigure {
       };
     }),
   };
+}
+
+/**
+ * packFigure(buildFigureData(spec, inputs, summaries)), with each run's arrays built as Float64Arrays
+ * straight from its series: no list of boxed numbers per array to convert afterwards, which was half
+ * of the worker's build (issue 20). Seed groups (aggregated over steps) still go through FigureData.
+ */
+export function buildPackedFigureData(
+  spec: FigureSpec,
+  inputs: readonly FigureInputLike[],
+  summaries?: SummaryCache,
+): PackedFigure {
+  const heads = figureTraceHeads(spec, inputs, summaries);
+  if (heads.some((h) => h.entity.kind !== 'run')) return packFigure(buildFigureData(spec, inputs, summaries));
+  const traces = heads.map(({ head, entity }): PackedTrace => {
+    const { summary, ...rest } = head;
+    return {
+      ...rest,
+      ...runArrays(spec, entity.runs[0], head.metric),
+      group: null,
+      band: null,
+      summary,
+      sorted: false,
+    };
+  });
+  let maxX = 0;
+  for (const t of traces) for (const v of t.x) if (v > maxX) maxX = v;
+  const frame = figureFrame(spec, maxX);
+  const divisor = frame.x.divisor;
+  for (const t of traces) {
+    if (divisor !== 1) for (let i = 0; i < t.x.length; i++) t.x[i] = t.x[i] / divisor;
+    t.sorted = ascending(t.x);
+  }
+  return { ...frame, packed: true, traces };
+}
+
+/**
+ * A run's steps, x (base unit, NaN where unknown), raw values (±Infinity kept, NaN for null) and
+ * smoothed values for `metric`, cropped as buildFigureData crops: points outside the step range or
+ * without an x are left out.
+ */
+function runArrays(
+  spec: FigureSpec,
+  input: FigureInputLike,
+  metric: string,
+): Pick<PackedTrace, 'steps' | 'x' | 'raw' | 'smoothed'> {
+  const series = seriesOf(input, metric);
+  const n = series.steps.length;
+  const steps = new Float64Array(n);
+  const raw = new Float64Array(n);
+  const x = new Float64Array(n);
+  const tokens = spec.xAxis === 'tokens' ? valuesAtSteps(seriesOf(input, METRIC.tokens), series.steps) : null;
+  for (let i = 0; i < n; i++) {
+    steps[i] = series.steps[i];
+    const v = series.values[i];
+    raw[i] = v === null ? Number.NaN : v;
+    if (spec.xAxis === 'step') x[i] = steps[i];
+    else if (tokens) x[i] = tokens[i] ?? Number.NaN;
+    else {
+      const t = series.times[i];
+      x[i] = t !== null && Number.isFinite(t) ? t : Number.NaN;
+    }
+  }
+  const smoothed = smoothEmaFloats(series.values, spec.smoothing);
+  const { from, to } = spec.steps;
+  const kept = (i: number) =>
+    (from === null || steps[i] >= from) && (to === null || steps[i] <= to) && !Number.isNaN(x[i]);
+  let count = 0;
+  for (let i = 0; i < n; i++) if (kept(i)) count++;
+  if (count === n) return { steps, x, raw, smoothed };
+  const keep = new Uint32Array(count);
+  for (let i = 0, k = 0; i < n; i++) if (kept(i)) keep[k++] = i;
+  const pick = (a: Float64Array) => {
+    const out = new Float64Array(count);
+    for (let k = 0; k < count; k++) out[k] = a[keep[k]];
+    return out;
+  };
+  return { steps: pick(steps), x: pick(x), raw: pick(raw), smoothed: pick(smoothed) };
 }
 
 /** A trace's smoothing-dependent arrays, packed (see buildSmoothedCurves). */

@@ -25,14 +25,25 @@ export function checkSmoothingWeight(weight: number): void {
  * k counts finite points only: null and NaN stay gaps in the output and do not move the average.
  */
 export function smoothEma(values: ArrayLike<number | null>, weight: number): (number | null)[] {
+  const floats = smoothEmaFloats(values, weight);
+  const out: (number | null)[] = new Array(floats.length);
+  for (let i = 0; i < floats.length; i++) out[i] = Number.isNaN(floats[i]) ? null : floats[i];
+  return out;
+}
+
+/**
+ * smoothEma as a Float64Array, NaN at the gaps: what the figure worker sends, built without a list of
+ * boxed numbers in between (issue 20). smoothEma is this with NaN read back as null.
+ */
+export function smoothEmaFloats(values: ArrayLike<number | null>, weight: number): Float64Array {
   checkSmoothingWeight(weight);
-  const out: (number | null)[] = new Array(values.length);
+  const out = new Float64Array(values.length);
   let smoothed = 0;
   let weightPowK = 1; // w^k
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || !Number.isFinite(v)) {
-      out[i] = null;
+      out[i] = Number.NaN;
       continue;
     }
     weightPowK *= weight;
