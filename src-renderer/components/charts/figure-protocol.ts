@@ -4,9 +4,8 @@
  * of it by spec; the worker answers with the packed figure, its buffers moved back.
  */
 import {
-  buildFigureData,
+  buildPackedFigureData,
   packedBuffers,
-  packFigure,
   type FigureInputLike,
   type FigureRunInput,
   type FigureSpec,
@@ -71,6 +70,6 @@ export function buildPackedFigure(
   inputs: readonly FigureInputLike[],
   summaries?: SummaryCache,
 ): { figure: PackedFigure; transfer: ArrayBuffer[] } {
-  const figure = packFigure(buildFigureData(spec, inputs, summaries));
+  const figure = buildPackedFigureData(spec, inputs, summaries);
   return { figure, transfer: packedBuffers(figure) };
 }
