@@ -133,6 +133,39 @@ export function summarizePoints(points: Points): SeriesSummary {
   };
 }
 
+/**
+ * summarizePoints(pointsWithin(finitePoints(series), from, to)) in one pass and no list of points
+ * when the steps are strictly ascending (every stored series): a figure of 20 runs x 3 metrics x
+ * 10,000 steps built those lists only to read four points of each (issue 20).
+ */
+export function summarizeWithin(
+  series: { steps: ArrayLike<number>; values: ArrayLike<number | null> },
+  from: number | null,
+  to: number | null,
+): SeriesSummary {
+  const n = Math.min(series.steps.length, series.values.length);
+  if (!strictlyAscending(series.steps, n)) return summarizePoints(pointsWithin(finitePoints(series), from, to));
+  let count = 0;
+  let first = -1;
+  let last = -1;
+  let peak = -1;
+  let low = -1;
+  for (let i = 0; i < n; i++) {
+    const value = series.values[i];
+    const step = series.steps[i];
+    if (value === null || !Number.isFinite(value)) continue;
+    if ((from !== null && step < from) || (to !== null && step > to)) continue;
+    count++;
+    if (first < 0) first = peak = low = i;
+    last = i;
+    if (value > (series.values[peak] as number)) peak = i;
+    if (value < (series.values[low] as number)) low = i;
+  }
+  const at = (i: number): StepValue | null =>
+    i < 0 ? null : { step: series.steps[i], value: series.values[i] as number };
+  return { n: count, start: at(first), final: at(last), peak: at(peak), min: at(low) };
+}
+
 /** The summary of a stored series (nulls, repeats and order handled as finitePoints does). */
 export function summarizeSeries(series: SeriesPoints): SeriesSummary {
   return summarizePoints(finitePoints(series));

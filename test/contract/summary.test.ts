@@ -13,7 +13,9 @@ import {
   pointsWithin,
   settingText,
   statOf,
+  summarizePoints,
   summarizeSeries,
+  summarizeWithin,
 } from '../../src-main/contract';
 
 const points = (pairs: [number, number][]) => ({ steps: pairs.map((p) => p[0]), values: pairs.map((p) => p[1]) });
@@ -147,5 +149,39 @@ describe('one spelling of off', () => {
     expect(settingText('policy.context', null)).toBe("task's need");
     expect(isOffSetting('clipHigh', null)).toBe(true);
     expect(isOffSetting('objective.clipLow', 1.5)).toBe(false);
+  });
+});
+
+describe('summarizeWithin', () => {
+  // Ties (peak and min reached twice: the first counts), gaps, ±Infinity, repeats and unsorted steps.
+  const values = [3, null, 5, Number.NaN, 5, -1, Number.POSITIVE_INFINITY, -1, 2, Number.NEGATIVE_INFINITY, 4];
+  const ascending = values.map((_, i) => 10 + 2 * i);
+  const SERIES = [
+    { steps: ascending, values },
+    { steps: new Float64Array(ascending), values: new Float64Array(values.map((v) => v ?? Number.NaN)) },
+    { steps: [0, 2, 1, 3, 3, 5, 4, 6, 8, 7, 9], values },
+    { steps: [], values: [] },
+  ];
+  const RANGES: [number | null, number | null][] = [
+    [null, null],
+    [14, null],
+    [null, 21],
+    [15, 25],
+    [100, 200],
+  ];
+  it('equals the summary of the points within the range', () => {
+    for (const series of SERIES) {
+      for (const [from, to] of RANGES) {
+        const reference = summarizePoints(pointsWithin(finitePoints(series), from, to));
+        expect(summarizeWithin(series, from, to)).toEqual(reference);
+      }
+    }
+    expect(summarizeWithin(SERIES[0], null, null)).toEqual({
+      n: 7,
+      start: { step: 10, value: 3 },
+      final: { step: 30, value: 4 },
+      peak: { step: 14, value: 5 },
+      min: { step: 20, value: -1 },
+    });
   });
 });

@@ -9,7 +9,7 @@ import type { RunRecord, Series } from '../runs';
 import { aggregateGroup, type GroupAggregate, type StepValues } from './aggregate';
 import { legendNames } from './legend';
 import { smoothEma } from './smoothing';
-import { finitePoints, pointsWithin, summarizePoints, summarizeRuns, type SummaryOfRuns } from '../summary';
+import { summarizeRuns, summarizeWithin, type SummaryOfRuns } from '../summary';
 import { listOf, X_AXES, type SeriesLike, type XAxisKind } from './xaxis';
 
 export interface FigureRunInput {
@@ -251,7 +251,7 @@ function summaryOf(spec: FigureSpec, entity: Entity, metric: string): SummaryOfR
   return summarizeRuns(
     entity.runs.map((input) => ({
       runId: input.run.id,
-      summary: summarizePoints(pointsWithin(finitePoints(seriesOf(input, metric)), from, to)),
+      summary: summarizeWithin(seriesOf(input, metric), from, to),
     })),
   );
 }
