@@ -7,6 +7,7 @@
  */
 import {
   buildFigureData,
+  buildSmoothedCurves,
   figureFrame,
   figureTraceHeads,
   seriesOf,
@@ -173,6 +174,24 @@ export function packSmoothed(curves: readonly SmoothedCurve[]): PackedSmoothed[]
     smoothed: floats(c.smoothed),
     band: c.band && { lower: floats(c.band.lower), upper: floats(c.band.upper) },
     group: c.group && { n: floats(c.group.n), std: floats(c.group.std) },
+  }));
+}
+
+/**
+ * packSmoothed(buildSmoothedCurves(spec, inputs)), each run's curve smoothed straight into a
+ * Float64Array (see buildPackedFigureData). `summaries` as given to the full build (only read here).
+ */
+export function buildPackedSmoothed(
+  spec: FigureSpec,
+  inputs: readonly FigureInputLike[],
+  summaries?: SummaryCache,
+): PackedSmoothed[] {
+  const heads = figureTraceHeads(spec, inputs, summaries);
+  if (heads.some((h) => h.entity.kind !== 'run')) return packSmoothed(buildSmoothedCurves(spec, inputs));
+  return heads.map(({ head, entity }) => ({
+    smoothed: runArrays(spec, entity.runs[0], head.metric).smoothed,
+    band: null,
+    group: null,
   }));
 }
 

@@ -5,8 +5,7 @@
  */
 import {
   ApiError,
-  buildSmoothedCurves,
-  packSmoothed,
+  buildPackedSmoothed,
   smoothedBuffers,
   type FigureSpec,
   type SummaryCache,
@@ -41,7 +40,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     }
     try {
       if (set.last && sameButSmoothing(set.last, message.spec)) {
-        const smoothed = packSmoothed(buildSmoothedCurves(message.spec, set.inputs));
+        const smoothed = buildPackedSmoothed(message.spec, set.inputs, set.summaries);
         answer({ kind: 'smoothed', id: message.id, smoothed }, smoothedBuffers(smoothed));
       } else {
         const { figure, transfer } = buildPackedFigure(message.spec, set.inputs, set.summaries);

@@ -1,14 +1,17 @@
 /**
  * The figure worker's typed-array build (buildPackedFigureData) against the straightforward one: the
- * figure as lists (buildFigureData), then packed. Both must give the same arrays, bit for bit, on
+ * figure as lists (buildFigureData), then packed; the same for a smoothing change's arrays. Both must give the same arrays, bit for bit, on
  * every x axis, with a step range, gaps, ±Infinity, unknown times and a missing metric.
  */
 import { describe, expect, it } from 'vitest';
 import {
   buildFigureData,
   buildPackedFigureData,
+  buildPackedSmoothed,
+  buildSmoothedCurves,
   figureSpecSchema,
   packFigure,
+  packSmoothed,
   type FigureInputLike,
   type FigureRunInput,
   type FigureSpecInput,
@@ -92,4 +95,15 @@ describe('buildPackedFigureData', () => {
     expect(step.traces[0].raw[11]).toBe(Number.POSITIVE_INFINITY);
     expect(Number.isNaN(step.traces[0].smoothed[7])).toBe(true);
   });
+});
+
+describe('buildPackedSmoothed', () => {
+  for (const input of SPECS) {
+    it(`equals packSmoothed(buildSmoothedCurves) (${JSON.stringify(input)})`, () => {
+      const spec = figureSpecSchema.parse({ ...input, smoothing: 0.75 });
+      const expected = packSmoothed(buildSmoothedCurves(spec, workerInputs()));
+      expect(buildPackedSmoothed(spec, workerInputs(), new Map())).toEqual(expected);
+      expect(buildPackedSmoothed(spec, roughRuns())).toEqual(packSmoothed(buildSmoothedCurves(spec, roughRuns())));
+    });
+  }
 });
