@@ -251,6 +251,14 @@ const ATTENTION = `
               (local.set $width (i32.mul (local.get $d) (i32.const 3)))`,
           })}`)})`;
 
+/** dP_j = dO_i . v_j, as an inline f32 expression (ATTENTION_GRAD reads it in two loops). */
+const dOdotV = () =>
+  dot(
+    '(local.get $pdo)',
+    at('(local.get $qkv)', '(local.get $j)', '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))'),
+    '(local.get $hd)',
+  );
+
 /**
  * Gradients of ATTENTION into dqkv: dP_j = dO_i . v_j, dS_j = p_j (dP_j - sum_j p_j dP_j) scale;
  * dq_i = sum_j dS_j k_j, dk_j += dS_j q_i, dv_j += p_j dO_i. Batch rows b0 <= b < b1 only: their
@@ -281,28 +289,12 @@ const ATTENTION_GRAD = `
           (loop $inner
             (local.set $sum (f32.add (local.get $sum) (f32.mul
               (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2))))
-              ${dot(
-                '(local.get $pdo)',
-                at(
-                  '(local.get $qkv)',
-                  '(local.get $j)',
-                  '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
-                ),
-                '(local.get $hd)',
-              )})))
+              ${dOdotV()})))
             (br_if $inner (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $i))))
           (local.set $j (i32.const 0))
           (loop $keys
             (local.set $pj (f32.load (i32.add (local.get $pp) (i32.shl (local.get $j) (i32.const 2)))))
-            (local.set $s ${dot(
-              '(local.get $pdo)',
-              at(
-                '(local.get $qkv)',
-                '(local.get $j)',
-                '(i32.add (i32.shl (local.get $d) (i32.const 1)) (local.get $hc))',
-              ),
-              '(local.get $hd)',
-            )})
+            (local.set $s ${dOdotV()})
             (local.set $s (f32.mul (f32.mul (local.get $pj) (f32.sub (local.get $s) (local.get $sum))) (local.get $scale)))
             ${axpy(
               '(local.get $pdq)',
