@@ -17,20 +17,8 @@ import { createLab, dispatch, readRun, type LabService } from '../src-main/lab';
 import { groupAttribution, runAttribution } from './reproduce/attribution';
 import { regimeLines, regimeRuns, type RegimeRow } from './reproduce/regime';
 import { attributionLines, sectionLines, type Section } from './reproduce/report';
-import { groupAttributionInputs, groupSeries, unfinished, type Group } from './reproduce/runs';
+import { groupAttributionInputs, groupSeries, labelledRunIds, unfinished, type Group } from './reproduce/runs';
 import { fmt, stat, summarize } from './reproduce/summary';
-
-function parseGroup(text: string, flag: string): { label: string; ids: number[] } {
-  const at = text.lastIndexOf('=');
-  const ids = text
-    .slice(at + 1)
-    .split(',')
-    .map(Number);
-  if (at < 1 || ids.some((id) => !Number.isInteger(id) || id < 1)) {
-    throw new Error(`--${flag}: expected LABEL=ID,ID,... with run ids, got "${text}"`);
-  }
-  return { label: text.slice(0, at), ids };
-}
 
 /** |Σ clip-high| / |Σ clip-low| of the logit-space estimate (*_logit keys) per run, over the seeds. */
 async function logitBalance(lab: LabService, ids: readonly number[]): Promise<string> {
@@ -59,7 +47,7 @@ async function main(): Promise<void> {
   const lab = createLab({ dbPath: values.db, training: { runQueue: false, maxConcurrent: 1 } });
   try {
     const out: string[] = [];
-    const groups = values.group.map((g) => parseGroup(g, 'group'));
+    const groups = values.group.map((g) => labelledRunIds(g, 'group', 'LABEL'));
     const rows: Section['rows'] = [];
     const logit: string[] = [];
     for (const { label, ids } of groups) {

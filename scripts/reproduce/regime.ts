@@ -10,6 +10,7 @@
  */
 import { sidesVerdict, type GroupAttribution } from './attribution';
 import { fmt, welchP, type GroupSummary } from './summary';
+import { labelledRunIds } from './runs';
 
 export interface RegimeCell {
   id: string;
@@ -72,15 +73,7 @@ export interface RegimeRuns {
 }
 
 function cellRuns(text: string, flag: string): { cell: RegimeCell; ids: number[] } {
-  const at = text.lastIndexOf('=');
-  const ids = text
-    .slice(at + 1)
-    .split(',')
-    .map(Number);
-  if (at < 1 || ids.some((id) => !Number.isInteger(id) || id < 1)) {
-    throw new Error(`--${flag}: expected CELL=ID,ID,... with run ids, got "${text}"`);
-  }
-  const id = text.slice(0, at);
+  const { label: id, ids } = labelledRunIds(text, flag, 'CELL');
   const cell = REGIME_CELLS.find((c) => c.id === id);
   if (!cell)
     throw new Error(`--${flag}: unknown cell "${id}"; expected one of ${REGIME_CELLS.map((c) => c.id).join(', ')}`);

@@ -141,3 +141,19 @@ export function unfinished(lab: LabService, ids: readonly number[]): string[] {
     .filter((r) => r.status !== 'completed')
     .map((r) => `${r.id} ${r.status}${r.error ? ` (${r.error})` : ''}`);
 }
+
+/**
+ * A `LABEL=ID,ID,...` command-line value (`--flag`): the label before the last "=" and the run ids
+ * after it; `what` names the label in the error ("LABEL", "CELL").
+ */
+export function labelledRunIds(text: string, flag: string, what: string): { label: string; ids: number[] } {
+  const at = text.lastIndexOf('=');
+  const ids = text
+    .slice(at + 1)
+    .split(',')
+    .map(Number);
+  if (at < 1 || ids.some((id) => !Number.isInteger(id) || id < 1)) {
+    throw new Error(`--${flag}: expected ${what}=ID,ID,... with run ids, got "${text}"`);
+  }
+  return { label: text.slice(0, at), ids };
+}
